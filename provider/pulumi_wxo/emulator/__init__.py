@@ -1,0 +1,1 @@
+"""Local watsonx Orchestrate API emulator (optional extra: pulumi-wxo[emulator])."""
