@@ -1,0 +1,232 @@
+"""The one schema: validation rules, the API body, normalisation of API objects."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_wxo import _schema as s
+
+pytestmark = pytest.mark.unit
+
+WATSONX = {
+    "name": "watsonx/ibm/granite-3-3-8b-instruct",
+    "provider_config": {"api_key": "k-123", "watsonx_space_id": "space-1"},
+}
+
+
+def paths(props: dict[str, object]) -> dict[str, str]:
+    spec, fails = s.validate_model(props)
+    assert spec is None
+    return {f.path: f.reason for f in fails}
+
+
+def test_name_gets_prefix_and_provider_is_derived() -> None:
+    spec, fails = s.validate_model(WATSONX)
+    assert fails == [] and spec is not None
+    assert spec.name == "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
+    assert spec.provider == "watsonx"
+
+
+def test_prefixed_name_is_kept() -> None:
+    spec, _ = s.validate_model({**WATSONX, "name": "virtual-model/watsonx/ibm/granite"})
+    assert spec is not None and spec.name == "virtual-model/watsonx/ibm/granite"
+
+
+@pytest.mark.parametrize(
+    ("name", "needle"),
+    [
+        ("openia/gpt-4o", "unknown provider 'openia' in 'virtual-model/openia/gpt-4o' (did you mean 'openai'?)"),
+        ("virtual-model/openai", "must look like virtual-model/<provider>/<model>"),
+        ("   ", "must not be empty"),
+        ("virtual-model//gpt", "must look like virtual-model/<provider>/<model>"),
+    ],
+)
+def test_bad_names_name_the_field(name: str, needle: str) -> None:
+    got = paths({"name": name, "provider_config": {"api_key": "k"}})
+    assert needle in got["name"]
+
+
+def test_model_type_enum() -> None:
+    got = paths({**WATSONX, "model_type": "chatbot"})
+    assert "model_type" in got and "'chat'" in got["model_type"] and "'embedding'" in got["model_type"]
+
+
+def test_unknown_keys_get_did_you_mean_everywhere() -> None:
+    got = paths(
+        {
+            **WATSONX,
+            "provider_config": {**WATSONX["provider_config"], "watsonx_spaceid": "x"},  # type: ignore[dict-item]
+            "config": {"temprature": 0.1, "custom_host": "h"},
+            "dispaly_name": "x",
+        }
+    )
+    assert got["provider_config.watsonx_spaceid"] == "unknown field (did you mean 'watsonx_space_id'?)"
+    assert got["config.temprature"] == "unknown field (did you mean 'temperature'?)"
+    assert got["config.custom_host"] == "unknown field (it belongs in provider_config)"
+    assert got["dispaly_name"] == "unknown field (did you mean 'display_name'?)"
+
+
+def test_inference_parameters_in_provider_config_are_pointed_to_config() -> None:
+    got = paths({**WATSONX, "provider_config": {**WATSONX["provider_config"], "temperature": 0.2}})  # type: ignore[dict-item]
+    assert got["provider_config.temperature"] == "unknown field (inference parameters belong in config)"
+
+
+@pytest.mark.parametrize(
+    ("cfg", "path", "needle"),
+    [
+        ({"temperature": 5.0}, "config.temperature", "less than or equal to 2"),
+        ({"temperature": -0.1}, "config.temperature", "greater than or equal to 0"),
+        ({"top_p": 1.5}, "config.top_p", "less than or equal to 1"),
+        ({"max_tokens": 0.0}, "config.max_tokens", "greater than 0"),
+        ({"max_tokens": 10.5}, "config.max_tokens", "fractional part"),
+        ({"n": 0.0}, "config.n", "greater than or equal to 1"),
+        ({"presence_penalty": 3.0}, "config.presence_penalty", "less than or equal to 2"),
+        ({"decoding_method": "beam"}, "config.decoding_method", "'greedy' or 'sample'"),
+    ],
+)
+def test_numeric_and_enum_bounds(cfg: dict[str, object], path: str, needle: str) -> None:
+    got = paths({**WATSONX, "config": cfg})
+    assert needle in got[path]
+
+
+def test_whole_floats_from_the_engine_are_ints() -> None:
+    spec, _ = s.validate_model({**WATSONX, "config": {"max_tokens": 2048.0, "seed": 7.0, "temperature": 1.0}})
+    assert spec is not None
+    body = spec.to_api()
+    assert body["config"] == {"max_tokens": 2048, "seed": 7, "temperature": 1}
+    assert isinstance(body["config"]["max_tokens"], int)
+
+
+@pytest.mark.parametrize(
+    ("props", "path", "needle"),
+    [
+        ({"name": "openai/gpt-4o"}, "provider_config.api_key", "is required for provider 'openai'"),
+        (
+            {"name": "watsonx/ibm/granite", "provider_config": {"api_key": "k"}},
+            "provider_config.watsonx_space_id",
+            "one of watsonx_space_id, watsonx_project_id or watsonx_deployment_id",
+        ),
+        ({"name": "ollama/llama3"}, "provider_config.custom_host", "is required for provider 'ollama'"),
+        (
+            {"name": "bedrock/claude", "provider_config": {"aws_access_key_id": "a"}},
+            "provider_config.api_key",
+            "both aws_access_key_id and aws_secret_access_key",
+        ),
+        (
+            {"name": "azure-openai/gpt-4o", "provider_config": {"api_key": "k"}},
+            "provider_config.azure_resource_name",
+            "is required for provider 'azure-openai'",
+        ),
+        ({"name": "openai-oauth2-client-creds/gpt"}, "connection_id", "oauth2 connection_id"),
+    ],
+)
+def test_required_provider_fields(props: dict[str, object], path: str, needle: str) -> None:
+    assert needle in paths(props)[path]
+
+
+def test_connection_id_waives_required_fields() -> None:
+    spec, fails = s.validate_model({"name": "watsonx/ibm/granite", "connection_id": "conn-1"})
+    assert fails == [] and spec is not None
+
+
+def test_bedrock_accepts_both_aws_keys() -> None:
+    spec, fails = s.validate_model(
+        {"name": "bedrock/claude", "provider_config": {"aws_access_key_id": "a", "aws_secret_access_key": "b"}}
+    )
+    assert fails == [] and spec is not None
+
+
+def test_shared_alias_pair_is_refused() -> None:
+    got = paths(
+        {
+            "name": "azure-ai/phi",
+            "provider_config": {"api_key": "k", "azure_deployment_name": "a", "azure_inference_deployment_name": "b"},
+        }
+    )
+    assert "azureDeploymentName" in got["provider_config.azure_deployment_name"]
+
+
+def test_secret_values_never_appear_in_failures() -> None:
+    secret = "sk-SECRET-value-9876"
+    _, fails = s.validate_model(
+        {"name": "openai/gpt", "provider_config": {"api_key": 42, "aws_session_token": secret, "bogus": secret}}
+    )
+    assert fails
+    assert all(secret not in str(f) for f in fails)
+
+
+def test_body_uses_camel_case_aliases_and_derived_provider() -> None:
+    spec, _ = s.validate_model(
+        {
+            "name": "azure-openai/gpt-4o",
+            "provider_config": {
+                "api_key": "k",
+                "azure_resource_name": "res",
+                "azure_deployment_id": "dep",
+                "azure_api_version": "2024-06-01",
+                "custom_host": "https://h",
+            },
+            "tags": ["a"],
+        }
+    )
+    assert spec is not None
+    body = spec.to_api()
+    assert body["provider_config"] == {
+        "provider": "azure-openai",
+        "api_key": "k",
+        "resourceName": "res",
+        "deploymentId": "dep",
+        "apiVersion": "2024-06-01",
+        "customHost": "https://h",
+    }
+    assert body["display_name"] == body["description"] == "virtual-model/azure-openai/gpt-4o"
+    assert "connection_id" not in body and "config" not in body
+
+
+def test_camel_case_inputs_are_accepted_as_snake() -> None:
+    spec, fails = s.validate_model(
+        {"name": "watsonx/ibm/granite", "provider_config": {"api_key": "k", "watsonxSpaceId": "sp"}}
+    )
+    assert fails == [] and spec is not None
+    assert spec.effective()["provider_config"] == {"api_key": "k", "watsonx_space_id": "sp"}
+
+
+def test_normalize_turns_camel_back_and_drops_server_fields() -> None:
+    obj = {
+        "id": "abc-123",
+        "tenant_id": "t",
+        "created_on": "2026-01-01T00:00:00Z",
+        "name": "virtual-model/watsonx/openai/gpt-oss-120b",
+        "provider_config": {"customHost": "https://us-south.ml.cloud.ibm.com", "watsonxSpaceId": "g", "provider": "watsonx"},
+        "config": {"max_tokens": 1024.0},
+    }
+    norm = s.normalize_model(obj)
+    assert norm["provider_config"] == {"custom_host": "https://us-south.ml.cloud.ibm.com", "watsonx_space_id": "g"}
+    assert norm["provider"] == "watsonx" and norm["id"] == "abc-123"
+    assert norm["display_name"] == norm["name"] and norm["model_type"] == "chat"
+    assert norm["config"] == {"max_tokens": 1024}
+    assert "tenant_id" not in norm and "created_on" not in norm
+
+
+def test_normalize_shared_alias_follows_the_declared_name() -> None:
+    obj = {"name": "virtual-model/azure-ai/x", "provider_config": {"azureDeploymentName": "d"}}
+    assert s.normalize_model(obj, prefer_keys=["azure_inference_deployment_name"])["provider_config"] == {
+        "azure_inference_deployment_name": "d"
+    }
+    assert s.normalize_model(obj)["provider_config"] == {"azure_deployment_name": "d"}
+
+
+@pytest.mark.parametrize(("value", "masked"), [("********", True), ("****abcd", True), ("sk-1", False), (None, False)])
+def test_masked_detection(value: object, masked: bool) -> None:
+    assert s.is_masked(value) is masked
+
+
+def test_secret_field_list_covers_schema_marks() -> None:
+    marked = {
+        name
+        for name, field in s.ProviderConfig.model_fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("secret")
+    }
+    assert marked == set(s.SECRET_FIELDS)
+    assert {s.PROVIDER_CONFIG_ALIASES[n] for n in s.SECRET_FIELDS} - {"api_key"} == set(s.SECRET_ALIASES)
+    assert all(s.is_secret_key(k) for k in s.SECRET_ALIASES)
