@@ -1,1 +1,41 @@
-"""Local watsonx Orchestrate API emulator (optional extra: pulumi-wxo[emulator])."""
+"""Local watsonx Orchestrate API emulator (optional extra: ``pulumi-wxo[emulator]``).
+
+Written from the API contract only; it imports nothing from ``pulumi_wxo`` outside this package.
+
+    from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+
+    with EmulatorThread(EmulatorSettings(token="t")) as emu:
+        emu.url              # http://127.0.0.1:PORT
+        emu.control.reset(duplicates="reject")
+
+See docs/emulator.md.
+"""
+
+from .app import create_app
+from .control import EmulatorControl
+from .runtime import (
+    DEFAULT_API_KEY,
+    DEFAULT_PASSWORD,
+    DEFAULT_TENANT_ID,
+    DEFAULT_TOKEN,
+    DEFAULT_USERNAME,
+    EmulatorSettings,
+    FaultSpec,
+    Switches,
+)
+from .server import EmulatorThread, serve
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_TENANT_ID",
+    "DEFAULT_TOKEN",
+    "DEFAULT_USERNAME",
+    "EmulatorControl",
+    "EmulatorSettings",
+    "EmulatorThread",
+    "FaultSpec",
+    "Switches",
+    "create_app",
+    "serve",
+]

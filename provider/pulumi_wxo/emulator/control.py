@@ -1,0 +1,242 @@
+"""Control API under ``/_emulator/`` (no auth, no faults) and :class:`EmulatorControl`, its client.
+
+This is the only way for tests to tamper with or look into the emulator:
+
+==========================  ===============================================================
+``GET  health``             ``{"status": "ok", "tenant_id": ...}``
+``POST reset``              clear models, policies, tenants, token counts, faults and the
+                            request log; restore start-up switches, then apply the optional
+                            body (switches) -> the switches now in force
+``GET  settings``           the switches
+``PUT  settings``           partial update of the switches -> the switches now in force
+``POST faults``             add a fault (:class:`~.runtime.FaultSpec`) -> 201 ``{"id"}``
+``GET  faults``             active faults with ``remaining`` and ``hits``
+``DELETE faults``           remove every fault -> ``{"cleared": n}``
+``GET  requests``           the request log: ``[{"method", "path", "query", "status", "fault"}]``
+``DELETE requests``         clear the request log
+``GET  state``              raw stored objects, secrets included:
+                            ``{"models": [...], "policies": [...], "tenants": [...]}``
+``POST expire-tokens``      revoke every minted token (the fixed token stays valid)
+``GET  tokens``             tokens minted per flow since the last reset
+==========================  ===============================================================
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Annotated, Any, Self, cast
+
+import httpx
+from fastapi import APIRouter, Body, Depends, Request
+from fastapi.responses import JSONResponse
+
+from .middleware import CONTROL_PREFIX
+from .runtime import CreateResponse, Duplicates, EmptyList, FaultSpec, OnOff, Runtime, Secrets, SwitchesPatch
+
+__all__ = ["EmulatorControl", "control_router"]
+
+
+def _runtime(request: Request) -> Runtime:
+    return cast(Runtime, request.app.state.runtime)
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+
+control_router = APIRouter(prefix=CONTROL_PREFIX)
+
+
+@control_router.get("/health")
+def health(runtime: RuntimeDep) -> dict[str, Any]:
+    return {"status": "ok", "tenant_id": runtime.settings.tenant_id}
+
+
+@control_router.post("/reset")
+def reset(runtime: RuntimeDep, patch: Annotated[SwitchesPatch | None, Body()] = None) -> dict[str, Any]:
+    return runtime.reset(patch).model_dump()
+
+
+@control_router.get("/settings")
+def get_settings(runtime: RuntimeDep) -> dict[str, Any]:
+    return runtime.switches.model_dump()
+
+
+@control_router.put("/settings")
+def put_settings(runtime: RuntimeDep, patch: SwitchesPatch) -> dict[str, Any]:
+    return runtime.update_switches(patch).model_dump()
+
+
+@control_router.post("/faults", status_code=201)
+def add_fault(runtime: RuntimeDep, spec: FaultSpec) -> dict[str, str]:
+    return {"id": runtime.add_fault(spec).id}
+
+
+@control_router.get("/faults")
+def list_faults(runtime: RuntimeDep) -> list[dict[str, Any]]:
+    return runtime.list_faults()
+
+
+@control_router.delete("/faults")
+def clear_faults(runtime: RuntimeDep) -> dict[str, int]:
+    return {"cleared": runtime.clear_faults()}
+
+
+@control_router.get("/requests")
+def get_requests(runtime: RuntimeDep) -> list[dict[str, Any]]:
+    return runtime.requests()
+
+
+@control_router.delete("/requests")
+def clear_requests(runtime: RuntimeDep) -> JSONResponse:
+    runtime.clear_requests()
+    return JSONResponse({})
+
+
+@control_router.get("/state")
+def state(runtime: RuntimeDep) -> dict[str, list[dict[str, Any]]]:
+    return runtime.store.dump()
+
+
+@control_router.post("/expire-tokens")
+def expire_tokens(runtime: RuntimeDep) -> dict[str, int]:
+    return {"generation": runtime.expire_tokens()}
+
+
+@control_router.get("/tokens")
+def tokens_issued(runtime: RuntimeDep) -> dict[str, int]:
+    return runtime.tokens_issued()
+
+
+def _switches(**values: Any) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+class EmulatorControl:
+    """Typed client of the control API. ``base_url`` is the emulator root (``http://127.0.0.1:PORT``).
+
+    Every method raises :class:`httpx.HTTPStatusError` when the control API answers an error.
+    """
+
+    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.Client(base_url=f"{self.base_url}{CONTROL_PREFIX}", timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, json: Any = None) -> Any:
+        response = self._http.request(method, path, json=json)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def health(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self._call("GET", "/health"))
+
+    def reset(
+        self,
+        *,
+        duplicates: Duplicates | None = None,
+        create_response: CreateResponse | None = None,
+        secrets: Secrets | None = None,
+        empty_list: EmptyList | None = None,
+        mcsp_v1: OnOff | None = None,
+        token_ttl: int | None = None,
+    ) -> dict[str, Any]:
+        """Clear all state and restore start-up switches, then apply the given ones."""
+        body = _switches(
+            duplicates=duplicates,
+            create_response=create_response,
+            secrets=secrets,
+            empty_list=empty_list,
+            mcsp_v1=mcsp_v1,
+            token_ttl=token_ttl,
+        )
+        return cast(dict[str, Any], self._call("POST", "/reset", json=body or None))
+
+    def settings(
+        self,
+        *,
+        duplicates: Duplicates | None = None,
+        create_response: CreateResponse | None = None,
+        secrets: Secrets | None = None,
+        empty_list: EmptyList | None = None,
+        mcsp_v1: OnOff | None = None,
+        token_ttl: int | None = None,
+    ) -> dict[str, Any]:
+        """Change the given switches (none given: just read them); return the switches in force."""
+        body = _switches(
+            duplicates=duplicates,
+            create_response=create_response,
+            secrets=secrets,
+            empty_list=empty_list,
+            mcsp_v1=mcsp_v1,
+            token_ttl=token_ttl,
+        )
+        if not body:
+            return cast(dict[str, Any], self._call("GET", "/settings"))
+        return cast(dict[str, Any], self._call("PUT", "/settings", json=body))
+
+    def add_fault(
+        self,
+        *,
+        method: str = "*",
+        path: str = ".*",
+        status: int | None = None,
+        detail: Any = None,
+        retry_after: int | None = None,
+        quota: bool = False,
+        delay: float = 0.0,
+        delay_after: bool = False,
+        count: int | None = None,
+        fraction: float | None = None,
+        seed: int | None = None,
+    ) -> str:
+        """Add a fault; return its id. See :class:`~.runtime.FaultSpec` for the semantics."""
+        body: dict[str, Any] = {"method": method, "path": path, "quota": quota, "delay": delay}
+        body["delay_after"] = delay_after
+        body.update(
+            _switches(
+                status=status,
+                detail=detail,
+                retry_after=retry_after,
+                count=count,
+                fraction=fraction,
+                seed=seed,
+            )
+        )
+        return str(self._call("POST", "/faults", json=body)["id"])
+
+    def faults(self) -> list[dict[str, Any]]:
+        return cast(list[dict[str, Any]], self._call("GET", "/faults"))
+
+    def clear_faults(self) -> int:
+        return int(self._call("DELETE", "/faults")["cleared"])
+
+    def requests(self) -> list[dict[str, Any]]:
+        """The request log (API and token routes): ``method, path, query, status, fault``."""
+        return cast(list[dict[str, Any]], self._call("GET", "/requests"))
+
+    def clear_requests(self) -> None:
+        self._call("DELETE", "/requests")
+
+    def state(self) -> dict[str, list[dict[str, Any]]]:
+        """Raw stored objects, secrets included: ``{"models", "policies", "tenants"}``."""
+        return cast(dict[str, list[dict[str, Any]]], self._call("GET", "/state"))
+
+    def expire_tokens(self) -> int:
+        """Revoke every minted token; return the new token generation."""
+        return int(self._call("POST", "/expire-tokens")["generation"])
+
+    def tokens_issued(self) -> dict[str, int]:
+        """Tokens minted per flow: ``iam, mcsp_v1, mcsp_v2, cpd, local_user, local_tenant``."""
+        return cast(dict[str, int], self._call("GET", "/tokens"))

@@ -1,0 +1,332 @@
+"""Process-wide emulator state that is not API data: settings, switches, faults, request log, tokens.
+
+:class:`EmulatorSettings` is fixed at start; :class:`Switches` are the variant switches that the
+control API may change at run time (where the contract leaves behaviour open, contract §11, each
+plausible variant is a switch). :class:`Runtime` bundles them with the :class:`~.store.Store`.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import tokens
+from .store import Store
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_PASSWORD",
+    "DEFAULT_TENANT_ID",
+    "DEFAULT_TOKEN",
+    "DEFAULT_USERNAME",
+    "TOKEN_FLOWS",
+    "EmulatorSettings",
+    "Fault",
+    "FaultSpec",
+    "Runtime",
+    "Switches",
+    "SwitchesPatch",
+    "TokenCheck",
+]
+
+Duplicates = Literal["accept", "reject"]
+CreateResponse = Literal["object", "empty", "id"]
+Secrets = Literal["omit", "mask", "echo"]
+EmptyList = Literal["array", "404"]
+OnOff = Literal["on", "off"]
+TokenCheck = Literal["tenant", "user", "invalid"]
+
+DEFAULT_TOKEN = "wxo-emulator-token"
+DEFAULT_API_KEY = "wxo-emulator-api-key"
+# The Developer Edition's built-in user (contract §7.2 [SRC] LocalServiceInstance DEFAULT_USER).
+DEFAULT_USERNAME = "wxo.archer@ibm.com"
+DEFAULT_PASSWORD = "watsonx"
+DEFAULT_TENANT_ID = "a0e1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b"
+
+# Names under which GET /_emulator/tokens counts minted tokens.
+TOKEN_FLOWS: tuple[str, ...] = ("iam", "mcsp_v1", "mcsp_v2", "cpd", "local_user", "local_tenant")
+
+
+class Switches(BaseModel):
+    """Variant switches; see docs/emulator.md. Defaults follow the contract's most likely reading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    duplicates: Duplicates = "accept"  # contract §8: the server may accept duplicate names [INF]
+    create_response: CreateResponse = "object"  # contract §11: create body unknown
+    secrets: Secrets = "omit"  # contract §2.1/§11: secrets on GET unknown
+    empty_list: EmptyList = "array"  # contract §8: some deployments answer 404 instead of [] [INF]
+    mcsp_v1: OnOff = "on"  # contract §7.1: clients try MCSP v1, then fall back to v2
+    token_ttl: int = Field(3600, ge=0, le=10 * 365 * 24 * 3600)  # contract §7.2: typically 3600 s
+
+
+class SwitchesPatch(BaseModel):
+    """A partial update of :class:`Switches` (body of ``PUT /_emulator/settings`` and ``POST reset``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    duplicates: Duplicates | None = None
+    create_response: CreateResponse | None = None
+    secrets: Secrets | None = None
+    empty_list: EmptyList | None = None
+    mcsp_v1: OnOff | None = None
+    token_ttl: int | None = Field(None, ge=0, le=10 * 365 * 24 * 3600)
+
+    def apply(self, switches: Switches) -> Switches:
+        return switches.model_copy(update=self.model_dump(exclude_none=True))
+
+
+@dataclass(frozen=True)
+class EmulatorSettings:
+    """Start-up settings. Switch fields are the defaults that ``POST /_emulator/reset`` restores."""
+
+    db: str = ":memory:"
+    token: str = DEFAULT_TOKEN
+    token_ttl: int = 3600
+    tenant_id: str = DEFAULT_TENANT_ID
+    tenant_name: str = "wxo-dev"
+    api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
+    username: str = DEFAULT_USERNAME
+    password: str = DEFAULT_PASSWORD
+    duplicates: Duplicates = "accept"
+    create_response: CreateResponse = "object"
+    secrets: Secrets = "omit"
+    empty_list: EmptyList = "array"
+    mcsp_v1: OnOff = "on"
+
+    def switches(self) -> Switches:
+        return Switches(
+            duplicates=self.duplicates,
+            create_response=self.create_response,
+            secrets=self.secrets,
+            empty_list=self.empty_list,
+            mcsp_v1=self.mcsp_v1,
+            token_ttl=self.token_ttl,
+        )
+
+
+class FaultSpec(BaseModel):
+    """Body of ``POST /_emulator/faults``.
+
+    ``path`` is a regular expression searched in the request path. Without ``count`` and
+    ``fraction`` every matching request is hit; ``count`` limits the number of hits; ``fraction``
+    hits each matching request with that probability (reproducible with ``seed``).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: str = "*"
+    path: str = ".*"
+    status: int | None = Field(None, ge=400, le=599)
+    detail: Any = None
+    retry_after: int | None = Field(None, ge=0)
+    quota: bool = False
+    delay: float = Field(0.0, ge=0, le=60)
+    delay_after: bool = False
+    count: int | None = Field(None, ge=1)
+    fraction: float | None = Field(None, gt=0, le=1)
+    seed: int | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _quota_status(self) -> FaultSpec:
+        # A quota fault is a 429 (contract §8; the ADK's ResourceQuotaExceededError needs 429).
+        if self.quota and self.status is None:
+            self.status = 429
+        return self
+
+
+class Fault:
+    """An active fault: a :class:`FaultSpec` plus its remaining count and random stream."""
+
+    def __init__(self, spec: FaultSpec) -> None:
+        self.id = str(uuid.uuid4())
+        self.spec = spec
+        self.remaining = spec.count
+        self.hits = 0
+        self._pattern = re.compile(spec.path)
+        self._rng = random.Random(spec.seed)
+
+    def fire(self, method: str, path: str) -> bool:
+        """Whether this request is hit; consumes one of ``count`` when it is."""
+        if self.spec.method != "*" and self.spec.method.upper() != method.upper():
+            return False
+        if self._pattern.search(path) is None:
+            return False
+        if self.remaining is not None and self.remaining <= 0:
+            return False
+        if self.spec.fraction is not None and self._rng.random() >= self.spec.fraction:
+            return False
+        if self.remaining is not None:
+            self.remaining -= 1
+        self.hits += 1
+        return True
+
+    def body(self) -> Any:
+        if self.spec.quota:
+            message = (
+                self.spec.detail if isinstance(self.spec.detail, str) else "Tenant resource quota exceeded."
+            )
+            return {"detail": {"code": "RESOURCE_QUOTA_EXCEEDED", "message": message}}
+        if self.spec.detail is not None:
+            return {"detail": self.spec.detail}
+        return {"detail": HTTPStatus(self.spec.status or 500).phrase}
+
+    def describe(self) -> dict[str, Any]:
+        return {"id": self.id, **self.spec.model_dump(), "remaining": self.remaining, "hits": self.hits}
+
+
+class Runtime:
+    """Everything a request handler needs: settings, live switches, store, faults, log, tokens."""
+
+    def __init__(self, settings: EmulatorSettings, *, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.store = Store(
+            settings.db,
+            tenant_id=settings.tenant_id,
+            tenant_name=settings.tenant_name,
+            created_by=settings.username,
+        )
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._switches = settings.switches()
+        self._faults: list[Fault] = []
+        self._log: list[dict[str, Any]] = []
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- switches ------------------------------------------------------------------------------
+
+    @property
+    def switches(self) -> Switches:
+        with self._lock:
+            return self._switches
+
+    def update_switches(self, patch: SwitchesPatch) -> Switches:
+        with self._lock:
+            self._switches = patch.apply(self._switches)
+            return self._switches
+
+    def reset(self, patch: SwitchesPatch | None = None) -> Switches:
+        """Clear the store, faults and request log; restore start-up switches, then apply ``patch``."""
+        self.store.reset()
+        with self._lock:
+            self._faults.clear()
+            self._log.clear()
+            self._switches = self.settings.switches()
+            if patch is not None:
+                self._switches = patch.apply(self._switches)
+            return self._switches
+
+    # -- faults --------------------------------------------------------------------------------
+
+    def add_fault(self, spec: FaultSpec) -> Fault:
+        fault = Fault(spec)
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> int:
+        with self._lock:
+            n = len(self._faults)
+            self._faults.clear()
+            return n
+
+    def list_faults(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [f.describe() for f in self._faults]
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        """The first fault (in insertion order) that hits this request, if any."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.fire(method, path):
+                    return fault
+        return None
+
+    # -- request log ---------------------------------------------------------------------------
+
+    def log_request(self, method: str, path: str, query: str, status: int, fault: str | None) -> None:
+        with self._lock:
+            self._log.append(
+                {"method": method, "path": path, "query": query, "status": status, "fault": fault}
+            )
+
+    def requests(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+    # -- tokens (contract §7.2) ----------------------------------------------------------------
+
+    def mint_token(
+        self,
+        flow: str,
+        *,
+        subject: str,
+        scope: Literal["tenant", "user"] = "tenant",
+        expires: bool = True,
+        tenant_id: str | None = None,
+    ) -> tuple[str, int, int | None]:
+        """Mint a signed JWT; return ``(token, iat, exp)``. ``exp`` is ``None`` when ``expires`` is false."""
+        iat = int(self._clock())
+        claims: dict[str, Any] = {
+            "iss": "wxo-emulator",
+            "sub": subject,
+            "iat": iat,
+            "jti": str(uuid.uuid4()),
+            "flow": flow,
+            "scope": scope,
+            "gen": self.store.token_generation(),
+        }
+        if scope == "tenant":
+            claims["tenant_id"] = tenant_id or self.settings.tenant_id
+        exp: int | None = None
+        if expires:
+            exp = iat + self.switches.token_ttl
+            claims["exp"] = exp
+        token = tokens.encode(claims, self.store.jwt_secret())
+        self.store.count_token(flow)
+        return token, iat, exp
+
+    def check_token(self, token: str) -> TokenCheck:
+        """Classify a bearer token: the fixed token or a live minted one, and its scope."""
+        if token == self.settings.token:
+            return "tenant"
+        claims = tokens.decode(token, self.store.jwt_secret())
+        if claims is None or claims.get("gen") != self.store.token_generation():
+            return "invalid"
+        exp = claims.get("exp")
+        if exp is not None and (not isinstance(exp, int | float) or self._clock() >= exp):
+            return "invalid"
+        return "user" if claims.get("scope") == "user" else "tenant"
+
+    def expire_tokens(self) -> int:
+        """Revoke every minted token (the fixed token stays valid); return the new generation."""
+        return self.store.bump_token_generation()
+
+    def tokens_issued(self) -> dict[str, int]:
+        counts = dict.fromkeys(TOKEN_FLOWS, 0)
+        counts.update(self.store.token_counts())
+        return counts

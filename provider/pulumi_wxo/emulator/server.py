@@ -1,0 +1,156 @@
+"""Running the emulator: :func:`serve` (blocking) and :class:`EmulatorThread` (for tests).
+
+``EmulatorThread`` follows httpx's own test server: uvicorn in a daemon thread on
+``127.0.0.1`` and port 0, the bound port read back once uvicorn has started.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+import httpx
+import uvicorn
+
+from .app import create_app
+from .control import EmulatorControl
+from .runtime import EmulatorSettings
+
+__all__ = ["EmulatorThread", "serve"]
+
+
+class _Server(uvicorn.Server):
+    """uvicorn server that reports its bound URL once it is listening."""
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[str], None] | None = None) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    def bound_url(self) -> str:
+        sockets = self.servers[0].sockets if self.servers else ()
+        host, port = sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    async def startup(self, sockets: list[object] | None = None) -> None:  # type: ignore[override]
+        await super().startup(sockets=sockets)  # type: ignore[arg-type]
+        if self.started and self._on_ready is not None:
+            self._on_ready(self.bound_url())
+
+
+def _config(settings: EmulatorSettings, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=log_level in ("debug", "info"),
+        loop="asyncio",
+        http="h11",
+        ws="none",
+        lifespan="on",
+    )
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 4321,
+    settings: EmulatorSettings | None = None,
+    *,
+    log_level: str = "warning",
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve the emulator until interrupted. ``on_ready(url)`` runs once it listens (port 0 works)."""
+    server = _Server(_config(settings or EmulatorSettings(), host, port, log_level), on_ready)
+    server.run()
+
+
+class EmulatorThread:
+    """The emulator on ``127.0.0.1`` and a free port, in a daemon thread.
+
+    Use as a context manager (or ``start()``/``stop()``). ``url`` is ``http://127.0.0.1:PORT``,
+    ``control`` an :class:`EmulatorControl` for it.
+    """
+
+    def __init__(
+        self,
+        settings: EmulatorSettings | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        startup_timeout: float = 10.0,
+    ) -> None:
+        self.settings = settings or EmulatorSettings()
+        self._host = host
+        self._port = port
+        self._startup_timeout = startup_timeout
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._url: str | None = None
+        self._control: EmulatorControl | None = None
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("EmulatorThread is not running")
+        return self._url
+
+    @property
+    def control(self) -> EmulatorControl:
+        if self._control is None:
+            raise RuntimeError("EmulatorThread is not running")
+        return self._control
+
+    def start(self) -> Self:
+        if self._server is not None:
+            raise RuntimeError("EmulatorThread is already running")
+        server = _Server(_config(self.settings, self._host, self._port, "warning"))
+        thread = threading.Thread(target=server.run, name="wxo-emulator", daemon=True)
+        self._server, self._thread = server, thread
+        thread.start()
+        deadline = time.monotonic() + self._startup_timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.01)
+        self._url = server.bound_url()
+        self._control = EmulatorControl(self._url)
+        self._wait_healthy(deadline)
+        return self
+
+    def _wait_healthy(self, deadline: float) -> None:
+        while True:
+            try:
+                self.control.health()
+                return
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise
+                time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Stop uvicorn (which closes the database) and wait for the thread."""
+        if self._control is not None:
+            self._control.close()
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server = self._thread = None
+        self._url = None
+        self._control = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
