@@ -1,0 +1,245 @@
+"""The error tree, its messages, the redaction registry and error-body parsing."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from pulumi_wxo._errors import (
+    ApiError,
+    AuthError,
+    ConfigError,
+    ConflictError,
+    NotFoundError,
+    QuotaExceededError,
+    RetriesExhaustedError,
+    TransportError,
+    ValidationFailedError,
+    WxoError,
+    logger,
+    parse_detail,
+    redact,
+    register_secret,
+)
+
+pytestmark = pytest.mark.unit
+
+MODELS = "/instances/i-1/v1/orchestrate/models"
+
+
+def test_tree_shape() -> None:
+    for cls in (ConfigError, AuthError, TransportError, ApiError, RetriesExhaustedError):
+        assert cls.__bases__ == (WxoError,)
+    for cls in (ValidationFailedError, NotFoundError, ConflictError, QuotaExceededError):
+        assert cls.__bases__ == (ApiError,)
+    assert issubclass(WxoError, Exception)
+
+
+def test_context_is_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        ApiError(500, "GET", MODELS, "boom")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ConfigError("bad", "wxo:url")  # type: ignore[misc]
+
+
+def test_api_error_message_uses_action_and_fields() -> None:
+    err = ApiError(
+        status=500,
+        method="POST",
+        path=MODELS,
+        detail="Tool deployment failed",
+        action="create model 'virtual-model/openai/gpt-4o'",
+    )
+    assert str(err) == "create model 'virtual-model/openai/gpt-4o': HTTP 500: Tool deployment failed"
+    assert (err.status, err.method, err.path, err.detail) == (500, "POST", MODELS, "Tool deployment failed")
+    assert err.action == "create model 'virtual-model/openai/gpt-4o'"
+
+
+def test_api_error_without_action_names_method_and_path() -> None:
+    err = ApiError(status=502, method="GET", path=MODELS, detail="")
+    assert str(err) == f"GET {MODELS}: HTTP 502"
+
+
+@pytest.mark.parametrize(
+    ("cls", "status", "path", "hint"),
+    [
+        (ApiError, 401, MODELS, "check wxo:apiKey / wxo:token"),
+        (NotFoundError, 404, MODELS, "check wxo:url and wxo:basePath"),
+        (NotFoundError, 404, "/v1/model_policy", "check wxo:url and wxo:basePath"),
+        (NotFoundError, 404, f"{MODELS}/abc", "run `pulumi refresh`"),
+        (QuotaExceededError, 429, MODELS, "delete unused models or raise the quota"),
+        (ConflictError, 409, MODELS, "adopt it or choose another name"),
+    ],
+)
+def test_messages_end_with_the_remedy(cls: type[ApiError], status: int, path: str, hint: str) -> None:
+    err = cls(status=status, method="POST", path=path, detail="x", action="create model 'm'")
+    assert str(err).startswith(f"create model 'm': HTTP {status}: x; ")
+    assert str(err).endswith(hint)
+
+
+def test_plain_server_error_has_no_remedy() -> None:
+    err = ApiError(status=500, method="GET", path=MODELS, detail="oops", action="list models")
+    assert str(err) == "list models: HTTP 500: oops"
+    assert err.hint is None
+
+
+def test_transport_error_fields_and_tls_hint() -> None:
+    err = TransportError(
+        method="GET",
+        path=MODELS,
+        reason="TLS certificate verification failed",
+        may_have_reached_server=False,
+        action="list models",
+        tls=True,
+    )
+    assert str(
+        err
+    ) == "list models: TLS certificate verification failed; set wxo:caBundle to the CA bundle " + (
+        "that signs the server's certificate"
+    )
+    assert err.may_have_reached_server is False
+    plain = TransportError(method="POST", path=MODELS, reason="ReadTimeout", may_have_reached_server=True)
+    assert str(plain) == f"POST {MODELS}: ReadTimeout"
+
+
+def test_auth_error_fields_and_action() -> None:
+    err = AuthError(
+        flow="ibm_iam", reason="token exchange answered HTTP 400", status=400, endpoint="https://iam"
+    )
+    assert (
+        str(err) == "authenticate (ibm_iam): token exchange answered HTTP 400; check wxo:apiKey / wxo:token"
+    )
+    told = err.with_action("create model 'm'")
+    assert str(told).startswith("create model 'm': token exchange answered HTTP 400")
+    assert (told.flow, told.status, told.endpoint) == ("ibm_iam", 400, "https://iam")
+
+
+def test_config_error_field() -> None:
+    err = ConfigError("wxo:timeout 'x' is not a number", field="wxo:timeout")
+    assert err.field == "wxo:timeout"
+    assert str(err) == "wxo:timeout 'x' is not a number"
+    assert repr(err) == "ConfigError(\"wxo:timeout 'x' is not a number\")"
+
+
+def test_retries_exhausted_carries_last_error() -> None:
+    last = ApiError(status=503, method="GET", path=MODELS, detail="busy", action="list models")
+    err = RetriesExhaustedError(
+        method="GET", path=MODELS, attempts=6, elapsed=12.34, last=last, action="list models"
+    )
+    assert err.last is last
+    assert err.status == 503
+    assert (err.attempts, err.elapsed) == (6, 12.34)
+    assert str(err).startswith("list models: gave up after 6 attempts in 12.3s; last error: HTTP 503: busy; ")
+    assert "wxo:maxRetries" in str(err)
+    one = RetriesExhaustedError(
+        method="GET",
+        path=MODELS,
+        attempts=1,
+        elapsed=0.0,
+        last=TransportError(
+            method="GET", path=MODELS, reason="ConnectError: refused", may_have_reached_server=False
+        ),
+    )
+    assert str(one).startswith(
+        f"GET {MODELS}: gave up after 1 attempt in 0.0s; last error: ConnectError: refused"
+    )
+    assert one.status is None
+
+
+# ------------------------------------------------------------------ redaction
+
+
+def test_redact_replaces_registered_values() -> None:
+    register_secret("errors-test-secret-AAAA")
+    assert redact("key=errors-test-secret-AAAA!") == "key=***!"
+    assert redact("nothing here") == "nothing here"
+
+
+def test_short_values_are_ignored() -> None:
+    register_secret("abc")
+    register_secret("")
+    assert redact("abc abc") == "abc abc"
+
+
+def test_longest_secret_is_masked_whole() -> None:
+    register_secret("errors-nest-BBBB")
+    register_secret("errors-nest-BBBB-and-more")
+    assert redact("x errors-nest-BBBB-and-more y") == "x *** y"
+
+
+def test_json_escaped_and_url_encoded_spellings_are_masked() -> None:
+    pem = "-----BEGIN KEY-----\nerrors-pem-CCCC\n-----END KEY-----"
+    register_secret(pem)
+    echoed = json.dumps({"private_key": pem})
+    assert "errors-pem-CCCC" not in redact(echoed)
+    register_secret("errors+form/DDDD=")
+    assert redact("apikey=errors%2Bform%2FDDDD%3D") == "apikey=***"
+
+
+def test_error_message_redacted_even_if_secret_registered_later() -> None:
+    err = ApiError(status=500, method="GET", path=MODELS, detail="echo errors-late-EEEE")
+    register_secret("errors-late-EEEE")
+    assert "errors-late-EEEE" not in str(err)
+    assert "errors-late-EEEE" not in repr(err)
+
+
+def test_log_filter_redacts_messages_and_args(caplog: pytest.LogCaptureFixture) -> None:
+    register_secret("errors-log-FFFF")
+    with caplog.at_level(logging.DEBUG, logger="pulumi_wxo"):
+        logger.debug("token %s sent", "errors-log-FFFF")
+        logger.warning("inline errors-log-FFFF")
+    assert [r.getMessage() for r in caplog.records] == ["token *** sent", "inline ***"]
+
+
+# ------------------------------------------------------------------ error bodies
+
+
+def test_detail_string() -> None:
+    assert parse_detail('{"detail": "Model not found"}') == ("Model not found", None)
+
+
+def test_detail_validation_list_names_fields_without_input() -> None:
+    body = {
+        "detail": [
+            {
+                "loc": ["body", "provider_config", "foo"],
+                "msg": "Extra inputs are not permitted",
+                "type": "extra_forbidden",
+                "input": "errors-echo-GGGG",
+                "ctx": {"echo": "errors-echo-GGGG"},
+            },
+            {"loc": ["body", "model_type"], "msg": "Input should be 'chat'", "type": "enum"},
+        ]
+    }
+    detail, code = parse_detail(json.dumps(body))
+    assert detail == "provider_config.foo: Extra inputs are not permitted; model_type: Input should be 'chat'"
+    assert code is None
+    assert "GGGG" not in detail
+
+
+def test_detail_object_with_code() -> None:
+    body = {"detail": {"code": "RESOURCE_QUOTA_EXCEEDED", "message": "Too many models"}}
+    assert parse_detail(json.dumps(body)) == (
+        "Too many models (RESOURCE_QUOTA_EXCEEDED)",
+        "RESOURCE_QUOTA_EXCEEDED",
+    )
+
+
+def test_token_service_shapes() -> None:
+    iam = {"errorCode": "BXNIM0415E", "errorMessage": "Provided API key could not be found"}
+    assert parse_detail(json.dumps(iam)) == ("Provided API key could not be found", "BXNIM0415E")
+    assert parse_detail('{"message": "Unauthorized"}') == ("Unauthorized", None)
+
+
+def test_non_json_is_cut_to_200_characters_after_redaction() -> None:
+    register_secret("errors-cut-HHHH-HHHH")
+    text = "<html>" + "x" * 180 + "errors-cut-HHHH-HHHH" + "y" * 100  # straddles the cut
+    detail, code = parse_detail(text)
+    assert code is None
+    assert len(detail) == 200
+    assert detail.endswith("...")
+    assert "HHHH" not in detail
+    assert "errors-cut" not in detail
+    assert parse_detail("  Bad Gateway \n") == ("Bad Gateway", None)
