@@ -25,9 +25,9 @@ the GET form: camelCase aliases (contract §2.1 "casing is asymmetric", [LIVE-3P
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 __all__ = [
     "SECRET_PROVIDER_CONFIG_KEYS",
@@ -295,13 +295,29 @@ class PolicyTarget(BaseModel):
     weight: float | None = Field(None, gt=0, le=1)
 
 
+def _target_kind(value: Any) -> str:
+    # An item with a model_name is a target, anything else a nested policy. Explicit, because a
+    # smart union would quietly read an invalid target as an empty nested policy.
+    if isinstance(value, dict):
+        return "target" if "model_name" in value else "policy"
+    return "target" if isinstance(value, PolicyTarget) else "policy"
+
+
 class PolicyInner(BaseModel):
     """``policy`` body; ``targets`` items are a target or a nested policy (contract §6 [SRC])."""
 
     strategy: PolicyStrategy | None = None
     retry: PolicyRetry | None = None
     cache: PolicyCache | None = None
-    targets: list[PolicyTarget | PolicyInner] | None = None
+    targets: (
+        list[
+            Annotated[
+                Annotated[PolicyTarget, Tag("target")] | Annotated[PolicyInner, Tag("policy")],
+                Discriminator(_target_kind),
+            ]
+        ]
+        | None
+    ) = None
 
 
 class ModelPolicyIn(BaseModel):
