@@ -464,7 +464,7 @@ class WxoAuth(httpx.Auth):
                         hint="set wxo:caBundle to the CA bundle that signs the server's certificate"
                         if tls
                         else "check wxo:iamUrl and the network",
-                    ) from exc
+                    ) from None  # the reason carries the redacted text; a chained original would not
                 retry_reason = type(exc).__name__
             else:
                 logger.debug(

@@ -297,7 +297,7 @@ class WxoClient:
             try:
                 response = self._http.request(method, url, params=params, json=body)
             except AuthError as exc:
-                raise exc.with_action(action) from exc.__cause__
+                raise exc.with_action(action) from None  # same error, told with the caller's action
             except httpx.TransportError as exc:
                 logger.debug(
                     "%s %s -> %s in %.2fs (attempt %d)",
@@ -309,11 +309,14 @@ class WxoClient:
                 )
                 error = self._transport_error(exc, method, url_path, action)
                 if error.tls:
-                    raise error from exc  # a certificate problem does not heal by retrying
+                    # A certificate problem does not heal by retrying. "from None": the httpx
+                    # exception's text is already in the (redacted) reason; a chained original
+                    # would print unredacted in a traceback.
+                    raise error from None
                 # Idempotent: any transient failure. POST: only when it never left (no duplicates).
                 retryable = isinstance(exc, _RETRYABLE) if idempotent else not error.may_have_reached_server
                 if not retryable:
-                    raise error from exc
+                    raise error from None
                 last, what = error, type(exc).__name__
             else:
                 logger.debug(

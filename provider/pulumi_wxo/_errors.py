@@ -4,6 +4,8 @@ The exception tree::
 
     WxoError
      ├── ConfigError            bad or missing connection settings (field)
+     ├── InvalidInputError      resource inputs failed validation before any call (failures)
+     ├── ModelExistsError       the name is taken on the server (ids, duplicates)
      ├── AuthError              token exchange failed, or HTTP 401 after one refresh (flow, status)
      ├── TransportError         no HTTP answer (method, path, reason, may_have_reached_server)
      ├── ApiError               the API answered non-2xx (status, method, path, detail, action)
@@ -28,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from urllib.parse import quote
 
 __all__ = [
@@ -35,6 +38,8 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "ConflictError",
+    "InvalidInputError",
+    "ModelExistsError",
     "NotFoundError",
     "QuotaExceededError",
     "RedactingFilter",
@@ -221,6 +226,41 @@ class ConfigError(WxoError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         self.field = field
         super().__init__(message)
+
+
+class InvalidInputError(WxoError):
+    """Resource inputs failed validation; nothing was sent. ``failures`` name field and reason."""
+
+    def __init__(self, *, action: str, failures: Sequence[str]) -> None:
+        self.action = action
+        self.failures = list(failures)
+        reason = "invalid input: " + "; ".join(self.failures) if self.failures else "invalid input"
+        super().__init__(_compose(action, reason, None))
+
+
+class ModelExistsError(WxoError):
+    """The server already holds an object with this name (found by name before creating).
+
+    ``ids`` are the ids found; ``duplicates`` is True when more than one object carries the name
+    (the server does not enforce unique names, contract §8), so adopting one would be a guess.
+    """
+
+    def __init__(
+        self, *, action: str, ids: Sequence[str], duplicates: bool = False, kind: str = "model"
+    ) -> None:
+        self.action = action
+        self.ids = list(ids)
+        self.duplicates = duplicates
+        self.kind = kind
+        listed = ", ".join(self.ids)
+        plural = "policies" if kind == "policy" else f"{kind}s"
+        if duplicates:
+            reason = f"{len(self.ids)} {plural} with this name exist (ids {listed})"
+            hint = "delete the duplicates outside Pulumi so that exactly one remains, then adopt it"
+        else:
+            reason = f"a {kind} with this name already exists (id {listed})"
+            hint = "set adopt=True to manage it with Pulumi, or choose another name"
+        super().__init__(_compose(action, reason, hint))
 
 
 class AuthError(WxoError):

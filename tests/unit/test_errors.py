@@ -12,6 +12,8 @@ from pulumi_wxo._errors import (
     AuthError,
     ConfigError,
     ConflictError,
+    InvalidInputError,
+    ModelExistsError,
     NotFoundError,
     QuotaExceededError,
     RetriesExhaustedError,
@@ -30,7 +32,15 @@ MODELS = "/instances/i-1/v1/orchestrate/models"
 
 
 def test_tree_shape() -> None:
-    for cls in (ConfigError, AuthError, TransportError, ApiError, RetriesExhaustedError):
+    for cls in (
+        ConfigError,
+        InvalidInputError,
+        ModelExistsError,
+        AuthError,
+        TransportError,
+        ApiError,
+        RetriesExhaustedError,
+    ):
         assert cls.__bases__ == (WxoError,)
     for cls in (ValidationFailedError, NotFoundError, ConflictError, QuotaExceededError):
         assert cls.__bases__ == (ApiError,)
@@ -121,6 +131,32 @@ def test_config_error_field() -> None:
     assert err.field == "wxo:timeout"
     assert str(err) == "wxo:timeout 'x' is not a number"
     assert repr(err) == "ConfigError(\"wxo:timeout 'x' is not a number\")"
+
+
+def test_invalid_input_lists_failures() -> None:
+    err = InvalidInputError(
+        action="create model 'm'",
+        failures=["provider_config.api_kye: unknown field", "config.temperature: <= 2"],
+    )
+    assert err.failures == ["provider_config.api_kye: unknown field", "config.temperature: <= 2"]
+    assert str(err) == (
+        "create model 'm': invalid input: provider_config.api_kye: unknown field; config.temperature: <= 2"
+    )
+
+
+def test_model_exists_says_how_to_adopt() -> None:
+    err = ModelExistsError(action="create model 'm'", ids=["id-1"])
+    assert (err.ids, err.duplicates) == (["id-1"], False)
+    assert str(err) == (
+        "create model 'm': a model with this name already exists (id id-1); "
+        "set adopt=True to manage it with Pulumi, or choose another name"
+    )
+    dup = ModelExistsError(action="adopt model 'm'", ids=["a", "b"], duplicates=True)
+    assert str(dup).startswith(
+        "adopt model 'm': 2 models with this name exist (ids a, b); delete the duplicates"
+    )
+    policy = ModelExistsError(action="create policy 'p'", ids=["a", "b"], duplicates=True, kind="policy")
+    assert "2 policies with this name exist" in str(policy)
 
 
 def test_retries_exhausted_carries_last_error() -> None:

@@ -1,0 +1,775 @@
+"""WxoClient over MockTransport: paths, queries, bodies, errors, retries, logging, secrets."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import ssl
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_wxo._client import WxoClient, register_body_secrets
+from pulumi_wxo._config import ConnectionSettings
+from pulumi_wxo._errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    NotFoundError,
+    QuotaExceededError,
+    RetriesExhaustedError,
+    TransportError,
+    ValidationFailedError,
+    WxoError,
+    redact,
+)
+
+pytestmark = pytest.mark.unit
+
+REMOTE = "https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/inst-1"
+LOCAL = "http://localhost:4321"
+TOKEN = "client-test-bearer-TOKEN-77"
+NOW = 1_700_000_000.0
+NAME = "virtual-model/openai/gpt-4o"
+MODELS = "/instances/inst-1/v1/orchestrate/models"
+
+Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+class FakeClock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class MaxRng(random.Random):
+    """Full jitter always at its ceiling: makes backoff sleeps exact."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return b
+
+
+class Api:
+    """MockTransport handler answering from a queue (the last reply repeats)."""
+
+    def __init__(self, *replies: Reply) -> None:
+        self.replies = list(replies) or [httpx.Response(200, json=[])]
+        self.requests: list[httpx.Request] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.requests.append(request)
+            reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(reply, Exception):
+            raise reply
+        if callable(reply):
+            return reply(request)
+        # A Response can be returned once only (its stream is consumed): hand out copies.
+        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+
+    @property
+    def request(self) -> httpx.Request:
+        assert len(self.requests) == 1, [str(r.url) for r in self.requests]
+        return self.requests[0]
+
+
+def make(
+    api: Api,
+    *,
+    url: str = REMOTE,
+    clock: FakeClock | None = None,
+    rng: random.Random | None = None,
+    **kwargs: Any,
+) -> tuple[WxoClient, FakeClock]:
+    clock = clock or FakeClock()
+    settings = ConnectionSettings(url=url, **({"token": TOKEN} | kwargs))
+    client = WxoClient(
+        settings,
+        transport=httpx.MockTransport(api),
+        clock=clock,
+        sleep=clock.sleep,
+        rng=rng if rng is not None else random.Random(7),
+    )
+    return client, clock
+
+
+def body_of(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+BASES = [
+    pytest.param(REMOTE, "/instances/inst-1/v1/orchestrate", id="remote"),
+    pytest.param(LOCAL, "/v1", id="local"),
+]
+KINDS = [
+    pytest.param("model", "/models", id="models"),
+    pytest.param("policy", "/model_policy", id="policies"),
+]
+
+
+def method(client: WxoClient, verb: str, kind: str) -> Callable[..., Any]:
+    plural = {"model": "models", "policy": "policies"}[kind]
+    names = {"list": f"list_{plural}", "find": f"find_{plural}"}
+    return getattr(client, names.get(verb, f"{verb}_{kind}"))  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------ paths, queries, bodies
+
+
+def test_base_url() -> None:
+    assert make(Api())[0].base_url == f"{REMOTE}/v1/orchestrate"
+    assert make(Api(), url=LOCAL)[0].base_url == f"{LOCAL}/v1"
+    assert make(Api(), url=REMOTE, base_path="/api/v1")[0].base_url == f"{REMOTE}/api/v1"
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_list_sends_repeatable_filters(url: str, prefix: str, kind: str, collection: str) -> None:
+    api = Api(httpx.Response(200, json=[{"id": "1", "name": "a/b"}, "junk", {"id": "2", "name": "c"}]))
+    client, _ = make(api, url=url)
+    items = method(client, "list", kind)(names=["a/b", "c"], ids=["1"], display_names=["D x"])
+    assert items == [{"id": "1", "name": "a/b"}, {"id": "2", "name": "c"}]
+    request = api.request
+    assert (request.method, request.url.path) == ("GET", prefix + collection)
+    assert request.url.params.multi_items() == [
+        ("name", "a/b"),
+        ("name", "c"),
+        ("id", "1"),
+        ("display_name", "D x"),
+    ]
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["Accept"] == "application/json"
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_list_without_filters(url: str, prefix: str, kind: str, collection: str) -> None:
+    api = Api(httpx.Response(200, json=[]))
+    client, _ = make(api, url=url)
+    assert method(client, "list", kind)() == []
+    assert (api.request.url.path, api.request.url.query) == (prefix + collection, b"")
+    assert str(api.request.url).startswith(url)
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_find_keeps_exact_name_matches(url: str, prefix: str, kind: str, collection: str) -> None:
+    # The server may ignore or loosen the filter: only exact names come back.
+    api = Api(
+        httpx.Response(
+            200, json=[{"id": "1", "name": NAME}, {"id": "2", "name": NAME + "-mini"}, {"id": "3"}]
+        )
+    )
+    client, _ = make(api, url=url)
+    assert method(client, "find", kind)(NAME) == [{"id": "1", "name": NAME}]
+    assert api.request.url.path == prefix + collection
+    assert api.request.url.params.multi_items() == [("name", NAME)]
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_get_keeps_exact_id_match(url: str, prefix: str, kind: str, collection: str) -> None:
+    api = Api(httpx.Response(200, json=[{"id": "abc-1", "name": "x"}, {"id": "abc", "name": NAME}]))
+    client, _ = make(api, url=url)
+    assert method(client, "get", kind)("abc") == {"id": "abc", "name": NAME}
+    assert api.request.url.path == prefix + collection
+    assert api.request.url.params.multi_items() == [("id", "abc")]
+
+
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_get_absent_is_none(kind: str, collection: str) -> None:
+    client, _ = make(Api(httpx.Response(200, json=[{"id": "other"}])))
+    assert method(client, "get", kind)("abc") is None
+    client, _ = make(Api(httpx.Response(404, json={"detail": "Not Found"})))
+    assert method(client, "get", kind)("abc", name=NAME) is None
+
+
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_404_on_a_list_is_empty(kind: str, collection: str) -> None:
+    # Contract §8: the ADK maps 404 on list/filter GETs to [].
+    api = Api(httpx.Response(404, json={"detail": "Not Found"}))
+    client, _ = make(api)
+    assert method(client, "list", kind)() == []
+    assert method(client, "find", kind)(NAME) == []
+    assert len(api.requests) == 2
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_create_posts_the_body(url: str, prefix: str, kind: str, collection: str) -> None:
+    body = {
+        "name": NAME,
+        "display_name": "GPT-4o",
+        "provider_config": {"custom_host": "https://h"},
+        "tags": [],
+    }
+    api = Api(httpx.Response(201, json={"id": "new-1", "name": NAME}))
+    client, _ = make(api, url=url)
+    assert method(client, "create", kind)(body) == {"id": "new-1", "name": NAME}
+    request = api.request
+    assert (request.method, request.url.path, request.url.query) == ("POST", prefix + collection, b"")
+    assert request.headers["Content-Type"] == "application/json"
+    assert body_of(request) == body
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        (httpx.Response(201, json="3c90c3cc-0d44"), "3c90c3cc-0d44"),
+        (httpx.Response(200, content=b""), None),
+        (httpx.Response(204), None),
+        (httpx.Response(200, text="3c90c3cc-0d44\n"), "3c90c3cc-0d44"),
+        (httpx.Response(200, json={}), {}),
+    ],
+)
+def test_create_returns_whatever_came_back(response: httpx.Response, expected: Any) -> None:
+    client, _ = make(Api(response))
+    assert client.create_model({"name": NAME}) == expected
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_update_puts_the_full_body(url: str, prefix: str, kind: str, collection: str) -> None:
+    body = {"name": NAME, "description": "d", "model_type": "chat"}
+    api = Api(httpx.Response(200, json={"ok": True}))
+    client, _ = make(api, url=url)
+    assert method(client, "update", kind)("id/1", body) is None
+    request = api.request
+    assert request.method == "PUT"
+    assert request.url.raw_path == f"{prefix}{collection}/id%2F1".encode()  # ids are one path segment
+    assert body_of(request) == body
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+@pytest.mark.parametrize(("kind", "collection"), KINDS)
+def test_delete(url: str, prefix: str, kind: str, collection: str) -> None:
+    api = Api(httpx.Response(200, content=b""), httpx.Response(404, json={"detail": "Model not found"}))
+    client, _ = make(api, url=url)
+    assert method(client, "delete", kind)("m-1", name=NAME) is True
+    assert method(client, "delete", kind)("m-1") is False  # already gone
+    assert [(r.method, r.url.path, r.content) for r in api.requests] == [
+        ("DELETE", f"{prefix}{collection}/m-1", b""),
+        ("DELETE", f"{prefix}{collection}/m-1", b""),
+    ]
+
+
+@pytest.mark.parametrize(("url", "prefix"), BASES)
+def test_catalog(url: str, prefix: str) -> None:
+    resources = [
+        {"id": "watsonx/meta-llama/llama-3", "tags": ["default"]},
+        {"id": NAME, "tags": ["third party"]},
+    ]
+    api = Api(
+        httpx.Response(200, json={"resources": resources}), httpx.Response(404, json={"detail": "Not Found"})
+    )
+    client, _ = make(api, url=url)
+    assert client.catalog() == resources
+    assert client.catalog() == []
+    assert api.requests[0].url.path == f"{prefix}/models/list"
+
+
+def test_list_answer_that_is_not_an_array() -> None:
+    client, _ = make(Api(httpx.Response(200, json={"items": []})))
+    with pytest.raises(ApiError) as info:
+        client.list_models()
+    assert str(info.value) == "list models: HTTP 200: expected a JSON array, got dict"
+    client, _ = make(Api(httpx.Response(200, text="<html>oops</html>")))
+    with pytest.raises(ApiError) as info:
+        client.list_models()
+    assert info.value.detail == "expected a JSON body, got: <html>oops</html>"
+
+
+# ------------------------------------------------------------------ errors
+
+
+def test_422_names_the_field_and_never_the_input() -> None:
+    secret = "client-422-echo-SECRET"
+    detail = [
+        {
+            "loc": ["body", "provider_config", "foo"],
+            "msg": "Extra inputs are not permitted",
+            "type": "extra_forbidden",
+            "input": secret,
+        }
+    ]
+    api = Api(httpx.Response(422, json={"detail": detail}))
+    client, _ = make(api)
+    with pytest.raises(ValidationFailedError) as info:
+        client.create_model({"name": NAME, "provider_config": {"foo": secret}})
+    err = info.value
+    assert (err.status, err.method, err.path) == (422, "POST", MODELS)
+    assert err.detail == "provider_config.foo: Extra inputs are not permitted"
+    assert str(err) == f"create model '{NAME}': HTTP 422: provider_config.foo: Extra inputs are not permitted"
+    assert secret not in str(err) + repr(err)
+    assert len(api.requests) == 1
+
+
+def test_409_conflict() -> None:
+    client, _ = make(Api(httpx.Response(409, json={"detail": f"Model {NAME} already exists"})))
+    with pytest.raises(ConflictError) as info:
+        client.create_model({"name": NAME})
+    assert info.value.status == 409
+    assert str(info.value) == (
+        f"create model '{NAME}': HTTP 409: Model {NAME} already exists; "
+        "an object with this name may already exist: adopt it or choose another name"
+    )
+
+
+def test_404_on_the_collection_points_at_the_base_path() -> None:
+    client, _ = make(Api(httpx.Response(404, json={"detail": "Not Found"})))
+    with pytest.raises(NotFoundError) as info:
+        client.create_model({"name": NAME})
+    assert str(info.value) == f"create model '{NAME}': HTTP 404: Not Found; check wxo:url and wxo:basePath"
+
+
+def test_404_on_update_suggests_refresh() -> None:
+    client, _ = make(Api(httpx.Response(404, json={"detail": "Model not found"})))
+    with pytest.raises(NotFoundError) as info:
+        client.update_model("m-1", {"name": NAME})
+    assert info.value.path == f"{MODELS}/m-1"
+    assert str(info.value) == (
+        f"update model '{NAME}': HTTP 404: Model not found; "
+        "it may have been deleted outside Pulumi; run `pulumi refresh`"
+    )
+    client, _ = make(Api(httpx.Response(404, json={"detail": "Policy not found"})))
+    with pytest.raises(NotFoundError) as info:
+        client.update_policy("p-1", {"description": "d"}, name="virtual-policy/x")
+    assert str(info.value).startswith("update policy 'virtual-policy/x': HTTP 404: Policy not found")
+
+
+@pytest.mark.parametrize("verb", ["GET", "POST", "PUT", "DELETE"])
+def test_quota_fails_fast_for_every_method(verb: str) -> None:
+    quota = httpx.Response(
+        429, json={"detail": {"code": "RESOURCE_QUOTA_EXCEEDED", "message": "Model limit reached"}}
+    )
+    api = Api(quota, httpx.Response(200, json=[]))
+    client, clock = make(api)
+    call: Callable[[], object] = {
+        "GET": client.list_models,
+        "POST": lambda: client.create_model({"name": NAME}),
+        "PUT": lambda: client.update_model("m-1", {"name": NAME}),
+        "DELETE": lambda: client.delete_model("m-1", name=NAME),
+    }[verb]
+    with pytest.raises(QuotaExceededError) as info:
+        call()
+    assert info.value.status == 429
+    assert str(info.value).endswith(
+        "HTTP 429: Model limit reached (RESOURCE_QUOTA_EXCEEDED); delete unused models or raise the quota"
+    )
+    assert len(api.requests) == 1
+    assert clock.sleeps == []
+
+
+def test_forbidden_is_a_plain_api_error() -> None:
+    client, _ = make(Api(httpx.Response(403, json={"detail": "Forbidden"})))
+    with pytest.raises(ApiError) as info:
+        client.list_models()
+    assert type(info.value) is ApiError
+    assert str(info.value) == (
+        "list models: HTTP 403: Forbidden; check that the credentials may manage models on this instance"
+    )
+
+
+def test_non_json_error_body_is_cut() -> None:
+    page = "<html><body>" + "Service Unavailable " * 30 + "</body></html>"
+    client, _ = make(Api(httpx.Response(500, text=page)))
+    with pytest.raises(ApiError) as info:
+        client.create_model({"name": NAME})
+    assert info.value.detail == page[:197] + "..."
+    assert len(info.value.detail) == 200
+
+
+def test_auth_error_carries_the_action() -> None:
+    client, _ = make(Api(httpx.Response(401, json={"detail": "token expired"})))
+    with pytest.raises(AuthError) as info:
+        client.delete_model("m-1", name=NAME)
+    assert str(info.value).startswith(
+        f"delete model '{NAME}': the API rejected wxo:token (HTTP 401: token expired)"
+    )
+    assert info.value.status == 401
+
+
+# ------------------------------------------------------------------ retries
+
+
+def test_get_retries_503_with_full_jitter() -> None:
+    api = Api(httpx.Response(503), httpx.Response(503), httpx.Response(200, json=[{"id": "1"}]))
+    client, clock = make(api, rng=random.Random(42))
+    assert client.list_models() == [{"id": "1"}]
+    reference = random.Random(42)
+    assert clock.sleeps == [reference.uniform(0, 0.5), reference.uniform(0, 1.0)]
+    assert 0 <= clock.sleeps[0] <= 0.5
+    assert 0 <= clock.sleeps[1] <= 1.0
+    assert len(api.requests) == 3
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    api = Api(httpx.Response(503))
+    client, clock = make(api, rng=MaxRng(), max_retries=8, max_retry_time=1000)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+    assert info.value.attempts == 9
+    assert len(api.requests) == 9
+
+
+def test_retry_count_is_bounded() -> None:
+    api = Api(httpx.Response(503, json={"detail": "busy"}))
+    client, clock = make(api, max_retries=2)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    err = info.value
+    assert len(api.requests) == 3
+    assert len(clock.sleeps) == 2
+    assert (err.method, err.path, err.attempts, err.status) == ("GET", MODELS, 3, 503)
+    assert isinstance(err.last, ApiError)
+    assert err.last.status == 503
+    assert err.elapsed == pytest.approx(sum(clock.sleeps))
+    assert str(err).startswith("list models: gave up after 3 attempts in ")
+    assert "last error: HTTP 503: busy" in str(err)
+
+
+def test_no_retries_configured() -> None:
+    api = Api(httpx.Response(502))
+    client, clock = make(api, max_retries=0)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    assert info.value.attempts == 1
+    assert len(api.requests) == 1
+    assert clock.sleeps == []
+
+
+def test_retry_after_seconds_is_honoured() -> None:
+    api = Api(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json=[]))
+    client, clock = make(api)
+    assert client.list_models() == []
+    assert clock.sleeps == [3.0]
+
+
+def test_retry_after_http_date_is_honoured() -> None:
+    when = email.utils.formatdate(NOW + 7, usegmt=True)
+    api = Api(httpx.Response(503, headers={"Retry-After": when}), httpx.Response(200, json=[]))
+    client, clock = make(api)
+    client.list_models()
+    assert clock.sleeps == [7.0]
+
+
+def test_retry_after_in_the_past_means_now() -> None:
+    when = email.utils.formatdate(NOW - 60, usegmt=True)
+    api = Api(httpx.Response(503, headers={"Retry-After": when}), httpx.Response(200, json=[]))
+    client, clock = make(api)
+    client.list_models()
+    assert clock.sleeps == [0.0]
+
+
+def test_unparseable_retry_after_falls_back_to_backoff() -> None:
+    api = Api(httpx.Response(503, headers={"Retry-After": "soon"}), httpx.Response(200, json=[]))
+    client, clock = make(api, rng=MaxRng())
+    client.list_models()
+    assert clock.sleeps == [0.5]
+
+
+def test_time_budget_stops_retries() -> None:
+    api = Api(httpx.Response(503, headers={"Retry-After": "0.6"}))
+    client, clock = make(api, max_retry_time=1.0)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    assert clock.sleeps == [0.6]
+    assert len(api.requests) == 2
+    assert info.value.attempts == 2
+    assert "the next wait (0.6s) would exceed wxo:maxRetryTime (1s)" in str(info.value)
+
+
+def test_retry_after_beyond_the_budget_stops_at_once() -> None:
+    api = Api(httpx.Response(429, headers={"Retry-After": "300"}))
+    client, clock = make(api, max_retry_time=120)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    assert clock.sleeps == []
+    assert len(api.requests) == 1
+    assert "(300.0s) would exceed wxo:maxRetryTime (120s)" in str(info.value)
+
+
+def test_slow_requests_count_against_the_budget() -> None:
+    clock = FakeClock()
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        clock.now += 5.0  # each attempt takes 5 s
+        return httpx.Response(504)
+
+    api = Api(slow)
+    client, _ = make(api, clock=clock, rng=MaxRng(), max_retry_time=12)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    # t=5 sleep 0.5, t=10.5 sleep 1.0 (remaining 1.5), t=16.5 over budget.
+    assert clock.sleeps == [0.5, 1.0]
+    assert len(api.requests) == 3
+    assert info.value.elapsed == pytest.approx(16.5)
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+@pytest.mark.parametrize("verb", ["PUT", "DELETE"])
+def test_put_and_delete_are_retried(status: int, verb: str) -> None:
+    api = Api(httpx.Response(status), httpx.Response(200, content=b""))
+    client, clock = make(api)
+    if verb == "PUT":
+        client.update_model("m-1", {"name": NAME})
+    else:
+        assert client.delete_model("m-1") is True
+    assert [r.method for r in api.requests] == [verb, verb]
+    assert len(clock.sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("peer closed")],
+    ids=["connect", "read-timeout", "protocol"],
+)
+@pytest.mark.parametrize("verb", ["GET", "PUT", "DELETE"])
+def test_idempotent_methods_retry_transport_errors(error: Exception, verb: str) -> None:
+    api = Api(error, httpx.Response(200, json=[]))
+    client, clock = make(api)
+    {
+        "GET": client.list_models,
+        "PUT": lambda: client.update_model("m", {}),
+        "DELETE": lambda: client.delete_model("m"),
+    }[verb]()
+    assert len(api.requests) == 2
+    assert len(clock.sleeps) == 1
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_post_is_not_retried_after_an_answer(status: int) -> None:
+    api = Api(httpx.Response(status, json={"detail": "try later"}), httpx.Response(201, json={}))
+    client, clock = make(api)
+    with pytest.raises(ApiError) as info:
+        client.create_model({"name": NAME})
+    assert type(info.value) is ApiError
+    assert info.value.status == status
+    assert len(api.requests) == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("peer closed"), httpx.WriteTimeout("stuck")],
+    ids=["read-timeout", "protocol", "write-timeout"],
+)
+def test_post_that_may_have_arrived_is_not_retried(error: Exception) -> None:
+    api = Api(error, httpx.Response(201, json={}))
+    client, clock = make(api)
+    with pytest.raises(TransportError) as info:
+        client.create_model({"name": NAME})
+    err = info.value
+    assert err.may_have_reached_server is True
+    assert (err.method, err.path) == ("POST", MODELS)
+    assert str(err).startswith(f"create model '{NAME}': ")
+    assert "may have reached the server" in str(err)
+    assert len(api.requests) == 1
+    assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    "error",
+    [httpx.ConnectError("refused"), httpx.ConnectTimeout("no route"), httpx.PoolTimeout("pool")],
+    ids=["connect", "connect-timeout", "pool-timeout"],
+)
+def test_post_that_never_left_is_retried(error: Exception) -> None:
+    api = Api(error, httpx.Response(201, json={"id": "n"}))
+    client, clock = make(api)
+    assert client.create_model({"name": NAME}) == {"id": "n"}
+    assert len(api.requests) == 2
+    assert len(clock.sleeps) == 1
+
+
+def test_post_connect_errors_exhaust() -> None:
+    api = Api(httpx.ConnectError("connection refused"))
+    client, _ = make(api, max_retries=3)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.create_model({"name": NAME})
+    last = info.value.last
+    assert isinstance(last, TransportError)
+    assert last.may_have_reached_server is False
+    assert last.reason == f"could not connect to {REMOTE}: connection refused"
+    assert len(api.requests) == 4
+
+
+def test_tls_failure_is_not_retried_and_points_at_ca_bundle() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        try:
+            raise ssl.SSLCertVerificationError(
+                1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
+            )
+        except ssl.SSLError as exc:
+            raise httpx.ConnectError("certificate verify failed", request=request) from exc
+
+    api = Api(handler)
+    client, clock = make(api)
+    with pytest.raises(TransportError) as info:
+        client.list_models()
+    assert info.value.tls is True
+    assert info.value.may_have_reached_server is False
+    assert str(info.value).endswith("set wxo:caBundle to the CA bundle that signs the server's certificate")
+    assert len(api.requests) == 1
+    assert clock.sleeps == []
+
+
+# ------------------------------------------------------------------ logging
+
+
+def test_logging_per_request_and_per_retry(caplog: pytest.LogCaptureFixture) -> None:
+    api = Api(httpx.Response(503), httpx.Response(200, json=[]))
+    client, _ = make(api, rng=MaxRng())
+    with caplog.at_level(logging.DEBUG, logger="pulumi_wxo"):
+        client.list_models()
+    ours = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "pulumi_wxo"]
+    assert ours == [
+        ("DEBUG", f"GET {MODELS} -> 503 in 0.00s (attempt 1)"),
+        ("WARNING", f"retrying GET {MODELS} after HTTP 503 in 0.5s (attempt 2 of 6)"),
+        ("DEBUG", f"GET {MODELS} -> 200 in 0.00s (attempt 2)"),
+    ]
+
+
+# ------------------------------------------------------------------ secrets
+
+
+def test_body_secrets_are_registered_recursively() -> None:
+    pem = "-----BEGIN PRIVATE KEY-----\nclient-pk-LINE-3\n-----END PRIVATE KEY-----\n"
+    register_body_secrets(
+        {
+            "name": NAME,
+            "provider_config": {
+                "api_key": "client-body-key-1",
+                "vertex_service_account_json": {"private_key": pem, "client_id": "client-sa-id-2"},
+                "awsSecretAccessKey": "client-aws-camel-4",
+                "custom_host": "https://not-a-secret.example.com",
+            },
+        }
+    )
+    register_body_secrets({"vertexServiceAccountJson": json.dumps({"private_key_id": "client-json-str-5"})})
+    text = f"{pem} client-body-key-1 client-sa-id-2 client-aws-camel-4 client-json-str-5 {json.dumps(pem)}"
+    redacted = redact(text)
+    for leaked in (
+        "client-pk-LINE-3",
+        "client-body-key-1",
+        "client-sa-id-2",
+        "client-aws-camel-4",
+        "client-json-str-5",
+    ):
+        assert leaked not in redacted
+    assert redact("https://not-a-secret.example.com") == "https://not-a-secret.example.com"
+    assert redact(NAME) == NAME
+
+
+def test_a_known_key_never_leaks(caplog: pytest.LogCaptureFixture) -> None:
+    key = "sk-test-SECRET-1234"
+    minted = "client-minted-token-SECRET-9"
+    iam = "https://iam.cloud.ibm.com/identity/token"
+    payload_key = "client-payload-SECRET-5678"
+    phase = {"name": "ok"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == iam:
+            if phase["name"] == "exchange-fails":
+                return httpx.Response(400, json={"errorMessage": f"API key {key} not found", "apikey": key})
+            return httpx.Response(200, json={"access_token": minted})
+        match phase["name"]:
+            case "422":
+                detail = [{"loc": ["body", "provider_config", "api_key"], "msg": f"bad {key}", "input": key}]
+                return httpx.Response(422, json={"detail": detail})
+            case "500":
+                return httpx.Response(
+                    500, text=f"Traceback: apikey={key} token={minted} payload={payload_key}"
+                )
+            case "timeout":
+                raise httpx.ReadTimeout(f"timed out sending {key}")
+            case "401":
+                return httpx.Response(401, json={"detail": f"token {minted} rejected"})
+            case "503":
+                return httpx.Response(503, json={"detail": f"overloaded while handling {key}"})
+        if request.method == "GET":
+            return httpx.Response(200, json=[{"id": "m-1", "name": NAME}])
+        return httpx.Response(200, json={"id": "m-1", "echo": key})
+
+    clock = FakeClock()
+    settings = ConnectionSettings(url=REMOTE, api_key=key, max_retries=2)
+    client = WxoClient(settings, transport=httpx.MockTransport(handler), clock=clock, sleep=clock.sleep)
+    model = {"name": NAME, "provider_config": {"api_key": payload_key}}
+    errors: list[BaseException] = []
+    with caplog.at_level(logging.DEBUG):
+        client.list_models()
+        client.create_model(model)
+        client.update_model("m-1", model)
+        client.delete_model("m-1", name=NAME)
+        for name in ("422", "500", "timeout", "401", "503", "exchange-fails"):
+            phase["name"] = name
+            if name == "exchange-fails":
+                client._auth.invalidate(minted)
+            with pytest.raises(WxoError) as info:
+                client.create_model(model) if name != "503" else client.list_models()
+            errors.append(info.value)
+    kinds = [type(e).__name__ for e in errors]
+    assert kinds == [
+        "ValidationFailedError",
+        "ApiError",
+        "TransportError",
+        "AuthError",
+        "RetriesExhaustedError",
+        "AuthError",
+    ]
+    texts = [str(e) for e in errors] + [repr(e) for e in errors]
+    texts += [str(e.__cause__) for e in errors if e.__cause__ is not None]
+    texts += [str(getattr(e, "last", "")) for e in errors]
+    texts += [r.getMessage() for r in caplog.records] + [caplog.text]
+    texts += [repr(settings), str(settings), repr(client), repr(client._auth), repr(settings.cache_key())]
+    for text in texts:
+        assert key not in text
+        assert minted not in text
+        assert payload_key not in text
+    assert any("***" in t for t in texts)
+    assert len([r for r in caplog.records if r.name == "pulumi_wxo"]) > 5
+    client.close()
+
+
+# ------------------------------------------------------------------ lifecycle and threads
+
+
+def test_context_manager_closes() -> None:
+    api = Api()
+    with make(api)[0] as client:
+        client.list_models()
+        assert repr(client) == f"WxoClient(base_url='{REMOTE}/v1/orchestrate', auth='bearer')"
+    with pytest.raises(RuntimeError):
+        client.list_models()
+
+
+def test_four_threads_share_one_client() -> None:
+    api = Api(httpx.Response(200, json=[{"id": "1", "name": NAME}]))
+    client, _ = make(api)
+    results: list[list[dict[str, Any]]] = []
+
+    def worker() -> None:
+        for _ in range(25):
+            results.append(client.find_models(NAME))
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(results) == 100
+    assert all(result == [{"id": "1", "name": NAME}] for result in results)
+    assert len(api.requests) == 100
