@@ -1252,3 +1252,29 @@ def test_python_dash_m_prints_where_it_listens(tmp_path: Any) -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_emulator_imports_nothing_from_the_provider() -> None:
+    """The emulator is written from the contract only (DESIGN.md): no pulumi_wxo import outside it."""
+    import ast
+    from pathlib import Path
+
+    import pulumi_wxo.emulator as package
+
+    offenders = []
+    for source in Path(package.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else []
+                if node.level > 1:
+                    offenders.append(f"{source.name}: relative import beyond the package")
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            offenders += [
+                f"{source.name}: {name}"
+                for name in names
+                if name.startswith("pulumi_wxo") and not name.startswith("pulumi_wxo.emulator")
+            ]
+    assert offenders == []

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -34,8 +35,8 @@ class _Server(uvicorn.Server):
         host, port = sockets[0].getsockname()[:2]
         return f"http://{host}:{port}"
 
-    async def startup(self, sockets: list[object] | None = None) -> None:  # type: ignore[override]
-        await super().startup(sockets=sockets)  # type: ignore[arg-type]
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
         if self.started and self._on_ready is not None:
             self._on_ready(self.bound_url())
 
