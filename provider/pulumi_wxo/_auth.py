@@ -273,7 +273,7 @@ class WxoAuth(httpx.Auth):
         now = self._clock()
         refresh_at = token_refresh_at(value, now=now)
         logger.debug(
-            "obtained a %s token in %.2fs (%s)",
+            "obtained a new %s token in %.2fs (%s)",
             self._mcsp_variant if self.flow == "mcsp" else self.flow,
             now - started,
             "no expiry" if refresh_at is None else f"refresh in {refresh_at - now:.0f}s",
