@@ -104,16 +104,22 @@ class ProviderConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
-    api_key: str | None = Field(None, description="API key of the upstream provider.", json_schema_extra={"secret": True})
+    api_key: str | None = Field(
+        None, description="API key of the upstream provider.", json_schema_extra={"secret": True}
+    )
     url_to_fetch: str | None = Field(None, alias="urlToFetch")
-    custom_host: str | None = Field(None, alias="customHost", description="Base URL of the upstream endpoint.")
+    custom_host: str | None = Field(
+        None, alias="customHost", description="Base URL of the upstream endpoint."
+    )
     forward_headers: list[str] | None = Field(None, alias="forwardHeaders")
     index: int | None = Field(None, ge=0)
     cache: str | dict[str, Any] | None = None
     metadata: dict[str, str] | None = None
     request_timeout: int | None = Field(None, alias="requestTimeout", gt=0, description="Milliseconds.")
     transform_to_form_data: bool | None = Field(None, alias="transformToFormData")
-    server_cert: str | None = Field(None, alias="serverCert", description="PEM of the upstream's certificate.")
+    server_cert: str | None = Field(
+        None, alias="serverCert", description="PEM of the upstream's certificate."
+    )
 
     azure_resource_name: str | None = Field(None, alias="resourceName")
     azure_deployment_id: str | None = Field(None, alias="deploymentId")
@@ -138,7 +144,9 @@ class ProviderConfig(BaseModel):
 
     workers_ai_account_id: str | None = Field(None, alias="workersAiAccountId")
 
-    aws_secret_access_key: str | None = Field(None, alias="awsSecretAccessKey", json_schema_extra={"secret": True})
+    aws_secret_access_key: str | None = Field(
+        None, alias="awsSecretAccessKey", json_schema_extra={"secret": True}
+    )
     aws_access_key_id: str | None = Field(None, alias="awsAccessKeyId", json_schema_extra={"secret": True})
     aws_session_token: str | None = Field(None, alias="awsSessionToken", json_schema_extra={"secret": True})
     aws_region: str | None = Field(None, alias="awsRegion")
@@ -344,7 +352,8 @@ class ModelSpec(BaseModel):
 def _dump(model: BaseModel | None, *, by_alias: bool) -> dict[str, Any]:
     if model is None:
         return {}
-    return canonical(model.model_dump(exclude_none=True, by_alias=by_alias))
+    dumped: dict[str, Any] = canonical(model.model_dump(exclude_none=True, by_alias=by_alias))
+    return dumped
 
 
 # --------------------------------------------------------------------------- names
@@ -495,7 +504,9 @@ def _required_rules(spec: ModelSpec) -> list[Failure]:
     elif provider == "vertex-ai":
         if not (pc.api_key or pc.vertex_service_account_json):
             fails.append(
-                Failure("provider_config.api_key", "vertex-ai needs api_key or vertex_service_account_json" + hint)
+                Failure(
+                    "provider_config.api_key", "vertex-ai needs api_key or vertex_service_account_json" + hint
+                )
             )
     else:
         need("api_key")
@@ -508,8 +519,7 @@ def _alias_rules(pc: ProviderConfig | None) -> list[Failure]:
     return [
         Failure(
             f"provider_config.{b}",
-            f"set either {a} or {b}, not both: the API has one key for them "
-            f"({PROVIDER_CONFIG_ALIASES[a]})",
+            f"set either {a} or {b}, not both: the API has one key for them ({PROVIDER_CONFIG_ALIASES[a]})",
         )
         for a, b in ALIAS_PAIRS
         if getattr(pc, a) is not None and getattr(pc, b) is not None
@@ -522,12 +532,40 @@ def validate_model(props: Mapping[str, Any]) -> tuple[ModelSpec | None, list[Fai
     ``props`` must be free of preview unknowns (the caller skips those). Whole floats are
     accepted for integer fields because the engine sends every number as a double.
     """
+    data = _snake_provider_config(props)
     try:
-        spec = ModelSpec.model_validate(_snake_provider_config(props))
+        spec = ModelSpec.model_validate(data)
     except ValidationError as err:
-        return None, failures_from(err)
+        fails = failures_from(err)
+        # Report the cross-field rules too (one pass shows every problem): drop what failed
+        # and validate the rest; a name that failed leaves nothing to check them against.
+        pruned = _without(data, [e["loc"] for e in err.errors()])
+        if "name" in pruned:
+            try:
+                rest = ModelSpec.model_validate(pruned)
+            except ValidationError:
+                return None, fails
+            seen = {f.path for f in fails}
+            fails += [
+                f for f in _alias_rules(rest.provider_config) + _required_rules(rest) if f.path not in seen
+            ]
+        return None, fails
     fails = _alias_rules(spec.provider_config) + _required_rules(spec)
     return (None, fails) if fails else (spec, [])
+
+
+def _without(data: Mapping[str, Any], locs: Iterable[tuple[str | int, ...]]) -> dict[str, Any]:
+    """``data`` without the (top-level or second-level) keys at ``locs``."""
+    out = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in data.items()}
+    for loc in locs:
+        if not loc:
+            continue
+        head = str(loc[0])
+        if len(loc) >= 2 and isinstance(out.get(head), dict):
+            out[head].pop(str(loc[1]), None)
+        else:
+            out.pop(head, None)
+    return out
 
 
 def _snake_provider_config(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,448 @@
+"""Resource providers: the only lifecycle code.
+
+The Pulumi engine drives these classes through ``python -m pulumi.dynamic`` (one process per
+stack, four worker threads). Facts from the dynamic-provider note that shape this module:
+
+* The provider object is pickled into state **by reference** (``pulumi_wxo._provider.ModelProvider``):
+  keep this module path and the class names stable, and keep nothing on ``self``. Connection
+  settings are read in :meth:`configure` from stack config with an environment fallback and
+  kept in the process-wide :data:`RUNTIME`, never in state.
+* ``check`` returns the inputs the engine stores (it *replaces* them); ``diff``/``update``/
+  ``delete``/``read`` receive the old **outputs**; numbers arrive as floats; during preview
+  ``check`` and ``diff`` see :class:`pulumi.output.Unknown` values.
+* ``DiffResult.stables`` is ignored and the default ``diff`` would compare ``__provider``:
+  our diff compares only the model's fields.
+* The default ``update`` wipes outputs: ``update`` returns every output.
+
+Contract (as in ``pulumi/dynamic/dynamic.py``): create is transactional — it never leaves a
+second model of the same name behind, even when a POST times out after the server acted;
+read returns an empty id when the model is gone; delete treats 404 as done.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+
+from pulumi_wxo._client import WxoClient
+from pulumi_wxo._config import ConnectionSettings
+from pulumi_wxo._errors import (
+    ApiError,
+    ConfigError,
+    InvalidInputError,
+    ModelExistsError,
+    NotFoundError,
+    QuotaExceededError,
+    RetriesExhaustedError,
+    TransportError,
+    WxoError,
+)
+from pulumi_wxo._schema import (
+    MODEL_DIFF_FIELDS,
+    MODEL_REPLACE_FIELDS,
+    SECRET_FIELDS,
+    Failure,
+    ModelSpec,
+    canonical,
+    is_masked,
+    normalize_model,
+    to_snake_key,
+    validate_model,
+)
+
+# The string the SDK puts on the wire for an unknown value during preview (pulumi.runtime.rpc).
+_UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+PROVIDER_KEY = "__provider"
+
+# Inputs of a Model that are not part of the API body.
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt"})
+# Outputs computed by the provider (never inputs).
+MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = ("model_id", "provider")
+
+
+def is_unknown(value: Any) -> bool:
+    """True when ``value`` is, or contains, a preview unknown."""
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == _UNKNOWN_WIRE):
+        return True
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+# --------------------------------------------------------------------------- runtime
+
+
+class Runtime:
+    """Process-wide connection settings and one HTTP client per distinct settings.
+
+    Lives outside the provider objects so nothing of it is pickled into state. The
+    provider process runs up to four calls at once, hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: ConnectionSettings | None = None
+        self._error: ConfigError | None = None
+        self._clients: dict[Any, WxoClient] = {}
+        self.sleep: Callable[[float], None] = time.sleep
+        self.transport: Any = None  # tests inject an httpx transport
+
+    def configure(self, get: Callable[[str], str | None], environ: Mapping[str, str]) -> None:
+        """Read settings now; a problem is raised at the first API call, not at preview."""
+        with self._lock:
+            try:
+                self._settings, self._error = ConnectionSettings.from_sources(get, environ), None
+            except ConfigError as err:
+                self._settings, self._error = None, err
+
+    def client(self) -> WxoClient:
+        with self._lock:
+            if self._settings is None and self._error is None:
+                # Not configured by the engine (direct use): environment only.
+                try:
+                    self._settings = ConnectionSettings.from_sources(lambda _k: None, os.environ)
+                except ConfigError as err:
+                    self._error = err
+            if self._error is not None:
+                raise self._error
+            assert self._settings is not None
+            key = self._settings.cache_key()
+            client = self._clients.get(key)
+            if client is None:
+                client = WxoClient(self._settings, transport=self.transport, sleep=self._sleep)
+                self._clients[key] = client
+            return client
+
+    def _sleep(self, seconds: float) -> None:
+        # Indirect, so a test can swap ``sleep`` after the client exists.
+        self.sleep(seconds)
+
+    def reset(self) -> None:
+        """Forget settings and close clients (tests)."""
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
+            self._settings = self._error = None
+
+
+RUNTIME = Runtime()
+
+
+def _config_getter(req: ConfigureRequest) -> Callable[[str], str | None]:
+    def get(key: str) -> str | None:
+        value = req.config.get(key)
+        if value is None:
+            return None
+        return value if isinstance(value, str) else str(value)
+
+    return get
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_failures(fails: Iterable[Failure]) -> list[CheckFailure]:
+    # The engine prints the reason next to the resource's URN; the path is repeated in the
+    # reason so the message names the field even where the engine drops ``property``.
+    return [CheckFailure(f.path, str(f)) for f in fails]
+
+
+def _declared(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The model fields of ``props`` with unknowns and ``None`` left out."""
+    return {k: props[k] for k in MODEL_DIFF_FIELDS if props.get(k) is not None}
+
+
+def _spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
+    spec, fails = validate_model(_declared(props))
+    if spec is None:
+        name = props.get("name") or "?"
+        raise InvalidInputError(action=f"{verb} model '{name}'", failures=[str(f) for f in fails])
+    return spec
+
+
+def _merge_secret(reference: Any, server: Any) -> Any:
+    """A secret's value for state: the server's when it echoes one, else the one we sent.
+
+    Whether the API returns secrets is unknown (contract §2.1, §11): omitted and masked
+    values say nothing about drift, so the declared value is kept.
+    """
+    if server is None or is_masked(server):
+        return reference
+    return server
+
+
+def model_outputs(reference: Mapping[str, Any], server: Mapping[str, Any], *, adopt: bool) -> dict[str, Any]:
+    """Outputs for state from a server object, tracking the keys ``reference`` declares.
+
+    ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
+    fields hold the server's effective values (display_name defaults to the name, ...);
+    inside ``provider_config`` and ``config`` only declared keys are tracked, so keys the
+    server adds never cause a diff while a declared key changed or removed out of band does.
+    """
+    ref_pc = dict(reference.get("provider_config") or {})
+    ref_cfg = dict(reference.get("config") or {})
+    norm = normalize_model(server, prefer_keys=ref_pc)
+    pc: dict[str, Any] = {}
+    for key, value in ref_pc.items():
+        if key in SECRET_FIELDS:
+            pc[key] = _merge_secret(value, norm["provider_config"].get(key))
+        elif key in norm["provider_config"]:
+            pc[key] = norm["provider_config"][key]
+    cfg = {k: norm["config"][k] for k in ref_cfg if k in norm["config"]}
+    outs: dict[str, Any] = {
+        "name": norm["name"],
+        "display_name": norm["display_name"],
+        "description": norm["description"],
+        "tags": norm["tags"],
+        "model_type": norm["model_type"],
+        "connection_id": norm["connection_id"],
+        "provider_config": pc,
+        "config": cfg,
+        "adopt": adopt,
+        "model_id": norm["id"],
+        "provider": norm["provider"],
+    }
+    return outs
+
+
+def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """Fields whose desired server state (from ``news``) differs from ``olds`` (outputs).
+
+    Returns the changed fields and whether the comparison was complete (no unknowns).
+    Server defaults are applied to ``news`` first (an unset display_name means the name),
+    because a full PUT would reset the field to that default.
+    """
+    unknown = [k for k in MODEL_DIFF_FIELDS if is_unknown(news.get(k))]
+    known = {k: v for k, v in _declared(news).items() if k not in unknown}
+    if "name" in unknown:
+        return unknown, False
+    spec, _ = validate_model(known)
+    if spec is None:
+        # check() already reported the problem; show a change so up reaches check's error.
+        return [k for k in MODEL_DIFF_FIELDS if canonical(known.get(k)) != canonical(olds.get(k))], True
+    desired = spec.effective()
+    changed = list(unknown)
+    for key in MODEL_DIFF_FIELDS:
+        if key in unknown:
+            continue
+        old = olds.get(key)
+        if key in ("provider_config", "config"):
+            old = {k: v for k, v in dict(old or {}).items() if v is not None}
+        if key == "tags":
+            old = list(old or [])
+        if canonical(desired[key]) != canonical(old):
+            changed.append(key)
+    return changed, not unknown
+
+
+# --------------------------------------------------------------------------- Model
+
+
+class ModelProvider(ResourceProvider):
+    """Lifecycle of one virtual model (``/models``, contract §2)."""
+
+    # __provider stays secret in state (the default since pulumi 3.75); it carries no
+    # credentials, but a secret costs nothing with the passphrase backend.
+    serialize_as_secret_always = True
+
+    def configure(self, req: ConfigureRequest) -> None:
+        RUNTIME.configure(_config_getter(req), os.environ)
+
+    # -- check ----------------------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = dict(news)
+        fails: list[Failure] = []
+        allowed = set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS | {PROVIDER_KEY}
+        fails += [Failure(k, "unknown input") for k in news if k not in allowed]
+        adopt = news.get("adopt")
+        if adopt is not None and not is_unknown(adopt) and not isinstance(adopt, bool):
+            fails.append(Failure("adopt", "must be true or false"))
+        declared = _declared(news)
+        partial = {k: v for k, v in declared.items() if not is_unknown(v)}
+        if len(partial) == len(declared):
+            spec, errs = validate_model(partial)
+            fails += errs
+            if spec is not None:
+                # Store the normalised name and snake_case keys so later diffs compare like
+                # with like (``openai/x`` and ``virtual-model/openai/x`` are one model).
+                inputs["name"] = spec.name
+                if "provider_config" in declared:
+                    inputs["provider_config"] = {
+                        to_snake_key(k): v for k, v in declared["provider_config"].items() if v is not None
+                    }
+        else:
+            # Preview with unknowns: validate what is known, skip rules that need the rest.
+            fails += _partial_failures(partial)
+        return CheckResult(inputs, _check_failures(fails))
+
+    # -- diff -----------------------------------------------------------------------------
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        changed, _complete = diff_fields(olds, news)
+        replaces = [k for k in changed if k in MODEL_REPLACE_FIELDS]
+        # Create-before-delete on a rename: the names differ, so no duplicate arises.
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    # -- create ---------------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        spec = _spec_or_raise(props, verb="create")
+        adopt = bool(props.get("adopt"))
+        client = RUNTIME.client()
+        existing = client.find_models(spec.name)
+        if existing:
+            if not adopt:
+                raise ModelExistsError(
+                    action=f"create model '{spec.name}'",
+                    ids=[str(o.get("id")) for o in existing],
+                )
+            if len(existing) > 1:
+                raise ModelExistsError(
+                    action=f"adopt model '{spec.name}'",
+                    ids=[str(o.get("id")) for o in existing],
+                    duplicates=True,
+                )
+            model_id = str(existing[0]["id"])
+            client.update_model(model_id, spec.to_api(), name=spec.name)
+        else:
+            model_id = _create_once(client, spec, sleep=RUNTIME.sleep)
+        server = client.get_model(model_id, name=spec.name) or {**spec.to_api(), "id": model_id}
+        return CreateResult(model_id, model_outputs(spec.effective(), server, adopt=adopt))
+
+    # -- read -----------------------------------------------------------------------------
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        client = RUNTIME.client()
+        server = client.get_model(id_, name=props.get("name"))
+        if server is None:
+            # Gone: an empty id makes the engine drop the resource on refresh.
+            return ReadResult(None, {})
+        reference = {
+            "provider_config": props.get("provider_config") or {},
+            "config": props.get("config") or {},
+        }
+        outs = model_outputs(reference, server, adopt=bool(props.get("adopt")))
+        return ReadResult(id_, outs)
+
+    # -- update ---------------------------------------------------------------------------
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        spec = _spec_or_raise(news, verb="update")
+        client = RUNTIME.client()
+        try:
+            client.update_model(id_, spec.to_api(), name=spec.name)
+        except NotFoundError as err:
+            raise NotFoundError(
+                status=404,
+                method=err.method,
+                path=err.path,
+                detail=err.detail,
+                action=f"update model '{spec.name}'",
+                hint=f"the model (id {id_}) was deleted outside Pulumi; run `pulumi refresh` "
+                "to drop it from state, then `pulumi up` to create it again",
+            ) from None
+        server = client.get_model(id_, name=spec.name) or {**spec.to_api(), "id": id_}
+        return UpdateResult(model_outputs(spec.effective(), server, adopt=bool(news.get("adopt"))))
+
+    # -- delete ---------------------------------------------------------------------------
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        RUNTIME.client().delete_model(id_, name=props.get("name"))
+
+
+def _partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
+    """Field rules for the known part of inputs that still hold preview unknowns.
+
+    The per-provider "required" rules need the whole picture; they run at ``up``.
+    """
+    probe = dict(partial)
+    name = probe.get("name")
+    probe["name"] = name if isinstance(name, str) else "virtual-model/openai/unknown"
+    probe["connection_id"] = probe.get("connection_id") or "unknown"  # skips required rules
+    _, fails = validate_model(probe)
+    return [f for f in fails if f.path != "connection_id" and (name is not None or f.path != "name")]
+
+
+# --------------------------------------------------------------------------- transactional create
+
+# Statuses after which a POST may or may not have been applied (gateway errors, rate limits).
+_AMBIGUOUS_STATUSES = frozenset({429, 500, 502, 503, 504})
+CREATE_ATTEMPTS = 5
+FIND_AFTER_CREATE_ATTEMPTS = 4
+
+
+def _create_once(client: WxoClient, spec: ModelSpec, *, sleep: Callable[[float], None]) -> str:
+    """POST the model and return its id, never leaving a duplicate behind.
+
+    The client never retries a POST that may have reached the server (a retried POST can
+    create a second model: the API does not enforce unique names, contract §8). Here, after
+    such a failure, the model is looked up by name: we checked no model of that name existed,
+    so one found now is ours. Only when none is found is the POST sent again.
+    """
+    response: Any = None
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            response = client.create_model(spec.to_api())
+            break
+        except QuotaExceededError:
+            raise
+        except (TransportError, ApiError, RetriesExhaustedError) as err:
+            if not _ambiguous(err) or attempt == CREATE_ATTEMPTS:
+                raise
+            if client.find_models(spec.name):
+                break
+            sleep(min(2.0 ** (attempt - 1), 8.0))
+    hinted = _id_from_response(response)
+    for attempt in range(1, FIND_AFTER_CREATE_ATTEMPTS + 1):
+        found = client.find_models(spec.name)
+        ids = [str(o.get("id")) for o in found]
+        if hinted and hinted in ids:
+            return hinted
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids, duplicates=True)
+        if attempt < FIND_AFTER_CREATE_ATTEMPTS:
+            sleep(0.25 * 2 ** (attempt - 1))  # read-after-write lag
+    if hinted:
+        return hinted
+    raise WxoError(
+        f"create model '{spec.name}': the server accepted the request but the model cannot be "
+        "found by name; run `pulumi refresh` and check the instance before retrying"
+    )
+
+
+def _ambiguous(err: WxoError) -> bool:
+    if isinstance(err, TransportError):
+        return True
+    if isinstance(err, RetriesExhaustedError):
+        return True
+    return isinstance(err, ApiError) and err.status in _AMBIGUOUS_STATUSES
+
+
+def _id_from_response(response: Any) -> str | None:
+    """The id when the create response carries one (object or bare id; contract §11)."""
+    if isinstance(response, Mapping) and isinstance(response.get("id"), str):
+        return str(response["id"])
+    if isinstance(response, str) and response.strip():
+        return response.strip().strip('"')
+    return None

@@ -1,0 +1,124 @@
+"""Model resource: typed arguments in, every output declared up front.
+
+The type token is ``pulumi-python:dynamic/wxo:Model`` (``module``/``name`` class keywords;
+setting ``_resource_type_name`` in the body does not work, see the dynamic-provider note).
+Changing the token would replace every model in users' stacks: keep it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource
+
+from pulumi_wxo._provider import ModelProvider
+from pulumi_wxo._schema import SECRET_FIELDS
+
+# Outputs that could carry a credential under a key the engine cannot match to a secret
+# input (its annotateSecrets only re-marks outputs under the same key as a secret input).
+MODEL_SECRET_OUTPUTS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelArgs:
+    """Arguments of :class:`Model` (snake_case names as in the ADK's model spec)."""
+
+    name: pulumi.Input[str]
+    display_name: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    model_type: pulumi.Input[str] = "chat"
+    connection_id: pulumi.Input[str] | None = None
+    provider_config: pulumi.Input[Mapping[str, Any]] | None = None
+    config: pulumi.Input[Mapping[str, Any]] | None = None
+    adopt: pulumi.Input[bool] = False
+
+
+def secret_provider_config(value: Any) -> Any:
+    """Mark every credential field of ``provider_config`` secret, even a plain string.
+
+    A plain dict keeps its other keys visible in diffs and outputs; a value that is itself
+    an Output cannot be inspected here, so all of it becomes secret.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return {
+            k: (pulumi.Output.secret(v) if k in SECRET_FIELDS and v is not None else v)
+            for k, v in value.items()
+        }
+    return pulumi.Output.secret(value)
+
+
+class Model(Resource, module="wxo", name="Model"):
+    """A virtual model on the watsonx Orchestrate AI gateway (``POST /models``).
+
+    Changing ``name`` replaces the model (the new one is created before the old one is
+    deleted); every other field updates in place. With ``adopt=True`` an existing model of
+    the same name is taken over instead of refused.
+    """
+
+    model_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    provider: pulumi.Output[str]
+    display_name: pulumi.Output[str]
+    description: pulumi.Output[str]
+    tags: pulumi.Output[list[str]]
+    model_type: pulumi.Output[str]
+    connection_id: pulumi.Output[str | None]
+    provider_config: pulumi.Output[dict[str, Any]]
+    config: pulumi.Output[dict[str, Any]]
+    adopt: pulumi.Output[bool]
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ModelArgs | None = None,
+        *,
+        name: pulumi.Input[str] | None = None,
+        display_name: pulumi.Input[str] | None = None,
+        description: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        model_type: pulumi.Input[str] | None = None,
+        connection_id: pulumi.Input[str] | None = None,
+        provider_config: pulumi.Input[Mapping[str, Any]] | None = None,
+        config: pulumi.Input[Mapping[str, Any]] | None = None,
+        adopt: pulumi.Input[bool] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        given = {
+            "name": name,
+            "display_name": display_name,
+            "description": description,
+            "tags": tags,
+            "model_type": model_type,
+            "connection_id": connection_id,
+            "provider_config": provider_config,
+            "config": config,
+            "adopt": adopt,
+        }
+        if args is not None:
+            # Not dataclasses.asdict: it deep-copies, and an Output refuses to be copied.
+            base = {f.name: getattr(args, f.name) for f in fields(args)}
+            base.update({k: v for k, v in given.items() if v is not None})
+            given = base
+        if given.get("name") is None:
+            raise TypeError(f"Model '{resource_name}': missing required argument 'name'")
+        props: dict[str, Any] = {
+            **given,
+            "model_type": given.get("model_type") or "chat",
+            "adopt": bool(given["adopt"])
+            if isinstance(given.get("adopt"), bool)
+            else given.get("adopt") or False,
+            "provider_config": secret_provider_config(given.get("provider_config")),
+            # outputs, declared up front so they exist as attributes
+            "model_id": None,
+            "provider": None,
+        }
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(additional_secret_outputs=list(MODEL_SECRET_OUTPUTS))
+        )
+        super().__init__(ModelProvider(), resource_name, props, opts)

@@ -1,0 +1,177 @@
+"""ModelProvider.check and .diff with wire-realistic inputs (no sockets).
+
+The engine hands numbers over as floats, strips secrets to plain values, gives diff the old
+*outputs* (with ``__provider``), and puts ``Unknown`` values in check/diff during preview.
+The create/read/update/delete paths run against the real emulator in tests/emulator.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import dill
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
+from pulumi.runtime._serialization import _deserialize, _serialize
+
+from pulumi_wxo._provider import ModelProvider, is_unknown, model_outputs
+from pulumi_wxo._schema import validate_model
+
+pytestmark = pytest.mark.unit
+
+PROV = "pickled-provider-blob"
+NEWS: dict[str, Any] = {
+    "__provider": PROV,
+    "name": "openai/gpt-4o",
+    "provider_config": {"api_key": "sk-live-1"},
+    "config": {"max_tokens": 2048.0, "temperature": 0.2},
+    "tags": ["a", "b"],
+    "model_type": "chat",
+    "adopt": False,
+}
+
+
+def outputs_for(news: dict[str, Any], **server_overrides: Any) -> dict[str, Any]:
+    """The outputs create would store for ``news`` when the server echoes it back."""
+    spec, fails = validate_model({k: v for k, v in news.items() if k not in ("__provider", "adopt")})
+    assert spec is not None, fails
+    server = {**spec.to_api(), "id": "id-1", **server_overrides}
+    server["provider_config"] = {k: v for k, v in server["provider_config"].items() if k != "api_key"}
+    return {**model_outputs(spec.effective(), server, adopt=False), "__provider": PROV}
+
+
+def test_check_normalises_name_and_keeps_provider_blob() -> None:
+    res = ModelProvider().check({}, dict(NEWS))
+    assert res.failures == []
+    assert res.inputs["name"] == "virtual-model/openai/gpt-4o"
+    assert res.inputs["__provider"] == PROV
+    assert res.inputs["config"]["max_tokens"] == 2048.0
+
+
+def test_check_reports_every_problem_with_the_field() -> None:
+    news = {
+        **NEWS,
+        "provider_config": {"api_kye": "sk-live-1"},
+        "config": {"temperature": 5.0},
+        "adopt": "yes",
+        "extra": 1,
+    }
+    res = ModelProvider().check({}, news)
+    got = {f.property: f.reason for f in res.failures}
+    assert set(got) == {
+        "provider_config.api_kye",
+        "config.temperature",
+        "adopt",
+        "extra",
+        "provider_config.api_key",
+    }
+    assert got["config.temperature"].startswith("config.temperature: ")
+    assert "did you mean 'api_key'" in got["provider_config.api_kye"]
+    assert all("sk-live-1" not in r for r in got.values())
+
+
+def test_check_skips_unknowns_but_validates_the_rest() -> None:
+    news = {**NEWS, "provider_config": {"api_key": Unknown()}, "config": {"temperature": 9.0}}
+    got = {f.property: f.reason for f in ModelProvider().check({}, news).failures}
+    assert list(got) == ["config.temperature"]
+
+
+def test_check_with_unknown_name_does_not_complain_about_it() -> None:
+    news = {**NEWS, "name": Unknown()}
+    assert ModelProvider().check({}, news).failures == []
+
+
+def test_diff_no_change_ignores_provider_blob_and_float_ints() -> None:
+    olds = outputs_for(NEWS)
+    news = {**NEWS, "__provider": "another-blob", "name": "virtual-model/openai/gpt-4o"}
+    res = ModelProvider().diff("id-1", olds, news)
+    assert res.changes is False and res.replaces == []
+
+
+def test_diff_server_defaults_do_not_count() -> None:
+    olds = outputs_for(NEWS)
+    assert olds["display_name"] == "virtual-model/openai/gpt-4o"
+    assert ModelProvider().diff("id-1", olds, dict(NEWS)).changes is False
+
+
+def test_diff_removing_a_declared_display_name_is_a_change() -> None:
+    with_dn = {**NEWS, "display_name": "GPT"}
+    olds = outputs_for(with_dn)
+    res = ModelProvider().diff("id-1", olds, dict(NEWS))
+    assert res.changes is True and res.replaces == []
+
+
+@pytest.mark.parametrize(
+    ("change", "replaces"),
+    [
+        ({"display_name": "New"}, []),
+        ({"tags": ["a"]}, []),
+        ({"config": {"max_tokens": 4096.0, "temperature": 0.2}}, []),
+        ({"provider_config": {"api_key": "sk-rotated"}}, []),
+        ({"name": "openai/gpt-4o-mini"}, ["name"]),
+    ],
+)
+def test_diff_update_or_replace(change: dict[str, Any], replaces: list[str]) -> None:
+    olds = outputs_for(NEWS)
+    res = ModelProvider().diff("id-1", olds, {**NEWS, **change})
+    assert res.changes is True
+    assert res.replaces == replaces
+    assert res.delete_before_replace is False
+
+
+def test_diff_drift_in_a_declared_field_is_a_change() -> None:
+    olds = outputs_for(NEWS, config={"max_tokens": 100, "temperature": 0.2})
+    assert olds["config"]["max_tokens"] == 100
+    assert ModelProvider().diff("id-1", olds, dict(NEWS)).changes is True
+
+
+def test_diff_server_added_keys_are_ignored() -> None:
+    olds = outputs_for(NEWS, config={"max_tokens": 2048, "temperature": 0.2, "server_default": 1})
+    assert ModelProvider().diff("id-1", olds, dict(NEWS)).changes is False
+
+
+def test_diff_unknown_name_is_a_possible_replace() -> None:
+    res = ModelProvider().diff("id-1", outputs_for(NEWS), {**NEWS, "name": Unknown()})
+    assert res.changes is True and res.replaces == ["name"]
+
+
+def test_diff_unknown_field_is_a_change() -> None:
+    res = ModelProvider().diff("id-1", outputs_for(NEWS), {**NEWS, "display_name": Unknown()})
+    assert res.changes is True and res.replaces == []
+
+
+def test_outputs_keep_secrets_the_server_does_not_return() -> None:
+    outs = outputs_for(NEWS)
+    assert outs["provider_config"] == {"api_key": "sk-live-1"}
+    masked = {
+        **NEWS,
+    }
+    spec, _ = validate_model({k: v for k, v in masked.items() if k not in ("__provider", "adopt")})
+    assert spec is not None
+    server = {**spec.to_api(), "id": "x", "provider_config": {"api_key": "********"}}
+    assert model_outputs(spec.effective(), server, adopt=True)["provider_config"] == {"api_key": "sk-live-1"}
+    server = {**spec.to_api(), "id": "x", "provider_config": {"api_key": "sk-changed-out-of-band"}}
+    assert model_outputs(spec.effective(), server, adopt=True)["provider_config"] == {
+        "api_key": "sk-changed-out-of-band"
+    }
+
+
+def test_unknown_detection() -> None:
+    assert is_unknown(Unknown())
+    assert is_unknown({"a": [1, Unknown()]})
+    assert is_unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9")
+    assert not is_unknown({"a": [1, "x"]})
+
+
+def test_provider_pickles_by_reference_and_stably() -> None:
+    """The blob in state names the class; it carries no settings or clients."""
+    blob1, _ = _serialize(True, serialize_provider, ModelProvider())
+    blob2, _ = _serialize(True, serialize_provider, ModelProvider())
+    assert blob1 == blob2
+    raw = base64.b64decode(blob1)
+    assert b"pulumi_wxo._provider" in raw and b"ModelProvider" in raw
+    assert len(raw) < 200  # by reference: no code objects, no captured globals
+    restored = _deserialize(lambda: dill.loads(raw))
+    assert isinstance(restored, ModelProvider)
