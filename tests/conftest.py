@@ -36,3 +36,28 @@ def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
 def emulator(emulator_server: EmulatorThread) -> EmulatorThread:
     emulator_server.control.reset()
     return emulator_server
+
+
+# ---------------------------------------------------------------------------------------------
+# Tier accounting: say how many tests of each tier ran, so a CI log shows the e2e tier was
+# executed (and .ci/run can refuse a run where it was not).
+
+_TIERS = ("unit", "emulator", "e2e")
+
+
+def _tier(nodeid: str) -> str | None:
+    for tier in _TIERS:
+        if nodeid.startswith(f"tests/{tier}/"):
+            return tier
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    counts = dict.fromkeys(_TIERS, 0)
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", []):
+        tier = _tier(report.nodeid)
+        if tier and report.when == "call":
+            counts[tier] += 1
+    terminalreporter.write_line(
+        "tests executed per tier: " + ", ".join(f"{t}={n}" for t, n in counts.items())
+    )

@@ -1,3 +1,50 @@
-"""pulumi-wxo: manage watsonx Orchestrate models and policies with Pulumi."""
+"""pulumi-wxo: manage watsonx Orchestrate AI-gateway models and routing policies with Pulumi.
 
-__all__: list[str] = []
+    import pulumi_wxo as wxo
+
+    wxo.Model("gpt-4o", name="openai/gpt-4o",
+              provider_config={"api_key": cfg.require_secret("openaiKey")},
+              config={"max_tokens": 2048})
+
+Connection settings come from stack config (``wxo:url``, ``wxo:apiKey``, ``wxo:token``, ...)
+or WXO_* environment variables; see docs/.
+"""
+
+from pulumi_wxo._config import ConnectionSettings
+from pulumi_wxo._errors import (
+    ApiError,
+    AuthError,
+    ConfigError,
+    ConflictError,
+    InvalidInputError,
+    ModelExistsError,
+    NotFoundError,
+    QuotaExceededError,
+    RetriesExhaustedError,
+    TransportError,
+    ValidationFailedError,
+    WxoError,
+)
+from pulumi_wxo._resource import Model, ModelArgs
+from pulumi_wxo._schema import SECRET_FIELDS, ModelSpec, validate_model
+
+__all__ = [
+    "SECRET_FIELDS",
+    "ApiError",
+    "AuthError",
+    "ConfigError",
+    "ConflictError",
+    "ConnectionSettings",
+    "InvalidInputError",
+    "Model",
+    "ModelArgs",
+    "ModelExistsError",
+    "ModelSpec",
+    "NotFoundError",
+    "QuotaExceededError",
+    "RetriesExhaustedError",
+    "TransportError",
+    "ValidationFailedError",
+    "WxoError",
+    "validate_model",
+]

@@ -35,7 +35,10 @@ def test_prefixed_name_is_kept() -> None:
 @pytest.mark.parametrize(
     ("name", "needle"),
     [
-        ("openia/gpt-4o", "unknown provider 'openia' in 'virtual-model/openia/gpt-4o' (did you mean 'openai'?)"),
+        (
+            "openia/gpt-4o",
+            "unknown provider 'openia' in 'virtual-model/openia/gpt-4o' (did you mean 'openai'?)",
+        ),
         ("virtual-model/openai", "must look like virtual-model/<provider>/<model>"),
         ("   ", "must not be empty"),
         ("virtual-model//gpt", "must look like virtual-model/<provider>/<model>"),
@@ -131,7 +134,10 @@ def test_connection_id_waives_required_fields() -> None:
 
 def test_bedrock_accepts_both_aws_keys() -> None:
     spec, fails = s.validate_model(
-        {"name": "bedrock/claude", "provider_config": {"aws_access_key_id": "a", "aws_secret_access_key": "b"}}
+        {
+            "name": "bedrock/claude",
+            "provider_config": {"aws_access_key_id": "a", "aws_secret_access_key": "b"},
+        }
     )
     assert fails == [] and spec is not None
 
@@ -140,7 +146,11 @@ def test_shared_alias_pair_is_refused() -> None:
     got = paths(
         {
             "name": "azure-ai/phi",
-            "provider_config": {"api_key": "k", "azure_deployment_name": "a", "azure_inference_deployment_name": "b"},
+            "provider_config": {
+                "api_key": "k",
+                "azure_deployment_name": "a",
+                "azure_inference_deployment_name": "b",
+            },
         }
     )
     assert "azureDeploymentName" in got["provider_config.azure_deployment_name"]
@@ -149,7 +159,10 @@ def test_shared_alias_pair_is_refused() -> None:
 def test_secret_values_never_appear_in_failures() -> None:
     secret = "sk-SECRET-value-9876"
     _, fails = s.validate_model(
-        {"name": "openai/gpt", "provider_config": {"api_key": 42, "aws_session_token": secret, "bogus": secret}}
+        {
+            "name": "openai/gpt",
+            "provider_config": {"api_key": 42, "aws_session_token": secret, "bogus": secret},
+        }
     )
     assert fails
     assert all(secret not in str(f) for f in fails)
@@ -197,11 +210,18 @@ def test_normalize_turns_camel_back_and_drops_server_fields() -> None:
         "tenant_id": "t",
         "created_on": "2026-01-01T00:00:00Z",
         "name": "virtual-model/watsonx/openai/gpt-oss-120b",
-        "provider_config": {"customHost": "https://us-south.ml.cloud.ibm.com", "watsonxSpaceId": "g", "provider": "watsonx"},
+        "provider_config": {
+            "customHost": "https://us-south.ml.cloud.ibm.com",
+            "watsonxSpaceId": "g",
+            "provider": "watsonx",
+        },
         "config": {"max_tokens": 1024.0},
     }
     norm = s.normalize_model(obj)
-    assert norm["provider_config"] == {"custom_host": "https://us-south.ml.cloud.ibm.com", "watsonx_space_id": "g"}
+    assert norm["provider_config"] == {
+        "custom_host": "https://us-south.ml.cloud.ibm.com",
+        "watsonx_space_id": "g",
+    }
     assert norm["provider"] == "watsonx" and norm["id"] == "abc-123"
     assert norm["display_name"] == norm["name"] and norm["model_type"] == "chat"
     assert norm["config"] == {"max_tokens": 1024}
@@ -216,7 +236,9 @@ def test_normalize_shared_alias_follows_the_declared_name() -> None:
     assert s.normalize_model(obj)["provider_config"] == {"azure_deployment_name": "d"}
 
 
-@pytest.mark.parametrize(("value", "masked"), [("********", True), ("****abcd", True), ("sk-1", False), (None, False)])
+@pytest.mark.parametrize(
+    ("value", "masked"), [("********", True), ("****abcd", True), ("sk-1", False), (None, False)]
+)
 def test_masked_detection(value: object, masked: bool) -> None:
     assert s.is_masked(value) is masked
 
