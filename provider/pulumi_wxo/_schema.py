@@ -620,6 +620,12 @@ def canonical(value: Any) -> Any:
     return value
 
 
+def canonical_dict(value: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`canonical` of a mapping, typed as one."""
+    out: dict[str, Any] = canonical(value)
+    return out
+
+
 def normalize_model(obj: Mapping[str, Any], *, prefer_keys: Iterable[str] = ()) -> dict[str, Any]:
     """An API object (GET) as the canonical snake_case view; ``id`` and ``provider`` included.
 
@@ -812,7 +818,7 @@ class PolicySpec(BaseModel):
     def effective(self) -> dict[str, Any]:
         """The canonical view of what the server holds after a create or PUT."""
         root = self.root().model_dump(exclude_none=True)
-        return canonical(
+        return canonical_dict(
             {
                 "name": self.name,
                 "display_name": self.display_name or self.name,
@@ -891,7 +897,7 @@ def normalize_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
     """A ``GET /model_policy`` object as the canonical view (``id`` included)."""
     name = str(obj.get("name") or "")
     inner = dict(obj.get("policy") or {})
-    return canonical(
+    return canonical_dict(
         {
             "id": obj.get("id"),
             "name": name,
