@@ -18,6 +18,7 @@ from pulumi_wxo._errors import (
     ConflictError,
     InvalidInputError,
     ModelExistsError,
+    ModelInUseError,
     NotFoundError,
     QuotaExceededError,
     RetriesExhaustedError,
@@ -25,8 +26,8 @@ from pulumi_wxo._errors import (
     ValidationFailedError,
     WxoError,
 )
-from pulumi_wxo._resource import Model, ModelArgs
-from pulumi_wxo._schema import SECRET_FIELDS, ModelSpec, validate_model
+from pulumi_wxo._resource import Model, ModelArgs, ModelPolicy, ModelPolicyArgs
+from pulumi_wxo._schema import SECRET_FIELDS, ModelSpec, PolicySpec, validate_model, validate_policy
 
 __all__ = [
     "SECRET_FIELDS",
@@ -39,12 +40,17 @@ __all__ = [
     "Model",
     "ModelArgs",
     "ModelExistsError",
+    "ModelInUseError",
+    "ModelPolicy",
+    "ModelPolicyArgs",
     "ModelSpec",
     "NotFoundError",
+    "PolicySpec",
     "QuotaExceededError",
     "RetriesExhaustedError",
     "TransportError",
     "ValidationFailedError",
     "WxoError",
     "validate_model",
+    "validate_policy",
 ]

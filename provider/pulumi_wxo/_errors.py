@@ -6,6 +6,7 @@ The exception tree::
      ├── ConfigError            bad or missing connection settings (field)
      ├── InvalidInputError      resource inputs failed validation before any call (failures)
      ├── ModelExistsError       the name is taken on the server (ids, duplicates)
+     ├── ModelInUseError        a model to delete is still a policy target (policies)
      ├── AuthError              token exchange failed, or HTTP 401 after one refresh (flow, status)
      ├── TransportError         no HTTP answer (method, path, reason, may_have_reached_server)
      ├── ApiError               the API answered non-2xx (status, method, path, detail, action)
@@ -40,6 +41,7 @@ __all__ = [
     "ConflictError",
     "InvalidInputError",
     "ModelExistsError",
+    "ModelInUseError",
     "NotFoundError",
     "QuotaExceededError",
     "RedactingFilter",
@@ -260,6 +262,23 @@ class ModelExistsError(WxoError):
         else:
             reason = f"a {kind} with this name already exists (id {listed})"
             hint = "set adopt=True to manage it with Pulumi, or choose another name"
+        super().__init__(_compose(action, reason, hint))
+
+
+class ModelInUseError(WxoError):
+    """A model is still a target of policies on the server, so deleting it would break routes.
+
+    ``policies`` name the policies (with ids). ``force_delete=True`` on the model overrides.
+    """
+
+    def __init__(self, *, action: str, policies: Sequence[str]) -> None:
+        self.action = action
+        self.policies = list(policies)
+        reason = "still a target of " + ", ".join(f"policy {p}" for p in self.policies)
+        hint = (
+            "remove it from those policies (or delete them) first, "
+            "or set force_delete=True on the model to delete it anyway"
+        )
         super().__init__(_compose(action, reason, hint))
 
 

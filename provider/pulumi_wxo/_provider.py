@@ -46,6 +46,7 @@ from pulumi_wxo._errors import (
     ConfigError,
     InvalidInputError,
     ModelExistsError,
+    ModelInUseError,
     NotFoundError,
     QuotaExceededError,
     RetriesExhaustedError,
@@ -55,14 +56,21 @@ from pulumi_wxo._errors import (
 from pulumi_wxo._schema import (
     MODEL_DIFF_FIELDS,
     MODEL_REPLACE_FIELDS,
+    POLICY_DIFF_FIELDS,
+    POLICY_REPLACE_FIELDS,
     SECRET_FIELDS,
     Failure,
     ModelSpec,
+    PolicySpec,
     canonical,
     is_masked,
     normalize_model,
+    normalize_model_name,
+    normalize_policy,
+    policy_model_names,
     to_snake_key,
     validate_model,
+    validate_policy,
 )
 
 # The string the SDK puts on the wire for an unknown value during preview (pulumi.runtime.rpc).
@@ -70,7 +78,7 @@ _UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 PROVIDER_KEY = "__provider"
 
 # Inputs of a Model that are not part of the API body.
-MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt"})
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete"})
 # Outputs computed by the provider (never inputs).
 MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = ("model_id", "provider")
 
@@ -189,7 +197,9 @@ def _merge_secret(reference: Any, server: Any) -> Any:
     return server
 
 
-def model_outputs(reference: Mapping[str, Any], server: Mapping[str, Any], *, adopt: bool) -> dict[str, Any]:
+def model_outputs(
+    reference: Mapping[str, Any], server: Mapping[str, Any], *, adopt: bool, force_delete: bool = False
+) -> dict[str, Any]:
     """Outputs for state from a server object, tracking the keys ``reference`` declares.
 
     ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
@@ -217,6 +227,7 @@ def model_outputs(reference: Mapping[str, Any], server: Mapping[str, Any], *, ad
         "provider_config": pc,
         "config": cfg,
         "adopt": adopt,
+        "force_delete": force_delete,
         "model_id": norm["id"],
         "provider": norm["provider"],
     }
@@ -273,9 +284,7 @@ class ModelProvider(ResourceProvider):
         fails: list[Failure] = []
         allowed = set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS | {PROVIDER_KEY}
         fails += [Failure(k, "unknown input") for k in news if k not in allowed]
-        adopt = news.get("adopt")
-        if adopt is not None and not is_unknown(adopt) and not isinstance(adopt, bool):
-            fails.append(Failure("adopt", "must be true or false"))
+        fails += _bool_failures(news, MODEL_CONTROL_INPUTS)
         declared = _declared(news)
         partial = {k: v for k, v in declared.items() if not is_unknown(v)}
         if len(partial) == len(declared):
@@ -326,7 +335,10 @@ class ModelProvider(ResourceProvider):
         else:
             model_id = _create_once(client, spec, sleep=RUNTIME.sleep)
         server = client.get_model(model_id, name=spec.name) or {**spec.to_api(), "id": model_id}
-        return CreateResult(model_id, model_outputs(spec.effective(), server, adopt=adopt))
+        outs = model_outputs(
+            spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
+        )
+        return CreateResult(model_id, outs)
 
     # -- read -----------------------------------------------------------------------------
 
@@ -340,7 +352,9 @@ class ModelProvider(ResourceProvider):
             "provider_config": props.get("provider_config") or {},
             "config": props.get("config") or {},
         }
-        outs = model_outputs(reference, server, adopt=bool(props.get("adopt")))
+        outs = model_outputs(
+            reference, server, adopt=bool(props.get("adopt")), force_delete=bool(props.get("force_delete"))
+        )
         return ReadResult(id_, outs)
 
     # -- update ---------------------------------------------------------------------------
@@ -361,12 +375,42 @@ class ModelProvider(ResourceProvider):
                 "to drop it from state, then `pulumi up` to create it again",
             ) from None
         server = client.get_model(id_, name=spec.name) or {**spec.to_api(), "id": id_}
-        return UpdateResult(model_outputs(spec.effective(), server, adopt=bool(news.get("adopt"))))
+        outs = model_outputs(
+            spec.effective(),
+            server,
+            adopt=bool(news.get("adopt")),
+            force_delete=bool(news.get("force_delete")),
+        )
+        return UpdateResult(outs)
 
     # -- delete ---------------------------------------------------------------------------
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        RUNTIME.client().delete_model(id_, name=props.get("name"))
+        client = RUNTIME.client()
+        name = props.get("name")
+        if isinstance(name, str) and not props.get("force_delete"):
+            # A policy routing to a deleted model would fail at inference time: refuse
+            # instead of leaving a broken route (policies declared in the same stack that
+            # reference this Model are deleted first, by dependency order).
+            users = [
+                p
+                for p in client.list_policies()
+                if name in policy_model_names((p.get("policy") or {}).get("targets") or [])
+            ]
+            if users:
+                raise ModelInUseError(
+                    action=f"delete model '{name}'",
+                    policies=[f"{p.get('name')} (id {p.get('id')})" for p in users],
+                )
+        client.delete_model(id_, name=name if isinstance(name, str) else None)
+
+
+def _bool_failures(news: Mapping[str, Any], keys: Iterable[str]) -> list[Failure]:
+    return [
+        Failure(k, "must be true or false")
+        for k in sorted(keys)
+        if news.get(k) is not None and not is_unknown(news.get(k)) and not isinstance(news.get(k), bool)
+    ]
 
 
 def _partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
@@ -391,42 +435,59 @@ FIND_AFTER_CREATE_ATTEMPTS = 4
 
 
 def _create_once(client: WxoClient, spec: ModelSpec, *, sleep: Callable[[float], None]) -> str:
-    """POST the model and return its id, never leaving a duplicate behind.
+    """POST the model and return its id, never leaving a duplicate behind (see _create_by_name)."""
+    return _create_by_name(
+        kind="model",
+        name=spec.name,
+        post=lambda: client.create_model(spec.to_api()),
+        find=lambda: client.find_models(spec.name),
+        sleep=sleep,
+    )
+
+
+def _create_by_name(
+    *,
+    kind: str,
+    name: str,
+    post: Callable[[], Any],
+    find: Callable[[], list[dict[str, Any]]],
+    sleep: Callable[[float], None],
+) -> str:
+    """POST an object and return its id, never leaving a duplicate behind.
 
     The client never retries a POST that may have reached the server (a retried POST can
-    create a second model: the API does not enforce unique names, contract §8). Here, after
-    such a failure, the model is looked up by name: we checked no model of that name existed,
-    so one found now is ours. Only when none is found is the POST sent again.
+    create a second object: the API does not enforce unique names, contract §8). Here, after
+    such a failure, the object is looked up by name: the caller checked none existed, so one
+    found now is ours. Only when none is found is the POST sent again.
     """
     response: Any = None
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
-            response = client.create_model(spec.to_api())
+            response = post()
             break
         except QuotaExceededError:
             raise
         except (TransportError, ApiError, RetriesExhaustedError) as err:
             if not _ambiguous(err) or attempt == CREATE_ATTEMPTS:
                 raise
-            if client.find_models(spec.name):
+            if find():
                 break
             sleep(min(2.0 ** (attempt - 1), 8.0))
     hinted = _id_from_response(response)
     for attempt in range(1, FIND_AFTER_CREATE_ATTEMPTS + 1):
-        found = client.find_models(spec.name)
-        ids = [str(o.get("id")) for o in found]
+        ids = [str(o.get("id")) for o in find()]
         if hinted and hinted in ids:
             return hinted
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
-            raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids, duplicates=True)
+            raise ModelExistsError(action=f"create {kind} '{name}'", ids=ids, duplicates=True, kind=kind)
         if attempt < FIND_AFTER_CREATE_ATTEMPTS:
             sleep(0.25 * 2 ** (attempt - 1))  # read-after-write lag
     if hinted:
         return hinted
     raise WxoError(
-        f"create model '{spec.name}': the server accepted the request but the model cannot be "
+        f"create {kind} '{name}': the server accepted the request but the {kind} cannot be "
         "found by name; run `pulumi refresh` and check the instance before retrying"
     )
 
@@ -446,3 +507,192 @@ def _id_from_response(response: Any) -> str | None:
     if isinstance(response, str) and response.strip():
         return response.strip().strip('"')
     return None
+
+
+# --------------------------------------------------------------------------- ModelPolicy
+
+# Inputs of a ModelPolicy that are not part of the API body: ``declared_models`` lists the
+# names of Model resources the policy's targets come from (so check does not demand that a
+# model created in the same deployment already exists on the server).
+POLICY_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "declared_models"})
+
+
+def _declared_policy(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in POLICY_DIFF_FIELDS if props.get(k) is not None}
+
+
+def _policy_spec_or_raise(props: Mapping[str, Any], *, verb: str) -> PolicySpec:
+    spec, fails = validate_policy(_declared_policy(props))
+    if spec is None:
+        raise InvalidInputError(
+            action=f"{verb} policy '{props.get('name') or '?'}'", failures=[str(f) for f in fails]
+        )
+    return spec
+
+
+def _target_paths(targets: Any, prefix: str = "targets") -> list[tuple[str, str]]:
+    """(path, model name) of every target in a raw targets list, nested ones included."""
+    out: list[tuple[str, str]] = []
+    for i, t in enumerate(targets if isinstance(targets, list) else []):
+        if not isinstance(t, Mapping):
+            continue
+        name = t.get("model_name")
+        if isinstance(name, str):
+            out.append((f"{prefix}[{i}].model_name", normalize_target(name)))
+        out += _target_paths(t.get("targets"), f"{prefix}[{i}].targets")
+    return out
+
+
+def normalize_target(name: str) -> str:
+    try:
+        return normalize_model_name(name)
+    except ValueError:
+        return name
+
+
+def missing_targets(client: WxoClient, targets: Any, declared: Iterable[Any]) -> list[Failure]:
+    """Targets that name neither a model declared in the stack nor one on the server."""
+    known = {normalize_target(d) for d in declared if isinstance(d, str)}
+    wanted = [(path, name) for path, name in _target_paths(targets) if name not in known]
+    if not wanted:
+        return []
+    on_server = {m.get("name") for m in client.list_models(names=sorted({n for _, n in wanted}))}
+    return [
+        Failure(
+            path,
+            f"no model '{name}' on the server and none declared in this stack: declare it with "
+            "wxo.Model (and pass the resource as the target's `model`) or fix the name",
+        )
+        for path, name in wanted
+        if name not in on_server
+    ]
+
+
+def policy_outputs(spec: PolicySpec, server: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
+    norm = normalize_policy(server)
+    return {
+        **{k: norm.get(k) for k in POLICY_DIFF_FIELDS},
+        "policy_id": norm["id"],
+        "adopt": bool(props.get("adopt")),
+        "declared_models": list(props.get("declared_models") or []),
+    }
+
+
+class ModelPolicyProvider(ResourceProvider):
+    """Lifecycle of one routing policy (``/model_policy``, contract §6)."""
+
+    serialize_as_secret_always = True
+
+    def configure(self, req: ConfigureRequest) -> None:
+        RUNTIME.configure(_config_getter(req), os.environ)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        inputs = dict(news)
+        allowed = set(POLICY_DIFF_FIELDS) | POLICY_CONTROL_INPUTS | {PROVIDER_KEY}
+        fails = [Failure(k, "unknown input") for k in news if k not in allowed]
+        fails += _bool_failures(news, {"adopt"})
+        declared = _declared_policy(news)
+        if any(is_unknown(v) for v in declared.values()):
+            return CheckResult(inputs, _check_failures(fails))  # the rest is checked at up
+        spec, errs = validate_policy(declared)
+        fails += errs
+        if spec is not None:
+            inputs["name"] = spec.name
+            decl = news.get("declared_models") or []
+            if not is_unknown(decl):
+                fails += self._server_targets(news.get("targets"), decl)
+        return CheckResult(inputs, _check_failures(fails))
+
+    @staticmethod
+    def _server_targets(targets: Any, declared: Iterable[Any]) -> list[Failure]:
+        """Targets must exist; asked of the server at preview when settings allow it."""
+        try:
+            client = RUNTIME.client()
+        except ConfigError:
+            return []  # no connection at preview: create checks again before POSTing
+        try:
+            return missing_targets(client, targets, declared)
+        except WxoError:
+            return []  # unreachable at preview: create checks again
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        unknown = [k for k in POLICY_DIFF_FIELDS if is_unknown(news.get(k))]
+        if "name" in unknown:
+            return DiffResult(changes=True, replaces=["name"], delete_before_replace=False)
+        known = {k: v for k, v in _declared_policy(news).items() if k not in unknown}
+        spec, _ = validate_policy(known) if not unknown else (None, [])
+        if spec is None:
+            changed = unknown or [
+                k for k in POLICY_DIFF_FIELDS if canonical(known.get(k)) != canonical(olds.get(k))
+            ]
+        else:
+            desired = spec.effective()
+            changed = [k for k in POLICY_DIFF_FIELDS if canonical(desired.get(k)) != canonical(olds.get(k))]
+        replaces = [k for k in changed if k in POLICY_REPLACE_FIELDS]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        spec = _policy_spec_or_raise(props, verb="create")
+        client = RUNTIME.client()
+        missing = missing_targets(client, spec.to_api()["policy"]["targets"], ())
+        if missing:
+            raise InvalidInputError(action=f"create policy '{spec.name}'", failures=[str(f) for f in missing])
+        existing = client.find_policies(spec.name)
+        if existing:
+            ids = [str(o.get("id")) for o in existing]
+            if not props.get("adopt"):
+                raise ModelExistsError(action=f"create policy '{spec.name}'", ids=ids, kind="policy")
+            if len(ids) > 1:
+                raise ModelExistsError(
+                    action=f"adopt policy '{spec.name}'", ids=ids, duplicates=True, kind="policy"
+                )
+            policy_id = ids[0]
+            client.update_policy(policy_id, spec.to_api(), name=spec.name)
+        else:
+            policy_id = _create_by_name(
+                kind="policy",
+                name=spec.name,
+                post=lambda: client.create_policy(spec.to_api()),
+                find=lambda: client.find_policies(spec.name),
+                sleep=RUNTIME.sleep,
+            )
+        server = client.get_policy(policy_id, name=spec.name) or {**spec.to_api(), "id": policy_id}
+        return CreateResult(policy_id, policy_outputs(spec, server, props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        server = RUNTIME.client().get_policy(id_, name=props.get("name"))
+        if server is None:
+            return ReadResult(None, {})
+        norm = normalize_policy(server)
+        outs = {
+            **{k: norm.get(k) for k in POLICY_DIFF_FIELDS},
+            "policy_id": id_,
+            "adopt": bool(props.get("adopt")),
+            "declared_models": list(props.get("declared_models") or []),
+        }
+        return ReadResult(id_, outs)
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        spec = _policy_spec_or_raise(news, verb="update")
+        client = RUNTIME.client()
+        missing = missing_targets(client, spec.to_api()["policy"]["targets"], ())
+        if missing:
+            raise InvalidInputError(action=f"update policy '{spec.name}'", failures=[str(f) for f in missing])
+        try:
+            client.update_policy(id_, spec.to_api(), name=spec.name)
+        except NotFoundError as err:
+            raise NotFoundError(
+                status=404,
+                method=err.method,
+                path=err.path,
+                detail=err.detail,
+                action=f"update policy '{spec.name}'",
+                hint=f"the policy (id {id_}) was deleted outside Pulumi; run `pulumi refresh` "
+                "to drop it from state, then `pulumi up` to create it again",
+            ) from None
+        server = client.get_policy(id_, name=spec.name) or {**spec.to_api(), "id": id_}
+        return UpdateResult(policy_outputs(spec, server, news))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        name = props.get("name")
+        RUNTIME.client().delete_policy(id_, name=name if isinstance(name, str) else None)
