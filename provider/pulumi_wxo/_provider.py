@@ -318,6 +318,7 @@ class ModelProvider(ResourceProvider):
         adopt = bool(props.get("adopt"))
         client = RUNTIME.client()
         existing = client.find_models(spec.name)
+        server: dict[str, Any] | None = None
         if existing:
             if not adopt:
                 raise ModelExistsError(
@@ -333,8 +334,11 @@ class ModelProvider(ResourceProvider):
             model_id = str(existing[0]["id"])
             client.update_model(model_id, spec.to_api(), name=spec.name)
         else:
-            model_id = _create_once(client, spec, sleep=RUNTIME.sleep)
-        server = client.get_model(model_id, name=spec.name) or {**spec.to_api(), "id": model_id}
+            model_id, listed = _create_once(client, spec, sleep=RUNTIME.sleep)
+            if listed is not None:
+                server = listed  # the lookup by name already returned the stored object
+        if server is None:
+            server = client.get_model(model_id, name=spec.name) or {**spec.to_api(), "id": model_id}
         outs = model_outputs(
             spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
         )
@@ -434,7 +438,9 @@ CREATE_ATTEMPTS = 5
 FIND_AFTER_CREATE_ATTEMPTS = 4
 
 
-def _create_once(client: WxoClient, spec: ModelSpec, *, sleep: Callable[[float], None]) -> str:
+def _create_once(
+    client: WxoClient, spec: ModelSpec, *, sleep: Callable[[float], None]
+) -> tuple[str, dict[str, Any] | None]:
     """POST the model and return its id, never leaving a duplicate behind (see _create_by_name)."""
     return _create_by_name(
         kind="model",
@@ -452,8 +458,8 @@ def _create_by_name(
     post: Callable[[], Any],
     find: Callable[[], list[dict[str, Any]]],
     sleep: Callable[[float], None],
-) -> str:
-    """POST an object and return its id, never leaving a duplicate behind.
+) -> tuple[str, dict[str, Any] | None]:
+    """POST an object and return its id (and the object as listed), never leaving a duplicate.
 
     The client never retries a POST that may have reached the server (a retried POST can
     create a second object: the API does not enforce unique names, contract §8). Here, after
@@ -475,17 +481,18 @@ def _create_by_name(
             sleep(min(2.0 ** (attempt - 1), 8.0))
     hinted = _id_from_response(response)
     for attempt in range(1, FIND_AFTER_CREATE_ATTEMPTS + 1):
-        ids = [str(o.get("id")) for o in find()]
+        found = find()
+        ids = [str(o.get("id")) for o in found]
         if hinted and hinted in ids:
-            return hinted
+            return hinted, found[ids.index(hinted)]
         if len(ids) == 1:
-            return ids[0]
+            return ids[0], found[0]
         if len(ids) > 1:
             raise ModelExistsError(action=f"create {kind} '{name}'", ids=ids, duplicates=True, kind=kind)
         if attempt < FIND_AFTER_CREATE_ATTEMPTS:
             sleep(0.25 * 2 ** (attempt - 1))  # read-after-write lag
     if hinted:
-        return hinted
+        return hinted, None
     raise WxoError(
         f"create {kind} '{name}': the server accepted the request but the {kind} cannot be "
         "found by name; run `pulumi refresh` and check the instance before retrying"
@@ -649,7 +656,7 @@ class ModelPolicyProvider(ResourceProvider):
             policy_id = ids[0]
             client.update_policy(policy_id, spec.to_api(), name=spec.name)
         else:
-            policy_id = _create_by_name(
+            policy_id, _listed = _create_by_name(
                 kind="policy",
                 name=spec.name,
                 post=lambda: client.create_policy(spec.to_api()),
