@@ -298,6 +298,8 @@ class ModelProvider(ResourceProvider):
                     inputs["provider_config"] = {
                         to_snake_key(k): v for k, v in declared["provider_config"].items() if v is not None
                     }
+                if not _olds and not news.get("adopt"):
+                    fails += _name_taken("model", spec.name, lambda c: c.find_models(spec.name))
         else:
             # Preview with unknowns: validate what is known, skip rules that need the rest.
             fails += _partial_failures(partial)
@@ -407,6 +409,28 @@ class ModelProvider(ResourceProvider):
                     policies=[f"{p.get('name')} (id {p.get('id')})" for p in users],
                 )
         client.delete_model(id_, name=name if isinstance(name, str) else None)
+
+
+def _name_taken(kind: str, name: str, find: Callable[[WxoClient], list[dict[str, Any]]]) -> list[Failure]:
+    """At preview of a new resource: refuse a name the server already has (unless adopting).
+
+    Best effort: without connection settings, or when the server cannot be reached, the
+    check is left to create, which refuses before POSTing.
+    """
+    try:
+        found = find(RUNTIME.client())
+    except WxoError:
+        return []
+    if not found:
+        return []
+    ids = ", ".join(str(o.get("id")) for o in found)
+    return [
+        Failure(
+            "name",
+            f"a {kind} named '{name}' already exists on the server (id {ids}); set adopt=True to manage "
+            "it with Pulumi, or choose another name",
+        )
+    ]
 
 
 def _bool_failures(news: Mapping[str, Any], keys: Iterable[str]) -> list[Failure]:
@@ -605,6 +629,8 @@ class ModelPolicyProvider(ResourceProvider):
         fails += errs
         if spec is not None:
             inputs["name"] = spec.name
+            if not _olds and not news.get("adopt"):
+                fails += _name_taken("policy", spec.name, lambda c: c.find_policies(spec.name))
             decl = news.get("declared_models") or []
             if not is_unknown(decl):
                 fails += self._server_targets(news.get("targets"), decl)

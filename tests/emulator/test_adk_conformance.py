@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from ibm_cloud_sdk_core.authenticators import (  # type: ignore[import-untyped]
+from ibm_cloud_sdk_core.authenticators import (
     CloudPakForDataAuthenticator,
     IAMAuthenticator,
     MCSPAuthenticator,

@@ -160,6 +160,32 @@ def test_create_refuses_an_existing_name_and_says_how_to_adopt(wxo: EmulatorThre
     assert len(stored(wxo)) == 1 and post_count(wxo) == 1
 
 
+def test_check_refuses_a_taken_name_at_preview_for_a_new_resource(wxo: EmulatorThread) -> None:
+    with api(wxo) as raw:
+        raw.post("/models", json={"name": NAME}).raise_for_status()
+    [row] = stored(wxo)
+    prov = ModelProvider()
+    got = {f.property: f.reason for f in prov.check({}, dict(NEWS)).failures}
+    assert got == {
+        "name": f"name: a model named '{NAME}' already exists on the server (id {row['id']}); "
+        "set adopt=True to manage it with Pulumi, or choose another name"
+    }
+    assert prov.check({}, {**NEWS, "adopt": True}).failures == []
+    assert prov.check(dict(NEWS), dict(NEWS)).failures == []  # an existing resource: no lookup
+
+
+def test_check_without_connection_settings_still_validates_offline(emulator: EmulatorThread) -> None:
+    RUNTIME.reset()
+    RUNTIME.configure({}.get, {})  # no wxo:url anywhere
+    try:
+        got = {
+            f.property for f in ModelProvider().check({}, {**NEWS, "config": {"temperature": 9.0}}).failures
+        }
+        assert got == {"config.temperature"}
+    finally:
+        RUNTIME.reset()
+
+
 def test_adopt_takes_over_without_a_duplicate(wxo: EmulatorThread) -> None:
     with api(wxo) as raw:
         raw.post("/models", json={"name": NAME, "display_name": "hand made"}).raise_for_status()
@@ -224,7 +250,8 @@ def test_token_expiry_mid_run_refreshes_once(emulator: EmulatorThread, sleeps: S
         model_id, outs = create()
         assert emulator.control.tokens_issued()["iam"] == 1
         emulator.control.expire_tokens()
-        news = prov.check({}, {**NEWS, "display_name": "after expiry"}).inputs
+        # olds given, as the engine does for an existing resource (no name lookup in check).
+        news = prov.check(dict(NEWS), {**NEWS, "display_name": "after expiry"}).inputs
         prov.update(model_id, outs, news)
         assert emulator.control.tokens_issued()["iam"] == 2
         assert stored(emulator)[0]["display_name"] == "after expiry"
