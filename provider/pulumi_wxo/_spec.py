@@ -722,11 +722,14 @@ def _secret_rules(b: _Built) -> None:
             b.refs.append(sref)
             out[key] = sref.placeholder()
             continue
+        # A refused value is replaced by a stand-in, so the schema's "is required" does not
+        # report the same field a second time.
         if isinstance(value, str) and value.startswith(_REF_LIKE):
             file, line = _where(b, path)
             b.problems.append(
                 Problem(file, line, _join_path(path), "malformed secret reference; write ${secret:NAME}")
             )
+            out[key] = SecretRef(snake, "invalid").placeholder()
             continue
         if value is not None and (is_secret_key(key) or snake in SECRET_FIELDS):
             file, line = _where(b, path)
@@ -742,6 +745,7 @@ def _secret_rules(b: _Built) -> None:
                     "or bind a connection with connection_id",
                 )
             )
+            out[key] = SecretRef(snake, suggestion).placeholder()
             continue
         out[key] = value
     b.props["provider_config"] = out
@@ -775,6 +779,10 @@ def _validate(b: _Built) -> Spec | None:
     )
 
 
+def _at(b: _Built) -> str:
+    return f"{b.doc.file}:{b.doc.lines.get(('name',), b.doc.line)}"
+
+
 def _set_rules(built: list[_Built], specs: list[Spec]) -> list[Problem]:
     """Rules across documents: duplicates, resource-name collisions, undeclared targets."""
     problems: list[Problem] = []
@@ -790,7 +798,7 @@ def _set_rules(built: list[_Built], specs: list[Spec]) -> list[Problem]:
                 Problem(
                     *here,
                     "name",
-                    f"'{b.name}' is declared twice (also in {other.doc.file}:{other.doc.line}); "
+                    f"'{b.name}' is declared twice (also in {_at(other)}); "
                     "keep one of them",
                 )
             )
@@ -803,7 +811,7 @@ def _set_rules(built: list[_Built], specs: list[Spec]) -> list[Problem]:
                 Problem(
                     *here,
                     "name",
-                    f"'{b.name}' and '{other.name}' ({other.doc.file}:{other.doc.line}) both get the "
+                    f"'{b.name}' and '{other.name}' ({_at(other)}) both get the "
                     f"resource name '{rkey[1]}'; rename one of them",
                 )
             )
