@@ -1107,7 +1107,11 @@ def export_model(obj: Mapping[str, Any]) -> ExportedSpec:
     secrets: dict[str, str] = {}
     for key, value in norm["provider_config"].items():
         snake = to_snake_key(key)
-        if is_secret_key(key) or snake in SECRET_FIELDS:
+        # Any spelling of a credential field counts (``apiKey`` is no API alias, yet a server
+        # could answer with it): a value that might be a secret is never written to a file.
+        loose = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
+        if is_secret_key(key) or snake in SECRET_FIELDS or loose in SECRET_FIELDS:
+            snake = loose if loose in SECRET_FIELDS else snake
             secrets[snake] = secret_config_key(name, snake)
         else:
             plain[snake] = value
