@@ -314,10 +314,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, text in outputs.items():
             (out_dir / name).write_text(text, encoding="utf-8")
-        kinds = (
-            f"{sum(e.kind == 'model' for e in exported)} models, {sum(e.kind == 'policy' for e in exported)}"
+        n_models = sum(e.kind == "model" for e in exported)
+        n_policies = len(exported) - n_models
+        _err(
+            f"exported {_count(n_models, 'model')} and {_count(n_policies, 'policy', 'policies')} "
+            f"to {out_dir} ({_count(len(outputs), 'file')})"
         )
-        _err(f"exported {kinds} policies to {out_dir} ({len(outputs)} file(s))")
     elif args.format == "python":
         sys.stdout.write(outputs["__main__.py"])
     else:

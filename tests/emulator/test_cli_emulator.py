@@ -1,0 +1,223 @@
+"""``pulumi-wxo export`` / ``list`` against the emulator holding objects made by IBM's own ADK client.
+
+What the ADK's ``ModelsClient`` / ``ModelPoliciesClient`` create, ``export`` must turn into specs
+that ``validate`` accepts, without ever writing a secret, and into a program that adopts them.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+from ibm_watsonx_orchestrate_clients.model_policies.model_policies_client import ModelPoliciesClient
+from ibm_watsonx_orchestrate_clients.models.models_client import ModelsClient
+from ibm_watsonx_orchestrate_core.types.model_policies.types import (
+    ModelPolicy,
+    ModelPolicyInner,
+    ModelPolicyRetry,
+    ModelPolicyStrategy,
+    ModelPolicyStrategyMode,
+    ModelPolicyTarget,
+)
+from ibm_watsonx_orchestrate_core.types.models.types import ProviderConfig, VirtualModel
+
+from pulumi_wxo._cli import main
+from pulumi_wxo._spec import read_specs
+from pulumi_wxo.emulator import EmulatorThread
+from tests.conftest import EMULATOR_TOKEN
+
+pytestmark = pytest.mark.emulator
+
+ADK_SECRET = "sk-adk-SECRET-0042"
+GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
+GPT = "virtual-model/openai/gpt-4o"
+CLAUDE = "virtual-model/anthropic/claude-3-7-sonnet-latest"
+POLICY = "virtual-policy/gpt-or-claude"
+
+
+def adk_tenant(emulator: EmulatorThread) -> None:
+    """Three models and a policy, created the way `orchestrate models import` creates them."""
+    models = ModelsClient(base_url=emulator.url, api_key=EMULATOR_TOKEN, is_local=True)
+    extras = {"spec_version": "v1", "kind": "model"}  # the ADK sends spec files' extras along
+    models.create(
+        VirtualModel(
+            name=GRANITE,
+            display_name="Granite",
+            description="Granite via watsonx.ai",
+            config={"max_tokens": 2048, "temperature": 0.2},
+            provider_config=ProviderConfig(
+                provider="watsonx",
+                api_key=ADK_SECRET,
+                custom_host="https://us-south.ml.cloud.ibm.com",
+                watsonx_space_id="space-guid",
+            ),
+            tags=["ibm"],
+            model_type="chat",
+            **extras,
+        )
+    )
+    models.create(
+        VirtualModel(
+            name=GPT,
+            display_name=None,
+            description=None,
+            provider_config=ProviderConfig(provider="openai", api_key=ADK_SECRET),
+            config={"max_tokens": 1024},
+            **extras,
+        )
+    )
+    models.create(
+        VirtualModel(
+            name=CLAUDE,
+            display_name="Claude",
+            description="Credentials in a connection",
+            connection_id="conn-anthropic",
+            config={"max_tokens": 4096},
+            **extras,
+        )
+    )
+    ModelPoliciesClient(base_url=emulator.url, api_key=EMULATOR_TOKEN, is_local=True).create(
+        ModelPolicy(
+            name=POLICY,
+            display_name="GPT or Claude",
+            description="GPT first",
+            policy=ModelPolicyInner(
+                strategy=ModelPolicyStrategy(mode=ModelPolicyStrategyMode.FALL_BACK, on_status_codes=[503]),
+                retry=ModelPolicyRetry(attempts=1, on_status_codes=[503]),
+                targets=[ModelPolicyTarget(model_name=GPT), ModelPolicyTarget(model_name=CLAUDE)],
+            ),
+        )
+    )
+
+
+def connect(emulator: EmulatorThread) -> list[str]:
+    return ["--url", emulator.url, "--token", EMULATOR_TOKEN]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("secrets", ["omit", "mask", "echo"])
+def test_export_of_an_adk_tenant_validates_and_never_writes_secrets(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], tmp_path: Path, secrets: str
+) -> None:
+    emulator.control.settings(secrets=secrets)  # type: ignore[arg-type]
+    adk_tenant(emulator)
+    code, out, err = run(capsys, "export", *connect(emulator), "--output", str(tmp_path))
+    assert (code, out) == (0, "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "anthropic-claude-3-7-sonnet-latest.yaml",
+        "openai-gpt-4o.yaml",
+        "policy-gpt-or-claude.yaml",
+        "watsonx-ibm-granite-3-3-8b-instruct.yaml",
+    ]
+    assert f"exported 3 models and 1 policy to {tmp_path} (4 files)" in err
+    assert "pulumi config set --secret openaiApiKey <value>   # virtual-model/openai/gpt-4o" in err
+    assert "pulumi config set --secret watsonxApiKey <value>" in err
+    assert "anthropic" not in err.split("Set these secrets", 1)[1].split("Then declare", 1)[0]
+    written = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert ADK_SECRET not in written and "****" not in written
+
+    granite = (tmp_path / "watsonx-ibm-granite-3-3-8b-instruct.yaml").read_text()
+    assert granite.count("\n#") == 1  # the header comment, then the ADK's keys in order
+    assert f"spec_version: v1\nkind: model\nname: {GRANITE}\n" in granite
+    assert "  api_key: ${secret:watsonxApiKey}\n" in granite
+    assert "  watsonx_space_id: space-guid\n" in granite  # snake_case, as the ADK writes it
+    claude = (tmp_path / "anthropic-claude-3-7-sonnet-latest.yaml").read_text()
+    assert "connection_id: conn-anthropic\n" in claude and "provider_config" not in claude
+
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert (code, out) == (0, ""), out
+    assert err == "4 valid specs in 4 files: 0 errors, 0 warnings\n"
+    specs, _ = read_specs(tmp_path)
+    [policy] = [s for s in specs if s.kind == "policy"]
+    assert policy.target_names() == [GPT, CLAUDE]
+
+
+def test_export_to_stdout_filters_and_refuses_to_overwrite(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    adk_tenant(emulator)
+    code, out, _ = run(capsys, "export", *connect(emulator), "--name", "openai/*", "--name", "gpt-or-*")
+    assert code == 0
+    docs = out.split("---\n")
+    assert len(docs) == 2 and f"name: {GPT}\n" in docs[0] and f"name: {POLICY}\n" in docs[1]
+
+    assert run(capsys, "export", *connect(emulator), "--output", str(tmp_path))[0] == 0
+    code, _, err = run(capsys, "export", *connect(emulator), "--output", str(tmp_path))
+    assert code == 2 and "4 file(s) already exist" in err and "--force" in err
+    assert run(capsys, "export", *connect(emulator), "--output", str(tmp_path), "--force")[0] == 0
+
+    code, _, err = run(capsys, "export", *connect(emulator), "--name", "nothing/*")
+    assert code == 1 and "nothing to export (no name matched --name)" in err
+
+
+class Recorder(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        self.resources[args.name] = args
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+@pytest.fixture
+def mocks() -> Iterator[Recorder]:
+    rec = Recorder()
+    pulumi.runtime.set_mocks(rec, project="adopted", stack="dev", preview=False)
+    yield rec
+    pulumi.runtime.set_all_config({}, [])
+
+
+def test_export_python_program_adopts_everything(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], tmp_path: Path, mocks: Recorder
+) -> None:
+    emulator.control.settings(secrets="echo")
+    adk_tenant(emulator)
+    code, _, err = run(capsys, "export", *connect(emulator), "--format", "python", "--output", str(tmp_path))
+    assert code == 0 and "(1 file)" in err
+    program = tmp_path / "__main__.py"
+    assert ADK_SECRET not in program.read_text()
+    keys = {"adopted:openaiApiKey": "sk-o", "adopted:watsonxApiKey": "wx-k"}
+    pulumi.runtime.set_all_config(keys, list(keys))
+
+    @pulumi.runtime.test
+    def run_program() -> None:
+        runpy.run_path(str(program))
+
+    run_program()
+    assert sorted(mocks.resources) == [
+        "anthropic-claude-3-7-sonnet-latest",
+        "gpt-or-claude",
+        "openai-gpt-4o",
+        "watsonx-ibm-granite-3-3-8b-instruct",
+    ]
+    assert all(r.inputs["adopt"] is True for r in mocks.resources.values())
+    gpt = mocks.resources["openai-gpt-4o"].inputs
+    assert gpt["provider_config"]["value"] == {"api_key": "sk-o"}
+    policy = mocks.resources["gpt-or-claude"].inputs
+    assert policy["targets"] == [{"model_name": GPT}, {"model_name": CLAUDE}]
+    assert policy["declared_models"] == [GPT, CLAUDE]  # wired to the Model resources
+
+
+def test_list_filters_by_name(emulator: EmulatorThread, capsys: pytest.CaptureFixture[str]) -> None:
+    adk_tenant(emulator)
+    code, out, _ = run(capsys, "list", *connect(emulator), "--json", "--name", "watsonx/*")
+    assert code == 0
+    listed = json.loads(out)
+    assert [m["name"] for m in listed["models"]] == [GRANITE]
+    assert listed["policies"] == []
+    assert "api_key" not in listed["models"][0]["provider_config"]
+    code, out, _ = run(capsys, "list", *connect(emulator), "--name", "virtual-policy/*")
+    assert code == 0 and "Models (0)" in out and "Policies (1)" in out
