@@ -1,0 +1,226 @@
+"""Spec files through the real engine: ``declare`` over a catalogue, per-file edits, stack
+overrides, problems at preview, and the export -> adopt -> no-changes round trip."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pulumi
+import pytest
+from pulumi import automation as auto
+
+from pulumi_wxo._cli import main
+from pulumi_wxo._spec import declare
+from tests.e2e.conftest import ROOT, Engine
+
+EXAMPLES = ROOT / "examples" / "specs"
+GPT = "virtual-model/openai/gpt-4o"
+MINI = "virtual-model/openai/gpt-4o-mini"
+AZURE = "virtual-model/azure-openai/gpt-4o"
+POLICY = "virtual-policy/gpt-4o-resilient"
+SECRETS = {"watsonxKey": "wx-e2e-SECRET-1", "openaiKey": "sk-e2e-SECRET-2", "azureKey": "az-e2e-SECRET-3"}
+CONFIG = {f"wxo-e2e:{k}": auto.ConfigValue(v, secret=True) for k, v in SECRETS.items()}
+
+
+def specs_program(path: Path, **kw: Any) -> Callable[[], None]:
+    def program() -> None:
+        resources = declare(str(path), **kw)
+        pulumi.export("names", sorted(resources))
+
+    return program
+
+
+def changes(summary: dict[str, int] | None) -> dict[str, int]:
+    return {k: v for k, v in (summary or {}).items() if k != "same"}
+
+
+def by_name(eng: Engine) -> dict[str, dict[str, Any]]:
+    return {m["name"]: m for m in eng.models()}
+
+
+def test_catalogue_deploys_and_an_edit_changes_exactly_that_model(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(EXAMPLES, specs)
+    eng = engine_factory(specs_program(specs), config=CONFIG)
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()  # 5 models, 1 policy, stack
+    assert eng.names() == sorted(
+        [
+            "virtual-model/anthropic/claude-3-7-sonnet-latest",
+            AZURE,
+            GPT,
+            MINI,
+            "virtual-model/watsonx/ibm/granite-3-3-8b-instruct",
+        ]
+    )
+    stored = by_name(eng)
+    assert stored[GPT]["provider_config"]["api_key"] == SECRETS["openaiKey"]  # resolved from config
+    assert stored[AZURE]["provider_config"]["azure_api_version"] == "2024-06-01"
+    assert not any(v in eng.text() for v in SECRETS.values())
+
+    # The policy over two of them: created after both of its models (wired to the resources).
+    [policy] = eng.emulator.control.state()["policies"]
+    assert policy["name"] == POLICY
+    assert policy["policy"]["targets"] == [{"model_name": GPT}, {"model_name": AZURE}]
+    assert policy["policy"]["strategy"] == {"mode": "fallback", "on_status_codes": [429, 500, 502, 503, 504]}
+    posts = [r["path"] for r in eng.emulator.control.requests() if r["method"] == "POST"]
+    assert posts[-1].endswith("/model_policy") and len(posts) == 6
+
+    assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
+
+    # Edit one document of a two-document file: exactly that model is updated in place.
+    openai = specs / "openai.yaml"
+    openai.write_text(openai.read_text().replace("  max_tokens: 512\n", "  max_tokens: 300\n"))
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"update": 1}, eng.text()
+    after = by_name(eng)
+    assert after[MINI]["config"] == {"max_tokens": 300} and after[MINI]["id"] == stored[MINI]["id"]
+    assert {n: m for n, m in after.items() if n != MINI} == {n: m for n, m in stored.items() if n != MINI}
+    assert eng.emulator.control.state()["policies"] == [policy]
+
+
+def test_stack_overrides_change_one_model_in_one_stack(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    eng = engine_factory(specs_program(EXAMPLES), config=CONFIG)
+    eng.up()
+    before = by_name(eng)
+    # What this does in a shell:
+    #   pulumi config set --path 'wxo-specs:overrides["virtual-model/openai/gpt-4o"].config.max_tokens' 256
+    eng.stack.set_config(
+        f'wxo-specs:overrides["{GPT}"].config.max_tokens', auto.ConfigValue("256"), path=True
+    )
+    eng.stack.set_config(
+        f'wxo-specs:overrides["{GPT}"].display_name', auto.ConfigValue("GPT-4o (prod)"), path=True
+    )
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"update": 1}, eng.text()
+    after = by_name(eng)
+    assert after[GPT]["config"] == {"max_tokens": 256, "temperature": 0.3}
+    assert after[GPT]["display_name"] == "GPT-4o (prod)"
+    assert {n: m for n, m in after.items() if n != GPT} == {n: m for n, m in before.items() if n != GPT}
+    assert changes(eng.preview().change_summary) == {}
+
+
+FALLBACK_ONE = """\
+spec_version: v1
+kind: model
+name: virtual-policy/lonely
+policy:
+  strategy: fallback
+  targets:
+    - model_name: virtual-model/openai/gpt-4o
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "where", "message"),
+    [
+        (FALLBACK_ONE, "extra.yaml:6: targets", "a fallback needs at least two targets (got 1)"),
+        (
+            "spec_version: v1\nname: groq/llama-3-70b\nprovider_config:\n  api_key: gsk-LITERAL-key\n",
+            "extra.yaml:4: provider_config.api_key",
+            "secret values must not be written in spec files; write ${secret:groqApiKey}",
+        ),
+        (
+            "spec_version: v1\nname: groq/llama-3-70b\nprovider_config:\n  api_key: ${secret:groqKey}\n",
+            "extra.yaml:4: provider_config.api_key",
+            "stack config 'wxo-e2e:groqKey' is not set; run `pulumi config set --secret groqKey <value>`",
+        ),
+    ],
+    ids=["fallback-one-target", "secret-literal", "secret-not-set"],
+)
+def test_spec_problems_fail_at_preview_naming_file_line_and_field(
+    engine_factory: Callable[..., Engine], tmp_path: Path, extra: str, where: str, message: str
+) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(EXAMPLES, specs)
+    (specs / "extra.yaml").write_text(extra)
+    eng = engine_factory(specs_program(specs), config=CONFIG)
+    eng.emulator.control.clear_requests()
+    with pytest.raises(auto.CommandError) as info:
+        eng.preview()
+    text = str(info.value)
+    assert f"{specs}/{where}: {message}" in text, text
+    assert "Traceback" not in text  # a clean RunError, not a crash
+    assert "LITERAL" not in text
+    assert eng.models() == [] and eng.emulator.control.requests() == []
+
+
+def test_export_then_adopt_then_preview_shows_no_changes(
+    engine_factory: Callable[..., Engine], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    eng = engine_factory(lambda: None, config=CONFIG)
+    # An existing tenant, made by hand (secrets echoed back, the least helpful server).
+    eng.emulator.control.settings(secrets="echo")
+    with httpx.Client(
+        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
+    ) as raw:
+        for body in (
+            {"name": GPT, "display_name": "GPT", "provider_config": {"api_key": "sk-live-ECHO-9"}},
+            {
+                "name": "virtual-model/anthropic/claude",
+                "connection_id": "conn-1",
+                "config": {"max_tokens": 9},
+            },
+            {
+                "name": "virtual-model/watsonx/ibm/granite",
+                "tags": ["ibm"],
+                "provider_config": {"api_key": "wx-live-ECHO-8", "watsonxSpaceId": "space-1"},
+            },
+        ):
+            raw.post("/models", json=body).raise_for_status()
+        raw.post(
+            "/model_policy",
+            json={
+                "name": "virtual-policy/mix",
+                "display_name": "Mix",
+                "description": "half and half",
+                "policy": {
+                    "strategy": {"mode": "loadbalance"},
+                    "targets": [
+                        {"model_name": GPT, "weight": 0.5},
+                        {"model_name": "virtual-model/anthropic/claude", "weight": 0.5},
+                    ],
+                },
+            },
+        ).raise_for_status()
+    before = eng.emulator.control.state()
+
+    out_dir = tmp_path / "exported"
+    code = main(["export", "--url", eng.emulator.url, "--token", "test-token", "--output", str(out_dir)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "ECHO" not in "".join(p.read_text() for p in out_dir.iterdir())
+    assert (
+        "pulumi config set --secret openaiApiKey" in err and "pulumi config set --secret watsonxApiKey" in err
+    )
+    eng.stack.set_all_config(
+        {
+            "wxo-e2e:openaiApiKey": auto.ConfigValue("sk-live-ECHO-9", secret=True),
+            "wxo-e2e:watsonxApiKey": auto.ConfigValue("wx-live-ECHO-8", secret=True),
+        }
+    )
+
+    up = eng.up(specs_program(out_dir, adopt=True))
+    assert up.summary.result == "succeeded", eng.text()
+    assert changes(up.summary.resource_changes) == {"create": 5}  # taken over: 4 objects + the stack
+    after = eng.emulator.control.state()
+    # No duplicates: the same ids, the same objects.
+    assert sorted((m["name"], m["id"]) for m in after["models"]) == sorted(
+        (m["name"], m["id"]) for m in before["models"]
+    )
+    assert [(p["name"], p["id"]) for p in after["policies"]] == [
+        (p["name"], p["id"]) for p in before["policies"]
+    ]
+    assert after["policies"][0]["policy"] == before["policies"][0]["policy"]
+
+    prev = eng.preview(specs_program(out_dir, adopt=True), diff=True)
+    assert changes(prev.change_summary) == {}, eng.text()
+    assert "ECHO" not in eng.text()
