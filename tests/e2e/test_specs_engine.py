@@ -3,6 +3,8 @@ overrides, problems at preview, and the export -> adopt -> no-changes round trip
 
 from __future__ import annotations
 
+import json
+import runpy
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 import httpx
 import pulumi
 import pytest
+import yaml
 from pulumi import automation as auto
 
 from pulumi_wxo._cli import main
@@ -106,6 +109,32 @@ def test_stack_overrides_change_one_model_in_one_stack(
     assert after[GPT]["display_name"] == "GPT-4o (prod)"
     assert {n: m for n, m in after.items() if n != GPT} == {n: m for n, m in before.items() if n != GPT}
     assert changes(eng.preview().change_summary) == {}
+
+
+def test_example_program_with_the_prod_stacks_overrides(engine_factory: Callable[..., Engine]) -> None:
+    example = ROOT / "examples" / "specs-program"
+    stack_file = yaml.safe_load((example / "Pulumi.prod.yaml").read_text())["config"]
+    # Structured stack config reaches a program as JSON, as `pulumi config set --path` stores it.
+    config = {**CONFIG, **{k: auto.ConfigValue(json.dumps(v)) for k, v in stack_file.items()}}
+
+    def program() -> None:
+        runpy.run_path(str(example / "__main__.py"))
+
+    eng = engine_factory(program, stack_name="prod", config=config)
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()
+    assert POLICY in up.outputs["resources"].value and len(up.outputs["resources"].value) == 6
+    models = by_name(eng)
+    assert models[GPT]["config"]["max_tokens"] == 4096 and models[GPT]["tags"] == [
+        "openai",
+        "general",
+        "prod",
+    ]
+    granite = models["virtual-model/watsonx/ibm/granite-3-3-8b-instruct"]
+    assert granite["provider_config"]["watsonx_space_id"] == "9d2e41aa-space-prod"
+    assert models[MINI]["config"] == {"max_tokens": 512}  # not overridden: as in the spec file
+    [policy] = eng.emulator.control.state()["policies"]
+    assert policy["policy"]["retry"] == {"attempts": 3, "on_status_codes": [503, 504]}
 
 
 FALLBACK_ONE = """\
