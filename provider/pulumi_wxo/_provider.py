@@ -21,11 +21,13 @@ read returns an empty id when the model is gone; delete treats 404 as done.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TextIO
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -52,6 +54,7 @@ from pulumi_wxo._errors import (
     RetriesExhaustedError,
     TransportError,
     WxoError,
+    logger,
 )
 from pulumi_wxo._schema import (
     MODEL_DIFF_FIELDS,
@@ -114,6 +117,7 @@ class Runtime:
 
     def configure(self, get: Callable[[str], str | None], environ: Mapping[str, str]) -> None:
         """Read settings now; a problem is raised at the first API call, not at preview."""
+        configure_logging(environ)
         with self._lock:
             try:
                 self._settings, self._error = ConnectionSettings.from_sources(get, environ), None
@@ -152,6 +156,35 @@ class Runtime:
 
 
 RUNTIME = Runtime()
+
+LOG_LEVEL_ENV = "WXO_LOG_LEVEL"
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Marks the one handler ``configure_logging`` adds, so a second configure adds none."""
+
+
+def configure_logging(environ: Mapping[str, str]) -> None:
+    """``WXO_LOG_LEVEL=DEBUG|INFO|WARNING|ERROR``: send the ``pulumi_wxo`` logger to stderr.
+
+    The engine shows a provider plugin's stderr lines as diagnostics (and in its verbose log),
+    so this is how a user sees the provider's requests, retries and token refreshes. Every
+    record passes the logger's RedactingFilter first (_errors.py): no secret reaches stderr.
+    Unset or empty: nothing changes (the plugin then prints warnings only via lastResort).
+    """
+    raw = (environ.get(LOG_LEVEL_ENV) or "").strip().upper()
+    if not raw:
+        return
+    level = logging.getLevelName(raw)
+    if not isinstance(level, int):
+        level = logging.WARNING
+    logger.setLevel(level)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("pulumi_wxo %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    if level == logging.WARNING and raw != "WARNING":
+        logger.warning("%s=%r is not DEBUG, INFO, WARNING or ERROR; using WARNING", LOG_LEVEL_ENV, raw)
 
 
 def _config_getter(req: ConfigureRequest) -> Callable[[str], str | None]:
