@@ -377,6 +377,7 @@ def find_spec_files(paths: PathsArg) -> tuple[list[str], list[Problem]]:
     ``*.yaml``, ``*.yml``, ``*.json``; hidden entries and ``*.schema.json`` skipped) or globs
     (``specs/**/*.yaml``). Each file once, in sorted order per argument."""
     files: list[str] = []
+    seen: set[str] = set()
     problems: list[Problem] = []
     for raw in _as_list(paths):
         found: list[str]
@@ -406,7 +407,8 @@ def find_spec_files(paths: PathsArg) -> tuple[list[str], list[Problem]]:
         else:
             problems.append(Problem(raw, None, "", "no such file or directory"))
             continue
-        files += [f for f in found if f not in files]
+        files += [f for f in found if f not in seen]
+        seen.update(found)
     return files, problems
 
 
@@ -609,6 +611,7 @@ def _take_apart(doc: _Doc) -> _Built:
             )
         )
     props = {k: v for k, v in data.items() if k not in _META_KEYS}
+    problems += _adk_export_fields(doc, props)
     lifted = False
     if kind == "policy":
         if "policy" in props and not isinstance(props["policy"], Mapping):
@@ -630,6 +633,81 @@ def _take_apart(doc: _Doc) -> _Built:
             )
         props, lifted = _flatten_policy(props)
     return _Built(doc, kind, _normal_name(kind, props.get("name")), props, lifted, problems)
+
+
+# Fields a GET returns and an ADK export may leave in a file (`ListVirtualModel`, contract
+# §2.1, §5): the server sets them, so a spec cannot; they are dropped with a warning.
+_SERVER_FIELDS = (
+    "id",
+    "tenant_id",
+    "tenant_name",
+    "created_on",
+    "created_by",
+    "created_by_username",
+    "updated_at",
+)
+
+
+def _adk_export_fields(doc: _Doc, props: dict[str, Any]) -> list[Problem]:
+    """Make an ``orchestrate models export`` file acceptable (in place); warnings for what is dropped.
+
+    * ``provider`` (top level and in provider_config) is derived from the name, as the ADK
+      does (§4.1): dropped silently when it agrees, with a warning when it does not.
+    * server-set fields (``id``, timestamps, tenant) are dropped with a warning.
+    * ``provider_config.server_cert_file`` (ADK 2.19) is read into ``server_cert``; a relative
+      path is taken from the spec file's directory, so the result does not depend on where
+      ``pulumi`` runs.
+    """
+    problems: list[Problem] = []
+    name = props.get("name")
+    derived = provider_of(name) if isinstance(name, str) else ""
+    pc = props.get("provider_config")
+    pc = dict(pc) if isinstance(pc, Mapping) else None
+
+    def provider_at(path: Path_, value: Any) -> None:
+        if value != derived:
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.lines.get(path, doc.line),
+                    _join_path(path),
+                    f"'{value}' is ignored: the provider comes from the name ('{derived}')",
+                    "warning",
+                )
+            )
+
+    if "provider" in props:
+        provider_at(("provider",), props.pop("provider"))
+    if pc is not None and "provider" in pc:
+        provider_at(("provider_config", "provider"), pc.pop("provider"))
+    for key in [k for k in _SERVER_FIELDS if k in props]:
+        props.pop(key)
+        problems.append(
+            Problem(
+                doc.file,
+                doc.lines.get((key,), doc.line),
+                key,
+                "is set by the server (an export wrote it); ignored",
+                "warning",
+            )
+        )
+    if pc is not None and "server_cert_file" in pc:
+        path: Path_ = ("provider_config", "server_cert_file")
+        raw = pc.pop("server_cert_file")
+        cert = Path(str(raw))
+        if not cert.is_absolute():
+            cert = Path(doc.file).parent / cert
+        try:
+            pc["server_cert"] = cert.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            problems.append(
+                Problem(
+                    doc.file, doc.lines.get(path, doc.line), _join_path(path), f"cannot read {cert}: {err}"
+                )
+            )
+    if pc is not None:
+        props["provider_config"] = pc
+    return problems
 
 
 def _override_label(source: str, key: str) -> str:
@@ -798,8 +876,7 @@ def _set_rules(built: list[_Built], specs: list[Spec]) -> list[Problem]:
                 Problem(
                     *here,
                     "name",
-                    f"'{b.name}' is declared twice (also in {_at(other)}); "
-                    "keep one of them",
+                    f"'{b.name}' is declared twice (also in {_at(other)}); keep one of them",
                 )
             )
             continue

@@ -144,6 +144,39 @@ def test_empty_documents_and_a_list_of_specs(tmp_path: Path) -> None:
     assert [(Path(p.file).name, p.line, p.field) for p in problems] == [("list.json", 4, "model_type")]
 
 
+def test_adk_export_files_are_accepted(tmp_path: Path) -> None:
+    specs, problems = read_specs(DATA / "adk-export")
+    assert [(Path(p.file).name, p.line, p.field, p.severity) for p in problems] == [
+        ("claude.yaml", 4, "id", "warning"),
+        ("groq.yaml", 4, "provider", "warning"),
+    ]
+    assert "'openai' is ignored: the provider comes from the name ('groq')" in problems[1].message
+    claude = {s.name: s for s in specs}["virtual-model/anthropic/claude-3-7-sonnet-latest"].spec
+    assert isinstance(claude, ModelSpec) and claude.provider_config is not None
+    # server_cert_file (ADK 2.19) is read relative to the spec file, into server_cert
+    assert claude.provider_config.server_cert == (DATA / "adk-export" / "certs" / "gateway.pem").read_text()
+
+    write(
+        tmp_path,
+        "m.yaml",
+        """
+        spec_version: v1
+        name: openai/gpt-4o
+        provider_config:
+          api_key: ${secret:k}
+          server_cert_file: missing.pem
+        """,
+    )
+    _, [problem] = read_specs(tmp_path)
+    assert (problem.line, problem.field) == (5, "provider_config.server_cert_file")
+    assert problem.message.startswith(f"cannot read {tmp_path / 'missing.pem'}")
+
+
+def test_a_file_named_twice_is_read_once() -> None:
+    files, _ = find_spec_files([GOOD, GOOD / "models.yaml", f"{GOOD}/*.yaml"])
+    assert len(files) == len(set(files)) == 4
+
+
 # --------------------------------------------------------------------------- problems
 
 
