@@ -12,10 +12,11 @@ DEMO := .demo
 DEMO_PORT ?= 4321
 DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
 DEMO_TOKEN := demo-token
-# Pulumi's local file backend and a fixed passphrase for the demo stack's secrets: no
-# account, no login prompt. Pulumi.dev.yaml's secrets are encrypted with this passphrase.
-DEMO_ENV = PATH="$$(bash scripts/pulumi-cli.sh):$(CURDIR)/$(VENV)/bin:$$PATH" \
-	PULUMI_BACKEND_URL="file://$(CURDIR)/$(DEMO)/state" \
+# Pulumi's local file backend and the fixed demo passphrase "demo", with which the fake keys
+# in Pulumi.dev.yaml are encrypted: no account, no login prompt. The provider finds the
+# emulator through WXO_URL / WXO_TOKEN (Pulumi.dev.yaml sets no wxo:url, so any DEMO_PORT works).
+# PULUMI_PYTHON_CMD: the legacy language host (below) ignores Pulumi.yaml's virtualenv option.
+DEMO_ENV = PULUMI_BACKEND_URL="file://$(CURDIR)/$(DEMO)/state" \
 	PULUMI_HOME="$(CURDIR)/$(DEMO)/pulumi-home" \
 	PULUMI_CONFIG_PASSPHRASE=demo \
 	PULUMI_SKIP_UPDATE_CHECK=true \
@@ -51,17 +52,38 @@ emulator-start: venv
 emulator-stop:
 	@if [ -f $(DEMO)/emulator.pid ]; then kill $$(cat $(DEMO)/emulator.pid) 2>/dev/null || true; rm -f $(DEMO)/emulator.pid; echo "emulator stopped"; fi
 
+# `pulumi up` on this project directory needs the Python language host next to the CLI.
+# scripts/pulumi-cli.sh builds it when the Go module proxy serves it; when it cannot (the proxy
+# here does not, see docs/pulumi-cli.md), the demo asks the script for the legacy v3.68 host
+# (PULUMI_WXO_LEGACY_LANGHOST=1), verified for up/preview/refresh/destroy with this engine.
+# It prints which host it used. Destroy runs no program and needs no language host.
 demo: venv emulator-start
-	@bash scripts/pulumi-cli.sh >/dev/null
-	@mkdir -p $(DEMO)/state $(DEMO)/pulumi-home
-	@$(DEMO_ENV) pulumi stack select dev --create --non-interactive >/dev/null
-	@$(DEMO_ENV) pulumi up --yes --stack dev --non-interactive
+	@cli=$$(bash scripts/pulumi-cli.sh); \
+	if [ ! -x "$$cli/pulumi-language-python" ]; then \
+		echo "make demo: no Python language host next to $$cli/pulumi; building the legacy one (PULUMI_WXO_LEGACY_LANGHOST=1)"; \
+		cli=$$(PULUMI_WXO_LEGACY_LANGHOST=1 bash scripts/pulumi-cli.sh); \
+	fi; \
+	host=$$(sed -n 's/^language host: \([a-z]*\).*/\1/p' "$$cli/../BUILD-INFO" 2>/dev/null || true); \
+	echo "make demo: pulumi up via $$cli/pulumi (language host: $${host:-installed with the CLI})"; \
+	mkdir -p $(DEMO)/state $(DEMO)/pulumi-home; \
+	export PATH="$$cli:$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV); \
+	pulumi stack select dev --create --non-interactive >/dev/null; \
+	pulumi up --yes --stack dev --non-interactive --color never
 	@echo
 	@echo "Models now on $(DEMO_URL):"
 	@$(VENV)/bin/pulumi-wxo list --url $(DEMO_URL) --token $(DEMO_TOKEN)
 
-down:
-	@if [ -d $(DEMO)/state ]; then $(DEMO_ENV) pulumi destroy --yes --stack dev --non-interactive || true; fi
+# Destroy the demo stack (starting the emulator again if needed, e.g. after a reboot: its
+# SQLite file is under .demo/), then stop the emulator.
+down: venv
+	@if [ -d $(DEMO)/state/.pulumi/stacks ]; then \
+		$(MAKE) --no-print-directory emulator-start; \
+		cli=$$(bash scripts/pulumi-cli.sh); \
+		export PATH="$$cli:$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV); \
+		if pulumi stack select dev --non-interactive >/dev/null 2>&1; then \
+			pulumi destroy --yes --stack dev --non-interactive --color never; \
+		fi; \
+	fi
 	@$(MAKE) --no-print-directory emulator-stop
 
 lint: venv

@@ -1,5 +1,8 @@
 """A realistic model catalogue, one stack per environment (Pulumi.dev.yaml, Pulumi.prod.yaml).
 
+The root Pulumi.yaml (project ``wxo-catalogue``) runs this directory: ``make demo`` deploys the
+dev stack to the local emulator; tests/e2e/test_example_project.py runs it through the engine.
+
 Connection settings (``wxo:url``, ``wxo:apiKey`` or ``wxo:token``) come from the stack config
 or the WXO_* environment variables; they never appear in this program or in state.
 
@@ -23,8 +26,9 @@ import pulumi_wxo as wxo
 
 cfg = pulumi.Config()
 env = cfg.require("env")
-max_tokens = cfg.get_int("maxTokens") or 1024
-temperature = cfg.get_float("temperature") or 0.2
+max_tokens = cfg.get_int("maxTokens", 1024)
+# A default, not `or 0.2`: prod sets temperature 0, which must stay 0.
+temperature = cfg.get_float("temperature", 0.2)
 tags = ["catalogue", env]
 
 granite = wxo.Model(
