@@ -85,6 +85,9 @@ down: venv
 		fi; \
 	fi
 	@$(MAKE) --no-print-directory emulator-stop
+	@# uvicorn shuts down gracefully: wait (bounded) so that a `make demo` right after starts a new one.
+	@for i in $$(seq 1 50); do curl -fsS $(DEMO_URL)/_emulator/health >/dev/null 2>&1 || exit 0; sleep 0.1; done; \
+		echo "make down: the emulator on $(DEMO_URL) still answers (not started by this checkout?)" >&2; exit 1
 
 lint: venv
 	$(VENV)/bin/ruff check provider tests examples bench
