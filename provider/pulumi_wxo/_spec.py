@@ -575,7 +575,14 @@ def _take_apart(doc: _Doc) -> _Built:
     data = {str(k): v for k, v in data.items()}
     version = data.get("spec_version")
     if version is None:
-        problems.append(Problem(f, line, "spec_version", "is required: write `spec_version: v1` (ADK §5)"))
+        problems.append(
+            Problem(
+                f,
+                line,
+                "spec_version",
+                "is required: write `spec_version: v1` (the ADK refuses a spec without it)",
+            )
+        )
     elif str(version) != SPEC_VERSION:
         problems.append(
             Problem(
