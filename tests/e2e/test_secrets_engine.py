@@ -26,7 +26,7 @@ import base64
 import json
 import pickletools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +104,10 @@ def strings_outside_secrets(node: Any) -> Iterator[str]:
         yield node
 
 
-def resources(deployment: dict[str, Any], type_: str) -> dict[str, dict[str, Any]]:
+def resources(deployment: Mapping[str, Any] | None, type_: str) -> dict[str, dict[str, Any]]:
     """Resources of ``type_`` by name (the last URN segment)."""
-    return {r["urn"].rsplit("::", 1)[1]: r for r in deployment.get("resources") or [] if r["type"] == type_}
+    items = (deployment or {}).get("resources") or []
+    return {r["urn"].rsplit("::", 1)[1]: r for r in items if r["type"] == type_}
 
 
 def assert_clean(where: str, *texts: str, keys: tuple[str, ...] = ALL_KEYS) -> None:
