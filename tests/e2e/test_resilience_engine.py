@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -26,6 +26,7 @@ from pulumi_wxo.emulator import EmulatorControl, EmulatorThread
 from tests.conftest import EMULATOR_API_KEY
 from tests.e2e.conftest import Engine
 
+WATSONX = {"api_key": "wx-e2e-resilience", "watsonx_space_id": "space-1"}
 # (resource name, model name, provider_config, connection_id)
 EIGHT: tuple[tuple[str, str, dict[str, Any] | None, str | None], ...] = (
     ("gpt-4o", "openai/gpt-4o", {"api_key": "sk-e2e-resilience"}, None),
@@ -79,8 +80,8 @@ def iam_engine(engine_factory: Callable[..., Engine], emulator: EmulatorThread) 
     return eng
 
 
-def changes(summary: dict[str, int] | None) -> dict[str, int]:
-    return {k: v for k, v in (summary or {}).items() if k != "same"}
+def changes(summary: Mapping[Any, int] | None) -> dict[str, int]:
+    return {str(k): v for k, v in (summary or {}).items() if k != "same"}
 
 
 def assert_exactly_declared(eng: Engine, label: str) -> None:
@@ -122,6 +123,10 @@ class RevokeTokensWhen(threading.Thread):
                     self.revoked_at = len(log)
                     return
                 self._done.wait(0.01)
+
+    def _matches(self, entry: dict[str, Any]) -> bool:
+        method, path, status = str(entry["method"]), str(entry["path"]), int(entry["status"])
+        return method == self._method and path.startswith(self._prefix) and status == self._status
 
     def finish(self) -> None:
         self._done.set()
