@@ -55,13 +55,16 @@ emulator-stop:
 # `pulumi up` on this project directory needs the Python language host next to the CLI.
 # scripts/pulumi-cli.sh builds it when the Go module proxy serves it; when it cannot (the proxy
 # here does not, see docs/pulumi-cli.md), the demo asks the script for the legacy v3.68 host
-# (PULUMI_WXO_LEGACY_LANGHOST=1), verified for up/preview/refresh/destroy with this engine.
-# It prints which host it used. Destroy runs no program and needs no language host.
+# (PULUMI_WXO_LEGACY_LANGHOST=1), verified for up/preview/refresh/destroy with this engine, in
+# a cache of its own (shared with tests/e2e/test_example_project.py), so that the CLI the
+# tests use is never swapped under them. It prints which host it used. Destroy runs no
+# program and needs no language host.
+LEGACY_CACHE = $${PULUMI_WXO_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/pulumi-wxo}/legacy-langhost
 demo: venv emulator-start
 	@cli=$$(bash scripts/pulumi-cli.sh); \
 	if [ ! -x "$$cli/pulumi-language-python" ]; then \
 		echo "make demo: no Python language host next to $$cli/pulumi; building the legacy one (PULUMI_WXO_LEGACY_LANGHOST=1)"; \
-		cli=$$(PULUMI_WXO_LEGACY_LANGHOST=1 bash scripts/pulumi-cli.sh); \
+		cli=$$(PULUMI_WXO_CACHE="$(LEGACY_CACHE)" PULUMI_WXO_LEGACY_LANGHOST=1 bash scripts/pulumi-cli.sh); \
 	fi; \
 	host=$$(sed -n 's/^language host: \([a-z]*\).*/\1/p' "$$cli/../BUILD-INFO" 2>/dev/null || true); \
 	echo "make demo: pulumi up via $$cli/pulumi (language host: $${host:-installed with the CLI})"; \
