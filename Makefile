@@ -63,7 +63,7 @@ LEGACY_CACHE = $${PULUMI_WXO_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/pulumi-wxo
 demo: venv emulator-start
 	@cli=$$(bash scripts/pulumi-cli.sh); \
 	if [ ! -x "$$cli/pulumi-language-python" ]; then \
-		echo "make demo: no Python language host next to $$cli/pulumi; building the legacy one (PULUMI_WXO_LEGACY_LANGHOST=1)"; \
+		echo "make demo: no Python language host next to $$cli/pulumi; using the legacy one (PULUMI_WXO_LEGACY_LANGHOST=1, built once into $(LEGACY_CACHE))"; \
 		cli=$$(PULUMI_WXO_CACHE="$(LEGACY_CACHE)" PULUMI_WXO_LEGACY_LANGHOST=1 bash scripts/pulumi-cli.sh); \
 	fi; \
 	host=$$(sed -n 's/^language host: \([a-z]*\).*/\1/p' "$$cli/../BUILD-INFO" 2>/dev/null || true); \
