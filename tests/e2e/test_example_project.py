@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import runpy
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -89,7 +91,7 @@ def cli_with_language_host(pulumi_cli: auto.PulumiCommand) -> auto.PulumiCommand
     return auto.PulumiCommand(root=str(bin_dir.parent))
 
 
-def _env(tmp_path: Path, emulator: EmulatorThread) -> dict[str, str]:
+def _env(tmp_path: Path, *, url: str, token: str) -> dict[str, str]:
     (tmp_path / "state").mkdir(exist_ok=True)
     return {
         "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
@@ -100,8 +102,8 @@ def _env(tmp_path: Path, emulator: EmulatorThread) -> dict[str, str]:
         # The legacy language host ignores runtime.options.virtualenv (docs/pulumi-cli.md).
         "PULUMI_PYTHON_CMD": sys.executable,
         # As `make demo`: Pulumi.dev.yaml sets no wxo:url, the environment names the emulator.
-        "WXO_URL": emulator.url,
-        "WXO_TOKEN": EMULATOR_TOKEN,
+        "WXO_URL": url,
+        "WXO_TOKEN": token,
         "WXO_API_KEY": "",
     }
 
@@ -124,7 +126,9 @@ def dev_stack(
     else:
         command, program = pulumi_cli, _run_catalogue
     opts = auto.LocalWorkspaceOptions(
-        work_dir=str(ROOT), env_vars=_env(tmp_path, emulator), pulumi_command=command
+        work_dir=str(ROOT),
+        env_vars=_env(tmp_path, url=emulator.url, token=EMULATOR_TOKEN),
+        pulumi_command=command,
     )
     if program is None:
         stack = auto.create_or_select_stack("dev", work_dir=str(ROOT), opts=opts)
@@ -225,3 +229,42 @@ def test_stack_files_dev_is_committed_encrypted_prod_has_no_credentials() -> Non
         assert ns + key in dev_cfg and ns + key in prod_cfg, key
         assert str(dev_cfg[ns + key]) != str(prod_cfg[ns + key]), key
     assert prod_cfg[ns + "env"] == "prod" and float(prod_cfg[ns + "temperature"]) == 0
+
+
+def test_prod_stack_previews_offline_and_refuses_to_deploy_without_credentials(
+    pulumi_cli: auto.PulumiCommand, tmp_path: Path
+) -> None:
+    """Pulumi.prod.yaml as shipped: valid inputs, and no deploy until wxo:apiKey is set.
+
+    In a copy of the project (``stack select --create`` adds an encryptionsalt to the stack
+    file), with the three model keys set as the file's instructions say. Nothing reaches the
+    network: without an API key the provider fails before any request.
+    """
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "examples" / "catalogue", project / "examples" / "catalogue", symlinks=True)
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy2(ROOT / name, project / name)
+    (project / ".venv").symlink_to(sys.prefix)
+    env = {**_env(tmp_path, url="", token=""), "PULUMI_CONFIG_PASSPHRASE": "an-operators-passphrase"}
+    opts = auto.LocalWorkspaceOptions(work_dir=str(project), env_vars=env, pulumi_command=pulumi_cli)
+    stack = auto.create_or_select_stack(
+        "prod", project_name="wxo-catalogue", program=_run_catalogue, opts=opts
+    )
+    stack.set_all_config({f"wxo-catalogue:{k}": auto.ConfigValue(f"fake-{k}", secret=True) for k in DEV_KEYS})
+
+    prev = stack.preview(diff=True, color="never")
+    assert changes(prev.change_summary) == {"create": 5}
+    assert re.search(r"max_tokens\s*: 4096", prev.stdout) and re.search(r"temperature\s*: 0\n", prev.stdout)
+    assert "fake-" not in prev.stdout
+
+    with pytest.raises(auto.CommandError) as info:
+        stack.up(color="never")
+    msg = str(info.value)
+    assert (
+        "no credentials for https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/"
+        "REPLACE-WITH-INSTANCE-ID: ibm_iam auth needs an API key; "
+        "run `pulumi config set --secret wxo:apiKey <key>`"
+    ) in msg, msg
+    resources = (stack.export_stack().deployment or {}).get("resources") or []
+    assert not [r for r in resources if r["type"] == "pulumi-python:dynamic/wxo:Model"]
+    stack.destroy(color="never")
