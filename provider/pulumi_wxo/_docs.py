@@ -76,7 +76,7 @@ def _secret(name: str, field: FieldInfo) -> str:
     if name in SECRET_FIELDS or (isinstance(extra, dict) and extra.get("secret")):
         return "yes"
     if field.annotation is not None and "ProviderConfig" in str(field.annotation):
-        return "whole, when it holds a secret field"
+        return "its credential fields"
     return "no"
 
 
@@ -127,9 +127,10 @@ A virtual model on the watsonx Orchestrate AI gateway (`POST /models`).
 Every input (with server defaults applied: `display_name` and `description` default to the
 name), plus `model_id` (also the resource id) and `provider` (derived from the name).
 
-Secrets: when `provider_config` holds any secret field, the whole `provider_config` is a secret
-in state and in outputs (the Python SDK marks the enclosing property secret; plain strings are
-wrapped by the resource). Secret values are never read back from the server.
+Secrets: every credential field of `provider_config` (the rows marked secret below) is a
+secret in state and outputs even when passed as a plain string (the resource wraps it); the
+other keys stay visible in diffs. A `provider_config` passed as one `Output` is secret as a
+whole. Secret values are never read back from the server.
 
 ## provider_config
 

@@ -142,6 +142,11 @@ class Runtime:
                 self._clients[key] = client
             return client
 
+    def max_retries(self) -> int:
+        """``wxo:maxRetries`` (the create loop's bound follows the client's)."""
+        with self._lock:
+            return self._settings.max_retries if self._settings is not None else 0
+
     def _sleep(self, seconds: float) -> None:
         # Indirect, so a test can swap ``sleep`` after the client exists.
         self.sleep(seconds)
@@ -431,10 +436,14 @@ class ModelProvider(ResourceProvider):
             # A policy routing to a deleted model would fail at inference time: refuse
             # instead of leaving a broken route (policies declared in the same stack that
             # reference this Model are deleted first, by dependency order).
+            try:
+                listed = client.list_policies()
+            except WxoError as err:
+                raise WxoError(
+                    f"delete model '{name}': cannot check which policies still route to it: {err}"
+                ) from None
             users = [
-                p
-                for p in client.list_policies()
-                if name in policy_model_names((p.get("policy") or {}).get("targets") or [])
+                p for p in listed if name in policy_model_names((p.get("policy") or {}).get("targets") or [])
             ]
             if users:
                 raise ModelInUseError(
@@ -524,14 +533,15 @@ def _create_by_name(
     found now is ours. Only when none is found is the POST sent again.
     """
     response: Any = None
-    for attempt in range(1, CREATE_ATTEMPTS + 1):
+    attempts = max(CREATE_ATTEMPTS, RUNTIME.max_retries() + 1)
+    for attempt in range(1, attempts + 1):
         try:
             response = post()
             break
         except QuotaExceededError:
             raise
         except (TransportError, ApiError, RetriesExhaustedError) as err:
-            if not _ambiguous(err) or attempt == CREATE_ATTEMPTS:
+            if not _ambiguous(err) or attempt == attempts:
                 raise
             if find():
                 break

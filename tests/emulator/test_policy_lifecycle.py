@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_wxo._errors import InvalidInputError, ModelExistsError, ModelInUseError, NotFoundError
+from pulumi_wxo._errors import InvalidInputError, ModelExistsError, ModelInUseError, NotFoundError, WxoError
 from pulumi_wxo._provider import RUNTIME, ModelPolicyProvider, ModelProvider
 from pulumi_wxo.emulator import EmulatorThread
 
@@ -177,3 +177,14 @@ def test_deleting_a_targeted_model_is_refused_naming_the_policy(wxo: EmulatorThr
     assert FLASH in [m["name"] for m in wxo.control.state()["models"]]
     ModelProvider().delete(model_id, {**outs, "force_delete": True})
     assert FLASH not in [m["name"] for m in wxo.control.state()["models"]]
+
+
+def test_delete_guard_failure_names_the_model(wxo: EmulatorThread) -> None:
+    model_id, outs = make_models(FLASH)[FLASH]
+    wxo.control.add_fault(method="GET", path="/model_policy", status=403, detail="forbidden", count=1)
+    with pytest.raises(WxoError) as info:
+        ModelProvider().delete(model_id, outs)
+    msg = str(info.value)
+    assert msg.startswith(f"delete model '{FLASH}': cannot check which policies still route to it: ")
+    assert "HTTP 403" in msg
+    assert FLASH in [m["name"] for m in wxo.control.state()["models"]]

@@ -57,9 +57,9 @@ def test_type_token_inputs_and_forced_secret(mocks: Recorder) -> None:
     [res] = mocks.resources
     assert res.typ == "pulumi-python:dynamic/wxo:Model"
     pc = res.inputs["provider_config"]
-    # The plain-string api key was wrapped as a secret. The Python SDK marks the enclosing
-    # property secret when a nested value is (rpc.serialize_property), so the whole
-    # provider_config is a secret on the wire and in state.
+    # The plain-string api key was wrapped as a secret. Under mocks the SDK hands over the
+    # enclosing property as one secret; the real engine keeps it per value (api_key secret,
+    # custom_host visible), which tests/e2e/test_secrets_engine.py checks in the state.
     assert pc[SECRET_SIG] and pc["value"] == {"api_key": "plain-string-key", "custom_host": "https://h"}
     assert res.inputs["model_type"] == "chat" and res.inputs["adopt"] is False
     assert "__provider" in res.inputs
