@@ -409,15 +409,7 @@ class ModelProvider(ResourceProvider):
         try:
             client.update_model(id_, spec.to_api(), name=spec.name)
         except NotFoundError as err:
-            raise NotFoundError(
-                status=404,
-                method=err.method,
-                path=err.path,
-                detail=err.detail,
-                action=f"update model '{spec.name}'",
-                hint=f"the model (id {id_}) was deleted outside Pulumi; run `pulumi refresh` "
-                "to drop it from state, then `pulumi up` to create it again",
-            ) from None
+            raise _gone(err, kind="model", name=spec.name, id_=id_) from None
         server = client.get_model(id_, name=spec.name) or {**spec.to_api(), "id": id_}
         outs = model_outputs(
             spec.effective(),
@@ -451,6 +443,19 @@ class ModelProvider(ResourceProvider):
                     policies=[f"{p.get('name')} (id {p.get('id')})" for p in users],
                 )
         client.delete_model(id_, name=name if isinstance(name, str) else None)
+
+
+def _gone(err: NotFoundError, *, kind: str, name: str, id_: str) -> NotFoundError:
+    """A 404 on update: the object was deleted outside Pulumi; say how to recover."""
+    return NotFoundError(
+        status=404,
+        method=err.method,
+        path=err.path,
+        detail=err.detail,
+        action=f"update {kind} '{name}'",
+        hint=f"the {kind} (id {id_}) was deleted outside Pulumi; run `pulumi refresh` "
+        "to drop it from state, then `pulumi up` to create it again",
+    )
 
 
 def _name_taken(kind: str, name: str, find: Callable[[WxoClient], list[dict[str, Any]]]) -> list[Failure]:
@@ -757,15 +762,7 @@ class ModelPolicyProvider(ResourceProvider):
         try:
             client.update_policy(id_, spec.to_api(), name=spec.name)
         except NotFoundError as err:
-            raise NotFoundError(
-                status=404,
-                method=err.method,
-                path=err.path,
-                detail=err.detail,
-                action=f"update policy '{spec.name}'",
-                hint=f"the policy (id {id_}) was deleted outside Pulumi; run `pulumi refresh` "
-                "to drop it from state, then `pulumi up` to create it again",
-            ) from None
+            raise _gone(err, kind="policy", name=spec.name, id_=id_) from None
         server = client.get_policy(id_, name=spec.name) or {**spec.to_api(), "id": id_}
         return UpdateResult(policy_outputs(spec, server, news))
 

@@ -38,6 +38,21 @@ class ModelArgs:
     force_delete: pulumi.Input[bool] = False
 
 
+def merge_args(
+    args: Any, given: dict[str, Any], *, kind: str, resource_name: str, required: Sequence[str]
+) -> dict[str, Any]:
+    """Keyword arguments over an ``*Args`` object; refuse a missing required argument."""
+    if args is not None:
+        # Not dataclasses.asdict: it deep-copies, and an Output refuses to be copied.
+        base = {f.name: getattr(args, f.name) for f in fields(args)}
+        base.update({k: v for k, v in given.items() if v is not None})
+        given = base
+    for name in required:
+        if given.get(name) is None:
+            raise TypeError(f"{kind} '{resource_name}': missing required argument '{name}'")
+    return given
+
+
 def secret_provider_config(value: Any) -> Any:
     """Mark every credential field of ``provider_config`` secret, even a plain string.
 
@@ -105,13 +120,7 @@ class Model(Resource, module="wxo", name="Model"):
             "adopt": adopt,
             "force_delete": force_delete,
         }
-        if args is not None:
-            # Not dataclasses.asdict: it deep-copies, and an Output refuses to be copied.
-            base = {f.name: getattr(args, f.name) for f in fields(args)}
-            base.update({k: v for k, v in given.items() if v is not None})
-            given = base
-        if given.get("name") is None:
-            raise TypeError(f"Model '{resource_name}': missing required argument 'name'")
+        given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
         props: dict[str, Any] = {
             **given,
             "model_type": given.get("model_type") or "chat",
@@ -213,13 +222,13 @@ class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
             "cache": cache,
             "adopt": adopt,
         }
-        if args is not None:
-            base = {f.name: getattr(args, f.name) for f in fields(args)}
-            base.update({k: v for k, v in given.items() if v is not None})
-            given = base
-        for required in ("name", "strategy", "targets"):
-            if given.get(required) is None:
-                raise TypeError(f"ModelPolicy '{resource_name}': missing required argument '{required}'")
+        given = merge_args(
+            args,
+            given,
+            kind="ModelPolicy",
+            resource_name=resource_name,
+            required=("name", "strategy", "targets"),
+        )
         declared: list[Any] = []
         props: dict[str, Any] = {
             **given,
