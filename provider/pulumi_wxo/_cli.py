@@ -136,6 +136,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:
+        # Piped or in CI (make demo): rich would assume 80 columns and fold every uuid.
+        console = Console(width=200)
     table = Table(title=f"Models ({len(models)})", show_lines=False)
     for col in ("name", "display name", "type", "provider", "tags", "id"):
         table.add_column(col, overflow="fold")
