@@ -24,7 +24,7 @@ This is the only way for tests to tamper with or look into the emulator:
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Annotated, Any, Self, cast
+from typing import Annotated, Any, Self, TypedDict, Unpack, cast
 
 import httpx
 from fastapi import APIRouter, Body, Depends, Request
@@ -106,6 +106,17 @@ def tokens_issued(runtime: RuntimeDep) -> dict[str, int]:
     return runtime.tokens_issued()
 
 
+class SwitchArgs(TypedDict, total=False):
+    """The variant switches as keyword arguments of :meth:`EmulatorControl.reset`/``settings``."""
+
+    duplicates: Duplicates | None
+    create_response: CreateResponse | None
+    secrets: Secrets | None
+    empty_list: EmptyList | None
+    mcsp_v1: OnOff | None
+    token_ttl: int | None
+
+
 def _switches(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
@@ -142,46 +153,14 @@ class EmulatorControl:
     def health(self) -> dict[str, Any]:
         return cast(dict[str, Any], self._call("GET", "/health"))
 
-    def reset(
-        self,
-        *,
-        duplicates: Duplicates | None = None,
-        create_response: CreateResponse | None = None,
-        secrets: Secrets | None = None,
-        empty_list: EmptyList | None = None,
-        mcsp_v1: OnOff | None = None,
-        token_ttl: int | None = None,
-    ) -> dict[str, Any]:
+    def reset(self, **switches: Unpack[SwitchArgs]) -> dict[str, Any]:
         """Clear all state and restore start-up switches, then apply the given ones."""
-        body = _switches(
-            duplicates=duplicates,
-            create_response=create_response,
-            secrets=secrets,
-            empty_list=empty_list,
-            mcsp_v1=mcsp_v1,
-            token_ttl=token_ttl,
-        )
+        body = _switches(**switches)
         return cast(dict[str, Any], self._call("POST", "/reset", json=body or None))
 
-    def settings(
-        self,
-        *,
-        duplicates: Duplicates | None = None,
-        create_response: CreateResponse | None = None,
-        secrets: Secrets | None = None,
-        empty_list: EmptyList | None = None,
-        mcsp_v1: OnOff | None = None,
-        token_ttl: int | None = None,
-    ) -> dict[str, Any]:
+    def settings(self, **switches: Unpack[SwitchArgs]) -> dict[str, Any]:
         """Change the given switches (none given: just read them); return the switches in force."""
-        body = _switches(
-            duplicates=duplicates,
-            create_response=create_response,
-            secrets=secrets,
-            empty_list=empty_list,
-            mcsp_v1=mcsp_v1,
-            token_ttl=token_ttl,
-        )
+        body = _switches(**switches)
         if not body:
             return cast(dict[str, Any], self._call("GET", "/settings"))
         return cast(dict[str, Any], self._call("PUT", "/settings", json=body))
