@@ -272,6 +272,31 @@ def model_outputs(
     return outs
 
 
+def read_inputs(
+    outs: Mapping[str, Any],
+    *,
+    defaults_to_name: Iterable[str],
+    computed: Iterable[str] = MODEL_COMPUTED_OUTPUTS,
+) -> dict[str, Any]:
+    """The refreshed state as inputs, so the next preview *shows* drift field by field.
+
+    The engine displays an update as old inputs against new inputs (a dynamic provider sends
+    no detailed diff). Without this, a model edited outside Pulumi would preview as an update
+    with no field marked. Server defaults are left out (a display_name equal to the name, an
+    empty list or mapping), as a user who never set them would not see them as removed.
+    Secret values keep their secretness: the engine re-marks inputs after Read by key.
+    """
+    skip = set(computed)
+    out: dict[str, Any] = {}
+    for key, value in outs.items():
+        if key in skip or value is None or value in ({}, []):
+            continue
+        if key in defaults_to_name and value == outs.get("name"):
+            continue
+        out[key] = value
+    return out
+
+
 def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
     """Fields whose desired server state (from ``news``) differs from ``olds`` (outputs).
 
@@ -399,7 +424,9 @@ class ModelProvider(ResourceProvider):
         outs = model_outputs(
             reference, server, adopt=bool(props.get("adopt")), force_delete=bool(props.get("force_delete"))
         )
-        return ReadResult(id_, outs)
+        return ReadResult(
+            id_, outs, inputs=read_inputs(outs, defaults_to_name=("display_name", "description"))
+        )
 
     # -- update ---------------------------------------------------------------------------
 
@@ -751,7 +778,8 @@ class ModelPolicyProvider(ResourceProvider):
             "adopt": bool(props.get("adopt")),
             "declared_models": list(props.get("declared_models") or []),
         }
-        return ReadResult(id_, outs)
+        inputs = read_inputs(outs, defaults_to_name=("display_name", "description"), computed=("policy_id",))
+        return ReadResult(id_, outs, inputs=inputs)
 
     def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         spec = _policy_spec_or_raise(news, verb="update")

@@ -124,9 +124,8 @@ class Model(Resource, module="wxo", name="Model"):
         props: dict[str, Any] = {
             **given,
             "model_type": given.get("model_type") or "chat",
-            "adopt": bool(given["adopt"])
-            if isinstance(given.get("adopt"), bool)
-            else given.get("adopt") or False,
+            "adopt": given.get("adopt") or False,
+            "force_delete": given.get("force_delete") or False,
             "provider_config": secret_provider_config(given.get("provider_config")),
             # outputs, declared up front so they exist as attributes
             "model_id": None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -107,7 +108,10 @@ def test_refresh_finds_drift_and_up_restores(engine_factory: Callable[..., Engin
         raw.put(f"/models/{gpt['id']}", json={**gpt, "display_name": "edited by hand"}).raise_for_status()
     ref = eng.refresh()
     assert changes(ref.summary.resource_changes or {}) == {"update": 1}, eng.text()
-    assert changes(eng.preview().change_summary) == {"update": 1}
+    prev = eng.preview(diff=True)
+    assert changes(prev.change_summary) == {"update": 1}
+    # The drifted field is shown, not just "update" (read returns the refreshed inputs).
+    assert re.search(r'~ display_name\s*: "edited by hand" => "GPT-4o"', prev.stdout), prev.stdout
     up = eng.up()
     assert changes(up.summary.resource_changes or {}) == {"update": 1}
     gpt = next(m for m in eng.models() if m["name"] == "virtual-model/openai/gpt-4o")

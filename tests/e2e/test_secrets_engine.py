@@ -228,6 +228,9 @@ def test_keys_never_in_plaintext_in_state_output_diffs_or_logs(engine_factory: C
     ref = eng.refresh(**VERBOSE)
     assert {k: v for k, v in (ref.summary.resource_changes or {}).items() if k != "same"} == {}
     assert_result_clean("refresh", ref)
+    # Read returns the refreshed inputs too: they must stay secret at rest.
+    for path in backend_files(eng):
+        assert_clean(str(path), path.read_text(errors="replace"))
 
     down = eng.destroy(**VERBOSE)
     assert down.summary.resource_changes == {"delete": 4}
