@@ -10,7 +10,6 @@ import json
 import runpy
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pulumi
 import pytest
@@ -30,6 +29,7 @@ from pulumi_wxo._cli import main
 from pulumi_wxo._spec import read_specs
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
+from tests.mocks import Recorder
 
 pytestmark = pytest.mark.emulator
 
@@ -158,18 +158,6 @@ def test_export_to_stdout_filters_and_refuses_to_overwrite(
 
     code, _, err = run(capsys, "export", *connect(emulator), "--name", "nothing/*")
     assert code == 1 and "nothing to export (no name matched --name)" in err
-
-
-class Recorder(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        self.resources[args.name] = args
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
 
 
 @pytest.fixture

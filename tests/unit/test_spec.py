@@ -32,6 +32,7 @@ from pulumi_wxo._spec import (
     secret_config_key,
     spec_json_schema,
 )
+from tests.mocks import Recorder
 
 pytestmark = pytest.mark.unit
 
@@ -455,18 +456,6 @@ def test_schema_marks_secrets_and_accepts_only_references() -> None:
 
 
 # --------------------------------------------------------------------------- declare (mocks)
-
-
-class Recorder(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.resources: dict[str, pulumi.runtime.MockResourceArgs] = {}
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        self.resources[args.name] = args
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
 
 
 class DependencyMonitor(pulumi.runtime.mocks.MockMonitor):  # type: ignore[misc]
