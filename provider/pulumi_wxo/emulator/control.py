@@ -16,6 +16,8 @@ This is the only way for tests to tamper with or look into the emulator:
 ``DELETE requests``         clear the request log
 ``GET  state``              raw stored objects, secrets included:
                             ``{"models": [...], "policies": [...], "tenants": [...]}``
+``PUT  state``              replace every model and policy with those of a ``GET state``
+                            answer (a recorded server, replayed) -> ``{"models": n, "policies": n}``
 ``POST expire-tokens``      revoke every minted token (the fixed token stays valid)
 ``GET  tokens``             tokens minted per flow since the last reset
 ==========================  ===============================================================
@@ -94,6 +96,13 @@ def clear_requests(runtime: RuntimeDep) -> JSONResponse:
 @control_router.get("/state")
 def state(runtime: RuntimeDep) -> dict[str, list[dict[str, Any]]]:
     return runtime.store.dump()
+
+
+@control_router.put("/state")
+def load_state(
+    runtime: RuntimeDep, body: Annotated[dict[str, list[dict[str, Any]]], Body()]
+) -> dict[str, int]:
+    return runtime.store.load(body)
 
 
 @control_router.post("/expire-tokens")
@@ -211,6 +220,10 @@ class EmulatorControl:
     def state(self) -> dict[str, list[dict[str, Any]]]:
         """Raw stored objects, secrets included: ``{"models", "policies", "tenants"}``."""
         return cast(dict[str, list[dict[str, Any]]], self._call("GET", "/state"))
+
+    def load_state(self, state: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Replace every model and policy with those of a :meth:`state` answer (a replay)."""
+        return cast(dict[str, int], self._call("PUT", "/state", json=state))
 
     def expire_tokens(self) -> int:
         """Revoke every minted token; return the new token generation."""

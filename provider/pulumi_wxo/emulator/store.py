@@ -417,6 +417,30 @@ class Store:
 
     # -- inspection ----------------------------------------------------------------------------
 
+    def load(self, state: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Replace every model and policy with the objects of a :meth:`dump` (control API only).
+
+        Records are stored as given (ids, timestamps and secrets included), so a server
+        recorded once can be replayed later; tenants in the dump are added to the seeded one.
+        """
+        counts = {"models": 0, "policies": 0}
+        kinds: tuple[tuple[str, Kind], ...] = (("models", "model"), ("policies", "policy"))
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM objects")
+            for key, kind in kinds:
+                for record in state.get(key) or []:
+                    if not isinstance(record.get("id"), str) or not isinstance(record.get("name"), str):
+                        raise Invalid(f"{key}: every object needs a string id and name", loc=("body", key))
+                    self._insert(kind, record)
+                    counts[key] += 1
+            for tenant in state.get("tenants") or []:
+                if isinstance(tenant.get("id"), str):
+                    self._conn.execute(
+                        "INSERT OR IGNORE INTO tenants (id, data) VALUES (?, ?)",
+                        (tenant["id"], json.dumps(tenant)),
+                    )
+        return counts
+
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Raw stored objects, secrets included (for the control API only)."""
         with self._lock:
