@@ -1,0 +1,162 @@
+"""The only HTTP code of pulumi-wxo: settings, token flows, the client, one retry policy,
+redaction and the error tree.
+
+=================  ============================================================================
+module             what it holds
+=================  ============================================================================
+``settings``       ConnectionSettings: every ``wxo:*`` key with its ``WXO_*`` fallback, TLS rule
+``client``         WxoClient: the Models and model-policy endpoints, status -> error
+``retry``          RetryPolicy: the one retry policy, and the parameters of each caller
+``auth``           WxoAuth: the ``httpx.Auth`` (token cache, refresh, one resend after a 401)
+``auth_flows``     how each flow mints a token (IAM, MCSP, CPD, local, bearer)
+``auth_exchange``  token-service calls and their retries
+``auth_tokens``    when a token is due for refresh (JWT claims)
+``http``           the one way an ``httpx.Client`` is built
+``errors``         the exception tree (drawn in its docstring), error-body parsing
+``redaction``      the secret registry, ``redact``, the package logger and its filter
+=================  ============================================================================
+
+Names are loaded on first use (PEP 562), so that importing the error tree (``pulumi-wxo
+validate`` does) does not import httpx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pulumi_wxo.api.auth import WxoAuth, make_auth
+    from pulumi_wxo.api.auth_tokens import token_refresh_at
+    from pulumi_wxo.api.client import JsonObject, WxoClient, register_body_secrets
+    from pulumi_wxo.api.errors import (
+        ApiError,
+        AuthError,
+        ConfigError,
+        ConflictError,
+        InvalidInputError,
+        ModelExistsError,
+        ModelInUseError,
+        NotFoundError,
+        QuotaExceededError,
+        RetriesExhaustedError,
+        TransportError,
+        ValidationFailedError,
+        WxoError,
+        parse_detail,
+    )
+    from pulumi_wxo.api.redaction import RedactingFilter, logger, redact, register_secret
+    from pulumi_wxo.api.retry import (
+        RETRY_STATUSES,
+        TOKEN_EXCHANGE_POLICY,
+        RetryPlan,
+        RetryPolicy,
+        RetryRun,
+        api_policy,
+        create_policy,
+        parse_retry_after,
+    )
+    from pulumi_wxo.api.settings import (
+        AUTH_TYPES,
+        AuthType,
+        ConnectionSettings,
+        resolved_auth_type,
+        resolved_base_path,
+    )
+
+#: The one table of public names: name -> the module of this package that defines it.
+_WHERE: dict[str, str] = {
+    **dict.fromkeys(("WxoAuth", "make_auth"), "auth"),
+    "token_refresh_at": "auth_tokens",
+    **dict.fromkeys(("JsonObject", "WxoClient", "register_body_secrets"), "client"),
+    **dict.fromkeys(
+        (
+            "ApiError",
+            "AuthError",
+            "ConfigError",
+            "ConflictError",
+            "InvalidInputError",
+            "ModelExistsError",
+            "ModelInUseError",
+            "NotFoundError",
+            "QuotaExceededError",
+            "RetriesExhaustedError",
+            "TransportError",
+            "ValidationFailedError",
+            "WxoError",
+            "parse_detail",
+        ),
+        "errors",
+    ),
+    **dict.fromkeys(("RedactingFilter", "logger", "redact", "register_secret"), "redaction"),
+    **dict.fromkeys(
+        (
+            "RETRY_STATUSES",
+            "TOKEN_EXCHANGE_POLICY",
+            "RetryPlan",
+            "RetryPolicy",
+            "RetryRun",
+            "api_policy",
+            "create_policy",
+            "parse_retry_after",
+        ),
+        "retry",
+    ),
+    **dict.fromkeys(
+        ("AUTH_TYPES", "AuthType", "ConnectionSettings", "resolved_auth_type", "resolved_base_path"),
+        "settings",
+    ),
+}
+
+__all__ = [
+    "AUTH_TYPES",
+    "RETRY_STATUSES",
+    "TOKEN_EXCHANGE_POLICY",
+    "ApiError",
+    "AuthError",
+    "AuthType",
+    "ConfigError",
+    "ConflictError",
+    "ConnectionSettings",
+    "InvalidInputError",
+    "JsonObject",
+    "ModelExistsError",
+    "ModelInUseError",
+    "NotFoundError",
+    "QuotaExceededError",
+    "RedactingFilter",
+    "RetriesExhaustedError",
+    "RetryPlan",
+    "RetryPolicy",
+    "RetryRun",
+    "TransportError",
+    "ValidationFailedError",
+    "WxoAuth",
+    "WxoClient",
+    "WxoError",
+    "api_policy",
+    "create_policy",
+    "logger",
+    "make_auth",
+    "parse_detail",
+    "parse_retry_after",
+    "redact",
+    "register_body_secrets",
+    "register_secret",
+    "resolved_auth_type",
+    "resolved_base_path",
+    "token_refresh_at",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_wxo.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"pulumi_wxo.api.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,419 @@
+"""The client of the Orchestrate Models API: paths, retries, status -> error, redaction.
+
+``WxoClient`` speaks the contract of docs/client.md and the API reference (§2 models, §6 model
+policies, §8 errors). It returns raw JSON objects; the schema layer validates them.
+
+Retry rules (why they differ by method): GET, PUT and DELETE are idempotent and are retried on
+429/500/502/503/504 and on transport failures. A POST is retried only when it provably never
+reached the server (connect errors, pool timeouts): the server may accept duplicate names (§8),
+so the lifecycle layer looks a model up by name before trying a create again. How long to wait,
+and when to give up, is :func:`~pulumi_wxo.api.retry.api_policy` (wxo:maxRetries,
+wxo:maxRetryTime).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Final
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from pulumi_wxo._schema import is_secret_key
+from pulumi_wxo.api.auth import WxoAuth, make_auth
+from pulumi_wxo.api.errors import (
+    ApiError,
+    AuthError,
+    ConflictError,
+    NotFoundError,
+    QuotaExceededError,
+    RetriesExhaustedError,
+    TransportError,
+    ValidationFailedError,
+    parse_detail,
+)
+from pulumi_wxo.api.http import is_tls_error, new_http_client
+from pulumi_wxo.api.redaction import logger, redact, register_secret
+from pulumi_wxo.api.retry import RetryPolicy, api_policy, parse_retry_after
+from pulumi_wxo.api.settings import ConnectionSettings, resolved_base_path
+
+__all__ = ["JsonObject", "WxoClient", "register_body_secrets"]
+
+JsonObject = dict[str, Any]
+
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "PUT", "DELETE"})
+QUOTA_CODE: Final = "RESOURCE_QUOTA_EXCEEDED"
+
+# Transport failures after which the request certainly never reached the server.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Transport failures worth retrying for idempotent methods.
+_RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+_STATUS_ERRORS: dict[int, type[ApiError]] = {
+    404: NotFoundError,
+    409: ConflictError,
+    422: ValidationFailedError,
+}
+
+
+def register_body_secrets(value: object, *, secret: bool = False) -> None:
+    """Register every string found under a secret key (``is_secret_key``), recursively.
+
+    Covers nested secrets such as ``vertex_service_account_json`` (a dict, or a JSON string whose
+    leaves include a private key), so that a server echoing any of them is redacted.
+    """
+    if isinstance(value, dict):
+        for key, item in value.items():
+            register_body_secrets(item, secret=secret or (isinstance(key, str) and is_secret_key(key)))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            register_body_secrets(item, secret=secret)
+    elif secret and isinstance(value, str):
+        register_secret(value)
+        if value.lstrip().startswith(("{", "[")):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return
+            register_body_secrets(parsed, secret=True)
+
+
+class WxoClient:
+    """A client for one Orchestrate instance; safe to share between threads.
+
+    One ``httpx.Client`` (and connection pool) per ``WxoClient``. Tests inject ``transport``
+    (an ``httpx.MockTransport``), ``clock``, ``sleep`` and ``rng`` so nothing really waits.
+    """
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng if rng is not None else random.Random()
+        self.retry_policy: RetryPolicy = api_policy(
+            max_retries=settings.max_retries, max_retry_time=settings.max_retry_time
+        )
+        self.base_url: str = settings.url + resolved_base_path(settings)
+        self._auth: WxoAuth = make_auth(settings, transport=transport, clock=clock, sleep=sleep)
+        self._http = new_http_client(settings, transport=transport, auth=self._auth)
+
+    def __repr__(self) -> str:
+        return f"WxoClient(base_url={self.base_url!r}, auth={self._auth.flow!r})"
+
+    def __enter__(self) -> WxoClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+        self._auth.close()
+
+    # ------------------------------------------------------------------ models (§2)
+
+    def list_models(
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+    ) -> list[JsonObject]:
+        return self._list("/models", names=names, ids=ids, display_names=display_names, action="list models")
+
+    def find_models(self, name: str) -> list[JsonObject]:
+        """Models whose name is exactly ``name`` (the server may ignore or loosen the filter)."""
+        return self._find("/models", name, action=f"find model '{name}'")
+
+    def get_model(self, model_id: str, *, name: str | None = None) -> JsonObject | None:
+        """The model with id ``model_id`` via ``GET /models?id=`` (§2: no GET by path), or None."""
+        return self._get("/models", model_id, action=f"read model '{name or model_id}'")
+
+    def create_model(self, body: JsonObject) -> Any:
+        return self._create("/models", body, action=_action("create", "model", body.get("name")))
+
+    def update_model(self, model_id: str, body: JsonObject, *, name: str | None = None) -> None:
+        self._update(
+            "/models", model_id, body, action=_action("update", "model", name or body.get("name") or model_id)
+        )
+
+    def delete_model(self, model_id: str, *, name: str | None = None) -> bool:
+        """Delete; False when the model was already gone (404)."""
+        return self._delete("/models", model_id, action=_action("delete", "model", name or model_id))
+
+    def catalog(self) -> list[JsonObject]:
+        """``GET /models/list`` → ``resources``: virtual plus out-of-the-box models (§2)."""
+        response = self._send("GET", "/models/list", action="list the model catalog", empty_on_404=True)
+        if response is None:
+            return []
+        body = self._json(response, "GET", action="list the model catalog")
+        resources = body.get("resources", []) if isinstance(body, dict) else body
+        return _objects(resources, response, action="list the model catalog")
+
+    # ------------------------------------------------------------------ policies (§6)
+
+    def list_policies(
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+    ) -> list[JsonObject]:
+        return self._list(
+            "/model_policy", names=names, ids=ids, display_names=display_names, action="list policies"
+        )
+
+    def find_policies(self, name: str) -> list[JsonObject]:
+        return self._find("/model_policy", name, action=f"find policy '{name}'")
+
+    def get_policy(self, policy_id: str, *, name: str | None = None) -> JsonObject | None:
+        return self._get("/model_policy", policy_id, action=f"read policy '{name or policy_id}'")
+
+    def create_policy(self, body: JsonObject) -> Any:
+        return self._create("/model_policy", body, action=_action("create", "policy", body.get("name")))
+
+    def update_policy(self, policy_id: str, body: JsonObject, *, name: str | None = None) -> None:
+        self._update(
+            "/model_policy",
+            policy_id,
+            body,
+            action=_action("update", "policy", name or body.get("name") or policy_id),
+        )
+
+    def delete_policy(self, policy_id: str, *, name: str | None = None) -> bool:
+        return self._delete("/model_policy", policy_id, action=_action("delete", "policy", name or policy_id))
+
+    # ------------------------------------------------------------------ shared verbs
+
+    def _list(
+        self,
+        collection: str,
+        *,
+        names: Iterable[str] = (),
+        ids: Iterable[str] = (),
+        display_names: Iterable[str] = (),
+        action: str,
+    ) -> list[JsonObject]:
+        # Repeatable filters: ?name=a&name=b (§2). Names contain "/"; httpx encodes values safely.
+        pairs = [("name", n) for n in names] + [("id", i) for i in ids]
+        pairs += [("display_name", d) for d in display_names]
+        params = httpx.QueryParams(tuple(pairs))  # a tuple: covariant, so mypy accepts str pairs
+        # §8: the ADK maps a 404 on a list/filter GET to an empty list.
+        response = self._send("GET", collection, params=params, action=action, empty_on_404=True)
+        if response is None:
+            return []
+        return _objects(self._json(response, "GET", action=action), response, action=action)
+
+    def _find(self, collection: str, name: str, *, action: str) -> list[JsonObject]:
+        return [
+            item for item in self._list(collection, names=(name,), action=action) if item.get("name") == name
+        ]
+
+    def _get(self, collection: str, object_id: str, *, action: str) -> JsonObject | None:
+        items = self._list(collection, ids=(object_id,), action=action)
+        return next((item for item in items if item.get("id") == object_id), None)
+
+    def _create(self, collection: str, body: JsonObject, *, action: str) -> Any:
+        response = self._send("POST", collection, body=body, action=action)
+        assert response is not None
+        # §2/§11: the create body is undocumented (object, id string or empty); return what came.
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text.strip()
+
+    def _update(self, collection: str, object_id: str, body: JsonObject, *, action: str) -> None:
+        self._send("PUT", f"{collection}/{quote(object_id, safe='')}", body=body, action=action)
+
+    def _delete(self, collection: str, object_id: str, *, action: str) -> bool:
+        path = f"{collection}/{quote(object_id, safe='')}"
+        return self._send("DELETE", path, action=action, empty_on_404=True) is not None
+
+    # ------------------------------------------------------------------ transport
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        action: str,
+        params: httpx.QueryParams | None = None,
+        body: JsonObject | None = None,
+        empty_on_404: bool = False,
+    ) -> httpx.Response | None:
+        """Send with retries (``self.retry_policy``); a 2xx, None for a tolerated 404, or an error."""
+        url = self.base_url + path
+        url_path = urlsplit(url).path
+        if body is not None:
+            register_body_secrets(body)  # before the server can echo them
+        idempotent = method in IDEMPOTENT_METHODS
+        policy = self.retry_policy
+        run = policy.start(clock=self._clock, rng=self._rng)
+        attempt = 0
+        while True:
+            attempt += 1
+            sent_at = self._clock()
+            retry_after: float | None = None
+            last: ApiError | TransportError
+            try:
+                response = self._http.request(method, url, params=params, json=body)
+            except AuthError as exc:
+                raise exc.with_action(action) from None  # same error, told with the caller's action
+            except httpx.TransportError as exc:
+                logger.debug(
+                    "%s %s -> %s in %.2fs (attempt %d)",
+                    method,
+                    url_path,
+                    type(exc).__name__,
+                    self._clock() - sent_at,
+                    attempt,
+                )
+                error = self._transport_error(exc, method, url_path, action)
+                if error.tls:
+                    # A certificate problem does not heal by retrying. "from None": the httpx
+                    # exception's text is already in the (redacted) reason; a chained original
+                    # would print unredacted in a traceback.
+                    raise error from None
+                # Idempotent: any transient failure. POST: only when it never left (no duplicates).
+                retryable = isinstance(exc, _RETRYABLE) if idempotent else not error.may_have_reached_server
+                if not retryable:
+                    raise error from None
+                last, what = error, type(exc).__name__
+            else:
+                logger.debug(
+                    "%s %s -> %d in %.2fs (attempt %d)",
+                    method,
+                    url_path,
+                    response.status_code,
+                    self._clock() - sent_at,
+                    attempt,
+                )
+                if response.is_success:
+                    return response
+                if response.status_code == 404 and empty_on_404:
+                    return None
+                api_error = self._api_error(response, method, url_path, action)
+                if (
+                    isinstance(api_error, QuotaExceededError)  # a quota does not lift by waiting (§8)
+                    or not idempotent
+                    or not policy.retries_status(response.status_code)
+                ):
+                    raise api_error
+                last, what = api_error, f"HTTP {response.status_code}"
+                retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self._clock())
+
+            plan = run.plan(attempt, retry_after=retry_after)
+            if plan.stop == "attempts":
+                raise RetriesExhaustedError(
+                    method=method,
+                    path=url_path,
+                    attempts=attempt,
+                    elapsed=plan.elapsed,
+                    last=last,
+                    action=action,
+                ) from last
+            if plan.delay is None:
+                # Sleeping past the budget (wxo:maxRetryTime) would only delay the same failure.
+                raise RetriesExhaustedError(
+                    method=method,
+                    path=url_path,
+                    attempts=attempt,
+                    elapsed=plan.elapsed,
+                    last=last,
+                    action=action,
+                    reason=f"stopped after {_attempts(attempt)} in {plan.elapsed:.1f}s: the next wait "
+                    f"({plan.wanted or 0.0:.1f}s) would exceed wxo:maxRetryTime "
+                    f"({self._settings.max_retry_time:g}s)",
+                ) from last
+            logger.warning(
+                "retrying %s %s after %s in %.1fs (attempt %d of %d)",
+                method,
+                url_path,
+                what,
+                plan.delay,
+                attempt + 1,
+                policy.max_attempts,
+            )
+            self._sleep(plan.delay)
+
+    def _transport_error(
+        self, exc: httpx.TransportError, method: str, path: str, action: str
+    ) -> TransportError:
+        text = redact(str(exc)) or type(exc).__name__
+        tls = is_tls_error(exc)
+        never_sent = isinstance(exc, _NEVER_SENT) and not tls
+        if tls:
+            reason = f"TLS certificate verification failed for {self._settings.url} ({text})"
+        elif isinstance(exc, httpx.TimeoutException) and not never_sent:
+            reason = (
+                f"no response within wxo:timeout ({self._settings.timeout:g}s): {type(exc).__name__}; "
+                "the request may have reached the server"
+            )
+        elif never_sent:
+            reason = f"could not connect to {self._settings.url}: {text}"
+        else:
+            reason = f"{type(exc).__name__}: {text}; the request may have reached the server"
+        return TransportError(
+            method=method,
+            path=path,
+            reason=reason,
+            may_have_reached_server=not never_sent and not tls,
+            action=action,
+            tls=tls,
+        )
+
+    @staticmethod
+    def _api_error(response: httpx.Response, method: str, path: str, action: str) -> ApiError:
+        response.read()
+        detail, code = parse_detail(response.text)
+        status = response.status_code
+        cls = _STATUS_ERRORS.get(status, ApiError)
+        if status == 429 and code == QUOTA_CODE:
+            cls = QuotaExceededError
+        return cls(status=status, method=method, path=path, detail=detail, action=action)
+
+    @staticmethod
+    def _json(response: httpx.Response, method: str, *, action: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            detail, _ = parse_detail(response.text)
+            raise ApiError(
+                status=response.status_code,
+                method=method,
+                path=response.request.url.path,
+                detail=f"expected a JSON body, got: {detail}",
+                action=action,
+            ) from None
+
+
+def _objects(value: Any, response: httpx.Response, *, action: str) -> list[JsonObject]:
+    """The JSON objects of a list response (§2: a bare array, no envelope, no pagination)."""
+    if not isinstance(value, list):
+        raise ApiError(
+            status=response.status_code,
+            method=response.request.method,
+            path=response.request.url.path,
+            detail=f"expected a JSON array, got {type(value).__name__}",
+            action=action,
+        )
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _action(verb: str, kind: str, name: object) -> str:
+    return f"{verb} {kind} '{name}'" if name else f"{verb} {kind}"
+
+
+def _attempts(count: int) -> str:
+    return f"{count} attempt" if count == 1 else f"{count} attempts"

@@ -1,0 +1,363 @@
+"""Connection settings: where the Orchestrate instance is and how to authenticate to it.
+
+Settings come from Pulumi stack config (``wxo:*`` keys, handed to the provider's ``configure()``)
+with environment variables (``WXO_*``) as fallback; config wins. See docs/client.md for the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import math
+import os
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Literal, get_args
+from urllib.parse import urlsplit
+
+from pulumi_wxo.api.errors import ConfigError
+from pulumi_wxo.api.redaction import register_secret
+
+__all__ = [
+    "AUTH_TYPES",
+    "DEFAULT_LOCAL_PASSWORD",
+    "DEFAULT_LOCAL_USERNAME",
+    "AuthType",
+    "ConnectionSettings",
+    "is_loopback_url",
+    "mcsp_instance_id",
+    "resolved_auth_type",
+    "resolved_base_path",
+    "tls_verify",
+]
+
+AuthType = Literal["bearer", "ibm_iam", "mcsp", "mcsp_v1", "mcsp_v2", "cpd", "local"]
+AUTH_TYPES: tuple[AuthType, ...] = get_args(AuthType)
+
+# The Developer Edition's built-in login (contract section 7.2, LocalServiceInstance.DEFAULT_USER).
+# Not a secret: it is published in the ADK and only works against a local container.
+DEFAULT_LOCAL_USERNAME = "wxo.archer@ibm.com"
+DEFAULT_LOCAL_PASSWORD = "watsonx"
+
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+
+
+def _fix(config_key: str, example: str) -> str:
+    return f"run `pulumi config set {config_key} {example}`"
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """How to reach one Orchestrate instance. Validated on construction.
+
+    ``auth_type=None`` means "infer" (see :func:`resolved_auth_type`); ``base_path=None`` means
+    "derive from the URL" (see :func:`resolved_base_path`); ``base_path=""`` means the URL
+    already ends with the API prefix.
+    """
+
+    url: str
+    auth_type: AuthType | None = None
+    api_key: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    iam_url: str | None = None
+    username: str | None = None
+    ca_bundle: str | None = None
+    insecure: bool = False
+    allow_http: bool = False
+    timeout: float = 30.0
+    max_retries: int = 5
+    max_retry_time: float = 120.0
+    base_path: str | None = None
+
+    def __post_init__(self) -> None:
+        # Secrets first: any error below must already be unable to echo them.
+        for secret in (self.api_key, self.token, self.password):
+            # The Developer Edition's default password is published in the ADK; masking it
+            # would also mask the provider id "watsonx" in every model name.
+            if secret and secret != DEFAULT_LOCAL_PASSWORD:
+                register_secret(secret)
+        self._normalise()
+        self._validate()
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_sources(cls, get: Callable[[str], str | None], environ: Mapping[str, str]) -> ConnectionSettings:
+        """Read settings from stack config (``get("wxo:url")``) falling back to ``environ``.
+
+        Empty strings count as unset, so ``WXO_TOKEN=`` in a CI file does not select bearer auth.
+        """
+        values: dict[str, object] = {}
+        for attr, config_key, env_key, kind in _SOURCES:
+            raw = get(config_key)
+            source = config_key
+            if raw is None or not str(raw).strip():
+                raw = environ.get(env_key)
+                source = env_key
+            if raw is None or not str(raw).strip():
+                continue
+            values[attr] = _parse(str(raw).strip(), kind=kind, source=source, config_key=config_key)
+        if "url" not in values:
+            raise ConfigError(
+                "no Orchestrate instance URL: run `pulumi config set wxo:url https://...` "
+                "(the service instance URL) or set WXO_URL",
+                field="wxo:url",
+            )
+        return cls(**values)  # type: ignore[arg-type]  # values are typed by _parse per kind
+
+    # ------------------------------------------------------------------ helpers
+
+    def cache_key(self) -> tuple[object, ...]:
+        """A hashable, stable key: equal for equal settings, without any secret in clear.
+
+        Secrets are replaced by SHA-256 digests so the key can sit in a dict (one client per
+        distinct settings) or a log line without leaking.
+        """
+        key: list[object] = [type(self).__name__]
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _SECRET_ATTRS and value is not None:
+                value = hashlib.sha256(str(value).encode()).hexdigest()
+            key.append((f.name, value))
+        return tuple(key)
+
+    def _set(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)  # frozen dataclass: normalise in __post_init__
+
+    def _normalise(self) -> None:
+        self._set("url", (self.url or "").strip().rstrip("/"))
+        if self.iam_url is not None:
+            self._set("iam_url", self.iam_url.strip().rstrip("/") or None)
+        if self.base_path is not None:
+            stripped = self.base_path.strip().strip("/")
+            self._set("base_path", f"/{stripped}" if stripped else "")
+        if isinstance(self.auth_type, str):
+            self._set("auth_type", self.auth_type.strip().lower() or None)
+
+    def _validate(self) -> None:
+        if not self.url:
+            raise ConfigError(
+                "no Orchestrate instance URL: run `pulumi config set wxo:url https://...` or set WXO_URL",
+                field="wxo:url",
+            )
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"wxo:url {self.url!r} is not an http(s) URL; "
+                "run `pulumi config set wxo:url https://<host>/instances/<id>`",
+                field="wxo:url",
+            )
+        # TLS rule: credentials never travel in clear to a remote host unless explicitly allowed.
+        if parts.scheme == "http" and not is_loopback_url(self.url) and not self.allow_http:
+            raise ConfigError(
+                f"refusing to send credentials over plain http to {parts.hostname}; use an https:// URL, "
+                "or for a trusted network run `pulumi config set wxo:allowHttp true`",
+                field="wxo:url",
+            )
+        if self.auth_type is not None and self.auth_type not in AUTH_TYPES:
+            raise ConfigError(
+                f"wxo:authType {self.auth_type!r} is not one of {', '.join(AUTH_TYPES)}; "
+                + _fix("wxo:authType", "ibm_iam"),
+                field="wxo:authType",
+            )
+        if not self.timeout > 0:
+            raise ConfigError(
+                "wxo:timeout must be a positive number of seconds; " + _fix("wxo:timeout", "30"),
+                field="wxo:timeout",
+            )
+        if self.max_retries < 0:
+            raise ConfigError(
+                "wxo:maxRetries must be 0 or more; " + _fix("wxo:maxRetries", "5"), field="wxo:maxRetries"
+            )
+        if self.max_retry_time < 0:
+            raise ConfigError(
+                "wxo:maxRetryTime must be 0 or more seconds; " + _fix("wxo:maxRetryTime", "120"),
+                field="wxo:maxRetryTime",
+            )
+        if self.ca_bundle is not None and not os.path.exists(self.ca_bundle):
+            raise ConfigError(
+                f"wxo:caBundle {self.ca_bundle!r} does not exist; "
+                + _fix("wxo:caBundle", "/path/to/ca-bundle.pem"),
+                field="wxo:caBundle",
+            )
+        self._validate_credentials()
+
+    def _validate_credentials(self) -> None:
+        flow = resolved_auth_type(self)
+        api_key_fix = "run `pulumi config set --secret wxo:apiKey <key>` or set WXO_API_KEY"
+        if flow == "bearer" and not self.token:
+            raise ConfigError(
+                "wxo:authType is bearer but no token is set; "
+                "run `pulumi config set --secret wxo:token <token>` or set WXO_TOKEN",
+                field="wxo:token",
+            )
+        if flow in ("ibm_iam", "mcsp", "mcsp_v1", "mcsp_v2") and not self.api_key:
+            raise ConfigError(
+                f"no credentials for {self.url}: {flow} auth needs an API key; {api_key_fix} "
+                "(or give a ready bearer token with wxo:token)",
+                field="wxo:apiKey",
+            )
+        if flow == "mcsp_v2" and mcsp_instance_id(self.url) is None:
+            raise ConfigError(
+                "mcsp_v2 auth needs the instance id from a URL of the form "
+                "https://<host>/instances/<instance_id>; "
+                + _fix("wxo:url", "https://<host>/instances/<instance_id>"),
+                field="wxo:url",
+            )
+        if flow == "cpd":
+            if not self.username:
+                raise ConfigError(
+                    "cpd auth needs a user name; " + _fix("wxo:username", "<user>"), field="wxo:username"
+                )
+            # The CP4D authorize call takes exactly one of password / api_key (contract §7.2).
+            if self.password and self.api_key:
+                raise ConfigError(
+                    "cpd auth takes wxo:password or wxo:apiKey, not both; "
+                    "run `pulumi config rm wxo:password` (or wxo:apiKey)",
+                    field=None,
+                )
+            if not self.password and not self.api_key:
+                raise ConfigError(
+                    "cpd auth needs a password or an API key; "
+                    "run `pulumi config set --secret wxo:password <password>` (or wxo:apiKey)",
+                    field="wxo:password",
+                )
+
+
+_SECRET_ATTRS = frozenset({"api_key", "token", "password"})
+
+# (attribute, Pulumi config key, environment variable, kind)
+_SOURCES: tuple[tuple[str, str, str, str], ...] = (
+    ("url", "wxo:url", "WXO_URL", "str"),
+    ("api_key", "wxo:apiKey", "WXO_API_KEY", "secret"),
+    ("token", "wxo:token", "WXO_TOKEN", "secret"),
+    ("auth_type", "wxo:authType", "WXO_AUTH_TYPE", "auth_type"),
+    ("iam_url", "wxo:iamUrl", "WXO_IAM_URL", "str"),
+    ("username", "wxo:username", "WXO_USERNAME", "str"),
+    ("password", "wxo:password", "WXO_PASSWORD", "secret"),
+    ("ca_bundle", "wxo:caBundle", "WXO_CA_BUNDLE", "str"),
+    ("insecure", "wxo:insecure", "WXO_INSECURE", "bool"),
+    ("timeout", "wxo:timeout", "WXO_TIMEOUT", "seconds"),
+    ("max_retries", "wxo:maxRetries", "WXO_MAX_RETRIES", "count"),
+    ("max_retry_time", "wxo:maxRetryTime", "WXO_MAX_RETRY_TIME", "seconds"),
+    ("base_path", "wxo:basePath", "WXO_BASE_PATH", "path"),
+    ("allow_http", "wxo:allowHttp", "WXO_ALLOW_HTTP", "bool"),
+)
+
+_EXAMPLES = {"bool": "true", "seconds": "30", "count": "5", "auth_type": "ibm_iam"}
+
+
+def _parse(raw: str, *, kind: str, source: str, config_key: str) -> object:
+    if kind == "secret":
+        if raw != DEFAULT_LOCAL_PASSWORD:  # see ConnectionSettings.__post_init__
+            register_secret(raw)  # before anything can fail and echo it
+        return raw
+    if kind == "str":
+        return raw
+    if kind == "path":
+        return raw
+    example = _EXAMPLES.get(kind, "...")
+    if source == config_key:
+        how = _fix(config_key, example)
+    else:
+        how = f"set {source}={example} or {_fix(config_key, example)}"
+    if kind == "bool":
+        lowered = raw.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ConfigError(f"{source} {raw!r} is not a boolean (true/false/1/0/yes/no); {how}", field=source)
+    if kind == "auth_type":
+        lowered = raw.lower()
+        if lowered not in AUTH_TYPES:
+            raise ConfigError(f"{source} {raw!r} is not one of {', '.join(AUTH_TYPES)}; {how}", field=source)
+        return lowered
+    if kind == "seconds":
+        try:
+            number = float(raw)
+        except ValueError:
+            number = float("nan")
+        if not math.isfinite(number) or number < 0:
+            raise ConfigError(f"{source} {raw!r} is not a number of seconds; {how}", field=source)
+        return number
+    if kind == "count":
+        try:
+            count = float(raw)
+        except ValueError:
+            count = -1.0
+        if count < 0 or not count.is_integer():
+            raise ConfigError(f"{source} {raw!r} is not a whole number of 0 or more; {how}", field=source)
+        return int(count)
+    raise AssertionError(f"unknown setting kind {kind}")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------- inference
+
+
+def is_loopback_url(url: str) -> bool:
+    """True for localhost, *.localhost and loopback IPs (127.0.0.0/8, ::1)."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def mcsp_instance_id(url: str) -> str | None:
+    """``url.split("instances/")[1]`` up to the next ``/`` (contract §7.2, MCSP v2), or None."""
+    if "instances/" not in url:
+        return None
+    instance = url.split("instances/", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    return instance or None
+
+
+def resolved_auth_type(settings: ConnectionSettings) -> AuthType:
+    """The auth flow to use, inferred as the ADK does when not set (contract §7.1).
+
+    explicit wxo:authType > token given → bearer > loopback URL without an API key → local
+    (Developer Edition login) > ``.cloud.ibm.com`` → ibm_iam > ``https://cpd`` → cpd >
+    mcsp (v1, falling back to v2).
+    """
+    if settings.auth_type is not None:
+        return settings.auth_type
+    if settings.token:
+        return "bearer"
+    url = settings.url.lower()
+    if is_loopback_url(url) and not settings.api_key:
+        return "local"
+    if ".cloud.ibm.com" in url:
+        return "ibm_iam"
+    if url.startswith("https://cpd"):
+        return "cpd"
+    return "mcsp"
+
+
+def resolved_base_path(settings: ConnectionSettings) -> str:
+    """The API prefix appended to wxo:url (contract §1).
+
+    Explicit wxo:basePath wins; a loopback host or local auth means the Developer Edition,
+    where the ADK uses ``/v1``; any remote instance uses ``/v1/orchestrate``.
+    """
+    if settings.base_path is not None:
+        return settings.base_path
+    if is_loopback_url(settings.url) or settings.auth_type == "local":
+        return "/v1"
+    return "/v1/orchestrate"
+
+
+def tls_verify(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    """The ``verify`` argument for httpx: a context trusting wxo:caBundle, False, or True.
+
+    An SSLContext rather than a path because httpx 0.28 deprecates ``verify=<str>``.
+    """
+    if settings.ca_bundle:
+        if os.path.isdir(settings.ca_bundle):
+            return ssl.create_default_context(capath=settings.ca_bundle)
+        return ssl.create_default_context(cafile=settings.ca_bundle)
+    return not settings.insecure
