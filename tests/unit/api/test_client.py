@@ -1,12 +1,12 @@
-"""WxoClient over MockTransport: paths, queries, bodies, errors, retries, logging, secrets."""
+"""WxoClient over MockTransport: paths, queries, bodies, errors, logging, secrets, threads.
+
+Retries are in test_client_retries.py.
+"""
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
-import random
-import ssl
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,96 +14,21 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_wxo._client import WxoClient, register_body_secrets
-from pulumi_wxo._config import ConnectionSettings
-from pulumi_wxo._errors import (
+from pulumi_wxo.api.client import WxoClient, register_body_secrets
+from pulumi_wxo.api.errors import (
     ApiError,
     AuthError,
     ConflictError,
     NotFoundError,
     QuotaExceededError,
-    RetriesExhaustedError,
-    TransportError,
     ValidationFailedError,
     WxoError,
-    redact,
 )
+from pulumi_wxo.api.redaction import redact
+from pulumi_wxo.api.settings import ConnectionSettings
+from tests.unit.api.fakes import LOCAL, MODELS, NAME, REMOTE, TOKEN, Api, FakeClock, MaxRng, make_client
 
 pytestmark = pytest.mark.unit
-
-REMOTE = "https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/inst-1"
-LOCAL = "http://localhost:4321"
-TOKEN = "client-test-bearer-TOKEN-77"
-NOW = 1_700_000_000.0
-NAME = "virtual-model/openai/gpt-4o"
-MODELS = "/instances/inst-1/v1/orchestrate/models"
-
-Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
-
-
-class FakeClock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-class MaxRng(random.Random):
-    """Full jitter always at its ceiling: makes backoff sleeps exact."""
-
-    def uniform(self, a: float, b: float) -> float:
-        return b
-
-
-class Api:
-    """MockTransport handler answering from a queue (the last reply repeats)."""
-
-    def __init__(self, *replies: Reply) -> None:
-        self.replies = list(replies) or [httpx.Response(200, json=[])]
-        self.requests: list[httpx.Request] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        with self.lock:
-            self.requests.append(request)
-            reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-        if isinstance(reply, Exception):
-            raise reply
-        if callable(reply):
-            return reply(request)
-        # A Response can be returned once only (its stream is consumed): hand out copies.
-        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
-
-    @property
-    def request(self) -> httpx.Request:
-        assert len(self.requests) == 1, [str(r.url) for r in self.requests]
-        return self.requests[0]
-
-
-def make(
-    api: Api,
-    *,
-    url: str = REMOTE,
-    clock: FakeClock | None = None,
-    rng: random.Random | None = None,
-    **kwargs: Any,
-) -> tuple[WxoClient, FakeClock]:
-    clock = clock or FakeClock()
-    settings = ConnectionSettings(url=url, **({"token": TOKEN} | kwargs))
-    client = WxoClient(
-        settings,
-        transport=httpx.MockTransport(api),
-        clock=clock,
-        sleep=clock.sleep,
-        rng=rng if rng is not None else random.Random(7),
-    )
-    return client, clock
 
 
 def body_of(request: httpx.Request) -> Any:
@@ -130,16 +55,16 @@ def method(client: WxoClient, verb: str, kind: str) -> Callable[..., Any]:
 
 
 def test_base_url() -> None:
-    assert make(Api())[0].base_url == f"{REMOTE}/v1/orchestrate"
-    assert make(Api(), url=LOCAL)[0].base_url == f"{LOCAL}/v1"
-    assert make(Api(), url=REMOTE, base_path="/api/v1")[0].base_url == f"{REMOTE}/api/v1"
+    assert make_client(Api())[0].base_url == f"{REMOTE}/v1/orchestrate"
+    assert make_client(Api(), url=LOCAL)[0].base_url == f"{LOCAL}/v1"
+    assert make_client(Api(), url=REMOTE, base_path="/api/v1")[0].base_url == f"{REMOTE}/api/v1"
 
 
 @pytest.mark.parametrize(("url", "prefix"), BASES)
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_list_sends_repeatable_filters(url: str, prefix: str, kind: str, collection: str) -> None:
     api = Api(httpx.Response(200, json=[{"id": "1", "name": "a/b"}, "junk", {"id": "2", "name": "c"}]))
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     items = method(client, "list", kind)(names=["a/b", "c"], ids=["1"], display_names=["D x"])
     assert items == [{"id": "1", "name": "a/b"}, {"id": "2", "name": "c"}]
     request = api.request
@@ -158,7 +83,7 @@ def test_list_sends_repeatable_filters(url: str, prefix: str, kind: str, collect
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_list_without_filters(url: str, prefix: str, kind: str, collection: str) -> None:
     api = Api(httpx.Response(200, json=[]))
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert method(client, "list", kind)() == []
     assert (api.request.url.path, api.request.url.query) == (prefix + collection, b"")
     assert str(api.request.url).startswith(url)
@@ -173,7 +98,7 @@ def test_find_keeps_exact_name_matches(url: str, prefix: str, kind: str, collect
             200, json=[{"id": "1", "name": NAME}, {"id": "2", "name": NAME + "-mini"}, {"id": "3"}]
         )
     )
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert method(client, "find", kind)(NAME) == [{"id": "1", "name": NAME}]
     assert api.request.url.path == prefix + collection
     assert api.request.url.params.multi_items() == [("name", NAME)]
@@ -183,7 +108,7 @@ def test_find_keeps_exact_name_matches(url: str, prefix: str, kind: str, collect
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_get_keeps_exact_id_match(url: str, prefix: str, kind: str, collection: str) -> None:
     api = Api(httpx.Response(200, json=[{"id": "abc-1", "name": "x"}, {"id": "abc", "name": NAME}]))
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert method(client, "get", kind)("abc") == {"id": "abc", "name": NAME}
     assert api.request.url.path == prefix + collection
     assert api.request.url.params.multi_items() == [("id", "abc")]
@@ -191,9 +116,9 @@ def test_get_keeps_exact_id_match(url: str, prefix: str, kind: str, collection: 
 
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_get_absent_is_none(kind: str, collection: str) -> None:
-    client, _ = make(Api(httpx.Response(200, json=[{"id": "other"}])))
+    client, _ = make_client(Api(httpx.Response(200, json=[{"id": "other"}])))
     assert method(client, "get", kind)("abc") is None
-    client, _ = make(Api(httpx.Response(404, json={"detail": "Not Found"})))
+    client, _ = make_client(Api(httpx.Response(404, json={"detail": "Not Found"})))
     assert method(client, "get", kind)("abc", name=NAME) is None
 
 
@@ -201,7 +126,7 @@ def test_get_absent_is_none(kind: str, collection: str) -> None:
 def test_404_on_a_list_is_empty(kind: str, collection: str) -> None:
     # Contract §8: the ADK maps 404 on list/filter GETs to [].
     api = Api(httpx.Response(404, json={"detail": "Not Found"}))
-    client, _ = make(api)
+    client, _ = make_client(api)
     assert method(client, "list", kind)() == []
     assert method(client, "find", kind)(NAME) == []
     assert len(api.requests) == 2
@@ -217,7 +142,7 @@ def test_create_posts_the_body(url: str, prefix: str, kind: str, collection: str
         "tags": [],
     }
     api = Api(httpx.Response(201, json={"id": "new-1", "name": NAME}))
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert method(client, "create", kind)(body) == {"id": "new-1", "name": NAME}
     request = api.request
     assert (request.method, request.url.path, request.url.query) == ("POST", prefix + collection, b"")
@@ -236,7 +161,7 @@ def test_create_posts_the_body(url: str, prefix: str, kind: str, collection: str
     ],
 )
 def test_create_returns_whatever_came_back(response: httpx.Response, expected: Any) -> None:
-    client, _ = make(Api(response))
+    client, _ = make_client(Api(response))
     assert client.create_model({"name": NAME}) == expected
 
 
@@ -245,7 +170,7 @@ def test_create_returns_whatever_came_back(response: httpx.Response, expected: A
 def test_update_puts_the_full_body(url: str, prefix: str, kind: str, collection: str) -> None:
     body = {"name": NAME, "description": "d", "model_type": "chat"}
     api = Api(httpx.Response(200, json={"ok": True}))
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert method(client, "update", kind)("id/1", body) is None
     request = api.request
     assert request.method == "PUT"
@@ -257,7 +182,7 @@ def test_update_puts_the_full_body(url: str, prefix: str, kind: str, collection:
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_delete(url: str, prefix: str, kind: str, collection: str) -> None:
     api = Api(httpx.Response(200, content=b""), httpx.Response(404, json={"detail": "Model not found"}))
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert method(client, "delete", kind)("m-1", name=NAME) is True
     assert method(client, "delete", kind)("m-1") is False  # already gone
     assert [(r.method, r.url.path, r.content) for r in api.requests] == [
@@ -275,18 +200,18 @@ def test_catalog(url: str, prefix: str) -> None:
     api = Api(
         httpx.Response(200, json={"resources": resources}), httpx.Response(404, json={"detail": "Not Found"})
     )
-    client, _ = make(api, url=url)
+    client, _ = make_client(api, url=url)
     assert client.catalog() == resources
     assert client.catalog() == []
     assert api.requests[0].url.path == f"{prefix}/models/list"
 
 
 def test_list_answer_that_is_not_an_array() -> None:
-    client, _ = make(Api(httpx.Response(200, json={"items": []})))
+    client, _ = make_client(Api(httpx.Response(200, json={"items": []})))
     with pytest.raises(ApiError) as info:
         client.list_models()
     assert str(info.value) == "list models: HTTP 200: expected a JSON array, got dict"
-    client, _ = make(Api(httpx.Response(200, text="<html>oops</html>")))
+    client, _ = make_client(Api(httpx.Response(200, text="<html>oops</html>")))
     with pytest.raises(ApiError) as info:
         client.list_models()
     assert info.value.detail == "expected a JSON body, got: <html>oops</html>"
@@ -306,7 +231,7 @@ def test_422_names_the_field_and_never_the_input() -> None:
         }
     ]
     api = Api(httpx.Response(422, json={"detail": detail}))
-    client, _ = make(api)
+    client, _ = make_client(api)
     with pytest.raises(ValidationFailedError) as info:
         client.create_model({"name": NAME, "provider_config": {"foo": secret}})
     err = info.value
@@ -318,7 +243,7 @@ def test_422_names_the_field_and_never_the_input() -> None:
 
 
 def test_409_conflict() -> None:
-    client, _ = make(Api(httpx.Response(409, json={"detail": f"Model {NAME} already exists"})))
+    client, _ = make_client(Api(httpx.Response(409, json={"detail": f"Model {NAME} already exists"})))
     with pytest.raises(ConflictError) as info:
         client.create_model({"name": NAME})
     assert info.value.status == 409
@@ -329,14 +254,14 @@ def test_409_conflict() -> None:
 
 
 def test_404_on_the_collection_points_at_the_base_path() -> None:
-    client, _ = make(Api(httpx.Response(404, json={"detail": "Not Found"})))
+    client, _ = make_client(Api(httpx.Response(404, json={"detail": "Not Found"})))
     with pytest.raises(NotFoundError) as info:
         client.create_model({"name": NAME})
     assert str(info.value) == f"create model '{NAME}': HTTP 404: Not Found; check wxo:url and wxo:basePath"
 
 
 def test_404_on_update_suggests_refresh() -> None:
-    client, _ = make(Api(httpx.Response(404, json={"detail": "Model not found"})))
+    client, _ = make_client(Api(httpx.Response(404, json={"detail": "Model not found"})))
     with pytest.raises(NotFoundError) as info:
         client.update_model("m-1", {"name": NAME})
     assert info.value.path == f"{MODELS}/m-1"
@@ -344,7 +269,7 @@ def test_404_on_update_suggests_refresh() -> None:
         f"update model '{NAME}': HTTP 404: Model not found; "
         "it may have been deleted outside Pulumi; run `pulumi refresh`"
     )
-    client, _ = make(Api(httpx.Response(404, json={"detail": "Policy not found"})))
+    client, _ = make_client(Api(httpx.Response(404, json={"detail": "Policy not found"})))
     with pytest.raises(NotFoundError) as info:
         client.update_policy("p-1", {"description": "d"}, name="virtual-policy/x")
     assert str(info.value).startswith("update policy 'virtual-policy/x': HTTP 404: Policy not found")
@@ -356,7 +281,7 @@ def test_quota_fails_fast_for_every_method(verb: str) -> None:
         429, json={"detail": {"code": "RESOURCE_QUOTA_EXCEEDED", "message": "Model limit reached"}}
     )
     api = Api(quota, httpx.Response(200, json=[]))
-    client, clock = make(api)
+    client, clock = make_client(api)
     call: Callable[[], object] = {
         "GET": client.list_models,
         "POST": lambda: client.create_model({"name": NAME}),
@@ -374,7 +299,7 @@ def test_quota_fails_fast_for_every_method(verb: str) -> None:
 
 
 def test_forbidden_is_a_plain_api_error() -> None:
-    client, _ = make(Api(httpx.Response(403, json={"detail": "Forbidden"})))
+    client, _ = make_client(Api(httpx.Response(403, json={"detail": "Forbidden"})))
     with pytest.raises(ApiError) as info:
         client.list_models()
     assert type(info.value) is ApiError
@@ -385,7 +310,7 @@ def test_forbidden_is_a_plain_api_error() -> None:
 
 def test_non_json_error_body_is_cut() -> None:
     page = "<html><body>" + "Service Unavailable " * 30 + "</body></html>"
-    client, _ = make(Api(httpx.Response(500, text=page)))
+    client, _ = make_client(Api(httpx.Response(500, text=page)))
     with pytest.raises(ApiError) as info:
         client.create_model({"name": NAME})
     assert info.value.detail == page[:197] + "..."
@@ -393,7 +318,7 @@ def test_non_json_error_body_is_cut() -> None:
 
 
 def test_auth_error_carries_the_action() -> None:
-    client, _ = make(Api(httpx.Response(401, json={"detail": "token expired"})))
+    client, _ = make_client(Api(httpx.Response(401, json={"detail": "token expired"})))
     with pytest.raises(AuthError) as info:
         client.delete_model("m-1", name=NAME)
     assert str(info.value).startswith(
@@ -402,237 +327,12 @@ def test_auth_error_carries_the_action() -> None:
     assert info.value.status == 401
 
 
-# ------------------------------------------------------------------ retries
-
-
-def test_get_retries_503_with_full_jitter() -> None:
-    api = Api(httpx.Response(503), httpx.Response(503), httpx.Response(200, json=[{"id": "1"}]))
-    client, clock = make(api, rng=random.Random(42))
-    assert client.list_models() == [{"id": "1"}]
-    reference = random.Random(42)
-    assert clock.sleeps == [reference.uniform(0, 0.5), reference.uniform(0, 1.0)]
-    assert 0 <= clock.sleeps[0] <= 0.5
-    assert 0 <= clock.sleeps[1] <= 1.0
-    assert len(api.requests) == 3
-
-
-def test_backoff_doubles_and_is_capped() -> None:
-    api = Api(httpx.Response(503))
-    client, clock = make(api, rng=MaxRng(), max_retries=8, max_retry_time=1000)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
-    assert info.value.attempts == 9
-    assert len(api.requests) == 9
-
-
-def test_retry_count_is_bounded() -> None:
-    api = Api(httpx.Response(503, json={"detail": "busy"}))
-    client, clock = make(api, max_retries=2)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    err = info.value
-    assert len(api.requests) == 3
-    assert len(clock.sleeps) == 2
-    assert (err.method, err.path, err.attempts, err.status) == ("GET", MODELS, 3, 503)
-    assert isinstance(err.last, ApiError)
-    assert err.last.status == 503
-    assert err.elapsed == pytest.approx(sum(clock.sleeps))
-    assert str(err).startswith("list models: gave up after 3 attempts in ")
-    assert "last error: HTTP 503: busy" in str(err)
-
-
-def test_no_retries_configured() -> None:
-    api = Api(httpx.Response(502))
-    client, clock = make(api, max_retries=0)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    assert info.value.attempts == 1
-    assert len(api.requests) == 1
-    assert clock.sleeps == []
-
-
-def test_retry_after_seconds_is_honoured() -> None:
-    api = Api(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json=[]))
-    client, clock = make(api)
-    assert client.list_models() == []
-    assert clock.sleeps == [3.0]
-
-
-def test_retry_after_http_date_is_honoured() -> None:
-    when = email.utils.formatdate(NOW + 7, usegmt=True)
-    api = Api(httpx.Response(503, headers={"Retry-After": when}), httpx.Response(200, json=[]))
-    client, clock = make(api)
-    client.list_models()
-    assert clock.sleeps == [7.0]
-
-
-def test_retry_after_in_the_past_means_now() -> None:
-    when = email.utils.formatdate(NOW - 60, usegmt=True)
-    api = Api(httpx.Response(503, headers={"Retry-After": when}), httpx.Response(200, json=[]))
-    client, clock = make(api)
-    client.list_models()
-    assert clock.sleeps == [0.0]
-
-
-def test_unparseable_retry_after_falls_back_to_backoff() -> None:
-    api = Api(httpx.Response(503, headers={"Retry-After": "soon"}), httpx.Response(200, json=[]))
-    client, clock = make(api, rng=MaxRng())
-    client.list_models()
-    assert clock.sleeps == [0.5]
-
-
-def test_time_budget_stops_retries() -> None:
-    api = Api(httpx.Response(503, headers={"Retry-After": "0.6"}))
-    client, clock = make(api, max_retry_time=1.0)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    assert clock.sleeps == [0.6]
-    assert len(api.requests) == 2
-    assert info.value.attempts == 2
-    assert "the next wait (0.6s) would exceed wxo:maxRetryTime (1s)" in str(info.value)
-
-
-def test_retry_after_beyond_the_budget_stops_at_once() -> None:
-    api = Api(httpx.Response(429, headers={"Retry-After": "300"}))
-    client, clock = make(api, max_retry_time=120)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    assert clock.sleeps == []
-    assert len(api.requests) == 1
-    assert "(300.0s) would exceed wxo:maxRetryTime (120s)" in str(info.value)
-
-
-def test_slow_requests_count_against_the_budget() -> None:
-    clock = FakeClock()
-
-    def slow(request: httpx.Request) -> httpx.Response:
-        clock.now += 5.0  # each attempt takes 5 s
-        return httpx.Response(504)
-
-    api = Api(slow)
-    client, _ = make(api, clock=clock, rng=MaxRng(), max_retry_time=12)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    # t=5 sleep 0.5, t=10.5 sleep 1.0 (remaining 1.5), t=16.5 over budget.
-    assert clock.sleeps == [0.5, 1.0]
-    assert len(api.requests) == 3
-    assert info.value.elapsed == pytest.approx(16.5)
-
-
-@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
-@pytest.mark.parametrize("verb", ["PUT", "DELETE"])
-def test_put_and_delete_are_retried(status: int, verb: str) -> None:
-    api = Api(httpx.Response(status), httpx.Response(200, content=b""))
-    client, clock = make(api)
-    if verb == "PUT":
-        client.update_model("m-1", {"name": NAME})
-    else:
-        assert client.delete_model("m-1") is True
-    assert [r.method for r in api.requests] == [verb, verb]
-    assert len(clock.sleeps) == 1
-
-
-@pytest.mark.parametrize(
-    "error",
-    [httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("peer closed")],
-    ids=["connect", "read-timeout", "protocol"],
-)
-@pytest.mark.parametrize("verb", ["GET", "PUT", "DELETE"])
-def test_idempotent_methods_retry_transport_errors(error: Exception, verb: str) -> None:
-    api = Api(error, httpx.Response(200, json=[]))
-    client, clock = make(api)
-    {
-        "GET": client.list_models,
-        "PUT": lambda: client.update_model("m", {}),
-        "DELETE": lambda: client.delete_model("m"),
-    }[verb]()
-    assert len(api.requests) == 2
-    assert len(clock.sleeps) == 1
-
-
-@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
-def test_post_is_not_retried_after_an_answer(status: int) -> None:
-    api = Api(httpx.Response(status, json={"detail": "try later"}), httpx.Response(201, json={}))
-    client, clock = make(api)
-    with pytest.raises(ApiError) as info:
-        client.create_model({"name": NAME})
-    assert type(info.value) is ApiError
-    assert info.value.status == status
-    assert len(api.requests) == 1
-    assert clock.sleeps == []
-
-
-@pytest.mark.parametrize(
-    "error",
-    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("peer closed"), httpx.WriteTimeout("stuck")],
-    ids=["read-timeout", "protocol", "write-timeout"],
-)
-def test_post_that_may_have_arrived_is_not_retried(error: Exception) -> None:
-    api = Api(error, httpx.Response(201, json={}))
-    client, clock = make(api)
-    with pytest.raises(TransportError) as info:
-        client.create_model({"name": NAME})
-    err = info.value
-    assert err.may_have_reached_server is True
-    assert (err.method, err.path) == ("POST", MODELS)
-    assert str(err).startswith(f"create model '{NAME}': ")
-    assert "may have reached the server" in str(err)
-    assert len(api.requests) == 1
-    assert clock.sleeps == []
-
-
-@pytest.mark.parametrize(
-    "error",
-    [httpx.ConnectError("refused"), httpx.ConnectTimeout("no route"), httpx.PoolTimeout("pool")],
-    ids=["connect", "connect-timeout", "pool-timeout"],
-)
-def test_post_that_never_left_is_retried(error: Exception) -> None:
-    api = Api(error, httpx.Response(201, json={"id": "n"}))
-    client, clock = make(api)
-    assert client.create_model({"name": NAME}) == {"id": "n"}
-    assert len(api.requests) == 2
-    assert len(clock.sleeps) == 1
-
-
-def test_post_connect_errors_exhaust() -> None:
-    api = Api(httpx.ConnectError("connection refused"))
-    client, _ = make(api, max_retries=3)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.create_model({"name": NAME})
-    last = info.value.last
-    assert isinstance(last, TransportError)
-    assert last.may_have_reached_server is False
-    assert last.reason == f"could not connect to {REMOTE}: connection refused"
-    assert len(api.requests) == 4
-
-
-def test_tls_failure_is_not_retried_and_points_at_ca_bundle() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        try:
-            raise ssl.SSLCertVerificationError(
-                1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
-            )
-        except ssl.SSLError as exc:
-            raise httpx.ConnectError("certificate verify failed", request=request) from exc
-
-    api = Api(handler)
-    client, clock = make(api)
-    with pytest.raises(TransportError) as info:
-        client.list_models()
-    assert info.value.tls is True
-    assert info.value.may_have_reached_server is False
-    assert str(info.value).endswith("set wxo:caBundle to the CA bundle that signs the server's certificate")
-    assert len(api.requests) == 1
-    assert clock.sleeps == []
-
-
 # ------------------------------------------------------------------ logging
 
 
 def test_logging_per_request_and_per_retry(caplog: pytest.LogCaptureFixture) -> None:
     api = Api(httpx.Response(503), httpx.Response(200, json=[]))
-    client, _ = make(api, rng=MaxRng())
+    client, _ = make_client(api, rng=MaxRng())
     with caplog.at_level(logging.DEBUG, logger="pulumi_wxo"):
         client.list_models()
     # levelno, not levelname: the ADK (imported by the conformance tests) renames levels.
@@ -750,7 +450,7 @@ def test_a_known_key_never_leaks(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_context_manager_closes() -> None:
     api = Api()
-    with make(api)[0] as client:
+    with make_client(api)[0] as client:
         client.list_models()
         assert repr(client) == f"WxoClient(base_url='{REMOTE}/v1/orchestrate', auth='bearer')"
     with pytest.raises(RuntimeError):
@@ -759,7 +459,7 @@ def test_context_manager_closes() -> None:
 
 def test_four_threads_share_one_client() -> None:
     api = Api(httpx.Response(200, json=[{"id": "1", "name": NAME}]))
-    client, _ = make(api)
+    client, _ = make_client(api)
     results: list[list[dict[str, Any]]] = []
 
     def worker() -> None:

@@ -1,13 +1,12 @@
-"""The error tree, its messages, the redaction registry and error-body parsing."""
+"""The error tree, its messages, render-time redaction and error-body parsing."""
 
 from __future__ import annotations
 
 import json
-import logging
 
 import pytest
 
-from pulumi_wxo._errors import (
+from pulumi_wxo.api.errors import (
     ApiError,
     AuthError,
     ConfigError,
@@ -20,11 +19,9 @@ from pulumi_wxo._errors import (
     TransportError,
     ValidationFailedError,
     WxoError,
-    logger,
     parse_detail,
-    redact,
-    register_secret,
 )
+from pulumi_wxo.api.redaction import register_secret
 
 pytestmark = pytest.mark.unit
 
@@ -184,49 +181,11 @@ def test_retries_exhausted_carries_last_error() -> None:
     assert one.status is None
 
 
-# ------------------------------------------------------------------ redaction
-
-
-def test_redact_replaces_registered_values() -> None:
-    register_secret("errors-test-secret-AAAA")
-    assert redact("key=errors-test-secret-AAAA!") == "key=***!"
-    assert redact("nothing here") == "nothing here"
-
-
-def test_short_values_are_ignored() -> None:
-    register_secret("abc")
-    register_secret("")
-    assert redact("abc abc") == "abc abc"
-
-
-def test_longest_secret_is_masked_whole() -> None:
-    register_secret("errors-nest-BBBB")
-    register_secret("errors-nest-BBBB-and-more")
-    assert redact("x errors-nest-BBBB-and-more y") == "x *** y"
-
-
-def test_json_escaped_and_url_encoded_spellings_are_masked() -> None:
-    pem = "-----BEGIN KEY-----\nerrors-pem-CCCC\n-----END KEY-----"
-    register_secret(pem)
-    echoed = json.dumps({"private_key": pem})
-    assert "errors-pem-CCCC" not in redact(echoed)
-    register_secret("errors+form/DDDD=")
-    assert redact("apikey=errors%2Bform%2FDDDD%3D") == "apikey=***"
-
-
 def test_error_message_redacted_even_if_secret_registered_later() -> None:
     err = ApiError(status=500, method="GET", path=MODELS, detail="echo errors-late-EEEE")
     register_secret("errors-late-EEEE")
     assert "errors-late-EEEE" not in str(err)
     assert "errors-late-EEEE" not in repr(err)
-
-
-def test_log_filter_redacts_messages_and_args(caplog: pytest.LogCaptureFixture) -> None:
-    register_secret("errors-log-FFFF")
-    with caplog.at_level(logging.DEBUG, logger="pulumi_wxo"):
-        logger.debug("token %s sent", "errors-log-FFFF")
-        logger.warning("inline errors-log-FFFF")
-    assert [r.getMessage() for r in caplog.records] == ["token *** sent", "inline ***"]
 
 
 # ------------------------------------------------------------------ error bodies

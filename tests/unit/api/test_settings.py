@@ -8,7 +8,9 @@ from collections.abc import Callable
 import certifi
 import pytest
 
-from pulumi_wxo._config import (
+from pulumi_wxo.api.errors import ConfigError
+from pulumi_wxo.api.redaction import redact
+from pulumi_wxo.api.settings import (
     ConnectionSettings,
     is_loopback_url,
     mcsp_instance_id,
@@ -16,7 +18,6 @@ from pulumi_wxo._config import (
     resolved_base_path,
     tls_verify,
 )
-from pulumi_wxo._errors import ConfigError, redact
 
 pytestmark = pytest.mark.unit
 
