@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     )
     from pulumi_wxo._resource import Model, ModelArgs, ModelPolicy, ModelPolicyArgs
     from pulumi_wxo._schema import SECRET_FIELDS, ModelSpec, PolicySpec, validate_model, validate_policy
-    from pulumi_wxo._spec import Problem, Spec, SpecError, declare, load_specs
+    from pulumi_wxo.specs import Problem, Spec, SpecError, declare, load_specs
 
 _WHERE: dict[str, str] = {
     "ConnectionSettings": "_config",
@@ -83,7 +83,7 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(
         ("SECRET_FIELDS", "ModelSpec", "PolicySpec", "validate_model", "validate_policy"), "_schema"
     ),
-    **dict.fromkeys(("Problem", "Spec", "SpecError", "declare", "load_specs"), "_spec"),
+    **dict.fromkeys(("Problem", "Spec", "SpecError", "declare", "load_specs"), "specs"),
 }
 
 __all__ = [

@@ -25,7 +25,7 @@ from pulumi_wxo._errors import WxoError
 
 if TYPE_CHECKING:
     from pulumi_wxo._client import WxoClient
-    from pulumi_wxo._spec import ExportedSpec, Problem
+    from pulumi_wxo.specs import ExportedSpec, Problem
 
 EPILOG = """examples:
   pulumi-wxo validate specs/                   # offline; exit 1 on any problem
@@ -167,7 +167,7 @@ def _read_overrides(file: str) -> Mapping[str, Any]:
     """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (or a plain YAML mapping)."""
     import yaml
 
-    from pulumi_wxo._spec import OVERRIDES_KEY, OVERRIDES_NAMESPACE
+    from pulumi_wxo.specs import OVERRIDES_KEY, OVERRIDES_NAMESPACE
 
     try:
         data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
@@ -186,7 +186,7 @@ def _problem_json(p: Problem) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from pulumi_wxo._spec import OVERRIDES_KEY, OVERRIDES_NAMESPACE, find_spec_files, read_specs
+    from pulumi_wxo.specs import OVERRIDES_KEY, OVERRIDES_NAMESPACE, find_spec_files, read_specs
 
     overrides = _read_overrides(args.overrides) if args.overrides else None
     source = f"{args.overrides}: {OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}" if args.overrides else "overrides"
@@ -214,7 +214,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from pulumi_wxo._spec import spec_json_schema
+    from pulumi_wxo.specs import spec_json_schema
 
     text = json.dumps(spec_json_schema(), indent=2) + "\n"
     if args.output:
@@ -253,7 +253,7 @@ def export_objects(
     models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], patterns: Sequence[str] = ()
 ) -> tuple[list[ExportedSpec], list[str]]:
     """Server objects (``GET /models``, ``GET /model_policy``) as exported specs, plus notes."""
-    from pulumi_wxo._spec import export_model, export_policy
+    from pulumi_wxo.specs import export_model, export_policy
 
     chosen_models, notes = _unique((m for m in models if name_matches(str(m.get("name")), patterns)), "model")
     chosen_policies, more = _unique(
@@ -286,7 +286,7 @@ EXPORT_HEADER = (
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pulumi_wxo._spec import dump_yaml, python_program
+    from pulumi_wxo.specs import dump_yaml, python_program
 
     with _Status("connecting...") as status, client_from_args(args) as client:
         status.update(f"reading models from {client.base_url}")

@@ -17,7 +17,7 @@ import yaml
 from pulumi import automation as auto
 
 from pulumi_wxo._cli import main
-from pulumi_wxo._spec import declare
+from pulumi_wxo.specs import declare
 from tests.e2e.conftest import ROOT, Engine
 
 EXAMPLES = ROOT / "examples" / "specs"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_wxo._cli import build_parser, export_objects, main, name_matches, secrets_summary
-from pulumi_wxo._spec import read_specs, spec_json_schema
+from pulumi_wxo.specs import read_specs, spec_json_schema
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,73 @@
+"""Spec files (the ADK's YAML/JSON model specs) <-> the schema, and ``declare`` over them.
+
+The format is the ADK's (contract §5, §6): one ``spec_version: v1`` document per model or
+policy, snake_case keys, several documents per YAML file allowed. Policies use ``kind: model``
+in the ADK; they are told apart by a ``policy:`` key or a ``virtual-policy/`` name (``kind:
+policy`` and ``kind: model_policy`` are accepted too). docs/specs.md is the user's guide.
+
+Rules of this package (why they exist):
+
+* **One schema.** Every field rule is :func:`~pulumi_wxo._schema.validate_model` /
+  :func:`~pulumi_wxo._schema.validate_policy`, the same as the provider's ``check``; this package
+  only adds rules about *files*: document shape, secret literals, duplicates, resource names,
+  undeclared policy targets.
+* **Errors name file, line and field.** Documents are *composed* (``yaml`` nodes carry marks),
+  so every key and list item has a line; a schema failure's dotted path is mapped back to the
+  closest node that exists in the file.
+* **Secrets never live in spec files.** A credential field (``SECRET_FIELDS``) must be a
+  reference ``${secret:NAME}``, resolved by :func:`declare` from the stack config as a Pulumi
+  secret, or be left to a connection (``connection_id``). The literal value is never echoed.
+* **Light imports.** ``pulumi-wxo validate`` runs as a pre-commit hook: nothing here imports
+  ``pulumi`` at module level (only :func:`declare` does, when called).
+
+Modules, in the order a file goes through them::
+
+    syntax        the format's constants: version, suffixes, meta keys, ${secret:NAME}
+    discovery     paths, directories and globs -> spec files
+    parse         YAML / JSON -> documents with the line of every key and list item
+    paths         field paths <-> lines (``targets[1].weight`` -> line 14)
+    results       Problem, SpecError, Spec, SecretRef
+    document      one document's shape rules; ADK export leftovers; the policy: form
+    overrides     per-stack overrides merged in, and problems attributed to them
+    rules         secret rules, the schema's rules at file:line, rules across documents
+    load          read_specs / load_specs: the above, end to end
+    names         resource names and suggested secret config keys
+    targets       the one walk over (nested) policy targets
+    declaration   declare(): Model / ModelPolicy resources (imports pulumi when called)
+    export        server objects -> spec documents, YAML, a Pulumi program
+    json_schema   the JSON Schema of a spec document
+"""
+
+from __future__ import annotations
+
+from pulumi_wxo.specs.declaration import declare
+from pulumi_wxo.specs.discovery import find_spec_files
+from pulumi_wxo.specs.export import ExportedSpec, dump_yaml, export_model, export_policy, python_program
+from pulumi_wxo.specs.json_schema import spec_json_schema
+from pulumi_wxo.specs.load import load_specs, read_specs
+from pulumi_wxo.specs.names import resource_name, secret_config_key
+from pulumi_wxo.specs.results import Problem, SecretRef, Spec, SpecError
+from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE, SPEC_SUFFIXES, SPEC_VERSION
+
+__all__ = [
+    "OVERRIDES_KEY",
+    "OVERRIDES_NAMESPACE",
+    "SPEC_SUFFIXES",
+    "SPEC_VERSION",
+    "ExportedSpec",
+    "Problem",
+    "SecretRef",
+    "Spec",
+    "SpecError",
+    "declare",
+    "dump_yaml",
+    "export_model",
+    "export_policy",
+    "find_spec_files",
+    "load_specs",
+    "python_program",
+    "read_specs",
+    "resource_name",
+    "secret_config_key",
+    "spec_json_schema",
+]

@@ -1,0 +1,195 @@
+"""``declare``: a Model / ModelPolicy resource for every spec, secrets read from stack config.
+
+The only module of the package that imports ``pulumi``, and only when :func:`declare` runs:
+``pulumi-wxo validate`` (a pre-commit hook) must not pay for the SDK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pulumi_wxo._schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
+from pulumi_wxo.specs.discovery import PathsArg
+from pulumi_wxo.specs.load import read_specs
+from pulumi_wxo.specs.overrides import deep_merge
+from pulumi_wxo.specs.results import Problem, SecretRef, SpecError
+from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE
+from pulumi_wxo.specs.targets import walk_targets
+
+if TYPE_CHECKING:
+    import pulumi
+
+_run_error_class: type[SpecError] | None = None
+
+
+def _as_run_error(err: SpecError) -> SpecError:
+    """The same error, also a ``pulumi.RunError``: the engine then prints the problems without
+    a Python traceback (``pulumi/runtime/stack.py`` treats RunError as a clean failure)."""
+    global _run_error_class  # noqa: PLW0603 - one lazily built class per process
+    if _run_error_class is None:
+        import pulumi
+
+        _run_error_class = type("SpecRunError", (SpecError, pulumi.RunError), {})
+    return _run_error_class(err.problems)
+
+
+def _stack_overrides() -> tuple[Mapping[str, Any] | None, bool | None]:
+    import pulumi
+
+    cfg = pulumi.Config(OVERRIDES_NAMESPACE)
+    raw = cfg.get_object(OVERRIDES_KEY)
+    overrides = raw if isinstance(raw, Mapping) else None
+    if raw is not None and overrides is None:
+        raise SpecError(
+            [
+                Problem(
+                    f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}",
+                    None,
+                    "",
+                    "must be an object keyed by spec name (set it with `pulumi config set --path`)",
+                )
+            ]
+        )
+    return overrides, cfg.get_bool("adopt")
+
+
+def _resolve_secret(
+    ref: SecretRef, given: Mapping[str, Any] | None
+) -> tuple[pulumi.Output[Any] | None, str | None]:
+    """The secret's Output, or None and the config key that is missing."""
+    import pulumi
+
+    if given is not None and ref.key in given:
+        return pulumi.Output.secret(given[ref.key]), None
+    cfg = pulumi.Config(ref.namespace) if ref.namespace else pulumi.Config()
+    value = cfg.get_secret_object(ref.name) if ref.wants_object else cfg.get_secret(ref.name)
+    if value is None:
+        return None, cfg.full_key(ref.name)
+    return value, None
+
+
+def declare(
+    paths: PathsArg,
+    *,
+    opts: pulumi.ResourceOptions | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    adopt: bool | None = None,
+) -> dict[str, Any]:
+    """Declare a Model / ModelPolicy for every spec in ``paths``; returns name -> resource.
+
+    * Resource names are stable: :func:`~pulumi_wxo.specs.names.resource_name` of the spec's
+      name (``virtual-model/openai/gpt-4o`` -> ``openai-gpt-4o``); the dict is keyed by the API
+      name (``virtual-model/openai/gpt-4o``, ``virtual-policy/anygem``).
+    * ``${secret:NAME}`` is read with ``pulumi.Config().get_secret(NAME)`` (``NAME`` may carry
+      a namespace: ``${secret:team:openaiKey}``); ``secrets`` (config key -> value) is looked
+      up first. A missing key is an error naming the file, line and field.
+    * Overrides: ``overrides`` (spec name -> partial spec), then the stack's
+      ``wxo-specs:overrides`` object, are merged over the files (docs/specs.md).
+    * A policy target naming a model declared here is wired to that Model resource, so the
+      engine creates models before the policy and deletes the policy first.
+    * ``adopt`` (default: stack config ``wxo-specs:adopt``, else False) takes over existing
+      objects of the same name instead of refusing them.
+
+    Raises :class:`SpecError` (also a ``pulumi.RunError``) listing every problem; nothing is
+    registered with the engine then.
+    """
+    import pulumi
+
+    from pulumi_wxo._resource import Model, ModelPolicy
+
+    stack_overrides, stack_adopt = _stack_overrides()
+    merged: dict[str, Any] = dict(overrides or {})
+    source = "overrides"
+    if stack_overrides:
+        for key, patch in stack_overrides.items():
+            merged[key] = deep_merge(merged.get(key), patch) if key in merged else patch
+        source = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
+    specs, problems = read_specs(paths, overrides=merged or None, override_source=source)
+    resolved: dict[tuple[str, str], Any] = {}
+    for s in specs:
+        for ref in s.secrets:
+            value, missing = _resolve_secret(ref, secrets)
+            if missing is not None:
+                path = f"provider_config.{ref.field}"
+                problems.append(
+                    Problem(
+                        s.file,
+                        s.line_of(path),
+                        path,
+                        f"stack config '{missing}' is not set; run "
+                        f"`pulumi config set --secret {ref.key} <value>`",
+                    )
+                )
+            resolved[(s.name, ref.field)] = value
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise _as_run_error(SpecError(errors))
+    for warning in problems:
+        pulumi.log.warn(str(warning))
+    take_over = bool(adopt if adopt is not None else stack_adopt)
+
+    out: dict[str, Any] = {}
+    models: dict[str, Any] = {}
+    for s in specs:
+        if isinstance(s.spec, ModelSpec):
+            m = s.spec
+            pc: dict[str, Any] | None = None
+            if m.provider_config is not None:
+                pc = m.provider_config.model_dump(exclude_none=True, by_alias=False)
+                for ref in s.secrets:
+                    pc[ref.field] = resolved[(s.name, ref.field)]
+            model = Model(
+                s.resource_name,
+                name=m.name,
+                display_name=m.display_name,
+                description=m.description,
+                tags=list(m.tags) if m.tags is not None else None,
+                model_type=m.model_type,
+                connection_id=m.connection_id,
+                provider_config=pc,
+                config=m.config.model_dump(exclude_none=True) if m.config is not None else None,
+                adopt=take_over,
+                opts=opts,
+            )
+            models[s.name] = model
+            out[s.name] = model
+    for s in specs:
+        if isinstance(s.spec, PolicySpec):
+            pol = s.spec
+            root = pol.root()
+            out[s.name] = ModelPolicy(
+                s.resource_name,
+                name=pol.name,
+                display_name=pol.display_name,
+                description=pol.description,
+                strategy=root.strategy.model_dump(exclude_none=True),
+                targets=_wired(root.targets, models),
+                retry=root.retry.model_dump(exclude_none=True) if root.retry is not None else None,
+                cache=root.cache,
+                adopt=take_over,
+                opts=opts,
+            )
+    return out
+
+
+def _wired(targets: Sequence[PolicyTarget | PolicyNode], models: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Validated targets as ModelPolicy input; a model declared here is passed as the resource."""
+
+    def leaf(_path: str, target: PolicyTarget) -> dict[str, Any]:
+        model = models.get(target.model_name)
+        item: dict[str, Any] = {"model": model} if model is not None else {"model_name": target.model_name}
+        if target.weight is not None:
+            item["weight"] = target.weight
+        return item
+
+    def rule(_path: str, target: PolicyNode, wired: list[dict[str, Any]]) -> dict[str, Any]:
+        node: dict[str, Any] = {"strategy": target.strategy.model_dump(exclude_none=True), "targets": wired}
+        if target.retry is not None:
+            node["retry"] = target.retry.model_dump(exclude_none=True)
+        if target.cache is not None:
+            node["cache"] = target.cache
+        return node
+
+    return walk_targets(targets, leaf, rule)

@@ -1,0 +1,211 @@
+"""Rules of one document's shape, before the schema sees it: a mapping, ``spec_version``,
+``kind``, ADK export leftovers (``app_id``, ``provider``, server-set fields,
+``server_cert_file``), and the ADK's ``policy:`` form flattened onto the schema's fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulumi_wxo._schema import POLICY_PREFIX, provider_of
+from pulumi_wxo.specs.names import normal_name
+from pulumi_wxo.specs.paths import join_path
+from pulumi_wxo.specs.results import Doc, Problem, SecretRef
+from pulumi_wxo.specs.syntax import META_KEYS, POLICY_BODY, POLICY_KINDS, SPEC_VERSION, Kind, Path_
+
+
+def kind_of(doc: Mapping[str, Any]) -> Kind | None:
+    kind = doc.get("kind")
+    if isinstance(kind, str) and kind in POLICY_KINDS:
+        return "policy"
+    if kind not in (None, "model"):
+        return None
+    name = doc.get("name")
+    if "policy" in doc or (isinstance(name, str) and name.strip().startswith(POLICY_PREFIX)):
+        return "policy"
+    if kind is None and any(k in doc for k in ("strategy", "targets")):
+        return "policy"
+    return "model"
+
+
+def flatten_policy(data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """ADK form (``policy: {strategy, targets, ...}``) -> flat PolicySpec fields."""
+    inner = data.get("policy")
+    if not isinstance(inner, Mapping):
+        return data, False
+    flat = {k: v for k, v in data.items() if k != "policy"}
+    for key, value in inner.items():
+        flat[str(key)] = value
+    return flat, True
+
+
+@dataclass
+class Built:
+    """A document taken apart: where it came from, what it declares, what is wrong with it."""
+
+    doc: Doc
+    kind: Kind | None
+    name: str | None
+    props: dict[str, Any]
+    lifted: bool
+    problems: list[Problem]
+    refs: list[SecretRef] = field(default_factory=list)
+    override_paths: list[Path_] = field(default_factory=list)
+    override_source: str | None = None
+
+
+def take_apart(doc: Doc) -> Built:
+    """Shape rules of a document; its meta keys removed and policies flattened."""
+    f, line = doc.file, doc.line
+    data = doc.data
+    problems = list(doc.problems)
+    if not isinstance(data, Mapping):
+        problems.append(
+            Problem(f, line, "", f"a spec must be a mapping of fields, not {type(data).__name__}")
+        )
+        return Built(doc, None, None, {}, False, problems)
+    data = {str(k): v for k, v in data.items()}
+    version = data.get("spec_version")
+    if version is None:
+        problems.append(
+            Problem(
+                f,
+                line,
+                "spec_version",
+                "is required: write `spec_version: v1` (the ADK refuses a spec without it)",
+            )
+        )
+    elif str(version) != SPEC_VERSION:
+        problems.append(
+            Problem(
+                f,
+                doc.lines.get(("spec_version",), line),
+                "spec_version",
+                f"'{version}' is not supported (v1)",
+            )
+        )
+    kind = kind_of(data)
+    if kind is None:
+        problems.append(
+            Problem(
+                f,
+                doc.lines.get(("kind",), line),
+                "kind",
+                f"'{data.get('kind')}' is not a model spec (kind: model, or policy / model_policy)",
+            )
+        )
+        return Built(doc, None, None, {}, False, problems)
+    if "app_id" in data:
+        # ADK exports name the connection *app* (contract §4.5); resolving it needs the
+        # connections service, which the provider does not speak. connection_id is explicit.
+        problems.append(
+            Problem(
+                f,
+                doc.lines.get(("app_id",), line),
+                "app_id",
+                "is not used by pulumi-wxo (an ADK export names the connection app here); "
+                "set connection_id to the connection's id instead "
+                "(`orchestrate connections list` shows it)",
+                "warning",
+            )
+        )
+    props = {k: v for k, v in data.items() if k not in META_KEYS}
+    problems += _adk_export_fields(doc, props)
+    lifted = False
+    if kind == "policy":
+        if "policy" in props and not isinstance(props["policy"], Mapping):
+            problems.append(
+                Problem(
+                    f, doc.lines.get(("policy",), line), "policy", "must be a mapping (strategy, targets)"
+                )
+            )
+            props.pop("policy")
+        both = [k for k in POLICY_BODY if k in props]
+        if "policy" in props and both:
+            problems.append(
+                Problem(
+                    f,
+                    doc.lines.get((both[0],), line),
+                    both[0],
+                    "belongs under policy: (the ADK form) or at the top, not both",
+                )
+            )
+        props, lifted = flatten_policy(props)
+    return Built(doc, kind, normal_name(kind, props.get("name")), props, lifted, problems)
+
+
+# Fields a GET returns and an ADK export may leave in a file (`ListVirtualModel`, contract
+# §2.1, §5): the server sets them, so a spec cannot; they are dropped with a warning.
+_SERVER_FIELDS = (
+    "id",
+    "tenant_id",
+    "tenant_name",
+    "created_on",
+    "created_by",
+    "created_by_username",
+    "updated_at",
+)
+
+
+def _adk_export_fields(doc: Doc, props: dict[str, Any]) -> list[Problem]:
+    """Make an ``orchestrate models export`` file acceptable (in place); warnings for what is dropped.
+
+    * ``provider`` (top level and in provider_config) is derived from the name, as the ADK
+      does (§4.1): dropped silently when it agrees, with a warning when it does not.
+    * server-set fields (``id``, timestamps, tenant) are dropped with a warning.
+    * ``provider_config.server_cert_file`` (ADK 2.19) is read into ``server_cert``; a relative
+      path is taken from the spec file's directory, so the result does not depend on where
+      ``pulumi`` runs.
+    """
+    problems: list[Problem] = []
+    name = props.get("name")
+    derived = provider_of(name) if isinstance(name, str) else ""
+    pc = props.get("provider_config")
+    pc = dict(pc) if isinstance(pc, Mapping) else None
+
+    def provider_at(path: Path_, value: Any) -> None:
+        if value != derived:
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.lines.get(path, doc.line),
+                    join_path(path),
+                    f"'{value}' is ignored: the provider comes from the name ('{derived}')",
+                    "warning",
+                )
+            )
+
+    if "provider" in props:
+        provider_at(("provider",), props.pop("provider"))
+    if pc is not None and "provider" in pc:
+        provider_at(("provider_config", "provider"), pc.pop("provider"))
+    for key in [k for k in _SERVER_FIELDS if k in props]:
+        props.pop(key)
+        problems.append(
+            Problem(
+                doc.file,
+                doc.lines.get((key,), doc.line),
+                key,
+                "is set by the server (an export wrote it); ignored",
+                "warning",
+            )
+        )
+    if pc is not None and "server_cert_file" in pc:
+        path: Path_ = ("provider_config", "server_cert_file")
+        raw = pc.pop("server_cert_file")
+        cert = Path(str(raw))
+        if not cert.is_absolute():
+            cert = Path(doc.file).parent / cert
+        try:
+            pc["server_cert"] = cert.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            problems.append(
+                Problem(
+                    doc.file, doc.lines.get(path, doc.line), join_path(path), f"cannot read {cert}: {err}"
+                )
+            )
+    if pc is not None:
+        props["provider_config"] = pc
+    return problems

@@ -1,0 +1,270 @@
+"""Server objects -> spec documents (:func:`export_model`, :func:`export_policy`), written as
+YAML (:func:`dump_yaml`) or as a Pulumi Python program that adopts them (:func:`python_program`).
+
+Secret values are never written, whatever the server shows: ``${secret:KEY}`` placeholders are.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from pulumi_wxo._schema import (
+    SECRET_FIELDS,
+    Failure,
+    is_secret_key,
+    normalize_model,
+    normalize_policy,
+    to_snake_key,
+    validate_model,
+    validate_policy,
+)
+from pulumi_wxo.specs.names import resource_name, secret_config_key
+from pulumi_wxo.specs.results import SecretRef
+from pulumi_wxo.specs.syntax import META_KEYS, POLICY_BODY, SPEC_VERSION, Kind
+from pulumi_wxo.specs.targets import walk_targets
+
+
+@dataclass(frozen=True)
+class ExportedSpec:
+    """A server object as a spec document; ``secrets`` are (field, config key) placeholders
+    written instead of values; ``notes`` tell the user what to check."""
+
+    kind: Kind
+    name: str
+    resource_name: str
+    document: dict[str, Any]
+    secrets: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return f"{'policy-' if self.kind == 'policy' else ''}{self.resource_name}.yaml"
+
+
+def export_model(obj: Mapping[str, Any]) -> ExportedSpec:
+    """A ``GET /models`` object as an ADK-compatible spec document (contract §5).
+
+    provider_config comes out snake_case (``normalize_model``). Secret values are **never**
+    written, even when the server echoes them: each secret field the server shows, and each
+    one the schema requires when no connection is bound, becomes ``${secret:KEY}``.
+    ``connection_id`` is kept (the ADK writes ``app_id`` instead; see docs/specs.md).
+    """
+    norm = normalize_model(obj)
+    name = norm["name"]
+    plain: dict[str, Any] = {}
+    secrets: dict[str, str] = {}
+    for key, value in norm["provider_config"].items():
+        snake = to_snake_key(key)
+        # Any spelling of a credential field counts (``apiKey`` is no API alias, yet a server
+        # could answer with it): a value that might be a secret is never written to a file.
+        loose = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
+        if is_secret_key(key) or snake in SECRET_FIELDS or loose in SECRET_FIELDS:
+            snake = loose if loose in SECRET_FIELDS else snake
+            secrets[snake] = secret_config_key(name, snake)
+        else:
+            plain[snake] = value
+    doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
+    if norm["display_name"] != name:
+        doc["display_name"] = norm["display_name"]
+    if norm["description"] != name:
+        doc["description"] = norm["description"]
+    if norm["tags"]:
+        doc["tags"] = list(norm["tags"])
+    doc["model_type"] = norm["model_type"]
+    if norm["connection_id"]:
+        doc["connection_id"] = norm["connection_id"]
+
+    def check() -> list[Failure]:
+        pc = {**plain, **{k: SecretRef(k, key).placeholder() for k, key in secrets.items()}}
+        fields_ = {k: v for k, v in doc.items() if k not in META_KEYS}
+        _, fails = validate_model(
+            {**fields_, "provider_config": pc or None, "config": norm["config"] or None}
+        )
+        return fails
+
+    # Secrets the server did not show but the schema requires (no connection bound): ask for
+    # them too, so the spec validates and `pulumi up` sends them.
+    for f in check():
+        head, _, key = f.path.partition(".")
+        if head == "provider_config" and key in SECRET_FIELDS and key not in secrets:
+            secrets[key] = secret_config_key(name, key)
+    pc_out = {**plain, **{k: f"${{secret:{key}}}" for k, key in secrets.items()}}
+    if pc_out:
+        doc["provider_config"] = dict(sorted(pc_out.items()))
+    if norm["config"]:
+        doc["config"] = norm["config"]
+    notes = tuple(f"{name}: {f}" for f in check())
+    return ExportedSpec("model", name, resource_name(name), doc, tuple(sorted(secrets.items())), notes)
+
+
+def export_policy(obj: Mapping[str, Any]) -> ExportedSpec:
+    """A ``GET /model_policy`` object as a spec document in the ADK's form (``policy:``)."""
+    norm = normalize_policy(obj)
+    name = norm["name"]
+    doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
+    if norm["display_name"] != name:
+        doc["display_name"] = norm["display_name"]
+    if norm["description"] != name:
+        doc["description"] = norm["description"]
+    inner = {k: norm[k] for k in POLICY_BODY if norm.get(k) is not None}
+    doc["policy"] = inner
+    _, fails = validate_policy({k: v for k, v in doc.items() if k not in META_KEYS and k != "policy"} | inner)
+    notes = tuple(f"{name}: {f}" for f in fails)
+    return ExportedSpec("policy", name, resource_name(name), doc, (), notes)
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+class _SpecDumper(yaml.SafeDumper):
+    """Block style, multi-line strings as ``|`` blocks (descriptions stay readable)."""
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_SpecDumper.add_representer(str, _str_presenter)
+
+
+def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
+    """One spec document as YAML, keys in the order given; ``header`` becomes comment lines."""
+    text = yaml.dump(
+        dict(document),
+        Dumper=_SpecDumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=100,
+    )
+    if header:
+        text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + text
+    return text
+
+
+# --------------------------------------------------------------------------- Python program
+
+
+class _Code(str):
+    """Python source to be written as is (not as a string literal)."""
+
+    __slots__ = ()
+
+
+def _py(value: Any, indent: int) -> str:
+    pad = " " * indent
+    if isinstance(value, _Code):
+        return str(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [f"{pad}    {json.dumps(str(k))}: {_py(v, indent + 4)}," for k, v in value.items()]
+        one_line = "{" + ", ".join(i.strip().rstrip(",") for i in items) + "}"
+        if len(one_line) + indent < 90 and "\n" not in one_line:
+            return one_line
+        return "{\n" + "\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [f"{pad}    {_py(v, indent + 4)}," for v in value]
+        one_line = "[" + ", ".join(i.strip().rstrip(",") for i in items) + "]"
+        if len(one_line) + indent < 90 and "\n" not in one_line:
+            return one_line
+        return "[\n" + "\n".join(items) + f"\n{pad}]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
+
+
+def _identifier(name: str, taken: set[str]) -> str:
+    ident = re.sub(r"\W+", "_", name).strip("_").lower() or "spec"
+    if ident[0].isdigit() or keyword.iskeyword(ident) or ident in {"pulumi", "wxo", "cfg"}:
+        ident = f"m_{ident}"
+    base, n = ident, 2
+    while ident in taken:
+        ident, n = f"{base}_{n}", n + 1
+    taken.add(ident)
+    return ident
+
+
+def python_program(exported: Sequence[ExportedSpec], *, source: str = "") -> str:
+    """A Pulumi Python program declaring every exported object with ``adopt=True``.
+
+    Secrets are read from stack config (``cfg.require_secret(KEY)``); a policy's targets that
+    were exported too are passed as the Model resources.
+    """
+    taken: set[str] = set()
+    lines = [
+        f'"""Exported by `pulumi-wxo export`{f" from {source}" if source else ""}.',
+        "",
+        "Every resource adopts the existing object of the same name (adopt=True): the first",
+        "`pulumi up` takes it over instead of creating a duplicate. Set the secrets first:",
+    ]
+    keys = sorted({key for e in exported for _, key in e.secrets})
+    lines += [f"    pulumi config set --secret {k} <value>" for k in keys] or ["    (none needed)"]
+    lines += ['"""', "", "import pulumi", "", "import pulumi_wxo as wxo", "", "cfg = pulumi.Config()", ""]
+    variables: dict[str, str] = {}
+    for e in [x for x in exported if x.kind == "model"]:
+        var = _identifier(e.resource_name, taken)
+        variables[e.name] = var
+        doc = dict(e.document)
+        secret_fields = dict(e.secrets)
+        kwargs: dict[str, Any] = {k: v for k, v in doc.items() if k not in META_KEYS}
+        if "provider_config" in kwargs:
+            kwargs["provider_config"] = {
+                k: (_Code(f"cfg.require_secret({json.dumps(secret_fields[k])})") if k in secret_fields else v)
+                for k, v in kwargs["provider_config"].items()
+            }
+        kwargs["adopt"] = True
+        lines.append(f"{var} = wxo.Model(")
+        lines.append(f"    {json.dumps(e.resource_name)},")
+        lines += [f"    {k}={_py(v, 4)}," for k, v in kwargs.items()]
+        lines += [")", ""]
+    for e in [x for x in exported if x.kind == "policy"]:
+        var = _identifier(e.resource_name, taken)
+        body = dict(e.document.get("policy") or {})
+        kwargs = {k: v for k, v in e.document.items() if k not in (*META_KEYS, "policy")}
+        kwargs["strategy"] = body.get("strategy")
+        kwargs["targets"] = _py_targets(body.get("targets") or [], variables)
+        for k in ("retry", "cache"):
+            if body.get(k) is not None:
+                kwargs[k] = body[k]
+        kwargs["adopt"] = True
+        lines.append(f"{var} = wxo.ModelPolicy(")
+        lines.append(f"    {json.dumps(e.resource_name)},")
+        lines += [f"    {k}={_py(v, 4)}," for k, v in kwargs.items()]
+        lines += [")", ""]
+    names = {e.name: variables.get(e.name) for e in exported if e.kind == "model"}
+    if names:
+        ids = {n: _Code(f"{v}.model_id") for n, v in names.items() if v}
+        lines.append(f'pulumi.export("model_ids", {_py(ids, 0)})')
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _py_targets(targets: Any, variables: Mapping[str, str]) -> list[Any]:
+    """Raw (exported) targets as program values; an exported model is passed as its variable."""
+
+    def leaf(_path: str, target: Any) -> Any:
+        if not isinstance(target, Mapping):
+            return target
+        var = variables.get(str(target["model_name"]))
+        item: dict[str, Any] = {"model": _Code(var)} if var else {"model_name": target["model_name"]}
+        if target.get("weight") is not None:
+            item["weight"] = target["weight"]
+        return item
+
+    def rule(_path: str, target: Mapping[str, Any], nested: list[Any]) -> Any:
+        out = dict(target)
+        out["targets"] = nested
+        return out
+
+    return walk_targets(targets, leaf, rule)

@@ -1,0 +1,62 @@
+"""Reading spec files end to end: :func:`read_specs` (every problem, never raises for one) and
+:func:`load_specs` (the specs, or :class:`~pulumi_wxo.specs.results.SpecError`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_wxo._errors import logger
+from pulumi_wxo.specs.discovery import PathsArg, as_list, find_spec_files
+from pulumi_wxo.specs.document import Built, take_apart
+from pulumi_wxo.specs.overrides import apply_overrides
+from pulumi_wxo.specs.parse import parse_file
+from pulumi_wxo.specs.results import Problem, Spec, SpecError
+from pulumi_wxo.specs.rules import secret_rules, set_rules, validate
+from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE
+
+
+def read_specs(
+    paths: PathsArg,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    override_source: str = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}",
+) -> tuple[list[Spec], list[Problem]]:
+    """Read and check every spec named by ``paths``; never raises for a problem in the files.
+
+    Returns the valid specs and every problem found (errors and warnings), in file order.
+    ``overrides`` (spec name -> partial spec) are merged into the documents before the
+    checks; their problems are reported against ``override_source``.
+    """
+    files, problems = find_spec_files(paths)
+    built: list[Built] = []
+    for file in files:
+        docs, parse_problems = parse_file(file)
+        problems += parse_problems
+        built += [take_apart(d) for d in docs if d.data is not None]
+    problems += apply_overrides(built, overrides, override_source)
+    specs: list[Spec] = []
+    for b in built:
+        if b.kind is not None:
+            secret_rules(b)
+            spec = validate(b)
+            if spec is not None:
+                specs.append(spec)
+        problems += b.problems
+    problems += set_rules(built, specs)
+    if not files and not problems:
+        problems.append(Problem(", ".join(as_list(paths)) or "(no paths)", None, "", "no spec files given"))
+    problems.sort(key=lambda p: (p.file, p.line or 0))
+    return specs, problems
+
+
+def load_specs(paths: PathsArg, *, overrides: Mapping[str, Any] | None = None) -> list[Spec]:
+    """The specs in ``paths`` (files, directories or globs), or :class:`SpecError` listing
+    every error. Warnings are logged (``pulumi_wxo`` logger)."""
+    specs, problems = read_specs(paths, overrides=overrides)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise SpecError(errors)
+    for warning in problems:
+        logger.warning("%s", warning)
+    return specs

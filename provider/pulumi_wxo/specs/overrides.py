@@ -1,0 +1,88 @@
+"""Per-stack overrides (spec name -> partial spec) merged over the documents, and where a
+problem is reported: against the override that set the field, or the file and line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_wxo._schema import did_you_mean
+from pulumi_wxo.specs.document import Built, flatten_policy
+from pulumi_wxo.specs.names import resource_name
+from pulumi_wxo.specs.paths import line_for
+from pulumi_wxo.specs.results import Problem
+from pulumi_wxo.specs.syntax import META_KEYS, Path_
+
+
+def deep_merge(base: Any, patch: Any) -> Any:
+    """``patch`` over ``base``: mappings merge key by key, ``None`` removes a key, anything
+    else (lists included) replaces."""
+    if not isinstance(base, Mapping) or not isinstance(patch, Mapping):
+        return patch
+    out = dict(base)
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = deep_merge(out.get(key), value)
+    return out
+
+
+def _leaf_paths(value: Any, path: Path_ = ()) -> list[Path_]:
+    if isinstance(value, Mapping) and value:
+        return [p for k, v in value.items() for p in _leaf_paths(v, (*path, str(k)))]
+    return [path]
+
+
+def _override_label(source: str, key: str) -> str:
+    return f'{source}["{key}"]'
+
+
+def apply_overrides(built: list[Built], overrides: Mapping[str, Any] | None, source: str) -> list[Problem]:
+    """Merge per-stack overrides into the matching documents; problems for bad entries."""
+    if not overrides:
+        return []
+    problems: list[Problem] = []
+    by_key: dict[str, Built] = {}
+    for b in built:
+        if b.name is not None:
+            by_key.setdefault(b.name, b)
+            short = b.name.split("/", 1)[1]
+            by_key.setdefault(short, b)
+            by_key.setdefault(resource_name(b.name), b)
+    for key, given in overrides.items():
+        label = _override_label(source, str(key))
+        target = by_key.get(str(key))
+        if target is None:
+            hint = did_you_mean(str(key), [b.name for b in built if b.name]) or (
+                "; keys are spec names such as virtual-model/openai/gpt-4o"
+            )
+            problems.append(Problem(label, None, "", f"names no spec in the given files{hint}"))
+            continue
+        if not isinstance(given, Mapping):
+            problems.append(Problem(label, None, "", "must be a mapping of spec fields"))
+            continue
+        patch = {str(k): v for k, v in given.items()}
+        bad = [k for k in ("name", *META_KEYS) if k in patch]
+        if bad:
+            problems += [
+                Problem(label, None, k, "cannot be overridden (it identifies the spec)") for k in bad
+            ]
+            patch = {k: v for k, v in patch.items() if k not in bad}
+        if target.kind == "policy":
+            patch, _ = flatten_policy(patch)
+        target.props = deep_merge(target.props, patch)
+        target.override_paths += _leaf_paths(patch)
+        target.override_source = label
+    return problems
+
+
+def _from_override(b: Built, path: Path_) -> bool:
+    return any(path[: len(p)] == p or p[: len(path)] == path for p in b.override_paths if p)
+
+
+def where(b: Built, path: Path_) -> tuple[str, int | None]:
+    """File and line a problem at ``path`` is reported against (overrides have no line)."""
+    if b.override_source and _from_override(b, path):
+        return b.override_source, None
+    return b.doc.file, line_for(b.doc.lines, path, b.lifted, b.doc.line)

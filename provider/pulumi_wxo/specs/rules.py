@@ -1,0 +1,183 @@
+"""The rules a document passes after its shape: secrets (literals refused, ``${secret:NAME}``
+turned into typed placeholders), the schema's own rules placed at file and line, and the
+rules across documents (duplicates, resource-name collisions, undeclared policy targets)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_wxo._schema import (
+    SECRET_FIELDS,
+    Failure,
+    ModelSpec,
+    PolicySpec,
+    is_secret_key,
+    to_snake_key,
+    validate_model,
+    validate_policy,
+)
+from pulumi_wxo.specs.document import Built
+from pulumi_wxo.specs.names import resource_name, secret_config_key
+from pulumi_wxo.specs.overrides import where
+from pulumi_wxo.specs.paths import join_path, split_path
+from pulumi_wxo.specs.results import Problem, SecretRef, Spec
+from pulumi_wxo.specs.syntax import REF_LIKE, SECRET_REF, Kind, Path_
+from pulumi_wxo.specs.targets import walk_targets
+
+
+def secret_rules(b: Built) -> None:
+    """Secret literals are errors; ``${secret:NAME}`` references become typed placeholders."""
+
+    def scan(value: Any, path: Path_) -> None:
+        # A reference outside provider_config would be sent as text: refuse it.
+        if isinstance(value, str) and value.startswith(REF_LIKE):
+            file, line = where(b, path)
+            b.problems.append(
+                Problem(file, line, join_path(path), "secret references are resolved in provider_config only")
+            )
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                scan(v, (*path, str(k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                scan(v, (*path, i))
+
+    for key, value in b.props.items():
+        if key != "provider_config":
+            scan(value, (key,))
+    pc = b.props.get("provider_config")
+    if not isinstance(pc, Mapping):
+        return
+    out: dict[str, Any] = {}
+    for raw_key, value in pc.items():
+        key = str(raw_key)
+        snake = to_snake_key(key)
+        path: Path_ = ("provider_config", snake)
+        ref = SECRET_REF.match(value) if isinstance(value, str) else None
+        if ref:
+            sref = SecretRef(snake, f"{ref.group(1)}:{ref.group(2)}" if ref.group(1) else ref.group(2))
+            b.refs.append(sref)
+            out[key] = sref.placeholder()
+            continue
+        # A refused value is replaced by a stand-in, so the schema's "is required" does not
+        # report the same field a second time.
+        if isinstance(value, str) and value.startswith(REF_LIKE):
+            file, line = where(b, path)
+            b.problems.append(
+                Problem(file, line, join_path(path), "malformed secret reference; write ${secret:NAME}")
+            )
+            out[key] = SecretRef(snake, "invalid").placeholder()
+            continue
+        if value is not None and (is_secret_key(key) or snake in SECRET_FIELDS):
+            file, line = where(b, path)
+            suggestion = secret_config_key(b.name or "model", snake)
+            # The value itself is never repeated: it is a credential.
+            b.problems.append(
+                Problem(
+                    file,
+                    line,
+                    join_path(path),
+                    f"secret values must not be written in spec files; write "
+                    f"${{secret:{suggestion}}} and run `pulumi config set --secret {suggestion} <value>`, "
+                    "or bind a connection with connection_id",
+                )
+            )
+            out[key] = SecretRef(snake, suggestion).placeholder()
+            continue
+        out[key] = value
+    b.props["provider_config"] = out
+
+
+def validate(b: Built) -> Spec | None:
+    """Schema rules (the provider's own) with failures placed at file and line."""
+    assert b.kind is not None
+    spec: ModelSpec | PolicySpec | None
+    fails: list[Failure]
+    if b.kind == "model":
+        spec, fails = validate_model(b.props)
+    else:
+        spec, fails = validate_policy(b.props)
+    for f in fails:
+        file, line = where(b, split_path(f.path))
+        b.problems.append(Problem(file, line, f.path, f.reason))
+    if spec is None or any(p.is_error for p in b.problems):
+        return None
+    return Spec(
+        kind=b.kind,
+        name=spec.name,
+        resource_name=resource_name(spec.name),
+        spec=spec,
+        data=b.props,
+        file=b.doc.file,
+        line=b.doc.line,
+        secrets=tuple(b.refs),
+        lines=b.doc.lines,
+        lifted=b.lifted,
+    )
+
+
+def _at(b: Built) -> str:
+    return f"{b.doc.file}:{b.doc.lines.get(('name',), b.doc.line)}"
+
+
+def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
+    """Rules across documents: duplicates, resource-name collisions, undeclared targets."""
+    problems: list[Problem] = []
+    first: dict[str, Built] = {}
+    by_resource: dict[tuple[Kind, str], Built] = {}
+    for b in built:
+        if b.name is None or b.kind is None:
+            continue
+        here = (b.doc.file, b.doc.lines.get(("name",), b.doc.line))
+        if b.name in first:
+            other = first[b.name]
+            problems.append(
+                Problem(
+                    *here,
+                    "name",
+                    f"'{b.name}' is declared twice (also in {_at(other)}); keep one of them",
+                )
+            )
+            continue
+        first[b.name] = b
+        rkey = (b.kind, resource_name(b.name))
+        if rkey in by_resource:
+            other = by_resource[rkey]
+            problems.append(
+                Problem(
+                    *here,
+                    "name",
+                    f"'{b.name}' and '{other.name}' ({_at(other)}) both get the "
+                    f"resource name '{rkey[1]}'; rename one of them",
+                )
+            )
+        by_resource[rkey] = b
+    declared = {s.name for s in specs if s.kind == "model"} | {
+        b.name for b in built if b.kind == "model" and b.name
+    }
+    for s in specs:
+        if not isinstance(s.spec, PolicySpec):
+            continue
+        for path, target in target_paths(s.spec):
+            if target not in declared:
+                problems.append(
+                    Problem(
+                        s.file,
+                        s.line_of(path),
+                        path,
+                        f"'{target}' is not declared here; make sure it exists on the server",
+                        "warning",
+                    )
+                )
+    return problems
+
+
+def target_paths(spec: PolicySpec) -> list[tuple[str, str]]:
+    """(path, model name) of every target, nested rules included."""
+    nested = walk_targets(
+        spec.root().targets,
+        leaf=lambda path, t: [(f"{path}.model_name", t.model_name)],
+        rule=lambda _path, _node, found: [item for items in found for item in items],
+    )
+    return [item for items in nested for item in items]

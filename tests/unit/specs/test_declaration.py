@@ -1,0 +1,169 @@
+"""specs.declaration: ``declare`` under ``pulumi.runtime.set_mocks`` (what the program registers)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_wxo.specs import SpecError, declare
+from tests.mocks import Recorder
+from tests.unit.specs.support import EXAMPLES, write
+
+pytestmark = pytest.mark.unit
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+class DependencyMonitor(pulumi.runtime.mocks.MockMonitor):  # type: ignore[misc]
+    """Records each registration's dependencies (the mocks' args do not carry them)."""
+
+    def __init__(self, mocks: Recorder) -> None:
+        super().__init__(mocks)
+        self.dependencies: dict[str, list[str]] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        deps = set(request.dependencies)
+        for prop in request.propertyDependencies.values():
+            deps |= set(prop.urns)
+        self.dependencies[request.name] = sorted(deps)
+        return super().RegisterResource(request)
+
+
+@pytest.fixture
+def mocks() -> Iterator[tuple[Recorder, DependencyMonitor]]:
+    rec = Recorder()
+    monitor = DependencyMonitor(rec)
+    pulumi.runtime.set_mocks(rec, project="proj", stack="dev", preview=False, monitor=monitor)
+    yield rec, monitor
+    pulumi.runtime.set_all_config({}, [])
+
+
+def set_config(values: dict[str, Any], secret: tuple[str, ...] = ()) -> None:
+    pulumi.runtime.set_all_config(
+        {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}, list(secret)
+    )
+
+
+SECRETS = {"proj:watsonxKey": "wx-1", "proj:openaiKey": "sk-1", "proj:azureKey": "az-1"}
+
+
+def test_declare_names_secrets_and_policy_wiring(mocks: tuple[Recorder, DependencyMonitor]) -> None:
+    rec, monitor = mocks
+    set_config(SECRETS, secret=tuple(SECRETS))
+    declared: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> None:
+        declared.update(declare(EXAMPLES))
+
+    program()
+    assert sorted(rec.resources) == [
+        "anthropic-claude-3-7-sonnet-latest",
+        "azure-openai-gpt-4o",
+        "gpt-4o-resilient",
+        "openai-gpt-4o",
+        "openai-gpt-4o-mini",
+        "watsonx-ibm-granite-3-3-8b-instruct",
+    ]
+    assert sorted(declared) == sorted(
+        [
+            "virtual-model/anthropic/claude-3-7-sonnet-latest",
+            "virtual-model/azure-openai/gpt-4o",
+            "virtual-policy/gpt-4o-resilient",
+            "virtual-model/openai/gpt-4o",
+            "virtual-model/openai/gpt-4o-mini",
+            "virtual-model/watsonx/ibm/granite-3-3-8b-instruct",
+        ]
+    )
+    assert isinstance(declared["virtual-policy/gpt-4o-resilient"], pulumi.CustomResource)
+    gpt = rec.resources["openai-gpt-4o"]
+    assert gpt.typ == "pulumi-python:dynamic/wxo:Model"
+    pc = gpt.inputs["provider_config"]
+    assert pc[SECRET_SIG] and pc["value"] == {"api_key": "sk-1"}  # a secret, from stack config
+    assert gpt.inputs["config"] == {"max_tokens": 2048, "temperature": 0.3}
+    assert gpt.inputs["adopt"] is False
+    granite = rec.resources["watsonx-ibm-granite-3-3-8b-instruct"]
+    assert granite.inputs["provider_config"]["value"] == {
+        "api_key": "wx-1",
+        "watsonx_space_id": "6c1f7b7e-space-team-ai",
+        "custom_host": "https://us-south.ml.cloud.ibm.com",
+    }
+    assert granite.inputs["description"].startswith("IBM Granite 3.3 8B")
+
+    policy = rec.resources["gpt-4o-resilient"]
+    assert policy.typ == "pulumi-python:dynamic/wxo:ModelPolicy"
+    assert policy.inputs["strategy"] == {"mode": "fallback", "on_status_codes": [429, 500, 502, 503, 504]}
+    assert policy.inputs["targets"] == [
+        {"model_name": "virtual-model/openai/gpt-4o"},
+        {"model_name": "virtual-model/azure-openai/gpt-4o"},
+    ]
+    assert policy.inputs["retry"] == {"attempts": 2, "on_status_codes": [503]}
+    # Wired to the Model resources: the engine orders creation by these dependencies.
+    deps = monitor.dependencies["gpt-4o-resilient"]
+    assert [d.rsplit("::", 1)[1] for d in deps] == ["azure-openai-gpt-4o", "openai-gpt-4o"]
+
+
+def test_declare_stack_overrides_adopt_and_given_secrets(
+    mocks: tuple[Recorder, DependencyMonitor],
+) -> None:
+    rec, _ = mocks
+    set_config(
+        {
+            "wxo-specs:overrides": {
+                "virtual-model/openai/gpt-4o": {"config": {"max_tokens": 256}},
+                "openai/gpt-4o-mini": {"provider_config": {"api_key": "${secret:otherKey}"}},
+            },
+            "wxo-specs:adopt": "true",
+        }
+    )
+
+    @pulumi.runtime.test
+    def program() -> None:
+        declare(
+            EXAMPLES,
+            overrides={"virtual-model/openai/gpt-4o": {"config": {"max_tokens": 999, "temperature": 0.9}}},
+            secrets={"watsonxKey": "w", "openaiKey": "o", "azureKey": "a", "otherKey": "x"},
+        )
+
+    program()
+    gpt = rec.resources["openai-gpt-4o"].inputs
+    assert gpt["config"] == {"max_tokens": 256, "temperature": 0.9}  # stack config wins
+    assert gpt["adopt"] is True
+    assert rec.resources["openai-gpt-4o-mini"].inputs["provider_config"]["value"] == {"api_key": "x"}
+    assert rec.resources["gpt-4o-resilient"].inputs["adopt"] is True
+
+
+def test_declare_refuses_missing_secrets_and_bad_specs_before_registering(
+    mocks: tuple[Recorder, DependencyMonitor], tmp_path: Path
+) -> None:
+    rec, _ = mocks
+    set_config({"proj:openaiKey": "sk"}, secret=("proj:openaiKey",))
+    with pytest.raises(SpecError) as info:
+        declare(EXAMPLES)
+    assert isinstance(info.value, pulumi.RunError)  # the engine prints it without a traceback
+    text = str(info.value)
+    where = f"{EXAMPLES}/watsonx-granite.yaml:15: provider_config.api_key"
+    assert f"{where}: stack config 'proj:watsonxKey' is not set" in text
+    assert "pulumi config set --secret azureKey <value>" in text
+    assert "openaiKey" not in text
+
+    write(tmp_path, "p.yaml", "spec_version: v1\nkind: policy\nname: p\nstrategy: fallback\ntargets:\n")
+    write(tmp_path, "q.yaml", "spec_version: v1\nkind: policy\nname: q\nstrategy: fallback\n")
+    with pytest.raises(SpecError) as info:
+        declare(tmp_path)
+    assert [(Path(p.file).name, p.line, p.field) for p in info.value.problems] == [
+        ("p.yaml", 5, "targets"),
+        ("q.yaml", 1, "targets"),
+    ]
+    assert rec.resources == {}
+
+
+def test_declare_rejects_a_non_object_override(mocks: tuple[Recorder, DependencyMonitor]) -> None:
+    set_config({"wxo-specs:overrides": "[1, 2]"})
+    with pytest.raises(SpecError, match="wxo-specs:overrides: must be an object keyed by spec name"):
+        declare(EXAMPLES)

@@ -1,0 +1,109 @@
+"""specs.export: server objects as spec documents (never a secret), YAML, and the program."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pulumi_wxo.specs import ExportedSpec, dump_yaml, export_model, export_policy, python_program, read_specs
+
+pytestmark = pytest.mark.unit
+
+
+def test_export_model_never_writes_secrets_and_asks_for_required_ones() -> None:
+    echoed = {
+        "id": "m1",
+        "name": "virtual-model/openai/gpt-4o",
+        "display_name": "GPT",
+        "description": "virtual-model/openai/gpt-4o",
+        "tags": [],
+        "model_type": "chat",
+        "provider_config": {"provider": "openai", "api_key": "sk-ECHOED-1234", "customHost": "https://h"},
+        "config": {"max_tokens": 100.0},
+    }
+    e = export_model(echoed)
+    assert e.document == {
+        "spec_version": "v1",
+        "kind": "model",
+        "name": "virtual-model/openai/gpt-4o",
+        "display_name": "GPT",
+        "model_type": "chat",
+        "provider_config": {"api_key": "${secret:openaiApiKey}", "custom_host": "https://h"},
+        "config": {"max_tokens": 100},
+    }
+    assert e.secrets == (("api_key", "openaiApiKey"),)
+    assert (e.filename, e.notes) == ("openai-gpt-4o.yaml", ())
+    assert "ECHOED" not in dump_yaml(e.document)
+
+    omitted = export_model({"id": "m2", "name": "virtual-model/bedrock/claude", "provider_config": {}})
+    assert omitted.document["provider_config"] == {"api_key": "${secret:bedrockApiKey}"}
+    bound = export_model({"id": "m3", "name": "virtual-model/anthropic/c", "connection_id": "conn-1"})
+    assert "provider_config" not in bound.document and bound.secrets == ()
+    assert bound.document["connection_id"] == "conn-1"
+
+
+def test_export_policy_and_round_trip_through_the_reader(tmp_path: Path) -> None:
+    policy = export_policy(
+        {
+            "id": "p1",
+            "name": "virtual-policy/anygem",
+            "display_name": "Any Gem",
+            "description": "Balances\ntwo models",
+            "policy": {
+                "strategy": {"mode": "loadbalance"},
+                "targets": [
+                    {"model_name": "virtual-model/openai/gpt-4o", "weight": 0.5},
+                    {"model_name": "virtual-model/anthropic/c", "weight": 0.5},
+                ],
+            },
+        }
+    )
+    assert policy.filename == "policy-anygem.yaml"
+    assert list(policy.document) == ["spec_version", "kind", "name", "display_name", "description", "policy"]
+    model = export_model({"id": "m", "name": "virtual-model/openai/gpt-4o", "provider_config": {}})
+    bound = export_model({"id": "m3", "name": "virtual-model/anthropic/c", "connection_id": "conn-1"})
+    for e in (policy, model, bound):
+        (tmp_path / e.filename).write_text(dump_yaml(e.document, header="exported\nby a test"))
+    text = (tmp_path / "policy-anygem.yaml").read_text()
+    assert text.startswith("# exported\n# by a test\nspec_version: v1\n")
+    assert "description: |-\n  Balances\n  two models\n" in text
+    specs, problems = read_specs(tmp_path)
+    assert problems == [] and len(specs) == 3
+
+
+def test_python_program_adopts_wires_and_reads_secrets() -> None:
+    exported = [
+        export_model({"id": "m", "name": "virtual-model/openai/gpt-4o", "provider_config": {}}),
+        export_model({"id": "m3", "name": "virtual-model/anthropic/c", "connection_id": "conn-1"}),
+        export_policy(
+            {
+                "name": "virtual-policy/mix",
+                "policy": {
+                    "strategy": {"mode": "fallback"},
+                    "targets": [
+                        {"model_name": "virtual-model/openai/gpt-4o"},
+                        {
+                            "strategy": {"mode": "loadbalance"},
+                            "targets": [{"model_name": "virtual-model/anthropic/c", "weight": 1}],
+                        },
+                        {"model_name": "virtual-model/groq/elsewhere"},
+                    ],
+                },
+            }
+        ),
+    ]
+    source = python_program(exported, source="http://h")
+    compile(source, "__main__.py", "exec")
+    assert 'cfg.require_secret("openaiApiKey")' in source
+    assert source.count("    adopt=True,\n") == 3
+    assert '{"model": openai_gpt_4o}' in source
+    assert '{"model": anthropic_c, "weight": 1}' in source
+    assert '{"model_name": "virtual-model/groq/elsewhere"}' in source
+    assert "pulumi config set --secret openaiApiKey <value>" in source
+
+
+def test_exported_spec_is_plain_data() -> None:
+    e = ExportedSpec("model", "virtual-model/openai/x", "openai-x", {"a": 1})
+    assert yaml.safe_load(dump_yaml(e.document)) == {"a": 1}

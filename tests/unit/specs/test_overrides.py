@@ -1,0 +1,55 @@
+"""specs.overrides: per-stack overrides merge, remove, and are named in problems."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pulumi_wxo._schema import ModelSpec, PolicySpec
+from pulumi_wxo.specs import read_specs
+from tests.unit.specs.support import EXAMPLES, by_name
+
+pytestmark = pytest.mark.unit
+
+
+def test_overrides_merge_remove_and_are_attributed(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES, tmp_path / "specs")
+    overrides = {
+        "virtual-model/openai/gpt-4o": {"config": {"max_tokens": 256, "temperature": None}},
+        "openai/gpt-4o-mini": {"tags": ["prod"]},  # short name works
+        "gpt-4o-resilient": {"strategy": {"mode": "loadbalance"}},  # flat, onto the ADK form
+    }
+    specs = by_name(tmp_path / "specs", overrides=overrides)
+    gpt = specs["virtual-model/openai/gpt-4o"].spec
+    assert isinstance(gpt, ModelSpec) and gpt.config is not None
+    assert (gpt.config.max_tokens, gpt.config.temperature) == (256, None)
+    assert specs["virtual-model/openai/gpt-4o-mini"].spec.tags == ["prod"]  # type: ignore[union-attr]
+    policy = specs["virtual-policy/gpt-4o-resilient"].spec
+    assert isinstance(policy, PolicySpec) and policy.strategy.mode == "loadbalance"
+
+
+def test_bad_overrides_are_reported_against_the_override() -> None:
+    overrides = {
+        "virtual-model/openai/gpt-4": {"config": {"max_tokens": 1}},
+        "virtual-model/openai/gpt-4o": {
+            "name": "openai/other",
+            "config": {"max_tokens": -1},
+            "provider_config": {"api_key": "sk-from-override-literal"},
+        },
+        "virtual-model/azure-openai/gpt-4o": "not a mapping",
+    }
+    _, problems = read_specs(EXAMPLES, overrides=overrides, override_source="Pulumi.prod.yaml")
+    got = sorted((p.file, p.line, p.field) for p in problems)
+    label = 'Pulumi.prod.yaml["{}"]'.format
+    assert got == [
+        (label("virtual-model/azure-openai/gpt-4o"), None, ""),
+        (label("virtual-model/openai/gpt-4"), None, ""),
+        (label("virtual-model/openai/gpt-4o"), None, "config.max_tokens"),
+        (label("virtual-model/openai/gpt-4o"), None, "name"),
+        (label("virtual-model/openai/gpt-4o"), None, "provider_config.api_key"),
+    ]
+    text = "\n".join(map(str, problems))
+    assert "did you mean 'virtual-model/openai/gpt-4o'" in text
+    assert "cannot be overridden" in text and "sk-from-override-literal" not in text

@@ -1,0 +1,83 @@
+"""specs.parse: YAML and JSON documents with the line of every key (multi-document files,
+lists of specs, tab-indented JSON, dates kept as text, syntax errors with their line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pulumi_wxo._schema import ModelSpec, PolicySpec
+from pulumi_wxo.specs import read_specs
+from tests.unit.specs.support import GOOD, by_name, write
+
+pytestmark = pytest.mark.unit
+
+
+def test_good_specs_multi_doc_json_nested_and_lines() -> None:
+    specs = by_name(GOOD)
+    assert sorted(specs) == [
+        "virtual-model/anthropic/claude-3-7-sonnet-latest",
+        "virtual-model/azure-openai/gpt-4o-mini",
+        "virtual-model/openai/gpt-4o",
+        "virtual-model/vertex-ai/gemini-1.5-pro",
+        "virtual-policy/route",
+    ]
+    gpt = specs["virtual-model/openai/gpt-4o"]
+    assert (gpt.kind, gpt.resource_name, gpt.line) == ("model", "openai-gpt-4o", 2)
+    assert gpt.file == str(GOOD / "models.yaml")
+    assert isinstance(gpt.spec, ModelSpec) and gpt.spec.config is not None
+    assert gpt.spec.config.max_tokens == 2048
+    assert gpt.line_of("config.temperature") == 11
+    assert gpt.line_of("provider_config.api_key") == 8
+    assert gpt.line_of("provider_config.custom_host") == 7  # absent: its parent's line
+
+    azure = specs["virtual-model/azure-openai/gpt-4o-mini"]
+    assert azure.line == 14  # second document of the same file
+    assert [(r.field, r.key, r.namespace, r.name) for r in azure.secrets] == [
+        ("api_key", "shared:azureKey", "shared", "azureKey")
+    ]
+    assert azure.spec.provider_config is not None
+    assert azure.spec.provider_config.azure_resource_name == "contoso"  # camelCase alias accepted
+    assert azure.spec.provider_config.azure_api_version == "2024-06-01"  # a date stays text
+    assert azure.line_of("provider_config.azure_resource_name") == 19  # found by its alias
+
+    vertex = specs["virtual-model/vertex-ai/gemini-1.5-pro"]
+    assert vertex.file.endswith("vertex.json") and vertex.line == 1
+    assert vertex.line_of("provider_config.vertex_project_id") == 7  # tab-indented JSON
+    [ref] = vertex.secrets
+    assert ref.wants_object  # a service-account JSON is read as an object
+
+    route = specs["virtual-policy/route"]
+    assert route.kind == "policy" and isinstance(route.spec, PolicySpec)
+    assert route.target_names() == [
+        "virtual-model/openai/gpt-4o",
+        "virtual-model/azure-openai/gpt-4o-mini",
+        "virtual-model/anthropic/claude-3-7-sonnet-latest",
+    ]
+    assert route.line_of("targets[1].targets[1].weight") == 17
+
+
+def test_empty_documents_and_a_list_of_specs(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "list.json",
+        """
+        [
+          {"spec_version": "v1", "name": "groq/llama-3-8b", "connection_id": "c"},
+          {"spec_version": "v1", "name": "groq/llama-3-70b", "connection_id": "c",
+           "model_type": "chatty"}
+        ]
+        """,
+    )
+    write(tmp_path, "empty.yaml", "---\n# nothing\n---\n")
+    specs, problems = read_specs(tmp_path)
+    assert [s.name for s in specs] == ["virtual-model/groq/llama-3-8b"]
+    assert [(Path(p.file).name, p.line, p.field) for p in problems] == [("list.json", 4, "model_type")]
+
+
+def test_json_syntax_error_names_the_line(tmp_path: Path) -> None:
+    write(tmp_path, "bad.json", '{\n  "spec_version": "v1",\n  "name": "openai/x",,\n}\n')
+    _, [problem] = read_specs(tmp_path)
+    assert (problem.line, problem.field) == (3, "")
+    assert problem.message.startswith("invalid JSON: ")
