@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pulumi import automation as auto
 
-from pulumi_wxo._cli import main
+from pulumi_wxo.cli import main
 from pulumi_wxo.specs import declare
 from tests.e2e.conftest import ROOT, Engine
 

@@ -25,7 +25,7 @@ from ibm_watsonx_orchestrate_core.types.model_policies.types import (
 )
 from ibm_watsonx_orchestrate_core.types.models.types import ProviderConfig, VirtualModel
 
-from pulumi_wxo._cli import main
+from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.specs import read_specs
 from tests.conftest import EMULATOR_TOKEN

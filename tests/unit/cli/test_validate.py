@@ -1,4 +1,4 @@
-"""The command line: ``main([...])`` with captured stdout/stderr, exit codes, help texts."""
+"""``pulumi-wxo validate``: exit codes, every problem printed, JSON, overrides, a light import."""
 
 from __future__ import annotations
 
@@ -10,23 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_wxo._cli import build_parser, export_objects, main, name_matches, secrets_summary
-from pulumi_wxo.specs import read_specs, spec_json_schema
+from pulumi_wxo.specs import read_specs
+from tests.unit.cli.support import DATA, EXAMPLES, ROOT, run
 
 pytestmark = pytest.mark.unit
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
-EXAMPLES = ROOT / "examples" / "specs"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-# --------------------------------------------------------------------------- validate
 
 
 def test_validate_clean_specs_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -122,7 +109,7 @@ def test_validate_path_does_not_import_pulumi_httpx_or_rich() -> None:
         pkg = types.ModuleType("pulumi_wxo")
         pkg.__path__ = [{str(ROOT / "provider" / "pulumi_wxo")!r}]
         sys.modules["pulumi_wxo"] = pkg
-        from pulumi_wxo._cli import main
+        from pulumi_wxo.cli import main
         code = main(["validate", "--quiet", {str(EXAMPLES)!r}])
         heavy = sorted(m for m in ("pulumi", "httpx", "rich", "grpc") if m in sys.modules)
         print(code, heavy)
@@ -130,87 +117,3 @@ def test_validate_path_does_not_import_pulumi_httpx_or_rich() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "0 []", proc.stderr
-
-
-# --------------------------------------------------------------------------- schema
-
-
-def test_schema_to_stdout_and_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "schema")
-    assert code == 0 and json.loads(out) == spec_json_schema()
-    target = tmp_path / "sub" / "spec.schema.json"
-    code, out, err = run(capsys, "schema", "--output", str(target))
-    assert (code, out, err) == (0, "", f"wrote {target}\n")
-    assert json.loads(target.read_text()) == spec_json_schema()
-
-
-# --------------------------------------------------------------------------- help and usage
-
-
-@pytest.mark.parametrize("command", ["validate", "schema", "export", "list"])
-def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[str], command: str) -> None:
-    code, out, _ = run(capsys, command, "--help")
-    assert code == 0
-    assert "example" in out and f"pulumi-wxo {command}" in out.split("example", 1)[1]
-
-
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "validate")
-    assert code == 2 and "the following arguments are required: PATH" in err
-    code, out, _ = run(capsys)
-    assert code == 2 and "validate" in out and "export" in out
-    assert build_parser().prog == "pulumi-wxo"
-
-
-def test_export_without_settings_is_a_settings_error(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("WXO_URL", raising=False)
-    code, _, err = run(capsys, "export")
-    assert code == 2 and "pulumi-wxo export: no Orchestrate instance URL" in err
-
-
-# --------------------------------------------------------------------------- export helpers
-
-
-def test_name_patterns() -> None:
-    assert name_matches("virtual-model/openai/gpt-4o", [])
-    assert name_matches("virtual-model/openai/gpt-4o", ["openai/*"])
-    assert name_matches("virtual-model/openai/gpt-4o", ["virtual-model/*/gpt-4o"])
-    assert name_matches("virtual-policy/anygem", ["anygem"])
-    assert not name_matches("virtual-model/openai/gpt-4o", ["openai/gpt-4", "anthropic/*"])
-
-
-def test_export_objects_filters_dedupes_and_summarises_secrets() -> None:
-    models = [
-        {"id": "1", "name": "virtual-model/openai/gpt-4o", "provider_config": {"api_key": "sk-x"}},
-        {"id": "2", "name": "virtual-model/openai/gpt-4o"},
-        # "apiKey" is no API alias (contract §3.1), but it still must never be written out
-        {"id": "3", "name": "virtual-model/openai/o3", "provider_config": {"apiKey": "sk-camel-echo"}},
-        {"id": "4", "name": "virtual-model/anthropic/c", "connection_id": "conn"},
-    ]
-    policies = [
-        {
-            "id": "p",
-            "name": "virtual-policy/mix",
-            "policy": {
-                "strategy": {"mode": "single"},
-                "targets": [{"model_name": "virtual-model/openai/o3"}],
-            },
-        }
-    ]
-    exported, notes = export_objects(models, policies, ["openai/*", "mix"])
-    assert [(e.kind, e.name) for e in exported] == [
-        ("model", "virtual-model/openai/gpt-4o"),
-        ("model", "virtual-model/openai/o3"),
-        ("policy", "virtual-policy/mix"),
-    ]
-    assert notes == [
-        "the server holds 2 models named 'virtual-model/openai/gpt-4o' (ids 1, 2); exported the first "
-        "only: delete the others before adopting it"
-    ]
-    assert "sk-" not in json.dumps([e.document for e in exported])
-    assert secrets_summary(exported) == [
-        "  pulumi config set --secret openaiApiKey <value>   # "
-        "virtual-model/openai/gpt-4o provider_config.api_key; virtual-model/openai/o3 provider_config.api_key"
-    ]

@@ -1,0 +1,80 @@
+"""The ``pulumi-wxo`` command line: a thin layer over the spec, schema and client modules.
+
+``main(argv) -> int`` never raises for a user error: it prints a message naming what to fix
+and returns a non-zero exit code (2 for usage and settings, 1 for problems found).
+argparse (standard library) rather than typer: the commands are few, and the CLI then adds
+no dependency to a provider that runs inside every ``pulumi up``.
+
+One module per command (``validate``, ``schema``, ``export``, ``listing`` for ``list``,
+``emulator``), each with ``add_parser(sub)`` and ``run(args)``; ``common``, ``connection``
+and ``console`` hold what they share.
+
+Import cost matters: ``validate`` runs as a pre-commit hook over hundreds of files, so these
+modules import nothing heavy at the top; each command imports what it needs (``validate``
+and ``schema`` never import ``pulumi``, ``httpx`` or ``rich``). docs/cli.md has the measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from pulumi_wxo._errors import WxoError
+from pulumi_wxo.cli import emulator, export, listing, schema, validate
+
+__all__ = ["COMMANDS", "EPILOG", "build_parser", "main"]
+
+EPILOG = """examples:
+  pulumi-wxo validate specs/                   # offline; exit 1 on any problem
+  pulumi-wxo schema --output specs/wxo-spec.schema.json
+  pulumi-wxo export --url https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/<id> \\
+      --output specs/                           # WXO_API_KEY in the environment
+  pulumi-wxo list --url http://127.0.0.1:4321 --token demo-token
+  pulumi-wxo list --json --name 'virtual-model/openai/*'
+  pulumi-wxo emulator --port 4321 --db .demo/emulator.db --token demo-token
+"""
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "list": listing.run,
+    "validate": validate.run,
+    "schema": schema.run,
+    "export": export.run,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pulumi-wxo",
+        description="Tools for watsonx Orchestrate models and policies managed with Pulumi.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The order of --help's command list.
+    for command in (validate, schema, export, listing, emulator):
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["emulator"]:
+        return emulator.run(args[1:])
+    parser = build_parser()
+    try:
+        parsed = parser.parse_args(args)
+    except SystemExit as exc:  # --help (0) or a usage error (2): a return code, not an exit
+        return int(exc.code or 0)
+    command = COMMANDS.get(parsed.command or "")
+    if command is None:
+        parser.print_help()
+        return 2
+    try:
+        return command(parsed)
+    except WxoError as err:
+        print(f"pulumi-wxo {parsed.command}: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"pulumi-wxo {parsed.command}: {err}", file=sys.stderr)
+        return 2

@@ -1,0 +1,85 @@
+"""Terminal output beyond plain lines: tables and a spinner.
+
+``rich`` draws them when it is installed (the ``table`` extra: ``pip install
+'pulumi-wxo[table]'``); it is optional so that the provider, which runs inside every
+``pulumi up``, does not depend on it. Without it, tables are plain text columns and there is
+no spinner. docs/cli.md says more.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table of text cells, one tuple per row."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+
+
+def print_tables(tables: Sequence[Table]) -> None:
+    """The tables on stdout, drawn by rich when it is installed, else as plain text."""
+    try:
+        from rich.console import Console
+        from rich.table import Table as RichTable
+    except ImportError:
+        sys.stdout.write("\n".join(plain_table(t) for t in tables))
+        return
+    console = Console()
+    if not console.is_terminal:
+        # Piped or in CI (make demo): rich would assume 80 columns and fold every uuid.
+        console = Console(width=200)
+    for t in tables:
+        table = RichTable(title=t.title)
+        for col in t.columns:
+            table.add_column(col, overflow="fold")
+        for row in t.rows:
+            table.add_row(*row)
+        console.print(table)
+
+
+def plain_table(table: Table) -> str:
+    """``table`` as text: its title, then left-aligned columns two spaces apart, never folded
+    (a uuid stays on one line, so the output can be grepped and cut)."""
+    widths = [len(c) for c in table.columns]
+    for row in table.rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    out = table.title + "\n" + line(table.columns) + line(["-" * w for w in widths])
+    return out + "".join(line(row) for row in table.rows)
+
+
+class Status:
+    """A rich spinner on stderr when it is a terminal and rich is installed; silent otherwise
+    (logs, pipes, CI)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._status: Any = None
+
+    def __enter__(self) -> Status:
+        if sys.stderr.isatty():
+            try:
+                from rich.console import Console
+            except ImportError:
+                return self
+            self._status = Console(stderr=True).status(self._text)
+            self._status.__enter__()
+        return self
+
+    def update(self, text: str) -> None:
+        if self._status is not None:
+            self._status.update(text)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)

@@ -1,0 +1,150 @@
+"""``pulumi-wxo export``: spec files (or a Pulumi program) for the models and policies on an
+instance, with ``${secret:KEY}`` placeholders instead of secret values."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pulumi_wxo.cli.common import add_command, count, err, name_matches
+from pulumi_wxo.cli.connection import add_connection_flags, client_from_args
+from pulumi_wxo.cli.console import Status
+
+if TYPE_CHECKING:
+    from pulumi_wxo.specs import ExportedSpec
+
+EXPORT_HEADER = (
+    "Exported by `pulumi-wxo export`. Secrets are ${secret:KEY} placeholders:\n"
+    "set them with `pulumi config set --secret KEY <value>`."
+)
+
+
+def add_parser(sub: Any) -> None:
+    parser = add_command(
+        sub,
+        "export",
+        help_text="write spec files (or a Pulumi program) for the models and policies on an instance",
+        description="Read models and policies from an instance and write ADK-compatible spec files "
+        "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
+        "under management without duplicates. Secret values are never written: placeholders "
+        "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
+        example="  pulumi-wxo export --url http://127.0.0.1:4321 --token demo-token --output specs/\n"
+        "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings",
+    )
+    parser.add_argument(
+        "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
+    )
+    parser.add_argument("--format", choices=("yaml", "python"), default="yaml", help="what to write")
+    parser.add_argument("-o", "--output", metavar="DIR", help="directory to write to (default: stdout)")
+    parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    add_connection_flags(parser)
+
+
+def _unique(objects: Iterable[dict[str, Any]], kind: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The first object per name; the server may hold duplicates (contract §8)."""
+    seen: dict[str, list[str]] = {}
+    kept: list[dict[str, Any]] = []
+    for obj in objects:
+        name = str(obj.get("name") or "")
+        if name in seen:
+            seen[name].append(str(obj.get("id")))
+            continue
+        seen[name] = [str(obj.get("id"))]
+        kept.append(obj)
+    notes = [
+        f"the server holds {len(ids)} {kind}s named '{name}' (ids {', '.join(ids)}); exported the "
+        f"first only: delete the others before adopting it"
+        for name, ids in seen.items()
+        if len(ids) > 1
+    ]
+    return kept, notes
+
+
+def export_objects(
+    models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], patterns: Sequence[str] = ()
+) -> tuple[list[ExportedSpec], list[str]]:
+    """Server objects (``GET /models``, ``GET /model_policy``) as exported specs, plus notes."""
+    from pulumi_wxo.specs import export_model, export_policy
+
+    chosen_models, notes = _unique((m for m in models if name_matches(str(m.get("name")), patterns)), "model")
+    chosen_policies, more = _unique(
+        (p for p in policies if name_matches(str(p.get("name")), patterns)), "policy"
+    )
+    exported = [export_model(m) for m in sorted(chosen_models, key=lambda m: str(m.get("name")))]
+    exported += [export_policy(p) for p in sorted(chosen_policies, key=lambda p: str(p.get("name")))]
+    notes += more
+    for e in exported:
+        notes += list(e.notes)
+    return exported, notes
+
+
+def secrets_summary(exported: Sequence[ExportedSpec]) -> list[str]:
+    """The ``pulumi config set --secret`` commands the exported specs need, one per key."""
+    users: dict[str, list[str]] = {}
+    for e in exported:
+        for field_name, key in e.secrets:
+            users.setdefault(key, []).append(f"{e.name} provider_config.{field_name}")
+    return [
+        f"  pulumi config set --secret {key} <value>   # {'; '.join(used)}"
+        for key, used in sorted(users.items())
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    from pulumi_wxo.specs import dump_yaml, python_program
+
+    with Status("connecting...") as status, client_from_args(args) as client:
+        status.update(f"reading models from {client.base_url}")
+        models = client.list_models()
+        status.update(f"reading policies from {client.base_url}")
+        policies = client.list_policies()
+        source = client.base_url
+    exported, notes = export_objects(models, policies, args.name)
+    if not exported:
+        err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))
+        return 1
+
+    outputs: dict[str, str] = {}
+    if args.format == "python":
+        outputs["__main__.py"] = python_program(exported, source=source)
+    else:
+        for e in exported:
+            outputs[e.filename] = dump_yaml(e.document, header=EXPORT_HEADER)
+    if args.output:
+        out_dir = Path(args.output)
+        clashes = sorted(name for name in outputs if (out_dir / name).exists())
+        if clashes and not args.force:
+            err(
+                f"pulumi-wxo export: {len(clashes)} file(s) already exist in {out_dir} "
+                f"({', '.join(clashes[:5])}{', ...' if len(clashes) > 5 else ''}); pass --force to overwrite"
+            )
+            return 2
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in outputs.items():
+            (out_dir / name).write_text(text, encoding="utf-8")
+        n_models = sum(e.kind == "model" for e in exported)
+        n_policies = len(exported) - n_models
+        err(
+            f"exported {count(n_models, 'model')} and {count(n_policies, 'policy', 'policies')} "
+            f"to {out_dir} ({count(len(outputs), 'file')})"
+        )
+    elif args.format == "python":
+        sys.stdout.write(outputs["__main__.py"])
+    else:
+        sys.stdout.write("---\n".join(outputs.values()))
+    for note in notes:
+        err(f"warning: {note}")
+    commands = secrets_summary(exported)
+    if commands:
+        err("Set these secrets in each stack before `pulumi up` (values are never exported):")
+        for line in commands:
+            err(line)
+    if args.format == "yaml":
+        err(
+            "Then declare them with adopt, so existing objects are taken over, not duplicated:\n"
+            '  wxo.declare("specs/*.yaml", adopt=True)   # or: pulumi config set wxo-specs:adopt true'
+        )
+    return 0

@@ -1,0 +1,63 @@
+"""``pulumi-wxo list``: the models and policies on an instance, as tables or JSON.
+
+(The module is not called ``list``: as an attribute of the package it would shadow the builtin.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pulumi_wxo.cli.common import add_command, name_matches
+from pulumi_wxo.cli.connection import add_connection_flags, client_from_args
+from pulumi_wxo.cli.console import Table, print_tables
+
+
+def add_parser(sub: Any) -> None:
+    parser = add_command(
+        sub,
+        "list",
+        help_text="table of the models and policies on an instance",
+        description="List the models and policies on an instance (a table on a terminal, JSON with --json).",
+        example="  pulumi-wxo list --url http://127.0.0.1:4321 --token demo-token --json\n"
+        "  pulumi-wxo list --name 'virtual-model/openai/*' --name 'watsonx/*'",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
+    )
+    add_connection_flags(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pulumi_wxo._schema import normalize_model
+
+    with client_from_args(args) as client:
+        models = [normalize_model(m) for m in client.list_models()]
+        policies = client.list_policies()
+    models = [m for m in models if name_matches(m["name"], args.name)]
+    policies = [p for p in policies if name_matches(str(p.get("name")), args.name)]
+    if args.json:
+        print(json.dumps({"models": models, "policies": policies}, indent=2, sort_keys=True))
+        return 0
+    tables = [
+        Table(
+            f"Models ({len(models)})",
+            ("name", "display name", "type", "provider", "tags", "id"),
+            [
+                (m["name"], m["display_name"], m["model_type"], m["provider"], ", ".join(m["tags"]), m["id"])
+                for m in sorted(models, key=lambda x: x["name"])
+            ],
+        )
+    ]
+    if policies:
+        rows = []
+        for p in sorted(policies, key=lambda x: str(x.get("name"))):
+            inner = p.get("policy") or {}
+            targets = [str(t.get("model_name", "(nested)")) for t in inner.get("targets") or []]
+            mode = str((inner.get("strategy") or {}).get("mode", ""))
+            rows.append((str(p.get("name")), mode, ", ".join(targets), str(p.get("id"))))
+        tables.append(Table(f"Policies ({len(policies)})", ("name", "mode", "targets", "id"), rows))
+    print_tables(tables)
+    return 0

@@ -1,0 +1,89 @@
+"""``pulumi-wxo validate``: check spec files offline, one ``file:line: field: message`` per problem.
+
+Runs as a pre-commit hook over hundreds of files: imports only the spec package (PyYAML,
+pydantic, the schema), never ``pulumi``, ``httpx`` or ``rich`` (a unit test checks this).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pulumi_wxo._errors import WxoError
+from pulumi_wxo.cli.common import add_command, count, err
+
+if TYPE_CHECKING:
+    from pulumi_wxo.specs import Problem
+
+
+def add_parser(sub: Any) -> None:
+    parser = add_command(
+        sub,
+        "validate",
+        help_text="check spec files offline (no credentials); exit 1 on any problem",
+        description="Check model and policy spec files with the provider's own rules, offline. "
+        "Prints one `file:line: field: message` line per problem; exit 1 on any error "
+        "(warnings too with --strict), 0 when clean.",
+        example="  pulumi-wxo validate specs/\n"
+        "  pulumi-wxo validate 'specs/**/*.yaml' --overrides Pulumi.prod.yaml --strict\n"
+        "  # .pre-commit-config.yaml: entry: pulumi-wxo validate, files: ^specs/",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="spec files, directories or globs")
+    parser.add_argument(
+        "--overrides",
+        metavar="FILE",
+        help="apply a stack's wxo-specs:overrides first (a Pulumi.<stack>.yaml, or a YAML mapping)",
+    )
+    parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("-q", "--quiet", action="store_true", help="errors only; no summary line")
+
+
+def read_overrides(file: str) -> Mapping[str, Any]:
+    """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (or a plain YAML mapping)."""
+    import yaml
+
+    from pulumi_wxo.specs import OVERRIDES_KEY, OVERRIDES_NAMESPACE
+
+    try:
+        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise WxoError(f"read overrides from {file}: {error}") from None
+    key = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
+    if isinstance(data, Mapping) and isinstance(data.get("config"), Mapping):
+        data = data["config"].get(key) or {}  # a stack file: only its overrides
+    if not isinstance(data, Mapping):
+        raise WxoError(f"read overrides from {file}: expected a mapping of spec name -> fields")
+    return data
+
+
+def _problem_json(p: Problem) -> dict[str, Any]:
+    return {"file": p.file, "line": p.line, "field": p.field, "message": p.message, "severity": p.severity}
+
+
+def run(args: argparse.Namespace) -> int:
+    from pulumi_wxo.specs import OVERRIDES_KEY, OVERRIDES_NAMESPACE, find_spec_files, read_specs
+
+    overrides = read_overrides(args.overrides) if args.overrides else None
+    source = f"{args.overrides}: {OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}" if args.overrides else "overrides"
+    specs, problems = read_specs(args.paths, overrides=overrides, override_source=source)
+    errors = [p for p in problems if p.is_error]
+    warnings = [p for p in problems if not p.is_error]
+    failed = bool(errors) or (args.strict and bool(warnings))
+    if args.format == "json":
+        print(json.dumps([_problem_json(p) for p in problems], indent=2))
+    else:
+        for p in problems:
+            if not (args.quiet and not p.is_error):
+                print(p)
+    if not args.quiet:
+        files, _ = find_spec_files(args.paths)
+        err(
+            f"{count(len(specs), 'valid spec')} in {count(len(files), 'file')}: "
+            f"{count(len(errors), 'error')}, {count(len(warnings), 'warning')}"
+            + (" (--strict: warnings fail)" if args.strict and warnings else "")
+        )
+    return 1 if failed else 0

@@ -1,0 +1,39 @@
+"""``pulumi-wxo emulator``: without the emulator extra, a message naming it and exit 2."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Sequence
+
+import pytest
+
+from tests.unit.cli.support import run
+
+pytestmark = pytest.mark.unit
+
+
+def test_without_the_extra_it_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pulumi_wxo.emulator.__main__", None)
+    code, out, err = run(capsys, "emulator", "--port", "1")
+    assert (code, out) == (2, "")
+    assert err == "pulumi-wxo emulator needs the emulator extra: pip install 'pulumi-wxo[emulator]'\n"
+
+
+def test_its_arguments_go_to_the_emulator_untouched(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[list[str], str | None]] = []
+
+    def emulator_main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
+        calls.append((list(argv or []), prog))
+        return 7
+
+    fake = types.ModuleType("pulumi_wxo.emulator.__main__")
+    fake.main = emulator_main  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pulumi_wxo.emulator.__main__", fake)
+    # --help too: it is the emulator's, not the top-level parser's
+    assert run(capsys, "emulator", "--port", "4321", "--help") == (7, "", "")
+    assert calls == [(["--port", "4321", "--help"], "pulumi-wxo emulator")]

@@ -1,0 +1,124 @@
+"""``pulumi-wxo list`` offline (a stub client): the tables with and without rich, and JSON."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from pulumi_wxo.cli import listing
+from pulumi_wxo.cli.console import Table, plain_table
+from tests.unit.cli.support import run
+
+pytestmark = pytest.mark.unit
+
+MODELS = [
+    {
+        "id": "5f0c6a52-7d1e-4c8b-9a43-2b7e1f0d9c61",
+        "name": "virtual-model/openai/gpt-4o",
+        "display_name": "GPT-4o",
+        "tags": ["team-a", "prod"],
+        "model_type": "chat",
+        "provider_config": {"provider": "openai"},
+    },
+    {"id": "m2", "name": "virtual-model/anthropic/claude", "provider_config": {"provider": "anthropic"}},
+]
+POLICIES = [
+    {
+        "id": "p1",
+        "name": "virtual-policy/mix",
+        "policy": {
+            "strategy": {"mode": "fallback"},
+            "targets": [
+                {"model_name": "virtual-model/openai/gpt-4o"},
+                {
+                    "strategy": {"mode": "single"},
+                    "targets": [{"model_name": "virtual-model/anthropic/claude"}],
+                },
+            ],
+        },
+    }
+]
+
+
+class StubClient:
+    def __enter__(self) -> StubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def list_models(self) -> list[dict[str, Any]]:
+        return MODELS
+
+    def list_policies(self) -> list[dict[str, Any]]:
+        return POLICIES
+
+
+@pytest.fixture(autouse=True)
+def stub_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    def client_from_args(args: argparse.Namespace) -> StubClient:
+        return StubClient()
+
+    monkeypatch.setattr(listing, "client_from_args", client_from_args)
+
+
+@pytest.fixture
+def no_rich(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for name in ("rich", "rich.console", "rich.table"):
+        monkeypatch.setitem(sys.modules, name, None)
+    yield
+
+
+def test_list_without_rich_prints_plain_tables(no_rich: None, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "list")
+    assert (code, err) == (0, "")
+    models = Table(
+        "Models (2)",
+        ("name", "display name", "type", "provider", "tags", "id"),
+        [
+            (
+                "virtual-model/anthropic/claude",
+                "virtual-model/anthropic/claude",
+                "chat",
+                "anthropic",
+                "",
+                "m2",
+            ),
+            (
+                "virtual-model/openai/gpt-4o",
+                "GPT-4o",
+                "chat",
+                "openai",
+                "team-a, prod",
+                "5f0c6a52-7d1e-4c8b-9a43-2b7e1f0d9c61",
+            ),
+        ],
+    )
+    policies = Table(
+        "Policies (1)",
+        ("name", "mode", "targets", "id"),
+        [("virtual-policy/mix", "fallback", "virtual-model/openai/gpt-4o, (nested)", "p1")],
+    )
+    assert out == plain_table(models) + "\n" + plain_table(policies)
+
+
+def test_list_with_rich_and_without_policies(capsys: pytest.CaptureFixture[str]) -> None:
+    assert importlib.util.find_spec("rich") is not None, "the dev extra installs rich"
+    code, out, _ = run(capsys, "list", "--name", "openai/*")
+    assert code == 0
+    assert "Models (1)" in out and "Policies" not in out
+    assert "5f0c6a52-7d1e-4c8b-9a43-2b7e1f0d9c61" in out  # not folded: piped output is wide
+
+
+def test_list_json_is_the_same_with_or_without_rich(
+    no_rich: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "list", "--json", "--name", "mix")
+    assert code == 0
+    assert json.loads(out) == {"models": [], "policies": POLICIES}
