@@ -20,7 +20,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from pulumi_wxo._errors import WxoError
+from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.cli import emulator, export, listing, schema, validate
 
 __all__ = ["COMMANDS", "EPILOG", "build_parser", "main"]

@@ -10,7 +10,7 @@ import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pulumi_wxo._client import WxoClient
+    from pulumi_wxo.api.client import WxoClient
 
 # (flag, stack config key it stands for, help)
 CONNECTION_FLAGS: tuple[tuple[str, str, str], ...] = (
@@ -35,8 +35,8 @@ def add_connection_flags(parser: argparse.ArgumentParser) -> None:
 
 def client_from_args(args: argparse.Namespace) -> WxoClient:
     """A WxoClient from the connection flags, falling back to the environment."""
-    from pulumi_wxo._client import WxoClient
-    from pulumi_wxo._config import ConnectionSettings
+    from pulumi_wxo.api.client import WxoClient
+    from pulumi_wxo.api.settings import ConnectionSettings
 
     given: dict[str, str] = {}
     for flag, key, _help in CONNECTION_FLAGS:

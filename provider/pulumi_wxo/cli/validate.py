@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pulumi_wxo._errors import WxoError
+from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.cli.common import add_command, count, err
 
 if TYPE_CHECKING:

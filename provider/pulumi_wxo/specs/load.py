@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_wxo._errors import logger
+from pulumi_wxo.api.redaction import logger
 from pulumi_wxo.specs.discovery import PathsArg, as_list, find_spec_files
 from pulumi_wxo.specs.document import Built, take_apart
 from pulumi_wxo.specs.overrides import apply_overrides

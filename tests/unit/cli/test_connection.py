@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-import pulumi_wxo._client
-from pulumi_wxo._config import ConnectionSettings
+import pulumi_wxo.api.client
+from pulumi_wxo.api.settings import ConnectionSettings
 from pulumi_wxo.cli import build_parser
 from pulumi_wxo.cli.connection import CONNECTION_FLAGS, client_from_args
 
@@ -21,7 +21,7 @@ def settings_of(monkeypatch: pytest.MonkeyPatch, *argv: str) -> ConnectionSettin
         made.append(settings)
         return object()
 
-    monkeypatch.setattr(pulumi_wxo._client, "WxoClient", fake_client)
+    monkeypatch.setattr(pulumi_wxo.api.client, "WxoClient", fake_client)
     client_from_args(build_parser().parse_args(["list", *argv]))
     [settings] = made
     return settings
