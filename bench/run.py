@@ -28,9 +28,10 @@ from typing import Any
 
 import httpx
 
-from pulumi_wxo._provider import RUNTIME, ModelProvider
+from pulumi_wxo._provider import ModelProvider
 from pulumi_wxo._schema import ModelSpec, validate_model
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+from pulumi_wxo.lifecycle import RUNTIME
 
 MODEL: dict[str, Any] = {
     "name": "watsonx/ibm/granite-3-3-8b-instruct",

@@ -10,118 +10,121 @@
 Connection settings come from stack config (``wxo:url``, ``wxo:apiKey``, ``wxo:token``, ...)
 or WXO_* environment variables; see docs/.
 
-Names are loaded on first use (PEP 562): ``pulumi-wxo validate`` runs in pre-commit hooks on
-hundreds of files and must not pay for importing the Pulumi SDK it does not use.
+Names are loaded on first use (PEP 562) from the one table :data:`_EXPORTS`:
+``pulumi-wxo validate`` runs in pre-commit hooks on hundreds of files and must not pay for
+importing the Pulumi SDK it does not use. The ``TYPE_CHECKING`` imports below exist for type
+checkers and IDEs only; ``tests/unit/test_init.py`` checks they name exactly the table's names.
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from pulumi_wxo._config import ConnectionSettings
-    from pulumi_wxo._errors import (
-        ApiError,
-        AuthError,
-        ConfigError,
-        ConflictError,
-        InvalidInputError,
-        ModelExistsError,
-        ModelInUseError,
-        NotFoundError,
-        QuotaExceededError,
-        RetriesExhaustedError,
-        TransportError,
-        ValidationFailedError,
-        WxoError,
-    )
-    from pulumi_wxo._lookup import (
-        ModelInfo,
-        ModelNotFoundError,
-        get_model,
-        get_model_output,
-        get_models,
-        get_models_output,
-    )
-    from pulumi_wxo._resource import Model, ModelArgs, ModelPolicy, ModelPolicyArgs
-    from pulumi_wxo._schema import SECRET_FIELDS, ModelSpec, PolicySpec, validate_model, validate_policy
-    from pulumi_wxo.specs import Problem, Spec, SpecError, declare, load_specs
+try:
+    __version__: str = version("pulumi-wxo")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
-_WHERE: dict[str, str] = {
-    "ConnectionSettings": "_config",
-    **dict.fromkeys(
-        (
-            "ApiError",
-            "AuthError",
-            "ConfigError",
-            "ConflictError",
-            "InvalidInputError",
-            "ModelExistsError",
-            "ModelInUseError",
-            "NotFoundError",
-            "QuotaExceededError",
-            "RetriesExhaustedError",
-            "TransportError",
-            "ValidationFailedError",
-            "WxoError",
-        ),
-        "_errors",
+# module -> the public names it provides. The only list of the public API.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "api.settings": ("ConnectionSettings",),
+    "api.errors": (
+        "ApiError",
+        "AuthError",
+        "ConfigError",
+        "ConflictError",
+        "InvalidInputError",
+        "ModelExistsError",
+        "ModelInUseError",
+        "NotFoundError",
+        "QuotaExceededError",
+        "RetriesExhaustedError",
+        "TransportError",
+        "ValidationFailedError",
+        "WxoError",
     ),
-    **dict.fromkeys(
-        (
-            "ModelInfo",
-            "ModelNotFoundError",
-            "get_model",
-            "get_model_output",
-            "get_models",
-            "get_models_output",
-        ),
-        "_lookup",
+    "_lookup": (
+        "ModelInfo",
+        "ModelNotFoundError",
+        "get_model",
+        "get_model_output",
+        "get_models",
+        "get_models_output",
     ),
-    **dict.fromkeys(("Model", "ModelArgs", "ModelPolicy", "ModelPolicyArgs"), "_resource"),
-    **dict.fromkeys(
-        ("SECRET_FIELDS", "ModelSpec", "PolicySpec", "validate_model", "validate_policy"), "_schema"
+    "inputs": (
+        "ModelConfigArgs",
+        "ModelConfigArgsDict",
+        "PolicyRetryArgs",
+        "PolicyRetryArgsDict",
+        "PolicyRuleArgs",
+        "PolicyRuleArgsDict",
+        "PolicyStrategyArgs",
+        "PolicyStrategyArgsDict",
+        "PolicyTargetArgs",
+        "PolicyTargetArgsDict",
+        "ProviderConfigArgs",
+        "ProviderConfigArgsDict",
     ),
-    **dict.fromkeys(("Problem", "Spec", "SpecError", "declare", "load_specs"), "specs"),
+    "model": ("Model", "ModelArgs"),
+    "model_policy": ("ModelPolicy", "ModelPolicyArgs"),
+    "schema": ("SECRET_FIELDS", "ModelSpec", "PolicySpec", "validate_model", "validate_policy"),
+    "specs": ("Problem", "Spec", "SpecError", "declare", "load_specs"),
 }
 
-__all__ = [
-    "SECRET_FIELDS",
-    "ApiError",
-    "AuthError",
-    "ConfigError",
-    "ConflictError",
-    "ConnectionSettings",
-    "InvalidInputError",
-    "Model",
-    "ModelArgs",
-    "ModelExistsError",
-    "ModelInUseError",
-    "ModelInfo",
-    "ModelNotFoundError",
-    "ModelPolicy",
-    "ModelPolicyArgs",
-    "ModelSpec",
-    "NotFoundError",
-    "PolicySpec",
-    "Problem",
-    "QuotaExceededError",
-    "RetriesExhaustedError",
-    "Spec",
-    "SpecError",
-    "TransportError",
-    "ValidationFailedError",
-    "WxoError",
-    "declare",
-    "get_model",
-    "get_model_output",
-    "get_models",
-    "get_models_output",
-    "load_specs",
-    "validate_model",
-    "validate_policy",
-]
+_WHERE: dict[str, str] = {name: module for module, names in _EXPORTS.items() for name in names}
+
+# Sorted as ruff's RUF022 sorts a literal __all__: CONSTANTS, Classes, functions.
+__all__ = sorted(_WHERE, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))  # noqa: PLE0605
+
+if TYPE_CHECKING:
+    from pulumi_wxo.api.settings import ConnectionSettings as ConnectionSettings
+    from pulumi_wxo.api.errors import ApiError as ApiError
+    from pulumi_wxo.api.errors import AuthError as AuthError
+    from pulumi_wxo.api.errors import ConfigError as ConfigError
+    from pulumi_wxo.api.errors import ConflictError as ConflictError
+    from pulumi_wxo.api.errors import InvalidInputError as InvalidInputError
+    from pulumi_wxo.api.errors import ModelExistsError as ModelExistsError
+    from pulumi_wxo.api.errors import ModelInUseError as ModelInUseError
+    from pulumi_wxo.api.errors import NotFoundError as NotFoundError
+    from pulumi_wxo.api.errors import QuotaExceededError as QuotaExceededError
+    from pulumi_wxo.api.errors import RetriesExhaustedError as RetriesExhaustedError
+    from pulumi_wxo.api.errors import TransportError as TransportError
+    from pulumi_wxo.api.errors import ValidationFailedError as ValidationFailedError
+    from pulumi_wxo.api.errors import WxoError as WxoError
+    from pulumi_wxo._lookup import ModelInfo as ModelInfo
+    from pulumi_wxo._lookup import ModelNotFoundError as ModelNotFoundError
+    from pulumi_wxo._lookup import get_model as get_model
+    from pulumi_wxo._lookup import get_model_output as get_model_output
+    from pulumi_wxo._lookup import get_models as get_models
+    from pulumi_wxo._lookup import get_models_output as get_models_output
+    from pulumi_wxo.specs import Problem as Problem
+    from pulumi_wxo.specs import Spec as Spec
+    from pulumi_wxo.specs import SpecError as SpecError
+    from pulumi_wxo.specs import declare as declare
+    from pulumi_wxo.specs import load_specs as load_specs
+    from pulumi_wxo.inputs import ModelConfigArgs as ModelConfigArgs
+    from pulumi_wxo.inputs import ModelConfigArgsDict as ModelConfigArgsDict
+    from pulumi_wxo.inputs import PolicyRetryArgs as PolicyRetryArgs
+    from pulumi_wxo.inputs import PolicyRetryArgsDict as PolicyRetryArgsDict
+    from pulumi_wxo.inputs import PolicyRuleArgs as PolicyRuleArgs
+    from pulumi_wxo.inputs import PolicyRuleArgsDict as PolicyRuleArgsDict
+    from pulumi_wxo.inputs import PolicyStrategyArgs as PolicyStrategyArgs
+    from pulumi_wxo.inputs import PolicyStrategyArgsDict as PolicyStrategyArgsDict
+    from pulumi_wxo.inputs import PolicyTargetArgs as PolicyTargetArgs
+    from pulumi_wxo.inputs import PolicyTargetArgsDict as PolicyTargetArgsDict
+    from pulumi_wxo.inputs import ProviderConfigArgs as ProviderConfigArgs
+    from pulumi_wxo.inputs import ProviderConfigArgsDict as ProviderConfigArgsDict
+    from pulumi_wxo.model import Model as Model
+    from pulumi_wxo.model import ModelArgs as ModelArgs
+    from pulumi_wxo.model_policy import ModelPolicy as ModelPolicy
+    from pulumi_wxo.model_policy import ModelPolicyArgs as ModelPolicyArgs
+    from pulumi_wxo.schema import SECRET_FIELDS as SECRET_FIELDS
+    from pulumi_wxo.schema import ModelSpec as ModelSpec
+    from pulumi_wxo.schema import PolicySpec as PolicySpec
+    from pulumi_wxo.schema import validate_model as validate_model
+    from pulumi_wxo.schema import validate_policy as validate_policy
 
 
 def __getattr__(name: str) -> Any:
@@ -134,4 +137,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(__all__)
+    return sorted([*__all__, "__version__"])

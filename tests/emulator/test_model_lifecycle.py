@@ -21,8 +21,9 @@ from pulumi_wxo._errors import (
     QuotaExceededError,
     RetriesExhaustedError,
 )
-from pulumi_wxo._provider import RUNTIME, ModelProvider
+from pulumi_wxo._provider import ModelProvider
 from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.lifecycle import RUNTIME
 
 pytestmark = pytest.mark.emulator
 

@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from pulumi_wxo._errors import InvalidInputError, ModelExistsError, ModelInUseError, NotFoundError, WxoError
-from pulumi_wxo._provider import RUNTIME, ModelPolicyProvider, ModelProvider
+from pulumi_wxo._provider import ModelPolicyProvider, ModelProvider
 from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.lifecycle import RUNTIME
 
 pytestmark = pytest.mark.emulator
 

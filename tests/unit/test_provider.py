@@ -16,8 +16,11 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime._serialization import _deserialize, _serialize
 
-from pulumi_wxo._provider import ModelProvider, is_unknown, model_outputs
+from pulumi_wxo._provider import ModelProvider
 from pulumi_wxo._schema import validate_model
+from pulumi_wxo.dynamic.provider import from_engine
+from pulumi_wxo.lifecycle import is_unknown
+from pulumi_wxo.lifecycle.model import model_outputs
 
 pytestmark = pytest.mark.unit
 
@@ -159,8 +162,8 @@ def test_outputs_keep_secrets_the_server_does_not_return() -> None:
 
 
 def test_unknown_detection() -> None:
-    assert is_unknown(Unknown())
-    assert is_unknown({"a": [1, Unknown()]})
+    assert is_unknown(from_engine(Unknown()))
+    assert is_unknown(from_engine({"a": [1, Unknown()]}))
     assert is_unknown("04da6b54-80e4-46f7-96ec-b56ff0331ba9")
     assert not is_unknown({"a": [1, "x"]})
 

@@ -97,7 +97,8 @@ def declare(
     """
     import pulumi
 
-    from pulumi_wxo._resource import Model, ModelPolicy
+    from pulumi_wxo.model import Model
+    from pulumi_wxo.model_policy import ModelPolicy
 
     stack_overrides, stack_adopt = _stack_overrides()
     merged: dict[str, Any] = dict(overrides or {})

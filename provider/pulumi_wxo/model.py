@@ -1,8 +1,9 @@
-"""Model resource: typed arguments in, every output declared up front.
+"""The Model resource: typed arguments in, every output declared up front.
 
 The type token is ``pulumi-python:dynamic/wxo:Model`` (``module``/``name`` class keywords;
-setting ``_resource_type_name`` in the body does not work, see the dynamic-provider note).
-Changing the token would replace every model in users' stacks: keep it.
+setting ``_resource_type_name`` in the body does not work for dynamic resources). It is
+stored in every user's state: changing it would replace every model. ``tests/unit/test_compat.py``
+pins it.
 """
 
 from __future__ import annotations
@@ -14,12 +15,23 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
-from pulumi_wxo._provider import ModelPolicyProvider, ModelProvider
-from pulumi_wxo._schema import SECRET_FIELDS
+from pulumi_wxo._provider import ModelProvider
+from pulumi_wxo.inputs import (
+    ModelConfigArgs,
+    ModelConfigArgsDict,
+    ProviderConfigArgs,
+    ProviderConfigArgsDict,
+    to_plain,
+)
+from pulumi_wxo.schema import SECRET_FIELDS
 
 # Outputs that could carry a credential under a key the engine cannot match to a secret
 # input (its annotateSecrets only re-marks outputs under the same key as a secret input).
 MODEL_SECRET_OUTPUTS: tuple[str, ...] = ()
+
+# What ``provider_config`` and ``config`` accept: the typed classes, or plain dicts.
+ProviderConfigInput = ProviderConfigArgs | ProviderConfigArgsDict | Mapping[str, Any]
+ModelConfigInput = ModelConfigArgs | ModelConfigArgsDict | Mapping[str, Any]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,8 +44,8 @@ class ModelArgs:
     tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     model_type: pulumi.Input[str] = "chat"
     connection_id: pulumi.Input[str] | None = None
-    provider_config: pulumi.Input[Mapping[str, Any]] | None = None
-    config: pulumi.Input[Mapping[str, Any]] | None = None
+    provider_config: pulumi.Input[ProviderConfigInput] | None = None
+    config: pulumi.Input[ModelConfigInput] | None = None
     adopt: pulumi.Input[bool] = False
     force_delete: pulumi.Input[bool] = False
 
@@ -61,12 +73,30 @@ def secret_provider_config(value: Any) -> Any:
     """
     if value is None:
         return None
+    value = to_plain(value)
     if isinstance(value, Mapping):
         return {
             k: (pulumi.Output.secret(v) if k in SECRET_FIELDS and v is not None else v)
             for k, v in value.items()
         }
     return pulumi.Output.secret(value)
+
+
+# Every output, seeded with None so each exists as an attribute before the engine answers.
+MODEL_OUTPUTS: tuple[str, ...] = (
+    "name",
+    "display_name",
+    "description",
+    "tags",
+    "model_type",
+    "connection_id",
+    "provider_config",
+    "config",
+    "adopt",
+    "force_delete",
+    "model_id",
+    "provider",
+)
 
 
 class Model(Resource, module="wxo", name="Model"):
@@ -102,8 +132,8 @@ class Model(Resource, module="wxo", name="Model"):
         tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         model_type: pulumi.Input[str] | None = None,
         connection_id: pulumi.Input[str] | None = None,
-        provider_config: pulumi.Input[Mapping[str, Any]] | None = None,
-        config: pulumi.Input[Mapping[str, Any]] | None = None,
+        provider_config: pulumi.Input[ProviderConfigInput] | None = None,
+        config: pulumi.Input[ModelConfigInput] | None = None,
         adopt: pulumi.Input[bool] | None = None,
         force_delete: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -127,6 +157,7 @@ class Model(Resource, module="wxo", name="Model"):
             "adopt": given.get("adopt") or False,
             "force_delete": given.get("force_delete") or False,
             "provider_config": secret_provider_config(given.get("provider_config")),
+            "config": to_plain(given.get("config")),
             # outputs, declared up front so they exist as attributes
             "model_id": None,
             "provider": None,
@@ -136,107 +167,17 @@ class Model(Resource, module="wxo", name="Model"):
         )
         super().__init__(ModelProvider(), resource_name, props, opts)
 
+    @staticmethod
+    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Model:
+        """Read an existing model into the program by its id, without managing it.
 
-@dataclass(frozen=True, kw_only=True)
-class ModelPolicyArgs:
-    """Arguments of :class:`ModelPolicy`."""
-
-    name: pulumi.Input[str]
-    strategy: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]]
-    targets: Sequence[Any]
-    display_name: pulumi.Input[str] | None = None
-    description: pulumi.Input[str] | None = None
-    retry: pulumi.Input[Mapping[str, Any]] | None = None
-    cache: pulumi.Input[Any] | None = None
-    adopt: pulumi.Input[bool] = False
-
-
-def wire_targets(targets: Sequence[Any], declared: list[Any]) -> list[Any]:
-    """Targets as the API expects them; a ``Model`` given as ``model`` becomes its name.
-
-    Names that come from resources of this program (a Model, or any Output) are collected in
-    ``declared``: check must not demand that they already exist on the server at preview.
-    """
-    out: list[Any] = []
-    for given in targets:
-        t = {"model": given} if isinstance(given, Model) else given
-        if not isinstance(t, Mapping):
-            out.append(t)
-            continue
-        item = {k: v for k, v in t.items() if k != "model" and v is not None}
-        model = t.get("model")
-        if isinstance(model, Model):
-            item["model_name"] = model.name
-            declared.append(model.name)
-        elif isinstance(item.get("model_name"), pulumi.Output):
-            declared.append(item["model_name"])
-        if "targets" in item and isinstance(item["targets"], Sequence):
-            item["targets"] = wire_targets(item["targets"], declared)
-        out.append(item)
-    return out
-
-
-class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
-    """A routing policy over virtual models (``POST /model_policy``).
-
-    ``strategy`` is ``"loadbalance"``, ``"fallback"`` or ``"single"`` (or a dict with ``mode``
-    and ``on_status_codes``). Each target is ``{"model": <Model>, "weight": 0.5}``, ``{"model_name":
-    "virtual-model/...", "weight": ...}`` or a nested rule ``{"strategy": ..., "targets": [...]}``.
-    Passing the Model resource orders creation (models first) and deletion (policy first).
-    """
-
-    policy_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    display_name: pulumi.Output[str]
-    description: pulumi.Output[str]
-    strategy: pulumi.Output[dict[str, Any]]
-    retry: pulumi.Output[dict[str, Any] | None]
-    cache: pulumi.Output[Any]
-    targets: pulumi.Output[list[dict[str, Any]]]
-    adopt: pulumi.Output[bool]
-    declared_models: pulumi.Output[list[str]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: ModelPolicyArgs | None = None,
-        *,
-        name: pulumi.Input[str] | None = None,
-        display_name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        strategy: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]] | None = None,
-        targets: Sequence[Any] | None = None,
-        retry: pulumi.Input[Mapping[str, Any]] | None = None,
-        cache: pulumi.Input[Any] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        given: dict[str, Any] = {
-            "name": name,
-            "display_name": display_name,
-            "description": description,
-            "strategy": strategy,
-            "targets": targets,
-            "retry": retry,
-            "cache": cache,
-            "adopt": adopt,
-        }
-        given = merge_args(
-            args,
-            given,
-            kind="ModelPolicy",
-            resource_name=resource_name,
-            required=("name", "strategy", "targets"),
+        Every top-level field and every non-secret key of ``provider_config`` and ``config``
+        is read from the server; nothing is ever changed or deleted.
+        """
+        opts = pulumi.ResourceOptions.merge(
+            opts,
+            pulumi.ResourceOptions(id=id, additional_secret_outputs=list(MODEL_SECRET_OUTPUTS)),
         )
-        declared: list[Any] = []
-        props: dict[str, Any] = {
-            **given,
-            "strategy": {"mode": given["strategy"]}
-            if isinstance(given["strategy"], str)
-            else given["strategy"],
-            "targets": wire_targets(list(given["targets"]), declared),
-            "adopt": given.get("adopt") or False,
-            "declared_models": declared,
-            "policy_id": None,
-        }
-        super().__init__(ModelPolicyProvider(), resource_name, props, opts)
+        model = Model.__new__(Model)
+        Resource.__init__(model, ModelProvider(), resource_name, dict.fromkeys(MODEL_OUTPUTS), opts)
+        return model

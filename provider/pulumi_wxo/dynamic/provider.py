@@ -1,0 +1,150 @@
+"""The dynamic-provider classes: translate ``pulumi.dynamic`` requests and results, nothing else.
+
+Facts from Pulumi's dynamic providers that shape this module (docs/lifecycle.md):
+
+* The provider object is pickled into state by reference: keep nothing on ``self``.
+  Connection settings are read in :meth:`configure` from stack config with an environment
+  fallback into the process-wide :data:`~pulumi_wxo.lifecycle.RUNTIME`, never into state.
+* ``check`` returns the inputs the engine stores (it *replaces* them); ``diff``/``update``/
+  ``delete``/``read`` receive the old **outputs**; during preview ``check`` and ``diff`` see
+  :class:`pulumi.output.Unknown` values, which become :data:`~pulumi_wxo.lifecycle.UNKNOWN`.
+* ``__provider`` (the pickled provider) rides along in every property bag: it is kept out of
+  the lifecycle and put back into check's inputs.
+* ``DiffResult.stables`` is ignored; the default ``update`` wipes outputs, so ``update``
+  returns every output.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+
+from pulumi_wxo.lifecycle import (
+    RUNTIME,
+    UNKNOWN,
+    CheckOutcome,
+    DiffOutcome,
+    ModelLifecycle,
+    PolicyLifecycle,
+    Runtime,
+)
+from pulumi_wxo.schema import Failure
+
+PROVIDER_KEY = "__provider"
+# The class path stored in users' state (see the package docstring).
+STATE_MODULE = "pulumi_wxo._provider"
+
+
+def from_engine(value: Any) -> Any:
+    """Engine properties as the lifecycle reads them: SDK unknowns become ``UNKNOWN``."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {k: from_engine(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [from_engine(v) for v in value]
+    return value
+
+
+def _props(value: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: from_engine(v) for k, v in value.items() if k != PROVIDER_KEY}
+
+
+def _check_failures(fails: Iterable[Failure]) -> list[CheckFailure]:
+    # The engine prints the reason next to the resource's URN; the path is repeated in the
+    # reason so the message names the field even where the engine drops ``property``.
+    return [CheckFailure(f.path, str(f)) for f in fails]
+
+
+def _check_result(news: Mapping[str, Any], outcome: CheckOutcome) -> CheckResult:
+    # Values the lifecycle did not change go back as the engine sent them (unknowns included).
+    inputs = {
+        k: (news[k] if k in news and from_engine(news[k]) == v else v) for k, v in outcome.inputs.items()
+    }
+    if PROVIDER_KEY in news:
+        inputs[PROVIDER_KEY] = news[PROVIDER_KEY]
+    return CheckResult(inputs, _check_failures(outcome.failures))
+
+
+def _diff_result(outcome: DiffOutcome) -> DiffResult:
+    return DiffResult(
+        changes=outcome.changes,
+        replaces=outcome.replaces,
+        delete_before_replace=outcome.delete_before_replace,
+    )
+
+
+def _config_getter(req: ConfigureRequest) -> Callable[[str], str | None]:
+    def get(key: str) -> str | None:
+        value = req.config.get(key)
+        if value is None:
+            return None
+        return value if isinstance(value, str) else str(value)
+
+    return get
+
+
+class _LifecycleHost(ResourceProvider):
+    """Every ``pulumi.dynamic`` method, translated to the lifecycle object of ``_lifecycle``."""
+
+    _lifecycle: ClassVar[Callable[[Runtime], ModelLifecycle | PolicyLifecycle]]
+
+    # __provider stays secret in state (the default since pulumi 3.75); it carries no
+    # credentials, but a secret costs nothing with the passphrase backend.
+    serialize_as_secret_always = True
+
+    def _core(self) -> ModelLifecycle | PolicyLifecycle:
+        return type(self)._lifecycle(RUNTIME)
+
+    def configure(self, req: ConfigureRequest) -> None:
+        RUNTIME.configure(_config_getter(req), os.environ)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return _check_result(news, self._core().check(_props(_olds), _props(news)))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return _diff_result(self._core().diff(_props(olds), _props(news)))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        created = self._core().create(_props(props))
+        return CreateResult(created.id, created.outputs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        outcome = self._core().read(id_, _props(props))
+        return ReadResult(outcome.id, outcome.outputs, inputs=outcome.inputs)
+
+    def update(self, id_: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._core().update(id_, _props(_olds), _props(news)))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self._core().delete(id_, _props(props))
+
+
+class ModelProvider(_LifecycleHost):
+    """Lifecycle of one virtual model (``/models``, contract §2): :mod:`pulumi_wxo.lifecycle.model`."""
+
+    __module__ = STATE_MODULE
+    _lifecycle = ModelLifecycle
+
+
+class ModelPolicyProvider(_LifecycleHost):
+    """Lifecycle of one routing policy (``/model_policy``, contract §6).
+
+    See :mod:`pulumi_wxo.lifecycle.policy`.
+    """
+
+    __module__ = STATE_MODULE
+    _lifecycle = PolicyLifecycle

@@ -1,0 +1,271 @@
+"""The lifecycle of one virtual model (``/models``, contract §2), for every host.
+
+Inputs arrive as a host hands them over: numbers possibly as floats, :data:`UNKNOWN` values
+during preview, the old **outputs** as ``olds`` in diff/update/delete/read (as the Pulumi
+engine passes them). ``check`` returns the inputs to store: they *replace* the declared ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_wxo._errors import InvalidInputError, ModelExistsError, ModelInUseError, NotFoundError, WxoError
+from pulumi_wxo.lifecycle.common import bool_failures, gone, name_taken, read_inputs, unknown_inputs
+from pulumi_wxo.lifecycle.create import create_by_name
+from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
+from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
+from pulumi_wxo.lifecycle.values import is_unknown
+from pulumi_wxo.schema import (
+    MODEL_DIFF_FIELDS,
+    MODEL_REPLACE_FIELDS,
+    SECRET_FIELDS,
+    Failure,
+    ModelSpec,
+    canonical,
+    is_masked,
+    normalize_model,
+    policy_model_names,
+    to_snake_key,
+    validate_model,
+)
+
+# Inputs of a Model that are not part of the API body.
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete"})
+# Outputs computed by the provider (never inputs).
+MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = ("model_id", "provider")
+
+
+def declared(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The model fields of ``props`` with ``None`` left out."""
+    return {k: props[k] for k in MODEL_DIFF_FIELDS if props.get(k) is not None}
+
+
+def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
+    spec, fails = validate_model(declared(props))
+    if spec is None:
+        name = props.get("name") or "?"
+        raise InvalidInputError(action=f"{verb} model '{name}'", failures=[str(f) for f in fails])
+    return spec
+
+
+def _merge_secret(reference: Any, server: Any) -> Any:
+    """A secret's value for state: the server's when it echoes one, else the one we sent.
+
+    Whether the API returns secrets is unknown (contract §2.1, §11): omitted and masked
+    values say nothing about drift, so the declared value is kept.
+    """
+    if server is None or is_masked(server):
+        return reference
+    return server
+
+
+def model_outputs(
+    reference: Mapping[str, Any], server: Mapping[str, Any], *, adopt: bool, force_delete: bool = False
+) -> dict[str, Any]:
+    """Outputs for state from a server object, tracking the keys ``reference`` declares.
+
+    ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
+    fields hold the server's effective values (display_name defaults to the name, ...);
+    inside ``provider_config`` and ``config`` only declared keys are tracked, so keys the
+    server adds never cause a diff while a declared key changed or removed out of band does.
+    """
+    ref_pc = dict(reference.get("provider_config") or {})
+    ref_cfg = dict(reference.get("config") or {})
+    norm = normalize_model(server, prefer_keys=ref_pc)
+    pc: dict[str, Any] = {}
+    for key, value in ref_pc.items():
+        if key in SECRET_FIELDS:
+            pc[key] = _merge_secret(value, norm["provider_config"].get(key))
+        elif key in norm["provider_config"]:
+            pc[key] = norm["provider_config"][key]
+    cfg = {k: norm["config"][k] for k in ref_cfg if k in norm["config"]}
+    return {
+        "name": norm["name"],
+        "display_name": norm["display_name"],
+        "description": norm["description"],
+        "tags": norm["tags"],
+        "model_type": norm["model_type"],
+        "connection_id": norm["connection_id"],
+        "provider_config": pc,
+        "config": cfg,
+        "adopt": adopt,
+        "force_delete": force_delete,
+        "model_id": norm["id"],
+        "provider": norm["provider"],
+    }
+
+
+def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """Fields whose desired server state (from ``news``) differs from ``olds`` (outputs).
+
+    Returns the changed fields and whether the comparison was complete (no unknowns).
+    Server defaults are applied to ``news`` first (an unset display_name means the name),
+    because a full PUT would reset the field to that default.
+    """
+    unknown = [k for k in MODEL_DIFF_FIELDS if is_unknown(news.get(k))]
+    known = {k: v for k, v in declared(news).items() if k not in unknown}
+    if "name" in unknown:
+        return unknown, False
+    spec, _ = validate_model(known)
+    if spec is None:
+        # check() already reported the problem; show a change so up reaches check's error.
+        return [k for k in MODEL_DIFF_FIELDS if canonical(known.get(k)) != canonical(olds.get(k))], True
+    desired = spec.effective()
+    changed = list(unknown)
+    for key in MODEL_DIFF_FIELDS:
+        if key in unknown:
+            continue
+        old = olds.get(key)
+        if key in ("provider_config", "config"):
+            old = {k: v for k, v in dict(old or {}).items() if v is not None}
+        if key == "tags":
+            old = list(old or [])
+        if canonical(desired[key]) != canonical(old):
+            changed.append(key)
+    return changed, not unknown
+
+
+def partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
+    """Field rules for the known part of inputs that still hold preview unknowns.
+
+    The per-provider "required" rules need the whole picture; they run at ``up``.
+    """
+    probe = dict(partial)
+    name = probe.get("name")
+    probe["name"] = name if isinstance(name, str) else "virtual-model/openai/unknown"
+    probe["connection_id"] = probe.get("connection_id") or "unknown"  # skips required rules
+    _, fails = validate_model(probe)
+    return [f for f in fails if f.path != "connection_id" and (name is not None or f.path != "name")]
+
+
+class ModelLifecycle:
+    """check, diff, create, read, update and delete of one virtual model, over plain dicts."""
+
+    def __init__(self, runtime: Runtime = RUNTIME) -> None:
+        self.runtime = runtime
+
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        inputs = dict(news)
+        fails = unknown_inputs(news, set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS)
+        fails += bool_failures(news, MODEL_CONTROL_INPUTS)
+        given = declared(news)
+        partial = {k: v for k, v in given.items() if not is_unknown(v)}
+        if len(partial) == len(given):
+            spec, errs = validate_model(partial)
+            fails += errs
+            if spec is not None:
+                # Store the normalised name and snake_case keys so later diffs compare like
+                # with like (``openai/x`` and ``virtual-model/openai/x`` are one model).
+                inputs["name"] = spec.name
+                if "provider_config" in given:
+                    inputs["provider_config"] = {
+                        to_snake_key(k): v for k, v in given["provider_config"].items() if v is not None
+                    }
+                if not olds and not news.get("adopt"):
+                    fails += name_taken(self.runtime, "model", spec.name, lambda c: c.find_models(spec.name))
+        else:
+            # Preview with unknowns: validate what is known, skip rules that need the rest.
+            fails += partial_failures(partial)
+        return CheckOutcome(inputs, fails)
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        changed, complete = diff_fields(olds, news)
+        return DiffOutcome(changed, [k for k in changed if k in MODEL_REPLACE_FIELDS], complete)
+
+    def create(self, props: Mapping[str, Any]) -> Created:
+        spec = spec_or_raise(props, verb="create")
+        adopt = bool(props.get("adopt"))
+        client = self.runtime.client()
+        existing = client.find_models(spec.name)
+        server: dict[str, Any] | None = None
+        if existing:
+            ids = [str(o.get("id")) for o in existing]
+            if not adopt:
+                raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids)
+            if len(existing) > 1:
+                raise ModelExistsError(action=f"adopt model '{spec.name}'", ids=ids, duplicates=True)
+            model_id = str(existing[0]["id"])
+            client.update_model(model_id, spec.to_api(), name=spec.name)
+        else:
+            model_id, listed = create_by_name(
+                kind="model",
+                name=spec.name,
+                post=lambda: client.create_model(spec.to_api()),
+                find=lambda: client.find_models(spec.name),
+                runtime=self.runtime,
+            )
+            if listed is not None:
+                server = listed  # the lookup by name already returned the stored object
+        if server is None:
+            server = client.get_model(model_id, name=spec.name) or {**spec.to_api(), "id": model_id}
+        outs = model_outputs(
+            spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
+        )
+        return Created(model_id, outs)
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
+        server = self.runtime.client().get_model(id_, name=props.get("name"))
+        if server is None:
+            return ReadOutcome(None, {})  # gone: the host drops it on refresh
+        if props.get("name") is None:
+            # Read without state (``Model.get``, import): track every key the server shows
+            # (secrets are never taken from the server: it omits or masks them).
+            norm = normalize_model(server)
+            reference = {
+                "provider_config": {
+                    k: v for k, v in norm["provider_config"].items() if k not in SECRET_FIELDS
+                },
+                "config": norm["config"],
+            }
+        else:
+            reference = {
+                "provider_config": props.get("provider_config") or {},
+                "config": props.get("config") or {},
+            }
+        outs = model_outputs(
+            reference, server, adopt=bool(props.get("adopt")), force_delete=bool(props.get("force_delete"))
+        )
+        inputs = read_inputs(
+            outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
+        )
+        return ReadOutcome(id_, outs, inputs)
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """Full PUT; returns every output (a host's default update would wipe them)."""
+        spec = spec_or_raise(news, verb="update")
+        client = self.runtime.client()
+        try:
+            client.update_model(id_, spec.to_api(), name=spec.name)
+        except NotFoundError as err:
+            raise gone(err, kind="model", name=spec.name, id_=id_) from None
+        server = client.get_model(id_, name=spec.name) or {**spec.to_api(), "id": id_}
+        return model_outputs(
+            spec.effective(),
+            server,
+            adopt=bool(news.get("adopt")),
+            force_delete=bool(news.get("force_delete")),
+        )
+
+    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        client = self.runtime.client()
+        name = props.get("name")
+        if isinstance(name, str) and not props.get("force_delete"):
+            # A policy routing to a deleted model would fail at inference time: refuse
+            # instead of leaving a broken route (policies declared in the same stack that
+            # reference this Model are deleted first, by dependency order).
+            try:
+                listed = client.list_policies()
+            except WxoError as err:
+                raise WxoError(
+                    f"delete model '{name}': cannot check which policies still route to it: {err}"
+                ) from None
+            users = [
+                p for p in listed if name in policy_model_names((p.get("policy") or {}).get("targets") or [])
+            ]
+            if users:
+                raise ModelInUseError(
+                    action=f"delete model '{name}'",
+                    policies=[f"{p.get('name')} (id {p.get('id')})" for p in users],
+                )
+        client.delete_model(id_, name=name if isinstance(name, str) else None)

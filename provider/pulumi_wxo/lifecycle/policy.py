@@ -1,0 +1,191 @@
+"""The lifecycle of one routing policy (``/model_policy``, contract §6), for every host."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi_wxo._client import WxoClient
+from pulumi_wxo._errors import ConfigError, InvalidInputError, ModelExistsError, NotFoundError, WxoError
+from pulumi_wxo.lifecycle.common import bool_failures, gone, name_taken, read_inputs, unknown_inputs
+from pulumi_wxo.lifecycle.create import create_by_name
+from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
+from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
+from pulumi_wxo.lifecycle.values import is_unknown
+from pulumi_wxo.schema import (
+    POLICY_DIFF_FIELDS,
+    POLICY_REPLACE_FIELDS,
+    Failure,
+    PolicySpec,
+    canonical,
+    normalize_model_name,
+    normalize_policy,
+    validate_policy,
+)
+from pulumi_wxo.schema.targets import iter_targets
+
+# Inputs of a ModelPolicy that are not part of the API body: ``declared_models`` lists the
+# names of Model resources the policy's targets come from (so check does not demand that a
+# model created in the same deployment already exists on the server).
+POLICY_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "declared_models"})
+POLICY_COMPUTED_OUTPUTS: tuple[str, ...] = ("policy_id",)
+
+
+def declared(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: props[k] for k in POLICY_DIFF_FIELDS if props.get(k) is not None}
+
+
+def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> PolicySpec:
+    spec, fails = validate_policy(declared(props))
+    if spec is None:
+        raise InvalidInputError(
+            action=f"{verb} policy '{props.get('name') or '?'}'", failures=[str(f) for f in fails]
+        )
+    return spec
+
+
+def normalize_target(name: str) -> str:
+    try:
+        return normalize_model_name(name)
+    except ValueError:
+        return name
+
+
+def missing_targets(client: WxoClient, targets: Any, declared_models: Iterable[Any]) -> list[Failure]:
+    """Targets that name neither a model declared in the stack nor one on the server."""
+    known = {normalize_target(d) for d in declared_models if isinstance(d, str)}
+    wanted = [
+        (v.name_path, normalize_target(v.model_name))
+        for v in iter_targets(targets)
+        if isinstance(v.item, Mapping) and isinstance(v.model_name, str)
+    ]
+    wanted = [(path, name) for path, name in wanted if name not in known]
+    if not wanted:
+        return []
+    on_server = {m.get("name") for m in client.list_models(names=sorted({n for _, n in wanted}))}
+    return [
+        Failure(
+            path,
+            f"no model '{name}' on the server and none declared in this stack: declare it with "
+            "wxo.Model (and pass the resource as the target's `model`) or fix the name",
+        )
+        for path, name in wanted
+        if name not in on_server
+    ]
+
+
+def policy_outputs(server: Mapping[str, Any], props: Mapping[str, Any], id_: Any = None) -> dict[str, Any]:
+    norm = normalize_policy(server)
+    return {
+        **{k: norm.get(k) for k in POLICY_DIFF_FIELDS},
+        "policy_id": id_ if id_ is not None else norm["id"],
+        "adopt": bool(props.get("adopt")),
+        "declared_models": list(props.get("declared_models") or []),
+    }
+
+
+class PolicyLifecycle:
+    """check, diff, create, read, update and delete of one model policy, over plain dicts."""
+
+    def __init__(self, runtime: Runtime = RUNTIME) -> None:
+        self.runtime = runtime
+
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        inputs = dict(news)
+        fails = unknown_inputs(news, set(POLICY_DIFF_FIELDS) | POLICY_CONTROL_INPUTS)
+        fails += bool_failures(news, {"adopt"})
+        given = declared(news)
+        if any(is_unknown(v) for v in given.values()):
+            return CheckOutcome(inputs, fails)  # the rest is checked at up
+        spec, errs = validate_policy(given)
+        fails += errs
+        if spec is not None:
+            inputs["name"] = spec.name
+            if not olds and not news.get("adopt"):
+                fails += name_taken(self.runtime, "policy", spec.name, lambda c: c.find_policies(spec.name))
+            decl = news.get("declared_models") or []
+            if not is_unknown(decl):
+                fails += self._server_targets(news.get("targets"), decl)
+        return CheckOutcome(inputs, fails)
+
+    def _server_targets(self, targets: Any, declared_models: Iterable[Any]) -> list[Failure]:
+        """Targets must exist; asked of the server at preview when settings allow it."""
+        try:
+            client = self.runtime.client()
+        except ConfigError:
+            return []  # no connection at preview: create checks again before POSTing
+        try:
+            return missing_targets(client, targets, declared_models)
+        except WxoError:
+            return []  # unreachable at preview: create checks again
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        unknown = [k for k in POLICY_DIFF_FIELDS if is_unknown(news.get(k))]
+        if "name" in unknown:
+            return DiffOutcome(["name"], ["name"], complete=False)
+        known = {k: v for k, v in declared(news).items() if k not in unknown}
+        spec, _ = validate_policy(known) if not unknown else (None, [])
+        if spec is None:
+            changed = unknown or [
+                k for k in POLICY_DIFF_FIELDS if canonical(known.get(k)) != canonical(olds.get(k))
+            ]
+        else:
+            desired = spec.effective()
+            changed = [k for k in POLICY_DIFF_FIELDS if canonical(desired.get(k)) != canonical(olds.get(k))]
+        return DiffOutcome(changed, [k for k in changed if k in POLICY_REPLACE_FIELDS], complete=not unknown)
+
+    def _targets_exist(self, client: WxoClient, spec: PolicySpec, verb: str) -> None:
+        missing = missing_targets(client, spec.to_api()["policy"]["targets"], ())
+        if missing:
+            raise InvalidInputError(action=f"{verb} policy '{spec.name}'", failures=[str(f) for f in missing])
+
+    def create(self, props: Mapping[str, Any]) -> Created:
+        spec = spec_or_raise(props, verb="create")
+        client = self.runtime.client()
+        self._targets_exist(client, spec, "create")
+        existing = client.find_policies(spec.name)
+        if existing:
+            ids = [str(o.get("id")) for o in existing]
+            if not props.get("adopt"):
+                raise ModelExistsError(action=f"create policy '{spec.name}'", ids=ids, kind="policy")
+            if len(ids) > 1:
+                raise ModelExistsError(
+                    action=f"adopt policy '{spec.name}'", ids=ids, duplicates=True, kind="policy"
+                )
+            policy_id = ids[0]
+            client.update_policy(policy_id, spec.to_api(), name=spec.name)
+        else:
+            policy_id, _listed = create_by_name(
+                kind="policy",
+                name=spec.name,
+                post=lambda: client.create_policy(spec.to_api()),
+                find=lambda: client.find_policies(spec.name),
+                runtime=self.runtime,
+            )
+        server = client.get_policy(policy_id, name=spec.name) or {**spec.to_api(), "id": policy_id}
+        return Created(policy_id, policy_outputs(server, props))
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
+        server = self.runtime.client().get_policy(id_, name=props.get("name"))
+        if server is None:
+            return ReadOutcome(None, {})
+        outs = policy_outputs(server, props, id_=id_)
+        inputs = read_inputs(
+            outs, defaults_to_name=("display_name", "description"), computed=POLICY_COMPUTED_OUTPUTS
+        )
+        return ReadOutcome(id_, outs, inputs)
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        spec = spec_or_raise(news, verb="update")
+        client = self.runtime.client()
+        self._targets_exist(client, spec, "update")
+        try:
+            client.update_policy(id_, spec.to_api(), name=spec.name)
+        except NotFoundError as err:
+            raise gone(err, kind="policy", name=spec.name, id_=id_) from None
+        server = client.get_policy(id_, name=spec.name) or {**spec.to_api(), "id": id_}
+        return policy_outputs(server, news)
+
+    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        name = props.get("name")
+        self.runtime.client().delete_policy(id_, name=name if isinstance(name, str) else None)

@@ -1,0 +1,112 @@
+"""Process-wide connection settings and pooled clients, kept out of anything a host serialises.
+
+A dynamic provider is pickled into state: nothing of this may live on it (see
+docs/lifecycle.md). A host calls :meth:`Runtime.configure` with a getter over its stack
+config, and the lifecycle asks :meth:`Runtime.client` for the client of those settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
+
+from pulumi_wxo._client import WxoClient
+from pulumi_wxo._config import ConnectionSettings
+from pulumi_wxo._errors import ConfigError, logger
+
+
+class Runtime:
+    """Process-wide connection settings and one HTTP client per distinct settings.
+
+    Lives outside the provider objects so nothing of it is pickled into state. The
+    provider process runs up to four calls at once, hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._settings: ConnectionSettings | None = None
+        self._error: ConfigError | None = None
+        self._clients: dict[Any, WxoClient] = {}
+        self.sleep: Callable[[float], None] = time.sleep
+        self.transport: Any = None  # tests inject an httpx transport
+
+    def configure(self, get: Callable[[str], str | None], environ: Mapping[str, str]) -> None:
+        """Read settings now; a problem is raised at the first API call, not at preview."""
+        configure_logging(environ)
+        with self._lock:
+            try:
+                self._settings, self._error = ConnectionSettings.from_sources(get, environ), None
+            except ConfigError as err:
+                self._settings, self._error = None, err
+
+    def client(self) -> WxoClient:
+        with self._lock:
+            if self._settings is None and self._error is None:
+                # Not configured by the engine (direct use): environment only.
+                try:
+                    self._settings = ConnectionSettings.from_sources(lambda _k: None, os.environ)
+                except ConfigError as err:
+                    self._error = err
+            if self._error is not None:
+                raise self._error
+            assert self._settings is not None
+            key = self._settings.cache_key()
+            client = self._clients.get(key)
+            if client is None:
+                client = WxoClient(self._settings, transport=self.transport, sleep=self._sleep)
+                self._clients[key] = client
+            return client
+
+    def max_retries(self) -> int:
+        """``wxo:maxRetries`` (the create loop's bound follows the client's)."""
+        with self._lock:
+            return self._settings.max_retries if self._settings is not None else 0
+
+    def _sleep(self, seconds: float) -> None:
+        # Indirect, so a test can swap ``sleep`` after the client exists.
+        self.sleep(seconds)
+
+    def reset(self) -> None:
+        """Forget settings and close clients (tests)."""
+        with self._lock:
+            for client in self._clients.values():
+                client.close()
+            self._clients.clear()
+            self._settings = self._error = None
+
+
+RUNTIME = Runtime()
+
+LOG_LEVEL_ENV = "WXO_LOG_LEVEL"
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Marks the one handler ``configure_logging`` adds, so a second configure adds none."""
+
+
+def configure_logging(environ: Mapping[str, str]) -> None:
+    """``WXO_LOG_LEVEL=DEBUG|INFO|WARNING|ERROR``: send the ``pulumi_wxo`` logger to stderr.
+
+    The engine shows a provider plugin's stderr lines as diagnostics (and in its verbose log),
+    so this is how a user sees the provider's requests, retries and token refreshes. Every
+    record passes the logger's RedactingFilter first (_errors.py): no secret reaches stderr.
+    Unset or empty: nothing changes (the plugin then prints warnings only via lastResort).
+    """
+    raw = (environ.get(LOG_LEVEL_ENV) or "").strip().upper()
+    if not raw:
+        return
+    level = logging.getLevelName(raw)
+    if not isinstance(level, int):
+        level = logging.WARNING
+    logger.setLevel(level)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("pulumi_wxo %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    if level == logging.WARNING and raw != "WARNING":
+        logger.warning("%s=%r is not DEBUG, INFO, WARNING or ERROR; using WARNING", LOG_LEVEL_ENV, raw)
