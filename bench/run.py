@@ -29,9 +29,9 @@ from typing import Any
 import httpx
 
 from pulumi_wxo._provider import ModelProvider
-from pulumi_wxo._schema import ModelSpec, validate_model
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
+from pulumi_wxo.schema import ModelSpec, validate_model
 
 MODEL: dict[str, Any] = {
     "name": "watsonx/ibm/granite-3-3-8b-instruct",
@@ -112,8 +112,8 @@ def bench_create(emu: EmulatorThread, n: int) -> dict[str, float]:
 
 
 def bench_pooling(emu: EmulatorThread, n: int) -> dict[str, float]:
-    from pulumi_wxo._client import WxoClient
-    from pulumi_wxo._config import ConnectionSettings
+    from pulumi_wxo.api.client import WxoClient
+    from pulumi_wxo.api.settings import ConnectionSettings
 
     settings = ConnectionSettings(url=emu.url, token="bench-token")
     with WxoClient(settings) as client:

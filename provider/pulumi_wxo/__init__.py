@@ -79,7 +79,12 @@ _WHERE: dict[str, str] = {name: module for module, names in _EXPORTS.items() for
 __all__ = sorted(_WHERE, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))  # noqa: PLE0605
 
 if TYPE_CHECKING:
-    from pulumi_wxo.api.settings import ConnectionSettings as ConnectionSettings
+    from pulumi_wxo._lookup import ModelInfo as ModelInfo
+    from pulumi_wxo._lookup import ModelNotFoundError as ModelNotFoundError
+    from pulumi_wxo._lookup import get_model as get_model
+    from pulumi_wxo._lookup import get_model_output as get_model_output
+    from pulumi_wxo._lookup import get_models as get_models
+    from pulumi_wxo._lookup import get_models_output as get_models_output
     from pulumi_wxo.api.errors import ApiError as ApiError
     from pulumi_wxo.api.errors import AuthError as AuthError
     from pulumi_wxo.api.errors import ConfigError as ConfigError
@@ -93,17 +98,7 @@ if TYPE_CHECKING:
     from pulumi_wxo.api.errors import TransportError as TransportError
     from pulumi_wxo.api.errors import ValidationFailedError as ValidationFailedError
     from pulumi_wxo.api.errors import WxoError as WxoError
-    from pulumi_wxo._lookup import ModelInfo as ModelInfo
-    from pulumi_wxo._lookup import ModelNotFoundError as ModelNotFoundError
-    from pulumi_wxo._lookup import get_model as get_model
-    from pulumi_wxo._lookup import get_model_output as get_model_output
-    from pulumi_wxo._lookup import get_models as get_models
-    from pulumi_wxo._lookup import get_models_output as get_models_output
-    from pulumi_wxo.specs import Problem as Problem
-    from pulumi_wxo.specs import Spec as Spec
-    from pulumi_wxo.specs import SpecError as SpecError
-    from pulumi_wxo.specs import declare as declare
-    from pulumi_wxo.specs import load_specs as load_specs
+    from pulumi_wxo.api.settings import ConnectionSettings as ConnectionSettings
     from pulumi_wxo.inputs import ModelConfigArgs as ModelConfigArgs
     from pulumi_wxo.inputs import ModelConfigArgsDict as ModelConfigArgsDict
     from pulumi_wxo.inputs import PolicyRetryArgs as PolicyRetryArgs
@@ -125,6 +120,11 @@ if TYPE_CHECKING:
     from pulumi_wxo.schema import PolicySpec as PolicySpec
     from pulumi_wxo.schema import validate_model as validate_model
     from pulumi_wxo.schema import validate_policy as validate_policy
+    from pulumi_wxo.specs import Problem as Problem
+    from pulumi_wxo.specs import Spec as Spec
+    from pulumi_wxo.specs import SpecError as SpecError
+    from pulumi_wxo.specs import declare as declare
+    from pulumi_wxo.specs import load_specs as load_specs
 
 
 def __getattr__(name: str) -> Any:

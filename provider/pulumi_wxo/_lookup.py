@@ -23,10 +23,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pulumi_wxo._client import WxoClient
-from pulumi_wxo._config import ConnectionSettings
-from pulumi_wxo._errors import WxoError
-from pulumi_wxo._schema import PROVIDERS, did_you_mean, is_secret_key, normalize_model, normalize_model_name
+from pulumi_wxo.api.client import WxoClient
+from pulumi_wxo.api.errors import WxoError
+from pulumi_wxo.api.settings import ConnectionSettings
+from pulumi_wxo.schema import PROVIDERS, did_you_mean, is_secret_key, normalize_model, normalize_model_name
 
 if TYPE_CHECKING:
     import pulumi

@@ -10,8 +10,6 @@ import httpx
 import pulumi
 import pytest
 
-from pulumi_wxo._config import ConnectionSettings
-from pulumi_wxo._errors import WxoError
 from pulumi_wxo._lookup import (
     ModelInfo,
     ModelNotFoundError,
@@ -21,6 +19,8 @@ from pulumi_wxo._lookup import (
     get_models,
     get_models_output,
 )
+from pulumi_wxo.api.errors import WxoError
+from pulumi_wxo.api.settings import ConnectionSettings
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
 

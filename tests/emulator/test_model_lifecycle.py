@@ -15,13 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_wxo._errors import (
-    ModelExistsError,
-    NotFoundError,
-    QuotaExceededError,
-    RetriesExhaustedError,
-)
 from pulumi_wxo._provider import ModelProvider
+from pulumi_wxo.api.errors import ModelExistsError, NotFoundError, QuotaExceededError, RetriesExhaustedError
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
 

@@ -9,8 +9,8 @@ import pytest
 from ibm_watsonx_orchestrate_core.types.model_policies.types import ModelPolicy as AdkModelPolicy
 from ibm_watsonx_orchestrate_core.types.models.types import ListVirtualModel, ProviderConfig, VirtualModel
 
-from pulumi_wxo._schema import ProviderConfig as OurProviderConfig
-from pulumi_wxo._schema import validate_model, validate_policy
+from pulumi_wxo.schema import ProviderConfig as OurProviderConfig
+from pulumi_wxo.schema import validate_model, validate_policy
 
 pytestmark = pytest.mark.emulator
 

@@ -9,8 +9,14 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_wxo._errors import InvalidInputError, ModelExistsError, ModelInUseError, NotFoundError, WxoError
 from pulumi_wxo._provider import ModelPolicyProvider, ModelProvider
+from pulumi_wxo.api.errors import (
+    InvalidInputError,
+    ModelExistsError,
+    ModelInUseError,
+    NotFoundError,
+    WxoError,
+)
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_wxo import _docs
-from pulumi_wxo._schema import SECRET_FIELDS, ModelConfig, PolicyStrategy, ProviderConfig
+from pulumi_wxo.schema import SECRET_FIELDS, ModelConfig, PolicyStrategy, ProviderConfig
 
 pytestmark = pytest.mark.unit
 

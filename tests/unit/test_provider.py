@@ -17,10 +17,10 @@ from pulumi.output import Unknown
 from pulumi.runtime._serialization import _deserialize, _serialize
 
 from pulumi_wxo._provider import ModelProvider
-from pulumi_wxo._schema import validate_model
 from pulumi_wxo.dynamic.provider import from_engine
 from pulumi_wxo.lifecycle import is_unknown
 from pulumi_wxo.lifecycle.model import model_outputs
+from pulumi_wxo.schema import validate_model
 
 pytestmark = pytest.mark.unit
 

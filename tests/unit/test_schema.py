@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_wxo import _schema as s
+from pulumi_wxo import schema as s
 
 pytestmark = pytest.mark.unit
 

@@ -23,7 +23,6 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from pulumi_wxo._schema import is_secret_key
 from pulumi_wxo.api.auth import WxoAuth, make_auth
 from pulumi_wxo.api.errors import (
     ApiError,
@@ -40,6 +39,7 @@ from pulumi_wxo.api.http import is_tls_error, new_http_client
 from pulumi_wxo.api.redaction import logger, redact, register_secret
 from pulumi_wxo.api.retry import RetryPolicy, api_policy, parse_retry_after
 from pulumi_wxo.api.settings import ConnectionSettings, resolved_base_path
+from pulumi_wxo.schema import is_secret_key
 
 __all__ = ["JsonObject", "WxoClient", "register_body_secrets"]
 

@@ -31,7 +31,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pulumi_wxo._schema import normalize_model
+    from pulumi_wxo.schema import normalize_model
 
     with client_from_args(args) as client:
         models = [normalize_model(m) for m in client.list_models()]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pulumi_wxo._client import WxoClient
-from pulumi_wxo._errors import NotFoundError, WxoError
+from pulumi_wxo.api.client import WxoClient
+from pulumi_wxo.api.errors import NotFoundError, WxoError
 from pulumi_wxo.lifecycle.runtime import Runtime
 from pulumi_wxo.lifecycle.values import is_unknown
 from pulumi_wxo.schema import Failure

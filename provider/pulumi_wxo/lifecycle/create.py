@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi_wxo._errors import (
+from pulumi_wxo.api.errors import (
     ApiError,
     ModelExistsError,
     QuotaExceededError,
@@ -13,12 +13,12 @@ from pulumi_wxo._errors import (
     TransportError,
     WxoError,
 )
+from pulumi_wxo.api.retry import RetryPolicy, create_policy
 from pulumi_wxo.lifecycle.runtime import Runtime
 
-# Statuses after which a POST may or may not have been applied (gateway errors, rate limits).
-_AMBIGUOUS_STATUSES = frozenset({429, 500, 502, 503, 504})
-CREATE_ATTEMPTS = 5
-FIND_AFTER_CREATE_ATTEMPTS = 4
+# The server may index a new object a moment after answering the POST (read-after-write lag):
+# look it up by name four times, 0.25, 0.5, 1 s apart.
+FIND_AFTER_CREATE = RetryPolicy(max_attempts=4, base_delay=0.25)
 
 
 def create_by_name(
@@ -37,22 +37,25 @@ def create_by_name(
     found now is ours. Only when none is found is the POST sent again.
     """
     response: Any = None
-    attempts = max(CREATE_ATTEMPTS, runtime.max_retries() + 1)
+    policy = create_policy(max_retries=runtime.max_retries())
     sleep = runtime.sleep
-    for attempt in range(1, attempts + 1):
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             response = post()
             break
         except QuotaExceededError:
             raise
         except (TransportError, ApiError, RetriesExhaustedError) as err:
-            if not ambiguous(err) or attempt == attempts:
+            delay = policy.next_delay(attempt)
+            if not ambiguous(err, policy) or delay is None:
                 raise
             if find():
                 break
-            sleep(min(2.0 ** (attempt - 1), 8.0))
+            sleep(delay)
     hinted = id_from_response(response)
-    for attempt in range(1, FIND_AFTER_CREATE_ATTEMPTS + 1):
+    for attempt in range(1, FIND_AFTER_CREATE.max_attempts + 1):
         found = find()
         ids = [str(o.get("id")) for o in found]
         if hinted and hinted in ids:
@@ -61,8 +64,9 @@ def create_by_name(
             return ids[0], found[0]
         if len(ids) > 1:
             raise ModelExistsError(action=f"create {kind} '{name}'", ids=ids, duplicates=True, kind=kind)
-        if attempt < FIND_AFTER_CREATE_ATTEMPTS:
-            sleep(0.25 * 2 ** (attempt - 1))  # read-after-write lag
+        delay = FIND_AFTER_CREATE.next_delay(attempt)
+        if delay is not None:
+            sleep(delay)
     if hinted:
         return hinted, None
     raise WxoError(
@@ -71,12 +75,11 @@ def create_by_name(
     )
 
 
-def ambiguous(err: WxoError) -> bool:
-    if isinstance(err, TransportError):
+def ambiguous(err: WxoError, policy: RetryPolicy) -> bool:
+    """After this failure the POST may or may not have been applied (gateway errors, rate limits)."""
+    if isinstance(err, TransportError | RetriesExhaustedError):
         return True
-    if isinstance(err, RetriesExhaustedError):
-        return True
-    return isinstance(err, ApiError) and err.status in _AMBIGUOUS_STATUSES
+    return isinstance(err, ApiError) and policy.retries_status(err.status)
 
 
 def id_from_response(response: Any) -> str | None:

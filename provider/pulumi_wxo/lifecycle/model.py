@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_wxo._errors import InvalidInputError, ModelExistsError, ModelInUseError, NotFoundError, WxoError
+from pulumi_wxo.api.errors import (
+    InvalidInputError,
+    ModelExistsError,
+    ModelInUseError,
+    NotFoundError,
+    WxoError,
+)
 from pulumi_wxo.lifecycle.common import bool_failures, gone, name_taken, read_inputs, unknown_inputs
 from pulumi_wxo.lifecycle.create import create_by_name
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome

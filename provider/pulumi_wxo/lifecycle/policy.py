@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pulumi_wxo._client import WxoClient
-from pulumi_wxo._errors import ConfigError, InvalidInputError, ModelExistsError, NotFoundError, WxoError
+from pulumi_wxo.api.client import WxoClient
+from pulumi_wxo.api.errors import ConfigError, InvalidInputError, ModelExistsError, NotFoundError, WxoError
 from pulumi_wxo.lifecycle.common import bool_failures, gone, name_taken, read_inputs, unknown_inputs
 from pulumi_wxo.lifecycle.create import create_by_name
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome

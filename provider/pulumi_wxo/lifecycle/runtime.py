@@ -15,9 +15,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
-from pulumi_wxo._client import WxoClient
-from pulumi_wxo._config import ConnectionSettings
-from pulumi_wxo._errors import ConfigError, logger
+from pulumi_wxo.api.client import WxoClient
+from pulumi_wxo.api.errors import ConfigError
+from pulumi_wxo.api.redaction import logger
+from pulumi_wxo.api.settings import ConnectionSettings
 
 
 class Runtime:

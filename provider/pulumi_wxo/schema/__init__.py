@@ -72,6 +72,8 @@ from pulumi_wxo.schema.provider_config import (
 )
 from pulumi_wxo.schema.targets import (
     TargetVisit,
+    fold_targets,
+    is_rule,
     iter_targets,
     map_targets,
     model_names,
@@ -115,7 +117,9 @@ __all__ = [
     "canonical_dict",
     "did_you_mean",
     "failures_from",
+    "fold_targets",
     "is_masked",
+    "is_rule",
     "is_secret_key",
     "iter_targets",
     "map_targets",

@@ -3,8 +3,9 @@
 Targets are nested: a target is a model (``model_name``, optional ``weight``) or a rule
 (``strategy`` over ``targets``). The schema checks them, the lifecycle looks their models up,
 spec files map their lines, the resources turn ``Model`` objects into names: each does it
-through :func:`iter_targets` (read) or :func:`map_targets` (rebuild), so the recursion and the
-property paths (``targets[0].targets[1].model_name``) are written once.
+through :func:`iter_targets` (a flat walk), :func:`fold_targets` (rebuild bottom-up) or
+:func:`map_targets` (rebuild in place), so what counts as a rule (:func:`is_rule`), the
+recursion and the property paths (``targets[0].targets[1].model_name``) are written once.
 
 Items may be mappings (engine inputs, spec documents, API objects) or schema objects
 (:class:`~pulumi_wxo.schema.policy.PolicyTarget` / ``PolicyNode``): anything with
@@ -13,9 +14,11 @@ Items may be mappings (engine inputs, spec documents, API objects) or schema obj
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,20 @@ def _is_list(value: Any) -> bool:
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
+def is_rule(item: Any) -> bool:
+    """A nested rule, as the schema tells them apart: a mapping with a ``model_name`` is a
+    target, any other mapping a rule; a schema object is a rule when it has a strategy and
+    targets (``PolicyNode``). Anything else (a stray value in a raw document) is a target
+    for the walk, and the schema reports it."""
+    if isinstance(item, Mapping):
+        return "model_name" not in item
+    return hasattr(item, "strategy") and hasattr(item, "targets") and not hasattr(item, "model_name")
+
+
+def _children(rule: Any) -> Any:
+    return _field(rule, "targets") or []
+
+
 def iter_targets(targets: Any, *, prefix: str = "targets", depth: int = 1) -> Iterator[TargetVisit]:
     """Every item of ``targets``, depth first (a rule before its own targets).
 
@@ -58,15 +75,39 @@ def iter_targets(targets: Any, *, prefix: str = "targets", depth: int = 1) -> It
         return
     for i, item in enumerate(targets):
         path = f"{prefix}[{i}]"
-        nested = _field(item, "targets")
-        yield TargetVisit(path, depth, item, _field(item, "model_name"), nested)
-        if nested is not None:
+        if is_rule(item):
+            nested = _children(item)
+            yield TargetVisit(path, depth, item, None, nested)
             yield from iter_targets(nested, prefix=f"{path}.targets", depth=depth + 1)
+        else:
+            yield TargetVisit(path, depth, item, _field(item, "model_name"), None)
 
 
 def model_names(targets: Any) -> list[str]:
     """The model names in ``targets``, nested rules included, in order."""
     return [v.model_name for v in iter_targets(targets) if isinstance(v.model_name, str)]
+
+
+def fold_targets(
+    targets: Iterable[Any],
+    leaf: Callable[[str, Any], R],
+    rule: Callable[[str, Any, list[R]], R],
+    prefix: str = "",
+) -> list[R]:
+    """Fold a ``targets`` list, validated (``PolicyTarget`` / ``PolicyNode``) or raw (mappings).
+
+    Each item at ``{prefix}targets[i]`` becomes ``leaf(path, target)``, or, for a nested rule,
+    ``rule(path, node, results)`` where ``results`` is the fold of the rule's own targets
+    (paths ``{path}.targets[j]``). Returns one result per item, in order.
+    """
+    out: list[R] = []
+    for i, target in enumerate(targets):
+        path = f"{prefix}targets[{i}]"
+        if is_rule(target):
+            out.append(rule(path, target, fold_targets(_children(target), leaf, rule, f"{path}.")))
+        else:
+            out.append(leaf(path, target))
+    return out
 
 
 def map_targets(targets: Sequence[Any], fn: Callable[[Any], Any]) -> list[Any]:
@@ -78,7 +119,7 @@ def map_targets(targets: Sequence[Any], fn: Callable[[Any], Any]) -> list[Any]:
     out: list[Any] = []
     for given in targets:
         item = given
-        if isinstance(given, Mapping) and _is_list(given.get("targets")):
+        if isinstance(given, Mapping) and is_rule(given) and _is_list(given.get("targets")):
             item = {**given, "targets": map_targets(given["targets"], fn)}
         out.append(fn(item))
     return out

@@ -7,8 +7,8 @@ policy`` and ``kind: model_policy`` are accepted too). docs/specs.md is the user
 
 Rules of this package (why they exist):
 
-* **One schema.** Every field rule is :func:`~pulumi_wxo._schema.validate_model` /
-  :func:`~pulumi_wxo._schema.validate_policy`, the same as the provider's ``check``; this package
+* **One schema.** Every field rule is :func:`~pulumi_wxo.schema.validate_model` /
+  :func:`~pulumi_wxo.schema.validate_policy`, the same as the provider's ``check``; this package
   only adds rules about *files*: document shape, secret literals, duplicates, resource names,
   undeclared policy targets.
 * **Errors name file, line and field.** Documents are *composed* (``yaml`` nodes carry marks),

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pulumi_wxo._schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
+from pulumi_wxo.schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
+from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.discovery import PathsArg
 from pulumi_wxo.specs.load import read_specs
 from pulumi_wxo.specs.overrides import deep_merge
 from pulumi_wxo.specs.results import Problem, SecretRef, SpecError
 from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE
-from pulumi_wxo.specs.targets import walk_targets
 
 if TYPE_CHECKING:
     import pulumi
@@ -193,4 +193,4 @@ def _wired(targets: Sequence[PolicyTarget | PolicyNode], models: Mapping[str, An
             node["cache"] = target.cache
         return node
 
-    return walk_targets(targets, leaf, rule)
+    return fold_targets(targets, leaf, rule)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pulumi_wxo._schema import POLICY_PREFIX, provider_of
+from pulumi_wxo.schema import POLICY_PREFIX, provider_of
 from pulumi_wxo.specs.names import normal_name
 from pulumi_wxo.specs.paths import join_path
 from pulumi_wxo.specs.results import Doc, Problem, SecretRef

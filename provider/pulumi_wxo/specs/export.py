@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pulumi_wxo._schema import (
+from pulumi_wxo.schema import (
     SECRET_FIELDS,
     Failure,
     is_secret_key,
@@ -25,10 +25,10 @@ from pulumi_wxo._schema import (
     validate_model,
     validate_policy,
 )
+from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.names import resource_name, secret_config_key
 from pulumi_wxo.specs.results import SecretRef
 from pulumi_wxo.specs.syntax import META_KEYS, POLICY_BODY, SPEC_VERSION, Kind
-from pulumi_wxo.specs.targets import walk_targets
 
 
 @dataclass(frozen=True)
@@ -267,4 +267,4 @@ def _py_targets(targets: Any, variables: Mapping[str, str]) -> list[Any]:
         out["targets"] = nested
         return out
 
-    return walk_targets(targets, leaf, rule)
+    return fold_targets(targets, leaf, rule)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_wxo._schema import SECRET_FIELDS, ModelSpec, PolicySpec
+from pulumi_wxo.schema import SECRET_FIELDS, ModelSpec, PolicySpec
 from pulumi_wxo.specs.syntax import POLICY_BODY, SPEC_VERSION
 
 _SECRET_PATTERN = r"^\$\{secret:([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+\}$"

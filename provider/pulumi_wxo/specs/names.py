@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pulumi_wxo._schema import MODEL_PREFIX, POLICY_PREFIX, normalize_model_name, provider_of
+from pulumi_wxo.schema import MODEL_PREFIX, POLICY_PREFIX, normalize_model_name, provider_of
 from pulumi_wxo.specs.syntax import Kind
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_wxo._schema import did_you_mean
+from pulumi_wxo.schema import did_you_mean
 from pulumi_wxo.specs.document import Built, flatten_policy
 from pulumi_wxo.specs.names import resource_name
 from pulumi_wxo.specs.paths import line_for

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pulumi_wxo._schema import to_snake_key
+from pulumi_wxo.schema import to_snake_key
 from pulumi_wxo.specs.syntax import POLICY_BODY, Path_
 
 _PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

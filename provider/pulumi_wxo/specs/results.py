@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from pulumi_wxo._schema import ModelSpec, PolicySpec, ProviderConfig
 from pulumi_wxo.api.errors import WxoError
+from pulumi_wxo.schema import ModelSpec, PolicySpec, ProviderConfig
 from pulumi_wxo.specs.paths import line_for, split_path
 from pulumi_wxo.specs.syntax import Kind, Path_, Severity
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi_wxo._schema import (
+from pulumi_wxo.schema import (
     SECRET_FIELDS,
     Failure,
     ModelSpec,
@@ -17,13 +17,13 @@ from pulumi_wxo._schema import (
     validate_model,
     validate_policy,
 )
+from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.document import Built
 from pulumi_wxo.specs.names import resource_name, secret_config_key
 from pulumi_wxo.specs.overrides import where
 from pulumi_wxo.specs.paths import join_path, split_path
 from pulumi_wxo.specs.results import Problem, SecretRef, Spec
 from pulumi_wxo.specs.syntax import REF_LIKE, SECRET_REF, Kind, Path_
-from pulumi_wxo.specs.targets import walk_targets
 
 
 def secret_rules(b: Built) -> None:
@@ -175,7 +175,7 @@ def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
 
 def target_paths(spec: PolicySpec) -> list[tuple[str, str]]:
     """(path, model name) of every target, nested rules included."""
-    nested = walk_targets(
+    nested = fold_targets(
         spec.root().targets,
         leaf=lambda path, t: [(f"{path}.model_name", t.model_name)],
         rule=lambda _path, _node, found: [item for items in found for item in items],

@@ -1,4 +1,4 @@
-"""The api package: one sorted table of public names, a light import, and the transition shims."""
+"""The api package: one sorted table of public names, and a light import."""
 
 from __future__ import annotations
 
@@ -26,25 +26,6 @@ def test_every_public_name_resolves_from_its_module() -> None:
 
 def test_the_error_tree_imports_without_httpx() -> None:
     """pulumi-wxo validate imports the errors; it must not pay for httpx."""
-    code = "import sys, pulumi_wxo.api.errors, pulumi_wxo._errors; print('httpx' in sys.modules)"
+    code = "import sys, pulumi_wxo.api.errors; print('httpx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False"]
-
-
-SHIMS = {
-    "_auth": ("auth", "auth_tokens", "http"),
-    "_client": ("client",),
-    "_config": ("settings",),
-    "_errors": ("errors", "redaction"),
-}
-
-
-@pytest.mark.parametrize("shim", sorted(SHIMS))
-def test_transition_shims_re_export_the_same_objects(shim: str) -> None:
-    old = importlib.import_module(f"pulumi_wxo.{shim}")
-    assert old.__doc__ is not None
-    assert old.__doc__.startswith("Transition shim: import from pulumi_wxo.api")
-    homes = [importlib.import_module(f"pulumi_wxo.api.{m}") for m in SHIMS[shim]]
-    assert old.__all__
-    for name in old.__all__:
-        assert any(getattr(home, name, None) is getattr(old, name) for home in homes), (shim, name)

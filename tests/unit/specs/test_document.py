@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_wxo._schema import ModelSpec
+from pulumi_wxo.schema import ModelSpec
 from pulumi_wxo.specs import read_specs
 from tests.unit.specs.support import DATA, write
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_wxo._schema import ModelSpec
+from pulumi_wxo.schema import ModelSpec
 from pulumi_wxo.specs import read_specs, spec_json_schema
 from tests.unit.specs.support import EXAMPLES
 
