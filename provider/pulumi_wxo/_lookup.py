@@ -11,7 +11,7 @@ environment variables as fallback, read through :meth:`ConnectionSettings.from_s
 the rules and messages are the same. ``settings=`` overrides them (scripts, tests).
 
 A :class:`ModelInfo` holds the normalised model (``normalize_model``) without credentials:
-secret ``provider_config`` fields are dropped whatever the server returns (contract §2.1,
+secret ``provider_config`` fields are dropped whatever the server returns (api-contract §2.1,
 §9), so a lookup result can be exported or logged safely.
 """
 

@@ -53,7 +53,7 @@ def is_local(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def models(emulator: EmulatorThread, is_local: bool) -> ModelsClient:
     # BaseAPIClient sends api_key as "Authorization: Bearer <api_key>"; is_local appends /v1,
-    # otherwise /v1/orchestrate (contract §1).
+    # otherwise /v1/orchestrate (api-contract §1).
     return ModelsClient(base_url=emulator.url, api_key=TOKEN, is_local=is_local)
 
 
@@ -63,7 +63,7 @@ def policies(emulator: EmulatorThread, is_local: bool) -> ModelPoliciesClient:
 
 
 def adk_model(**overrides: Any) -> VirtualModel:
-    """Built the way `orchestrate models import` builds it (contract §4.1, §5)."""
+    """Built the way `orchestrate models import` builds it (api-contract §4.1, §5)."""
     fields: dict[str, Any] = {
         "name": NAME,
         "display_name": None,
@@ -201,7 +201,7 @@ def test_adk_errors(emulator: EmulatorThread, models: ModelsClient) -> None:
     assert str(quota.value) == "Tenant resource quota exceeded."
     assert emulator.control.state()["models"] == []
 
-    # a model name with an unsupported provider that the ADK type does not check (contract §4.1)
+    # a model name with an unsupported provider that the ADK type does not check (api-contract §4.1)
     with pytest.raises(ClientAPIException) as invalid:
         models.create(adk_model(name="virtual-model/acme/x"))
     assert invalid.value.response.status_code == 422
@@ -240,7 +240,7 @@ def test_policies_lifecycle(emulator: EmulatorThread, policies: ModelPoliciesCli
 
 
 # ---------------------------------------------------------------------------------------------
-# IBM's token managers (ibm_cloud_sdk_core) and the ADK's service instances (contract §7)
+# IBM's token managers (ibm_cloud_sdk_core) and the ADK's service instances (api-contract §7)
 
 
 def _client_with(emulator: EmulatorThread, authenticator: Any) -> ModelsClient:

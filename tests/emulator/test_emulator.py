@@ -43,7 +43,7 @@ def anon(emulator: EmulatorThread) -> Iterator[httpx.Client]:
 
 
 def granite(**overrides: Any) -> dict[str, Any]:
-    """What the ADK sends for the contract's §5 example (snake_case, extras included)."""
+    """What the ADK sends for the api-contract §5 example (snake_case, extras included)."""
     body: dict[str, Any] = {
         "name": "watsonx/ibm/granite-3-3-8b-instruct",
         "display_name": "IBM watsonx.ai (Granite)",
@@ -107,7 +107,7 @@ def assert_422(response: httpx.Response, loc: list[Any], msg: str, type_: str) -
 
 
 # ---------------------------------------------------------------------------------------------
-# Models: create / read (contract §2, §2.1, §3, §10)
+# Models: create / read (api-contract §2, §2.1, §3, §10)
 
 
 def test_create_returns_the_object_as_get_shows_it(emulator: EmulatorThread, http: httpx.Client) -> None:
@@ -154,7 +154,7 @@ def test_state_is_canonical_snake_case_with_secrets(emulator: EmulatorThread, ht
         "custom_host": "https://us-south.ml.cloud.ibm.com",
         "watsonx_space_id": "space-guid",
     }
-    # unknown top-level keys are ignored, not stored (contract §3 [INF])
+    # unknown top-level keys are ignored, not stored (api-contract §3 [INF])
     assert not {"spec_version", "kind", "app_id"} & set(stored)
 
 
@@ -359,7 +359,7 @@ def test_get_one_by_path_is_not_defined(http: httpx.Client) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Filters (contract §2: repeatable name/display_name/id, names contain "/")
+# Filters (api-contract §2: repeatable name/display_name/id, names contain "/")
 
 
 @pytest.fixture
@@ -373,7 +373,7 @@ def three_models(http: httpx.Client) -> list[dict[str, Any]]:
 
 
 def test_filter_by_name_with_raw_slashes(http: httpx.Client, three_models: list[dict[str, Any]]) -> None:
-    # The ADK builds the query by hand, without encoding (contract §2 "Get by name")
+    # The ADK builds the query by hand, without encoding (api-contract §2 "Get by name")
     response = http.get(f"/v1/models?name={GRANITE}")
     assert response.status_code == 200
     assert response.json() == [three_models[0]]
@@ -439,7 +439,7 @@ def test_catalog_filter_by_id(http: httpx.Client, three_models: list[dict[str, A
 
 
 # ---------------------------------------------------------------------------------------------
-# Update and delete (contract §2, §10 item 4)
+# Update and delete (api-contract §2, §10 item 4)
 
 
 def test_put_replaces_everything_but_identity_and_creation(
@@ -503,7 +503,7 @@ def test_delete_answers_200_with_empty_body(emulator: EmulatorThread, http: http
 
 
 # ---------------------------------------------------------------------------------------------
-# Model policies (contract §6)
+# Model policies (api-contract §6)
 
 
 def test_policy_create_list_update_delete(emulator: EmulatorThread, http: httpx.Client) -> None:
@@ -620,7 +620,7 @@ def test_policy_unknown_id_is_404(http: httpx.Client) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Auth on API routes (contract §1, §10 item 5)
+# Auth on API routes (api-contract §1, §10 item 5)
 
 
 @pytest.mark.parametrize(
@@ -665,7 +665,7 @@ def test_forged_token_is_rejected(http: httpx.Client, anon: httpx.Client) -> Non
 
 
 # ---------------------------------------------------------------------------------------------
-# Switches (contract §2.1/§8/§11: open behaviour, one switch per variant)
+# Switches (api-contract §2.1/§8/§11: open behaviour, one switch per variant)
 
 
 @pytest.mark.parametrize(
@@ -821,7 +821,7 @@ def test_settings_roundtrip_and_validation(emulator: EmulatorThread) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Token endpoints (contract §7.2)
+# Token endpoints (api-contract §7.2)
 
 
 def assert_live_token(anon: httpx.Client, token: str) -> None:
@@ -1255,7 +1255,7 @@ def test_python_dash_m_prints_where_it_listens(tmp_path: Any) -> None:
 
 
 def test_emulator_imports_nothing_from_the_provider() -> None:
-    """The emulator is written from the contract only (DESIGN.md): no pulumi_wxo import outside it."""
+    """The emulator is written from the contract only (docs/layout.md): no pulumi_wxo import outside it."""
     import ast
     from pathlib import Path
 

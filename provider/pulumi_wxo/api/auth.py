@@ -2,7 +2,7 @@
 
 One :class:`WxoAuth` per connection: it mints a token with the flow chosen by
 :func:`~pulumi_wxo.api.settings.resolved_auth_type` (the flows are in
-:mod:`pulumi_wxo.api.auth_flows`, contract §7.2 gives the wire shapes), caches it, refreshes it
+:mod:`pulumi_wxo.api.auth_flows`, api-contract §7.2 gives the wire shapes), caches it, refreshes it
 before it expires (:mod:`pulumi_wxo.api.auth_tokens`), and answers one HTTP 401 with a fresh
 token and a single resend. Token-service calls and their retries are in
 :mod:`pulumi_wxo.api.auth_exchange`.
@@ -29,7 +29,7 @@ __all__ = ["WxoAuth", "make_auth"]
 class WxoAuth(httpx.Auth):
     """Bearer-token auth for every API request, minting and refreshing tokens as needed.
 
-    Thread-safe: the provider engine runs up to 4 calls at once (DESIGN.md), all sharing one
+    Thread-safe: the provider engine runs up to 4 calls at once (docs/client.md), all sharing one
     object; a lock around the token cache ensures one exchange per expiry, not one per thread.
     Token exchanges use their own ``httpx.Client`` with the API's TLS settings and transport.
     """

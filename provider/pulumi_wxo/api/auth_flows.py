@@ -1,4 +1,4 @@
-"""How each auth flow mints a token: the wire shapes of contract §7.2, one class per flow family.
+"""How each auth flow mints a token: the wire shapes of api-contract §7.2, one class per flow family.
 
 ::
 

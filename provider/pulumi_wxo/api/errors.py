@@ -84,7 +84,7 @@ def _without_echo(value: object) -> object:
 def parse_detail(body: str) -> tuple[str, str | None]:
     """Explain an error body: ``(detail, code)``, redacted and bounded.
 
-    FastAPI shapes (contract section 8): ``{"detail": "..."}``; ``{"detail": [{"loc", "msg",
+    FastAPI shapes (api-contract §8): ``{"detail": "..."}``; ``{"detail": [{"loc", "msg",
     "type"}]}`` rendered ``"provider_config.foo: Extra inputs are not permitted; ..."`` without the
     ``input``/``ctx`` members (they echo submitted values); ``{"detail": {"code", "message"}}``.
     Token services answer ``{"errorMessage": ...}`` (IAM) or ``{"message": ...}``. Anything else
@@ -180,7 +180,7 @@ class ModelExistsError(WxoError):
     """The server already holds an object with this name (found by name before creating).
 
     ``ids`` are the ids found; ``duplicates`` is True when more than one object carries the name
-    (the server does not enforce unique names, contract §8), so adopting one would be a guess.
+    (the server does not enforce unique names, api-contract §8), so adopting one would be a guess.
     """
 
     def __init__(
@@ -293,7 +293,7 @@ def _default_api_hint(status: int, path: str) -> str | None:
         return "check that the credentials may manage models on this instance"
     if status == 404:
         # A 404 on a collection path means the prefix is wrong, not that an object is gone
-        # (contract section 1: /v1/orchestrate remote, /v1 local).
+        # (api-contract §1: /v1/orchestrate remote, /v1 local).
         if path.rstrip("/").endswith(("/models", "/model_policy", "/models/list")):
             return "check wxo:url and wxo:basePath"
         return "it may have been deleted outside Pulumi; run `pulumi refresh`"
@@ -348,7 +348,7 @@ class ConflictError(ApiError):
 class QuotaExceededError(ApiError):
     """429 with ``detail.code == "RESOURCE_QUOTA_EXCEEDED"``: a quota, not a rate limit.
 
-    Contract section 8 / DESIGN.md: retrying cannot help, so it is raised at once.
+    api-contract §8: retrying cannot help, so it is raised at once.
     """
 
     def _default_hint(self) -> str | None:

@@ -3,7 +3,7 @@
 Credentials (the wxO API key, passwords, minted tokens, secret ``provider_config`` values) are
 registered with :func:`register_secret` as soon as they are known; every error message (see
 :mod:`pulumi_wxo.api.errors`) and every log line of the ``pulumi_wxo`` logger passes through
-:func:`redact`. The design promise (DESIGN.md, "Quality bar") is that no secret appears in an
+:func:`redact`. The design promise (README.md, "secrets") is that no secret appears in an
 exception message or a log.
 """
 

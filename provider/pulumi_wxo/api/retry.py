@@ -11,7 +11,7 @@ the token flows use it; :func:`create_policy` states the transactional create's 
     create (lifecycle)   max(5, maxRetries + 1)   min(8, 2^(n-1)): 1, 2, 4, 8, 8, ... s     -
 
 What is retried is the caller's business (a POST that may have reached the server never is:
-contract §8); the policy only says whether, and after how long, the next attempt may start.
+api-contract §8); the policy only says whether, and after how long, the next attempt may start.
 
 A policy is plain data (frozen, hashable, picklable) and never sleeps or reads a clock itself:
 the caller passes the elapsed time and the random source, or uses :meth:`RetryPolicy.start`,
@@ -233,7 +233,7 @@ def api_policy(*, max_retries: int, max_retry_time: float) -> RetryPolicy:
 #: 5xx are retried, 3 attempts with waits of 0.5 s and 1 s (no jitter, Retry-After not read).
 TOKEN_EXCHANGE_POLICY = RetryPolicy(max_attempts=3, base_delay=0.5, cap=1.0)
 
-#: The transactional create tries at least this many times (DESIGN.md: duplicates are looked up
+#: The transactional create tries at least this many times (api-contract §8: duplicates are looked up
 #: by name between attempts, so more attempts cannot create a second object).
 CREATE_MIN_ATTEMPTS = 5
 

@@ -35,7 +35,7 @@ __all__ = [
 AuthType = Literal["bearer", "ibm_iam", "mcsp", "mcsp_v1", "mcsp_v2", "cpd", "local"]
 AUTH_TYPES: tuple[AuthType, ...] = get_args(AuthType)
 
-# The Developer Edition's built-in login (contract section 7.2, LocalServiceInstance.DEFAULT_USER).
+# The Developer Edition's built-in login (api-contract §7.2, LocalServiceInstance.DEFAULT_USER).
 # Not a secret: it is published in the ADK and only works against a local container.
 DEFAULT_LOCAL_USERNAME = "wxo.archer@ibm.com"
 DEFAULT_LOCAL_PASSWORD = "watsonx"
@@ -212,7 +212,7 @@ class ConnectionSettings:
                 raise ConfigError(
                     "cpd auth needs a user name; " + _fix("wxo:username", "<user>"), field="wxo:username"
                 )
-            # The CP4D authorize call takes exactly one of password / api_key (contract §7.2).
+            # The CP4D authorize call takes exactly one of password / api_key (api-contract §7.2).
             if self.password and self.api_key:
                 raise ConfigError(
                     "cpd auth takes wxo:password or wxo:apiKey, not both; "
@@ -310,7 +310,7 @@ def is_loopback_url(url: str) -> bool:
 
 
 def mcsp_instance_id(url: str) -> str | None:
-    """``url.split("instances/")[1]`` up to the next ``/`` (contract §7.2, MCSP v2), or None."""
+    """``url.split("instances/")[1]`` up to the next ``/`` (api-contract §7.2, MCSP v2), or None."""
     if "instances/" not in url:
         return None
     instance = url.split("instances/", 1)[1].split("/", 1)[0].split("?", 1)[0]
@@ -318,7 +318,7 @@ def mcsp_instance_id(url: str) -> str | None:
 
 
 def resolved_auth_type(settings: ConnectionSettings) -> AuthType:
-    """The auth flow to use, inferred as the ADK does when not set (contract §7.1).
+    """The auth flow to use, inferred as the ADK does when not set (api-contract §7.1).
 
     explicit wxo:authType > token given → bearer > loopback URL without an API key → local
     (Developer Edition login) > ``.cloud.ibm.com`` → ibm_iam > ``https://cpd`` → cpd >
@@ -339,7 +339,7 @@ def resolved_auth_type(settings: ConnectionSettings) -> AuthType:
 
 
 def resolved_base_path(settings: ConnectionSettings) -> str:
-    """The API prefix appended to wxo:url (contract §1).
+    """The API prefix appended to wxo:url (api-contract §1).
 
     Explicit wxo:basePath wins; a loopback host or local auth means the Developer Edition,
     where the ADK uses ``/v1``; any remote instance uses ``/v1/orchestrate``.

@@ -44,7 +44,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _unique(objects: Iterable[dict[str, Any]], kind: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """The first object per name; the server may hold duplicates (contract §8)."""
+    """The first object per name; the server may hold duplicates (api-contract §8)."""
     seen: dict[str, list[str]] = {}
     kept: list[dict[str, Any]] = []
     for obj in objects:

@@ -134,14 +134,14 @@ class _LifecycleHost(ResourceProvider):
 
 
 class ModelProvider(_LifecycleHost):
-    """Lifecycle of one virtual model (``/models``, contract §2): :mod:`pulumi_wxo.lifecycle.model`."""
+    """Lifecycle of one virtual model (``/models``, api-contract §2): :mod:`pulumi_wxo.lifecycle.model`."""
 
     __module__ = STATE_MODULE
     _lifecycle = ModelLifecycle
 
 
 class ModelPolicyProvider(_LifecycleHost):
-    """Lifecycle of one routing policy (``/model_policy``, contract §6).
+    """Lifecycle of one routing policy (``/model_policy``, api-contract §6).
 
     See :mod:`pulumi_wxo.lifecycle.policy`.
     """

@@ -1,25 +1,25 @@
 """Request and response shapes of the Orchestrate Models / Model-policy API.
 
-Written from the API contract (``/work/shared/reference/wxo-models-api.md``), *not* from
+Written from the API contract (``docs/api-contract.md``), *not* from
 ``pulumi_wxo._schema``: the emulator and the provider are meant to disagree loudly if either
 one misreads the contract.
 
 Request shapes
-    * :class:`VirtualModelIn` -- ``POST /models`` and ``PUT /models/{id}`` (contract §3).
+    * :class:`VirtualModelIn` -- ``POST /models`` and ``PUT /models/{id}`` (api-contract §3).
       Unknown top-level keys (``spec_version``, ``kind``, ``app_id`` ...) are ignored, because
-      the ADK sends them (contract §3, [RUN]) and ``orchestrate models import`` works [INF].
-    * :class:`ProviderConfig` -- every key of contract §3.1, accepted in snake_case *or* the
-      camelCase alias; unknown keys are rejected (``extra="forbid"``, contract §3.1/§8 [INF]).
-    * :class:`ModelPolicyIn` -- ``POST /model_policy`` and ``PUT /model_policy/{id}`` (contract §6).
+      the ADK sends them (api-contract §3, [RUN]) and ``orchestrate models import`` works [INF].
+    * :class:`ProviderConfig` -- every key of api-contract §3.1, accepted in snake_case *or* the
+      camelCase alias; unknown keys are rejected (``extra="forbid"``, api-contract §3.1/§8 [INF]).
+    * :class:`ModelPolicyIn` -- ``POST /model_policy`` and ``PUT /model_policy/{id}`` (api-contract §6).
 
 Response shapes
-    * :class:`VirtualModelOut` -- one element of ``GET /models`` (contract §2.1).
-    * :class:`ModelPolicyOut` -- one element of ``GET /model_policy`` (contract §6, the documented
+    * :class:`VirtualModelOut` -- one element of ``GET /models`` (api-contract §2.1).
+    * :class:`ModelPolicyOut` -- one element of ``GET /model_policy`` (api-contract §6, the documented
       ``ListModelConfig``: ``id, name, display_name, description, policy`` only).
-    * :class:`CatalogEntry` / :class:`CatalogList` -- ``GET /models/list`` (contract §2).
+    * :class:`CatalogEntry` / :class:`CatalogList` -- ``GET /models/list`` (api-contract §2).
 
 :func:`provider_config_to_wire` turns the canonical (snake_case) stored ``provider_config`` into
-the GET form: camelCase aliases (contract §2.1 "casing is asymmetric", [LIVE-3P]).
+the GET form: camelCase aliases (api-contract §2.1 "casing is asymmetric", [LIVE-3P]).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ __all__ = [
 
 
 class ModelType(StrEnum):
-    """``model_type`` enum (contract §4.3 [SRC], same enum in the Fetch Models schema §2.1 [DOC])."""
+    """``model_type`` enum (api-contract §4.3 [SRC], same enum in the Fetch Models schema §2.1 [DOC])."""
 
     CHAT = "chat"
     CHAT_VISION = "chat_vision"
@@ -60,14 +60,14 @@ class ModelType(StrEnum):
 
 
 class ProviderConfig(BaseModel):
-    """``provider_config``: every key of contract §3.1, snake_case name or camelCase alias.
+    """``provider_config``: every key of api-contract §3.1, snake_case name or camelCase alias.
 
-    ``extra="forbid"``: an unknown key is a 422 (contract §3.1 [SRC][RUN] for the ADK's type,
+    ``extra="forbid"``: an unknown key is a 422 (api-contract §3.1 [SRC][RUN] for the ADK's type,
     §8 [INF] for the server). ``provider`` is accepted (the ADK sends ``""`` or the derived id,
-    contract §3/§4.1) but the server always overwrites it with the id derived from the name.
+    api-contract §3/§4.1) but the server always overwrites it with the id derived from the name.
 
     Three aliases are shared by two fields each (``azureDeploymentName``, ``azureExtraParams``,
-    ``azureFoundryUrl``, contract §3.1 quirk [RUN]); a camelCase value fills both fields, and on
+    ``azureFoundryUrl``, api-contract §3.1 quirk [RUN]); a camelCase value fills both fields, and on
     output the later field wins, so the wire shows one key.
 
     ``server_cert``/``serverCert`` is not in the contract's table; it is in the installed ADK
@@ -174,7 +174,7 @@ class ProviderConfig(BaseModel):
     watsonx_cpd_password: str | None = Field(None, alias="watsonxCpdPassword")
 
 
-# The emulator's own list (contract §9, "Secret (definite)" plus the AWS key id and ad_auth):
+# The emulator's own list (api-contract §9, "Secret (definite)" plus the AWS key id and ad_auth):
 # these are handled by the ``secrets`` switch (omit | mask | echo) on every read.
 SECRET_PROVIDER_CONFIG_KEYS: frozenset[str] = frozenset(
     {
@@ -201,9 +201,9 @@ _WIRE_NAMES: dict[str, str] = {
 def provider_config_to_wire(stored: dict[str, Any], *, secrets: str) -> dict[str, Any]:
     """Render a canonical (snake_case) ``provider_config`` the way GET returns it.
 
-    camelCase aliases plus the server-derived ``provider`` key (contract §2.1 [LIVE-3P]).
+    camelCase aliases plus the server-derived ``provider`` key (api-contract §2.1 [LIVE-3P]).
     Secret keys follow the ``secrets`` switch, because whether the server echoes them is open
-    (contract §2.1 "Secrets on GET: unknown", §11): ``omit`` drops the key, ``mask`` replaces the
+    (api-contract §2.1 "Secrets on GET: unknown", §11): ``omit`` drops the key, ``mask`` replaces the
     value with ``"********"``, ``echo`` returns it as stored.
     """
     out: dict[str, Any] = {}
@@ -221,10 +221,10 @@ def provider_config_to_wire(stored: dict[str, Any], *, secrets: str) -> dict[str
 
 
 class VirtualModelIn(BaseModel):
-    """Create/replace body for ``/models`` (contract §3, ADK ``VirtualModel``).
+    """Create/replace body for ``/models`` (api-contract §3, ADK ``VirtualModel``).
 
-    Unknown top-level keys are ignored (``extra="ignore"``; contract §3 [INF]). ``display_name``
-    and ``description`` default to the name, ``model_type`` to ``chat`` (contract §10 item 2).
+    Unknown top-level keys are ignored (``extra="ignore"``; api-contract §3 [INF]). ``display_name``
+    and ``description`` default to the name, ``model_type`` to ``chat`` (api-contract §10 item 2).
     """
 
     model_config = ConfigDict(extra="ignore")
@@ -240,7 +240,10 @@ class VirtualModelIn(BaseModel):
 
 
 class VirtualModelOut(BaseModel):
-    """One element of ``GET /models`` (contract §2.1 [DOC]); ``provider_config`` is already wire-shaped."""
+    """One element of ``GET /models`` (api-contract §2.1 [DOC]).
+
+    ``provider_config`` is already wire-shaped.
+    """
 
     id: str
     tenant_id: str
@@ -261,7 +264,7 @@ class VirtualModelOut(BaseModel):
 
 
 class StrategyMode(StrEnum):
-    """Routing strategy (contract §6 [SRC])."""
+    """Routing strategy (api-contract §6 [SRC])."""
 
     LOADBALANCE = "loadbalance"
     FALLBACK = "fallback"
@@ -269,27 +272,27 @@ class StrategyMode(StrEnum):
 
 
 class PolicyStrategy(BaseModel):
-    """``policy.strategy`` (contract §6)."""
+    """``policy.strategy`` (api-contract §6)."""
 
     mode: StrategyMode | None = None
     on_status_codes: list[int] | None = None
 
 
 class PolicyRetry(BaseModel):
-    """``policy.retry`` (contract §6)."""
+    """``policy.retry`` (api-contract §6)."""
 
     attempts: int | None = Field(None, ge=0)
     on_status_codes: list[int] | None = None
 
 
 class PolicyCache(BaseModel):
-    """``policy.cache`` -- in the docs schema, not in the ADK type (contract §6 [DOC])."""
+    """``policy.cache`` -- in the docs schema, not in the ADK type (api-contract §6 [DOC])."""
 
     mode: str | None = None
 
 
 class PolicyTarget(BaseModel):
-    """A routing target. Weights must be > 0 and <= 1 (contract §6 [DOC])."""
+    """A routing target. Weights must be > 0 and <= 1 (api-contract §6 [DOC])."""
 
     model_name: str = Field(min_length=1)
     weight: float | None = Field(None, gt=0, le=1)
@@ -304,7 +307,7 @@ def _target_kind(value: Any) -> str:
 
 
 class PolicyInner(BaseModel):
-    """``policy`` body; ``targets`` items are a target or a nested policy (contract §6 [SRC])."""
+    """``policy`` body; ``targets`` items are a target or a nested policy (api-contract §6 [SRC])."""
 
     strategy: PolicyStrategy | None = None
     retry: PolicyRetry | None = None
@@ -321,10 +324,10 @@ class PolicyInner(BaseModel):
 
 
 class ModelPolicyIn(BaseModel):
-    """Create/replace body for ``/model_policy`` (contract §6).
+    """Create/replace body for ``/model_policy`` (api-contract §6).
 
     The docs schema marks ``name``, ``display_name``, ``policy`` and a nullable ``description``
-    as required (contract §6 [DOC]); unknown top-level keys are ignored like for models [INF].
+    as required (api-contract §6 [DOC]); unknown top-level keys are ignored like for models [INF].
     """
 
     model_config = ConfigDict(extra="ignore")
@@ -336,7 +339,7 @@ class ModelPolicyIn(BaseModel):
 
 
 class ModelPolicyOut(BaseModel):
-    """One element of ``GET /model_policy``: the documented ``ListModelConfig`` (contract §6 [DOC])."""
+    """One element of ``GET /model_policy``: the documented ``ListModelConfig`` (api-contract §6 [DOC])."""
 
     id: str
     name: str
@@ -346,7 +349,7 @@ class ModelPolicyOut(BaseModel):
 
 
 class CatalogEntry(BaseModel):
-    """One ``resources`` entry of ``GET /models/list``; ``id`` is the model *name* (contract §2 [SRC])."""
+    """One ``resources`` entry of ``GET /models/list``; ``id`` is the model *name* (api-contract §2 [SRC])."""
 
     id: str
     description: str
@@ -354,13 +357,13 @@ class CatalogEntry(BaseModel):
 
 
 class CatalogList(BaseModel):
-    """``GET /models/list`` envelope (contract §2 [SRC])."""
+    """``GET /models/list`` envelope (api-contract §2 [SRC])."""
 
     resources: list[CatalogEntry]
 
 
 class TenantIn(BaseModel):
-    """``POST /api/v1/tenants`` body of the local Developer Edition (contract §7.2 [SRC])."""
+    """``POST /api/v1/tenants`` body of the local Developer Edition (api-contract §7.2 [SRC])."""
 
     model_config = ConfigDict(extra="ignore")
 

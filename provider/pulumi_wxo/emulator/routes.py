@@ -2,15 +2,15 @@
 
 Only HTTP lives here: parse the request, call the :class:`~.store.Store`, render the wire
 shape, map domain errors to status codes. The same API handlers are mounted under every prefix
-in :data:`API_PREFIXES` (contract §1).
+in :data:`API_PREFIXES` (api-contract §1).
 
-* ``POST/GET /models``, ``GET /models/list``, ``PUT/DELETE /models/{id}`` (contract §2).
-  ``GET /models/{id}`` is deliberately not defined (contract §2 "Get one by path": unknown
+* ``POST/GET /models``, ``GET /models/list``, ``PUT/DELETE /models/{id}`` (api-contract §2).
+  ``GET /models/{id}`` is deliberately not defined (api-contract §2 "Get one by path": unknown
   upstream), so it answers 405.
-* ``POST/GET /model_policy``, ``PUT/DELETE /model_policy/{id}`` (contract §6).
-* Token endpoints for IAM, MCSP v1/v2, CPD and the local Developer Edition (contract §7.2).
+* ``POST/GET /model_policy``, ``PUT/DELETE /model_policy/{id}`` (api-contract §6).
+* Token endpoints for IAM, MCSP v1/v2, CPD and the local Developer Edition (api-contract §7.2).
 
-Successful DELETE answers **200 with an empty body** (contract §10 item 4 allows 200-empty or
+Successful DELETE answers **200 with an empty body** (api-contract §10 item 4 allows 200-empty or
 204; the ADK maps an empty body to ``{}``).
 """
 
@@ -47,8 +47,8 @@ __all__ = [
     "mount_routes",
 ]
 
-# contract §1: remote /v1/orchestrate, local ADK /v1, local docs /api/v1; plus the SaaS instance
-# form {instance}/v1/orchestrate with instance = /instances/<tenant_id> (contract §1 table).
+# api-contract §1: remote /v1/orchestrate, local ADK /v1, local docs /api/v1; plus the SaaS instance
+# form {instance}/v1/orchestrate with instance = /instances/<tenant_id> (api-contract §1 table).
 API_PREFIXES: tuple[str, ...] = (
     "/v1/orchestrate",
     "/v1",
@@ -59,7 +59,7 @@ API_PREFIXES: tuple[str, ...] = (
 INVALID_TOKEN = "Invalid or expired token"
 IAM_APIKEY_GRANT = "urn:ibm:params:oauth:grant-type:apikey"
 
-# Out-of-the-box catalogue entries of GET /models/list (contract §2: ids are model names; tags
+# Out-of-the-box catalogue entries of GET /models/list (api-contract §2: ids are model names; tags
 # "default", "recommended" are what the ADK looks for [SRC]). The selection is illustrative [INF].
 OUT_OF_THE_BOX_MODELS: tuple[CatalogEntry, ...] = (
     CatalogEntry(
@@ -83,7 +83,7 @@ OUT_OF_THE_BOX_MODELS: tuple[CatalogEntry, ...] = (
         tags=[],
     ),
 )
-CUSTOM_MODEL_TAG = "third party"  # the ADK marks virtual models in the catalogue by it (contract §2)
+CUSTOM_MODEL_TAG = "third party"  # the ADK marks virtual models in the catalogue by it (api-contract §2)
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -114,10 +114,10 @@ def _bearer(request: Request) -> str | None:
 
 
 def require_tenant_token(request: Request, runtime: RuntimeDep) -> None:
-    """Every API route needs ``Authorization: Bearer <token>`` (contract §1, §10 item 5).
+    """Every API route needs ``Authorization: Bearer <token>`` (api-contract §1, §10 item 5).
 
     Valid: the fixed token, or a minted token that is neither expired nor revoked -> else 401.
-    A local *user* token (no tenant, contract §7.2 step 1) is refused with 403 [INF].
+    A local *user* token (no tenant, api-contract §7.2 step 1) is refused with 403 [INF].
     """
     token = _bearer(request)
     check = runtime.check_token(token) if token else "invalid"
@@ -131,7 +131,7 @@ def require_tenant_token(request: Request, runtime: RuntimeDep) -> None:
 
 
 def require_any_token(request: Request, runtime: RuntimeDep) -> None:
-    """Local tenant management accepts the user token too (contract §7.2 step 2)."""
+    """Local tenant management accepts the user token too (api-contract §7.2 step 2)."""
     token = _bearer(request)
     if not token or runtime.check_token(token) == "invalid":
         raise _AuthError(401, INVALID_TOKEN)
@@ -142,19 +142,19 @@ def require_any_token(request: Request, runtime: RuntimeDep) -> None:
 
 
 def render_model(record: dict[str, Any], switches: Switches) -> dict[str, Any]:
-    """A stored model as GET shows it (contract §2.1): camelCase provider_config plus ``provider``."""
+    """A stored model as GET shows it (api-contract §2.1): camelCase provider_config plus ``provider``."""
     wire_config = provider_config_to_wire(record["provider_config"], secrets=switches.secrets)
     out = VirtualModelOut.model_validate({**record, "provider_config": wire_config})
     return out.model_dump(mode="json")
 
 
 def render_policy(record: dict[str, Any]) -> dict[str, Any]:
-    """A stored policy as GET shows it: the documented ListModelConfig (contract §6 [DOC])."""
+    """A stored policy as GET shows it: the documented ListModelConfig (api-contract §6 [DOC])."""
     return ModelPolicyOut.model_validate(record).model_dump(mode="json")
 
 
 def _write_response(body: dict[str, Any], object_id: str, switches: Switches, status: int) -> Response:
-    """Create/replace answer per the ``create_response`` switch (contract §2 "Create", §11).
+    """Create/replace answer per the ``create_response`` switch (api-contract §2 "Create", §11).
 
     object -> ``status`` with the object as GET shows it; empty -> 200 with an empty body;
     id -> ``status`` with the id as a JSON string.
@@ -167,7 +167,7 @@ def _write_response(body: dict[str, Any], object_id: str, switches: Switches, st
 
 
 def _list_response(items: list[dict[str, Any]], switches: Switches, what: str) -> Response:
-    """Bare JSON array (contract §2 [DOC][LIVE-3P]); 404 when empty under ``empty_list=404`` (§8)."""
+    """Bare JSON array (api-contract §2 [DOC][LIVE-3P]); 404 when empty under ``empty_list=404`` (§8)."""
     if not items and switches.empty_list == "404":
         return _error(404, f"No {what} found")
     return JSONResponse(items)
@@ -181,7 +181,7 @@ api_router = APIRouter(dependencies=[Depends(require_tenant_token)])
 
 @api_router.post("/models", status_code=201)
 def create_model(body: VirtualModelIn, runtime: RuntimeDep) -> Response:
-    """``POST /models`` (contract §2 "Create", §10 item 2)."""
+    """``POST /models`` (api-contract §2 "Create", §10 item 2)."""
     switches = runtime.switches
     record = runtime.store.create_model(body, reject_duplicates=switches.duplicates == "reject")
     return _write_response(render_model(record, switches), record["id"], switches, 201)
@@ -194,7 +194,10 @@ def list_models(
     display_name: QueryList = None,
     ids: Annotated[list[str] | None, Query(alias="id")] = None,
 ) -> Response:
-    """``GET /models[?name=&display_name=&id=]``: repeatable filters, raw or %-encoded ``/`` (contract §2)."""
+    """``GET /models[?name=&display_name=&id=]`` (api-contract §2).
+
+    Repeatable filters; ``/`` raw or %-encoded.
+    """
     switches = runtime.switches
     records = runtime.store.list_models(names=name or (), display_names=display_name or (), ids=ids or ())
     return _list_response([render_model(r, switches) for r in records], switches, "models")
@@ -202,7 +205,7 @@ def list_models(
 
 @api_router.get("/models/list")
 def list_catalog(runtime: RuntimeDep, ids: Annotated[list[str] | None, Query(alias="id")] = None) -> Response:
-    """``GET /models/list``: out-of-the-box plus virtual models in ``{"resources": [...]}`` (contract §2).
+    """``GET /models/list``: out-of-the-box plus virtual models in ``{"resources": [...]}`` (api-contract §2).
 
     The ADK's ``get_drafts_by_ids`` sends ``?id=`` here [SRC]; an entry matches by its ``id``
     (the model name) or, for a virtual model, its uuid [INF].
@@ -224,7 +227,7 @@ def list_catalog(runtime: RuntimeDep, ids: Annotated[list[str] | None, Query(ali
 
 @api_router.put("/models/{model_id}")
 def replace_model(model_id: str, body: VirtualModelIn, runtime: RuntimeDep) -> Response:
-    """``PUT /models/{id}``: full replace (contract §2 "Update", §10 item 4)."""
+    """``PUT /models/{id}``: full replace (api-contract §2 "Update", §10 item 4)."""
     switches = runtime.switches
     record = runtime.store.replace_model(model_id, body, reject_duplicates=switches.duplicates == "reject")
     return _write_response(render_model(record, switches), record["id"], switches, 200)
@@ -232,14 +235,14 @@ def replace_model(model_id: str, body: VirtualModelIn, runtime: RuntimeDep) -> R
 
 @api_router.delete("/models/{model_id}")
 def delete_model(model_id: str, runtime: RuntimeDep) -> Response:
-    """``DELETE /models/{id}`` -> 200 with an empty body (contract §2 "Delete", §10 item 4)."""
+    """``DELETE /models/{id}`` -> 200 with an empty body (api-contract §2 "Delete", §10 item 4)."""
     runtime.store.delete_model(model_id)
     return Response(status_code=200)
 
 
 @api_router.post("/model_policy", status_code=201)
 def create_policy(body: ModelPolicyIn, runtime: RuntimeDep) -> Response:
-    """``POST /model_policy`` (contract §6)."""
+    """``POST /model_policy`` (api-contract §6)."""
     switches = runtime.switches
     record = runtime.store.create_policy(body, reject_duplicates=switches.duplicates == "reject")
     return _write_response(render_policy(record), record["id"], switches, 201)
@@ -252,7 +255,7 @@ def list_policies(
     display_name: QueryList = None,
     ids: Annotated[list[str] | None, Query(alias="id")] = None,
 ) -> Response:
-    """``GET /model_policy[?name=&display_name=&id=]`` (contract §6)."""
+    """``GET /model_policy[?name=&display_name=&id=]`` (api-contract §6)."""
     switches = runtime.switches
     records = runtime.store.list_policies(names=name or (), display_names=display_name or (), ids=ids or ())
     return _list_response([render_policy(r) for r in records], switches, "model policies")
@@ -260,7 +263,7 @@ def list_policies(
 
 @api_router.put("/model_policy/{policy_id}")
 def replace_policy(policy_id: str, body: ModelPolicyIn, runtime: RuntimeDep) -> Response:
-    """``PUT /model_policy/{id}``: full replace (contract §6)."""
+    """``PUT /model_policy/{id}``: full replace (api-contract §6)."""
     switches = runtime.switches
     record = runtime.store.replace_policy(policy_id, body, reject_duplicates=switches.duplicates == "reject")
     return _write_response(render_policy(record), record["id"], switches, 200)
@@ -268,13 +271,13 @@ def replace_policy(policy_id: str, body: ModelPolicyIn, runtime: RuntimeDep) -> 
 
 @api_router.delete("/model_policy/{policy_id}")
 def delete_policy(policy_id: str, runtime: RuntimeDep) -> Response:
-    """``DELETE /model_policy/{id}`` -> 200 with an empty body (contract §6)."""
+    """``DELETE /model_policy/{id}`` -> 200 with an empty body (api-contract §6)."""
     runtime.store.delete_policy(policy_id)
     return Response(status_code=200)
 
 
 # ---------------------------------------------------------------------------------------------
-# Token endpoints (contract §7.2). No bearer needed; faults apply to them too.
+# Token endpoints (api-contract §7.2). No bearer needed; faults apply to them too.
 
 auth_router = APIRouter()
 
@@ -294,7 +297,7 @@ def _json_object(raw: bytes) -> dict[str, Any]:
 
 @auth_router.post("/identity/token")
 async def iam_token(request: Request) -> JSONResponse:
-    """IBM Cloud IAM api-key grant (contract §7.2 [SRC] ibm_cloud_sdk_core IAMTokenManager).
+    """IBM Cloud IAM api-key grant (api-contract §7.2 [SRC] ibm_cloud_sdk_core IAMTokenManager).
 
     Wrong api key -> 400 BXNIM0415E; an unsupported grant type -> 400 BXNIM0109E [INF].
     """
@@ -334,9 +337,9 @@ _MCSP_BAD_KEY = "Provided API key could not be found."
 
 @auth_router.post("/siusermgr/api/1.0/apikeys/token")
 async def mcsp_v1_token(request: Request) -> JSONResponse:
-    """MCSP v1: JSON ``{"apikey"}`` -> ``{"token", "token_type": "jwt", "expires_in"}`` (contract §7.2).
+    """MCSP v1: JSON ``{"apikey"}`` -> ``{"token", "token_type": "jwt", "expires_in"}`` (api-contract §7.2).
 
-    Switch ``mcsp_v1=off`` answers 404 so a client's v2 fallback can be tested (contract §7.1).
+    Switch ``mcsp_v1=off`` answers 404 so a client's v2 fallback can be tested (api-contract §7.1).
     Wrong key -> 401 [INF].
     """
     runtime = runtime_of(request)
@@ -359,7 +362,7 @@ async def _mcsp_v2(request: Request) -> JSONResponse:
 
 @auth_router.post("/api/2.0/services/{instance_id}/apikeys/token")
 async def mcsp_v2_token(instance_id: str, request: Request) -> JSONResponse:
-    """MCSP v2 scoped: ``instance_id`` must be the tenant id (contract §7.2; the check is [INF]).
+    """MCSP v2 scoped: ``instance_id`` must be the tenant id (api-contract §7.2; the check is [INF]).
 
     Query parameters (``includeRoles`` ...) are tolerated and ignored.
     """
@@ -376,7 +379,9 @@ async def mcsp_v2_scopeless_token(request: Request) -> JSONResponse:
 
 @auth_router.post("/icp4d-api/v1/authorize")
 async def cpd_authorize(request: Request) -> JSONResponse:
-    """CPD: JSON ``{"username", "password"|"api_key"}``, exactly one of the two (contract §7.2 [SRC][DOC]).
+    """CPD: JSON ``{"username", "password"|"api_key"}``, exactly one of the two.
+
+    api-contract §7.2 [SRC][DOC].
 
     Answers ``{"_messageCode_": "200", "message": "Success", "token"}``; bad credentials -> 401
     with the same envelope [INF].
@@ -398,11 +403,11 @@ async def cpd_authorize(request: Request) -> JSONResponse:
 
 @auth_router.post("/api/v1/auth/token")
 async def local_token(request: Request, tenant_id: str | None = None) -> JSONResponse:
-    """Local Developer Edition login, form-encoded ``username``/``password`` (contract §7.2 [SRC]).
+    """Local Developer Edition login, form-encoded ``username``/``password`` (api-contract §7.2 [SRC]).
 
     Without ``tenant_id``: a user token (only good for ``/api/v1/tenants``). With it: a tenant
     token for the API. Local tokens carry no ``exp`` ("the local token does not have exp claim",
-    contract §7.2 [SRC]); ``expire-tokens`` still revokes them. Bad credentials -> 401,
+    api-contract §7.2 [SRC]); ``expire-tokens`` still revokes them. Bad credentials -> 401,
     unknown tenant -> 404 [INF].
     """
     runtime = runtime_of(request)
@@ -424,13 +429,13 @@ async def local_token(request: Request, tenant_id: str | None = None) -> JSONRes
 
 @auth_router.get("/api/v1/tenants", dependencies=[Depends(require_any_token)])
 def list_tenants(runtime: RuntimeDep) -> JSONResponse:
-    """Local tenants, a bare list (contract §7.2 step 2)."""
+    """Local tenants, a bare list (api-contract §7.2 step 2)."""
     return JSONResponse(runtime.store.list_tenants())
 
 
 @auth_router.post("/api/v1/tenants", status_code=201, dependencies=[Depends(require_any_token)])
 def create_tenant(body: TenantIn, runtime: RuntimeDep) -> JSONResponse:
-    """Create a local tenant -> 201 (contract §7.2 step 2)."""
+    """Create a local tenant -> 201 (api-contract §7.2 step 2)."""
     return JSONResponse(runtime.store.create_tenant(body.name, body.title, body.tags), status_code=201)
 
 
@@ -440,14 +445,14 @@ def create_tenant(body: TenantIn, runtime: RuntimeDep) -> JSONResponse:
 
 def _validation_items(errors: Any) -> list[dict[str, Any]]:
     # Only loc/msg/type: FastAPI's default handler also sends "input" (which would echo a
-    # secret from the request body back) and "ctx"/"url" (contract §8 shape).
+    # secret from the request body back) and "ctx"/"url" (api-contract §8 shape).
     return [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in errors
     ]
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map validation and domain errors to FastAPI-shaped bodies (contract §8)."""
+    """Map validation and domain errors to FastAPI-shaped bodies (api-contract §8)."""
 
     async def on_validation(_request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

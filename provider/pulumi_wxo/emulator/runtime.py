@@ -1,7 +1,7 @@
 """Process-wide emulator state that is not API data: settings, switches, faults, request log, tokens.
 
 :class:`EmulatorSettings` is fixed at start; :class:`Switches` are the variant switches that the
-control API may change at run time (where the contract leaves behaviour open, contract §11, each
+control API may change at run time (where the contract leaves behaviour open, api-contract §11, each
 plausible variant is a switch). :class:`Runtime` bundles them with the :class:`~.store.Store`.
 """
 
@@ -47,7 +47,7 @@ TokenCheck = Literal["tenant", "user", "invalid"]
 
 DEFAULT_TOKEN = "wxo-emulator-token"
 DEFAULT_API_KEY = "wxo-emulator-api-key"
-# The Developer Edition's built-in user (contract §7.2 [SRC] LocalServiceInstance DEFAULT_USER).
+# The Developer Edition's built-in user (api-contract §7.2 [SRC] LocalServiceInstance DEFAULT_USER).
 DEFAULT_USERNAME = "wxo.archer@ibm.com"
 DEFAULT_PASSWORD = "watsonx"
 DEFAULT_TENANT_ID = "a0e1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b"
@@ -61,12 +61,12 @@ class Switches(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    duplicates: Duplicates = "accept"  # contract §8: the server may accept duplicate names [INF]
-    create_response: CreateResponse = "object"  # contract §11: create body unknown
-    secrets: Secrets = "omit"  # contract §2.1/§11: secrets on GET unknown
-    empty_list: EmptyList = "array"  # contract §8: some deployments answer 404 instead of [] [INF]
-    mcsp_v1: OnOff = "on"  # contract §7.1: clients try MCSP v1, then fall back to v2
-    token_ttl: int = Field(3600, ge=0, le=10 * 365 * 24 * 3600)  # contract §7.2: typically 3600 s
+    duplicates: Duplicates = "accept"  # api-contract §8: the server may accept duplicate names [INF]
+    create_response: CreateResponse = "object"  # api-contract §11: create body unknown
+    secrets: Secrets = "omit"  # api-contract §2.1/§11: secrets on GET unknown
+    empty_list: EmptyList = "array"  # api-contract §8: some deployments answer 404 instead of [] [INF]
+    mcsp_v1: OnOff = "on"  # api-contract §7.1: clients try MCSP v1, then fall back to v2
+    token_ttl: int = Field(3600, ge=0, le=10 * 365 * 24 * 3600)  # api-contract §7.2: typically 3600 s
 
 
 class SwitchesPatch(BaseModel):
@@ -147,7 +147,7 @@ class FaultSpec(BaseModel):
 
     @model_validator(mode="after")
     def _quota_status(self) -> FaultSpec:
-        # A quota fault is a 429 (contract §8; the ADK's ResourceQuotaExceededError needs 429).
+        # A quota fault is a 429 (api-contract §8; the ADK's ResourceQuotaExceededError needs 429).
         if self.quota and self.status is None:
             self.status = 429
         return self
@@ -278,7 +278,7 @@ class Runtime:
         with self._lock:
             self._log.clear()
 
-    # -- tokens (contract §7.2) ----------------------------------------------------------------
+    # -- tokens (api-contract §7.2) ----------------------------------------------------------------
 
     def mint_token(
         self,

@@ -43,18 +43,18 @@ __all__ = [
 
 Kind = Literal["model", "policy"]
 
-# Union of the Fetch Models response enum (contract §2.1 [DOC]) and the ADK's ModelProvider
-# (contract §4.2 [SRC]); "redhat-ai" is in the installed ADK 2.19.1 enum [SRC].
+# Union of the Fetch Models response enum (api-contract §2.1 [DOC]) and the ADK's ModelProvider
+# (api-contract §4.2 [SRC]); "redhat-ai" is in the installed ADK 2.19.1 enum [SRC].
 KNOWN_PROVIDERS: frozenset[str] = frozenset(
     {
-        # contract §2.1 response enum
+        # api-contract §2.1 response enum
         "openai", "anthropic", "azure-openai", "azure-ai", "anyscale", "cohere", "cerebras", "palm",
         "google", "together-ai", "mistral-ai", "perplexity-ai", "stability-ai", "nomic", "ollama",
         "bedrock", "ai21", "groq", "segmind", "vertex-ai", "deepinfra", "novita-ai", "fireworks-ai",
         "deepseek", "voyage", "vllm", "jina", "reka-ai", "moonshot", "openrouter", "lingyi", "zhipu",
         "monsterapi", "predibase", "huggingface", "github", "deepbricks", "siliconflow", "workers-ai",
         "ibm_bam", "watsonx", "mistralai", "specialized_routing_model", "product_rag", "x-ai",
-        # contract §4.2 ADK enum (adds these)
+        # api-contract §4.2 ADK enum (adds these)
         "openai-oauth2-client-creds", "a21",
         # installed ADK 2.19.1
         "redhat-ai",
@@ -77,15 +77,15 @@ class StoreError(Exception):
 
 
 class NotFound(StoreError):
-    """No object with that id (contract §10 item 4 [INF])."""
+    """No object with that id (api-contract §10 item 4 [INF])."""
 
 
 class Conflict(StoreError):
-    """Duplicate name while the ``duplicates=reject`` switch is on (contract §8 [INF])."""
+    """Duplicate name while the ``duplicates=reject`` switch is on (api-contract §8 [INF])."""
 
 
 class Invalid(StoreError):
-    """A rule violation reported in FastAPI's 422 shape (contract §8)."""
+    """A rule violation reported in FastAPI's 422 shape (api-contract §8)."""
 
     def __init__(self, message: str, *, loc: tuple[str | int, ...], type_: str = "value_error") -> None:
         super().__init__(message)
@@ -98,18 +98,18 @@ def _now() -> datetime:
 
 
 def _timestamp(moment: datetime) -> str:
-    # ISO-8601 with a Z suffix like the docs' "2023-11-07T05:31:56Z" (contract §2.1); microseconds
+    # ISO-8601 with a Z suffix like the docs' "2023-11-07T05:31:56Z" (api-contract §2.1); microseconds
     # are kept so that an update within the same second still moves updated_at.
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def split_model_name(raw_name: str) -> tuple[str, str, str]:
-    """Return ``(full_name, provider, model_name)`` for a model name (contract §4.1 [SRC], §10 [INF]).
+    """Return ``(full_name, provider, model_name)`` for a model name (api-contract §4.1 [SRC], §10 [INF]).
 
     ``virtual-model/`` is prepended when missing. The provider is the first ``/``-segment that
     is not ``virtual-model``/``virtual-policy``; it must be a known provider id. The model name
     is the rest after the provider segment, and must not be empty (it is a required field of the
-    Fetch Models schema, contract §2.1).
+    Fetch Models schema, api-contract §2.1).
     """
     full = raw_name if raw_name.startswith(MODEL_PREFIX) else MODEL_PREFIX + raw_name
     segments = full.split("/")
@@ -128,7 +128,7 @@ def split_model_name(raw_name: str) -> tuple[str, str, str]:
 
 
 def _policy_name(raw_name: str) -> str:
-    # The CLI prefixes policy names with virtual-policy/ (contract §4.1); the server is assumed
+    # The CLI prefixes policy names with virtual-policy/ (api-contract §4.1); the server is assumed
     # to do the same as for models [INF].
     return raw_name if raw_name.startswith(POLICY_PREFIX) else POLICY_PREFIX + raw_name
 
@@ -244,7 +244,7 @@ class Store:
         ids: Iterable[str] = (),
     ) -> list[dict[str, Any]]:
         # Repeatable filters: values of one parameter are OR-ed, different parameters AND-ed
-        # (contract §2 "string[]" query params [DOC]; the combination rule is [INF]).
+        # (api-contract §2 "string[]" query params [DOC]; the combination rule is [INF]).
         wanted = {"name": set(names), "display_name": set(display_names), "id": set(ids)}
         with self._lock:
             rows = self._rows(kind)
@@ -259,14 +259,14 @@ class Store:
     def _stamp(self) -> str:
         return _timestamp(self._clock())
 
-    # -- models (contract §2, §3, §10) ---------------------------------------------------------
+    # -- models (api-contract §2, §3, §10) ---------------------------------------------------------
 
     def _model_record(
         self, body: VirtualModelIn, *, object_id: str, created: dict[str, Any] | None
     ) -> dict[str, Any]:
         name, provider, model_name = split_model_name(body.name)
         provider_config = body.provider_config.model_dump(exclude_none=True) if body.provider_config else {}
-        # The server derives provider_config.provider from the name (contract §2.1 [LIVE-3P]).
+        # The server derives provider_config.provider from the name (api-contract §2.1 [LIVE-3P]).
         provider_config["provider"] = provider
         now = self._stamp()
         return {
@@ -289,7 +289,7 @@ class Store:
         }
 
     def create_model(self, body: VirtualModelIn, *, reject_duplicates: bool) -> dict[str, Any]:
-        """Create a model (contract §2 "Create", §10 item 2)."""
+        """Create a model (api-contract §2 "Create", §10 item 2)."""
         with self._lock, self._conn:
             record = self._model_record(body, object_id=str(uuid.uuid4()), created=None)
             if reject_duplicates:
@@ -300,7 +300,7 @@ class Store:
     def replace_model(
         self, model_id: str, body: VirtualModelIn, *, reject_duplicates: bool
     ) -> dict[str, Any]:
-        """Full replace keeping id, tenant_* and created_*; bumps updated_at (contract §2, §10 item 4)."""
+        """Full replace keeping id, tenant_* and created_*; bumps updated_at (api-contract §2, §10 item 4)."""
         with self._lock, self._conn:
             existing = self._get("model", model_id)
             record = self._model_record(body, object_id=model_id, created=existing)
@@ -317,7 +317,7 @@ class Store:
     def delete_model(self, model_id: str) -> None:
         self._delete("model", model_id)
 
-    # -- policies (contract §6) ----------------------------------------------------------------
+    # -- policies (api-contract §6) ----------------------------------------------------------------
 
     def _policy_record(
         self, body: ModelPolicyIn, *, object_id: str, created: dict[str, Any] | None
@@ -363,7 +363,7 @@ class Store:
     def delete_policy(self, policy_id: str) -> None:
         self._delete("policy", policy_id)
 
-    # -- local Developer Edition tenants (contract §7.2) ---------------------------------------
+    # -- local Developer Edition tenants (api-contract §7.2) ---------------------------------------
 
     def list_tenants(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -1,7 +1,7 @@
 """Hand-rolled HS256 JWTs for the emulator's token endpoints (no extra dependency).
 
 Clients decode these without verifying the signature and read ``exp``/``iat``
-(contract §7.1/§7.2: the ADK uses ``jwt.decode(..., verify_signature=False)`` and refuses a
+(api-contract §7.1/§7.2: the ADK uses ``jwt.decode(..., verify_signature=False)`` and refuses a
 token within 600 s of ``exp``; ``ibm_cloud_sdk_core`` refreshes at 80 % of ``exp - iat``).
 The emulator itself verifies the signature, the expiry and a revocation generation.
 """

@@ -32,7 +32,7 @@ def create_by_name(
     """POST an object and return its id (and the object as listed), never leaving a duplicate.
 
     The client never retries a POST that may have reached the server (a retried POST can
-    create a second object: the API does not enforce unique names, contract §8). Here, after
+    create a second object: the API does not enforce unique names, api-contract §8). Here, after
     such a failure, the object is looked up by name: the caller checked none existed, so one
     found now is ours. Only when none is found is the POST sent again.
     """
@@ -83,7 +83,7 @@ def ambiguous(err: WxoError, policy: RetryPolicy) -> bool:
 
 
 def id_from_response(response: Any) -> str | None:
-    """The id when the create response carries one (object or bare id; contract §11)."""
+    """The id when the create response carries one (object or bare id; api-contract §11)."""
     if isinstance(response, Mapping) and isinstance(response.get("id"), str):
         return str(response["id"])
     if isinstance(response, str) and response.strip():

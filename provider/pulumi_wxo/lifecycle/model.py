@@ -1,4 +1,4 @@
-"""The lifecycle of one virtual model (``/models``, contract §2), for every host.
+"""The lifecycle of one virtual model (``/models``, api-contract §2), for every host.
 
 Inputs arrive as a host hands them over: numbers possibly as floats, :data:`UNKNOWN` values
 during preview, the old **outputs** as ``olds`` in diff/update/delete/read (as the Pulumi
@@ -58,7 +58,7 @@ def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
 def _merge_secret(reference: Any, server: Any) -> Any:
     """A secret's value for state: the server's when it echoes one, else the one we sent.
 
-    Whether the API returns secrets is unknown (contract §2.1, §11): omitted and masked
+    Whether the API returns secrets is unknown (api-contract §2.1, §11): omitted and masked
     values say nothing about drift, so the declared value is kept.
     """
     if server is None or is_masked(server):

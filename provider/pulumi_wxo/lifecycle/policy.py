@@ -1,4 +1,4 @@
-"""The lifecycle of one routing policy (``/model_policy``, contract §6), for every host."""
+"""The lifecycle of one routing policy (``/model_policy``, api-contract §6), for every host."""
 
 from __future__ import annotations
 

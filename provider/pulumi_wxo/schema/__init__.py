@@ -7,9 +7,9 @@ Three shapes of a model meet here:
   sends every number as a double), unknown values during preview.
 * **the API body** — what ``POST /models`` and ``PUT /models/{id}`` receive: top-level
   snake_case, ``provider_config`` in the API's camelCase aliases (``watsonxSpaceId``,
-  ``resourceName``) exactly as the Create Model reference shows them (contract §3.1).
+  ``resourceName``) exactly as the Create Model reference shows them (api-contract §3.1).
 * **the API object** — what ``GET /models`` returns: camelCase ``provider_config`` plus a
-  server-derived ``provider`` key; secrets omitted, masked or echoed (contract §2.1, §11).
+  server-derived ``provider`` key; secrets omitted, masked or echoed (api-contract §2.1, §11).
 
 ``validate_model`` turns inputs into a :class:`ModelSpec` or a list of :class:`Failure`;
 ``ModelSpec.to_api`` builds the body; ``normalize_model`` turns an API object back into the

@@ -20,7 +20,7 @@ from pulumi_wxo.schema.values import canonical
 
 
 class ModelConfig(BaseModel):
-    """Inference parameters sent as ``config`` (snake_case on the wire; contract §3.2)."""
+    """Inference parameters sent as ``config`` (snake_case on the wire; api-contract §3.2)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -61,7 +61,7 @@ class ModelConfig(BaseModel):
 
 
 class ModelSpec(BaseModel):
-    """A virtual model as declared (the Create Model body, contract §3)."""
+    """A virtual model as declared (the Create Model body, api-contract §3)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -110,11 +110,11 @@ class ModelSpec(BaseModel):
         }
 
     def to_api(self) -> dict[str, Any]:
-        """The Create/Update Model body (contract §3; provider_config in camelCase aliases).
+        """The Create/Update Model body (api-contract §3; provider_config in camelCase aliases).
 
         ``display_name``/``description`` are sent explicitly (the ADK defaults them to the name,
         client side), and ``provider_config.provider`` carries the derived provider as the ADK
-        sends it (contract §4.1).
+        sends it (api-contract §4.1).
         """
         body: dict[str, Any] = {
             "name": self.name,
@@ -166,10 +166,10 @@ def _suggest(path: tuple[str | int, ...]) -> str:
 
 
 def _required_rules(spec: ModelSpec) -> list[Failure]:
-    """Per-provider required provider_config fields (contract §4.4), unless a connection is bound.
+    """Per-provider required provider_config fields (api-contract §4.4), unless a connection is bound.
 
     With ``connection_id`` the values come from the Orchestrate connection at inference time
-    (merged server-side, contract §4.5), so nothing can be checked here.
+    (merged server-side, api-contract §4.5), so nothing can be checked here.
     """
     provider = spec.provider
     pc = spec.provider_config or ProviderConfig()
@@ -329,7 +329,7 @@ def normalize_model(obj: Mapping[str, Any], *, prefer_keys: Iterable[str] = ()) 
 
 
 # Fields the lifecycle layer compares. ``name`` is immutable (a change is a replace);
-# everything else updates in place with a full PUT (contract §2).
+# everything else updates in place with a full PUT (api-contract §2).
 MODEL_DIFF_FIELDS: tuple[str, ...] = (
     "name",
     "display_name",

@@ -1,4 +1,4 @@
-"""Names: the ``virtual-model/<provider>/<model>`` and ``virtual-policy/<name>`` rules (contract §4.1)."""
+"""Names: the ``virtual-model/<provider>/<model>`` and ``virtual-policy/<name>`` rules (api-contract §4.1)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Literal
 MODEL_PREFIX = "virtual-model/"
 POLICY_PREFIX = "virtual-policy/"
 
-# Union of the ADK's ModelProvider enum (contract §4.2, ADK 2.19 adds redhat-ai) and the
-# Fetch Models response enum (contract §2.1). A name whose provider segment is not here is
+# Union of the ADK's ModelProvider enum (api-contract §4.2, ADK 2.19 adds redhat-ai) and the
+# Fetch Models response enum (api-contract §2.1). A name whose provider segment is not here is
 # refused by the ADK ("Unsupported model provider").
 PROVIDERS: frozenset[str] = frozenset(
     {
@@ -30,7 +30,7 @@ MODEL_TYPES: tuple[str, ...] = ("chat", "chat_vision", "completion", "embedding"
 
 
 def normalize_model_name(name: str) -> str:
-    """Add ``virtual-model/`` when missing and check the provider segment (contract §4.1)."""
+    """Add ``virtual-model/`` when missing and check the provider segment (api-contract §4.1)."""
     name = name.strip()
     if not name:
         raise ValueError("must not be empty")
@@ -47,7 +47,7 @@ def normalize_model_name(name: str) -> str:
 
 
 def provider_of(name: str) -> str:
-    """First ``/`` segment that is not ``virtual-model``/``virtual-policy`` (contract §4.1)."""
+    """First ``/`` segment that is not ``virtual-model``/``virtual-policy`` (api-contract §4.1)."""
     for part in name.split("/"):
         if part not in ("virtual-model", "virtual-policy") and part:
             return part

@@ -1,4 +1,4 @@
-"""A routing policy (``/model_policy``, contract §6): strategy, retry, (nested) targets, rules."""
+"""A routing policy (``/model_policy``, api-contract §6): strategy, retry, (nested) targets, rules."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _status_codes(codes: list[int] | None) -> list[int] | None:
 
 
 class PolicyStrategy(BaseModel):
-    """How a policy routes (contract §6): ``loadbalance`` by weight, ``fallback`` in order on
+    """How a policy routes (api-contract §6): ``loadbalance`` by weight, ``fallback`` in order on
     ``on_status_codes``, or ``single`` (one target, retry only)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -41,7 +41,7 @@ class PolicyStrategy(BaseModel):
 
 
 class PolicyRetry(BaseModel):
-    """Retries of one target before the strategy moves on (contract §6)."""
+    """Retries of one target before the strategy moves on (api-contract §6)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -109,7 +109,7 @@ PolicyNode.model_rebuild()
 
 
 class PolicySpec(BaseModel):
-    """A model policy as declared (the ``/model_policy`` body, contract §6)."""
+    """A model policy as declared (the ``/model_policy`` body, api-contract §6)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -162,7 +162,7 @@ class PolicySpec(BaseModel):
         )
 
     def to_api(self) -> dict[str, Any]:
-        """The Create/Update Model Policy body (contract §6; the CLI defaults the texts to the name)."""
+        """The Create/Update Model Policy body (api-contract §6; the CLI defaults the texts to the name)."""
         body: dict[str, Any] = {
             "name": self.name,
             "display_name": self.display_name or self.name,

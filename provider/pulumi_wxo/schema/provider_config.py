@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ProviderConfig(BaseModel):
-    """Gateway settings for the upstream provider (the ADK's ``ProviderConfig``, contract §3.1).
+    """Gateway settings for the upstream provider (the ADK's ``ProviderConfig``, api-contract §3.1).
 
     Field names are the ADK's snake_case; ``alias`` is the API's camelCase key. Unknown keys
     are refused, as the server does (``extra="forbid"``).
@@ -174,7 +174,7 @@ def is_secret_key(key: str) -> bool:
 def to_snake_key(key: str, prefer: Iterable[str] = ()) -> str:
     """The snake_case provider_config name for ``key`` (either casing).
 
-    Three camelCase aliases are shared by two snake names each (contract §3.1 quirk);
+    Three camelCase aliases are shared by two snake names each (api-contract §3.1 quirk);
     ``prefer`` (the names already in state) picks the one the user declared.
     """
     if key in PROVIDER_CONFIG_ALIASES:

@@ -1,6 +1,6 @@
 """Spec files (the ADK's YAML/JSON model specs) <-> the schema, and ``declare`` over them.
 
-The format is the ADK's (contract §5, §6): one ``spec_version: v1`` document per model or
+The format is the ADK's (api-contract §5, §6): one ``spec_version: v1`` document per model or
 policy, snake_case keys, several documents per YAML file allowed. Policies use ``kind: model``
 in the ADK; they are told apart by a ``policy:`` key or a ``virtual-policy/`` name (``kind:
 policy`` and ``kind: model_policy`` are accepted too). docs/specs.md is the user's guide.

@@ -98,7 +98,7 @@ def take_apart(doc: Doc) -> Built:
         )
         return Built(doc, None, None, {}, False, problems)
     if "app_id" in data:
-        # ADK exports name the connection *app* (contract §4.5); resolving it needs the
+        # ADK exports name the connection *app* (api-contract §4.5); resolving it needs the
         # connections service, which the provider does not speak. connection_id is explicit.
         problems.append(
             Problem(

@@ -49,7 +49,7 @@ class ExportedSpec:
 
 
 def export_model(obj: Mapping[str, Any]) -> ExportedSpec:
-    """A ``GET /models`` object as an ADK-compatible spec document (contract §5).
+    """A ``GET /models`` object as an ADK-compatible spec document (api-contract §5).
 
     provider_config comes out snake_case (``normalize_model``). Secret values are **never**
     written, even when the server echoes them: each secret field the server shows, and each

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pulumi import automation as auto
 
@@ -34,6 +35,17 @@ CONFIG = {
     "wxo-golden:watsonxKey": auto.ConfigValue("wx-golden-SECRET-0002", secret=True),
     "wxo-golden:azureKey": auto.ConfigValue("az-golden-SECRET-0003", secret=True),
 }
+
+
+def _without_stack_traces(value: Any) -> Any:
+    """The engine records where each resource was registered (paths of the recording machine)."""
+    if isinstance(value, dict):
+        return {
+            k: _without_stack_traces(v) for k, v in value.items() if k not in ("stackTrace", "sourcePosition")
+        }
+    if isinstance(value, list):
+        return [_without_stack_traces(v) for v in value]
+    return value
 
 
 def main() -> None:
@@ -80,7 +92,8 @@ def main() -> None:
             text=True,
             check=True,
         )
-        exported = json.dumps(json.loads(proc.stdout)["deployment"], indent=2, sort_keys=True)
+        deployment = _without_stack_traces(json.loads(proc.stdout)["deployment"])
+        exported = json.dumps(deployment, indent=2, sort_keys=True)
         server = json.dumps(emulator.control.state(), indent=2, sort_keys=True)
         (HERE / "state.json").write_text(exported.replace(emulator.url, URL_PLACEHOLDER) + "\n")
         (HERE / "server.json").write_text(server.replace(emulator.url, URL_PLACEHOLDER) + "\n")

@@ -1,4 +1,4 @@
-"""Token flows: the exact wire request of each flow (contract §7.2), MCSP fallback, local tenant."""
+"""Token flows: the exact wire request of each flow (api-contract §7.2), MCSP fallback, local tenant."""
 
 from __future__ import annotations
 

@@ -124,7 +124,7 @@ def test_get_absent_is_none(kind: str, collection: str) -> None:
 
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_404_on_a_list_is_empty(kind: str, collection: str) -> None:
-    # Contract §8: the ADK maps 404 on list/filter GETs to [].
+    # api-contract §8: the ADK maps 404 on list/filter GETs to [].
     api = Api(httpx.Response(404, json={"detail": "Not Found"}))
     client, _ = make_client(api)
     assert method(client, "list", kind)() == []

@@ -24,7 +24,7 @@ def test_export_objects_filters_dedupes_and_summarises_secrets() -> None:
     models = [
         {"id": "1", "name": "virtual-model/openai/gpt-4o", "provider_config": {"api_key": "sk-x"}},
         {"id": "2", "name": "virtual-model/openai/gpt-4o"},
-        # "apiKey" is no API alias (contract §3.1), but it still must never be written out
+        # "apiKey" is no API alias (api-contract §3.1), but it still must never be written out
         {"id": "3", "name": "virtual-model/openai/o3", "provider_config": {"apiKey": "sk-camel-echo"}},
         {"id": "4", "name": "virtual-model/anthropic/c", "connection_id": "conn"},
     ]
