@@ -24,7 +24,7 @@ DEMO_ENV = PULUMI_BACKEND_URL="file://$(CURDIR)/$(DEMO)/state" \
 	PULUMI_PYTHON_CMD="$(CURDIR)/$(PY)" \
 	WXO_URL=$(DEMO_URL) WXO_TOKEN=$(DEMO_TOKEN)
 
-.PHONY: demo down test lint unit emulator-tests e2e cli venv emulator-start emulator-stop bench docs clean
+.PHONY: demo down test lint dist-check unit emulator-tests e2e cli venv emulator-start emulator-stop bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,18 +53,13 @@ emulator-stop:
 	@if [ -f $(DEMO)/emulator.pid ]; then kill $$(cat $(DEMO)/emulator.pid) 2>/dev/null || true; rm -f $(DEMO)/emulator.pid; echo "emulator stopped"; fi
 
 # `pulumi up` on this project directory needs the Python language host next to the CLI.
-# scripts/pulumi-cli.sh builds it when the Go module proxy serves it; when it cannot (the proxy
-# here does not, see docs/pulumi-cli.md), the demo asks the script for the legacy v3.68 host
-# (PULUMI_WXO_LEGACY_LANGHOST=1), verified for up/preview/refresh/destroy with this engine, in
-# a cache of its own (shared with tests/e2e/test_example_project.py), so that the CLI the
-# tests use is never swapped under them. It prints which host it used. Destroy runs no
-# program and needs no language host.
-LEGACY_CACHE = $${PULUMI_WXO_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/pulumi-wxo}/legacy-langhost
+# scripts/pulumi-cli.sh builds it when the Go module proxy serves it, and otherwise the legacy
+# v3.68 host (verified for up/preview/refresh/destroy with this engine; docs/pulumi-cli.md),
+# into the same cache the tests use: one build serves `make test` and `make demo`.
 demo: venv emulator-start
 	@cli=$$(bash scripts/pulumi-cli.sh); \
 	if [ ! -x "$$cli/pulumi-language-python" ]; then \
-		echo "make demo: no Python language host next to $$cli/pulumi; using the legacy one (PULUMI_WXO_LEGACY_LANGHOST=1, built once into $(LEGACY_CACHE))"; \
-		cli=$$(PULUMI_WXO_CACHE="$(LEGACY_CACHE)" PULUMI_WXO_LEGACY_LANGHOST=1 bash scripts/pulumi-cli.sh); \
+		echo "make demo: no Python language host next to $$cli/pulumi (see docs/pulumi-cli.md)" >&2; exit 1; \
 	fi; \
 	host=$$(sed -n 's/^language host: \([a-z]*\).*/\1/p' "$$cli/../BUILD-INFO" 2>/dev/null || true); \
 	echo "make demo: pulumi up via $$cli/pulumi (language host: $${host:-installed with the CLI})"; \
@@ -97,7 +92,18 @@ lint: venv
 	$(VENV)/bin/ruff format --check provider tests examples bench
 	$(VENV)/bin/mypy
 
-test: venv lint
+# What a PyPI user gets: build the sdist and the wheel (python -m build), install the wheel
+# alone into a clean virtualenv, and run the console script and the import there.
+dist-check: venv
+	@dist=$$(mktemp -d); trap 'rm -rf "$$dist"' EXIT; \
+	$(PY) -m build --outdir "$$dist" . > "$$dist/build.log" 2>&1 || { cat "$$dist/build.log"; exit 1; }; \
+	ls "$$dist"/pulumi_wxo-*.tar.gz "$$dist"/pulumi_wxo-*-py3-none-any.whl >/dev/null; \
+	$(PYTHON) -m venv "$$dist/venv"; \
+	"$$dist/venv/bin/pip" install --quiet "$$dist"/pulumi_wxo-*.whl; \
+	"$$dist/venv/bin/pulumi-wxo" --help >/dev/null; \
+	"$$dist/venv/bin/python" -c "import pulumi_wxo, importlib.metadata as m; assert pulumi_wxo.__version__ == m.version('pulumi-wxo'); print('dist-check: pulumi-wxo', pulumi_wxo.__version__, 'wheel and sdist built; the wheel installs, imports and runs pulumi-wxo --help')"
+
+test: venv lint dist-check
 	PULUMI_WXO_CLI_DIR="$$(bash scripts/pulumi-cli.sh)" $(VENV)/bin/pytest -p no:cacheprovider
 
 unit: venv

@@ -18,11 +18,11 @@
 #   PULUMI_WXO_LANGHOST_REF   commit hash or pseudo-version of the untagged module
 #                             github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3
 #                             (default: the release commit, if the proxy reports it)
-#   PULUMI_WXO_LEGACY_LANGHOST=1
-#                             if that language host cannot be built, build the
-#                             v3.68.0 one instead (the newest the proxy serves; it
-#                             ignores Pulumi.yaml's runtime.options.virtualenv, so set
-#                             PULUMI_PYTHON_CMD). Opt-in; see docs/pulumi-cli.md.
+#   PULUMI_WXO_LEGACY_LANGHOST   1 (default): if that language host cannot be built, build the
+#                             v3.68.0 one instead, into the same directory (the newest the proxy
+#                             serves; it ignores Pulumi.yaml's runtime.options.virtualenv, so
+#                             set PULUMI_PYTHON_CMD). 0: build none. One build then serves
+#                             `make test` and `make demo`; see docs/pulumi-cli.md.
 #
 # Usage:  DIR=$(scripts/pulumi-cli.sh) && export PATH="$DIR:$PATH"
 #         (Automation API: auto.PulumiCommand(root=dirname "$DIR") also works.)
@@ -71,7 +71,7 @@ cli_version() {
     PULUMI_SKIP_UPDATE_CHECK=true "$1" version 2>/dev/null | tail -n 1 | tr -d '[:space:]'
 }
 
-want_legacy_langhost() { [[ "${PULUMI_WXO_LEGACY_LANGHOST:-}" == 1 ]]; }
+want_legacy_langhost() { [[ "${PULUMI_WXO_LEGACY_LANGHOST:-1}" == 1 ]]; }
 
 # --- 1. pulumi on PATH ------------------------------------------------------
 try_path_cli() {
@@ -259,7 +259,7 @@ build_into_cache() {
     if ! langhost=$(build_langhost "$work" "$out"); then
         log "language host: $langhost"
         if want_legacy_langhost; then
-            log "language host: PULUMI_WXO_LEGACY_LANGHOST=1, building the v$LEGACY_LANGHOST_SDK one"
+            log "language host: building the legacy v$LEGACY_LANGHOST_SDK one (PULUMI_WXO_LEGACY_LANGHOST=0 skips it)"
             langhost=$(build_legacy_langhost "$work" "$out") || log "language host: $langhost"
         fi
     fi
