@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread, Switches
 from pulumi_wxo.emulator.__main__ import build_parser, settings_from_args
 
 pytestmark = pytest.mark.emulator
@@ -1218,16 +1218,18 @@ def test_parser_maps_every_option_to_settings() -> None:
     assert settings_from_args(args) == EmulatorSettings(
         db="x.db",
         token="tok",
-        token_ttl=60,
         api_keys=("k1", "k2"),
-        duplicates="reject",
-        create_response="id",
-        secrets="mask",
-        empty_list="404",
-        mcsp_v1="off",
         username="u",
         password="p",
         tenant_id="tid",
+        switches=Switches(
+            token_ttl=60,
+            duplicates="reject",
+            create_response="id",
+            secrets="mask",
+            empty_list="404",
+            mcsp_v1="off",
+        ),
     )
     assert settings_from_args(build_parser().parse_args([])) == EmulatorSettings()
     with pytest.raises(SystemExit):

@@ -8,7 +8,9 @@ Written from the API contract only; it imports nothing from ``pulumi_wxo`` outsi
         emu.url              # http://127.0.0.1:PORT
         emu.control.reset(duplicates="reject")
 
-See docs/emulator.md.
+    EmulatorSettings(switches=Switches(secrets="echo"))   # start-up switches
+
+See docs/emulator.md; the switches are declared once, in :mod:`.switches`.
 """
 
 from .app import create_app
@@ -21,9 +23,9 @@ from .runtime import (
     DEFAULT_USERNAME,
     EmulatorSettings,
     FaultSpec,
-    Switches,
 )
 from .server import EmulatorThread, serve
+from .switches import SwitchArgs, Switches
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -35,6 +37,7 @@ __all__ = [
     "EmulatorSettings",
     "EmulatorThread",
     "FaultSpec",
+    "SwitchArgs",
     "Switches",
     "create_app",
     "serve",

@@ -11,8 +11,9 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from .runtime import DEFAULT_API_KEY, EmulatorSettings, Switches
+from .runtime import DEFAULT_API_KEY, EmulatorSettings
 from .server import serve
+from .switches import add_switch_arguments, switches_from_args
 
 __all__ = ["build_parser", "main", "settings_from_args"]
 
@@ -29,9 +30,6 @@ def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.Argume
     parser.add_argument("--db", default=defaults.db, help="SQLite file, or :memory: (default: %(default)s)")
     parser.add_argument("--token", default=defaults.token, help="fixed bearer token that never expires")
     parser.add_argument(
-        "--token-ttl", type=int, default=defaults.token_ttl, help="lifetime of minted tokens in seconds"
-    )
-    parser.add_argument(
         "--api-key",
         action="append",
         dest="api_keys",
@@ -42,15 +40,7 @@ def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.Argume
     parser.add_argument("--password", default=defaults.password, help="accepted CPD / local password")
     parser.add_argument("--tenant-id", default=defaults.tenant_id, help="tenant (and instance) id")
     parser.add_argument("--tenant-name", default=defaults.tenant_name, help="tenant name")
-    fields = Switches.model_fields
-    for name in ("duplicates", "create_response", "secrets", "empty_list", "mcsp_v1"):
-        choices = list(fields[name].annotation.__args__)  # type: ignore[union-attr]
-        parser.add_argument(
-            f"--{name.replace('_', '-')}",
-            choices=choices,
-            default=getattr(defaults, name),
-            help="variant switch (default: %(default)s)",
-        )
+    add_switch_arguments(parser, defaults.switches)  # --duplicates ... --token-ttl, from the table
     parser.add_argument(
         "--log-level",
         default="warning",
@@ -61,29 +51,26 @@ def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.Argume
 
 
 def settings_from_args(args: argparse.Namespace) -> EmulatorSettings:
+    """The settings for parsed ``args``; ``ValueError`` (a usage error) for a switch out of bounds."""
     return EmulatorSettings(
         db=args.db,
         token=args.token,
-        token_ttl=args.token_ttl,
         tenant_id=args.tenant_id,
         tenant_name=args.tenant_name,
         api_keys=tuple(args.api_keys) if args.api_keys else (DEFAULT_API_KEY,),
         username=args.username,
         password=args.password,
-        duplicates=args.duplicates,
-        create_response=args.create_response,
-        secrets=args.secrets,
-        empty_list=args.empty_list,
-        mcsp_v1=args.mcsp_v1,
+        switches=switches_from_args(args),
     )
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     parser = build_parser(prog) if prog else build_parser()
     args = parser.parse_args(argv)
-    if args.token_ttl < 0:
-        parser.error("--token-ttl must be >= 0")
-    settings = settings_from_args(args)
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     def ready(url: str) -> None:
         print(f"wxO emulator listening on {url} (db: {settings.db})", flush=True)

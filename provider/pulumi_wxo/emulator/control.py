@@ -26,14 +26,17 @@ This is the only way for tests to tamper with or look into the emulator:
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Annotated, Any, Self, TypedDict, Unpack, cast
+from typing import Annotated, Any, Self, Unpack, cast
 
 import httpx
 from fastapi import APIRouter, Body, Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from .middleware import CONTROL_PREFIX
-from .runtime import CreateResponse, Duplicates, EmptyList, FaultSpec, OnOff, Runtime, Secrets, SwitchesPatch
+from .runtime import FaultSpec, Runtime
+from .switches import SwitchArgs, parse_patch
 
 __all__ = ["EmulatorControl", "control_router"]
 
@@ -44,6 +47,17 @@ def _runtime(request: Request) -> Runtime:
 
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
+
+def _patch(body: Any) -> dict[str, Any]:
+    # The body is checked against the switch table's SwitchesPatch here rather than by FastAPI
+    # (the model is built at run time); the 422 is the same, its loc starts at "body".
+    try:
+        return parse_patch(body)
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors, body=body) from exc
+
+
 control_router = APIRouter(prefix=CONTROL_PREFIX)
 
 
@@ -53,8 +67,8 @@ def health(runtime: RuntimeDep) -> dict[str, Any]:
 
 
 @control_router.post("/reset")
-def reset(runtime: RuntimeDep, patch: Annotated[SwitchesPatch | None, Body()] = None) -> dict[str, Any]:
-    return runtime.reset(patch).model_dump()
+def reset(runtime: RuntimeDep, body: Annotated[Any, Body()] = None) -> dict[str, Any]:
+    return runtime.reset(_patch(body)).model_dump()
 
 
 @control_router.get("/settings")
@@ -63,8 +77,8 @@ def get_settings(runtime: RuntimeDep) -> dict[str, Any]:
 
 
 @control_router.put("/settings")
-def put_settings(runtime: RuntimeDep, patch: SwitchesPatch) -> dict[str, Any]:
-    return runtime.update_switches(patch).model_dump()
+def put_settings(runtime: RuntimeDep, body: Annotated[Any, Body()]) -> dict[str, Any]:
+    return runtime.update_switches(_patch(body)).model_dump()
 
 
 @control_router.post("/faults", status_code=201)
@@ -113,17 +127,6 @@ def expire_tokens(runtime: RuntimeDep) -> dict[str, int]:
 @control_router.get("/tokens")
 def tokens_issued(runtime: RuntimeDep) -> dict[str, int]:
     return runtime.tokens_issued()
-
-
-class SwitchArgs(TypedDict, total=False):
-    """The variant switches as keyword arguments of :meth:`EmulatorControl.reset`/``settings``."""
-
-    duplicates: Duplicates | None
-    create_response: CreateResponse | None
-    secrets: Secrets | None
-    empty_list: EmptyList | None
-    mcsp_v1: OnOff | None
-    token_ttl: int | None
 
 
 def _switches(**values: Any) -> dict[str, Any]:

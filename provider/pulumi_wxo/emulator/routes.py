@@ -35,8 +35,9 @@ from .models import (
     VirtualModelOut,
     provider_config_to_wire,
 )
-from .runtime import Runtime, Switches
+from .runtime import Runtime
 from .store import Conflict, Invalid, NotFound, StoreError
+from .switches import Switches
 
 __all__ = [
     "API_PREFIXES",

@@ -1,8 +1,8 @@
 """Process-wide emulator state that is not API data: settings, switches, faults, request log, tokens.
 
-:class:`EmulatorSettings` is fixed at start; :class:`Switches` are the variant switches that the
-control API may change at run time (where the contract leaves behaviour open, api-contract §11, each
-plausible variant is a switch). :class:`Runtime` bundles them with the :class:`~.store.Store`.
+:class:`EmulatorSettings` is fixed at start; the variant switches (:class:`~.switches.Switches`,
+declared once in :mod:`.switches`) start from ``settings.switches`` and the control API may
+change them at run time. :class:`Runtime` bundles them with the :class:`~.store.Store`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from . import tokens
 from .store import Store
+from .switches import Switches
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -33,16 +34,9 @@ __all__ = [
     "Fault",
     "FaultSpec",
     "Runtime",
-    "Switches",
-    "SwitchesPatch",
     "TokenCheck",
 ]
 
-Duplicates = Literal["accept", "reject"]
-CreateResponse = Literal["object", "empty", "id"]
-Secrets = Literal["omit", "mask", "echo"]
-EmptyList = Literal["array", "404"]
-OnOff = Literal["on", "off"]
 TokenCheck = Literal["tenant", "user", "invalid"]
 
 DEFAULT_TOKEN = "wxo-emulator-token"
@@ -56,62 +50,18 @@ DEFAULT_TENANT_ID = "a0e1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b"
 TOKEN_FLOWS: tuple[str, ...] = ("iam", "mcsp_v1", "mcsp_v2", "cpd", "local_user", "local_tenant")
 
 
-class Switches(BaseModel):
-    """Variant switches; see docs/emulator.md. Defaults follow the contract's most likely reading."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    duplicates: Duplicates = "accept"  # api-contract §8: the server may accept duplicate names [INF]
-    create_response: CreateResponse = "object"  # api-contract §11: create body unknown
-    secrets: Secrets = "omit"  # api-contract §2.1/§11: secrets on GET unknown
-    empty_list: EmptyList = "array"  # api-contract §8: some deployments answer 404 instead of [] [INF]
-    mcsp_v1: OnOff = "on"  # api-contract §7.1: clients try MCSP v1, then fall back to v2
-    token_ttl: int = Field(3600, ge=0, le=10 * 365 * 24 * 3600)  # api-contract §7.2: typically 3600 s
-
-
-class SwitchesPatch(BaseModel):
-    """A partial update of :class:`Switches` (body of ``PUT /_emulator/settings`` and ``POST reset``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    duplicates: Duplicates | None = None
-    create_response: CreateResponse | None = None
-    secrets: Secrets | None = None
-    empty_list: EmptyList | None = None
-    mcsp_v1: OnOff | None = None
-    token_ttl: int | None = Field(None, ge=0, le=10 * 365 * 24 * 3600)
-
-    def apply(self, switches: Switches) -> Switches:
-        return switches.model_copy(update=self.model_dump(exclude_none=True))
-
-
 @dataclass(frozen=True)
 class EmulatorSettings:
-    """Start-up settings. Switch fields are the defaults that ``POST /_emulator/reset`` restores."""
+    """Start-up settings. ``switches`` are the start-up values that ``POST /_emulator/reset`` restores."""
 
     db: str = ":memory:"
     token: str = DEFAULT_TOKEN
-    token_ttl: int = 3600
     tenant_id: str = DEFAULT_TENANT_ID
     tenant_name: str = "wxo-dev"
     api_keys: tuple[str, ...] = (DEFAULT_API_KEY,)
     username: str = DEFAULT_USERNAME
     password: str = DEFAULT_PASSWORD
-    duplicates: Duplicates = "accept"
-    create_response: CreateResponse = "object"
-    secrets: Secrets = "omit"
-    empty_list: EmptyList = "array"
-    mcsp_v1: OnOff = "on"
-
-    def switches(self) -> Switches:
-        return Switches(
-            duplicates=self.duplicates,
-            create_response=self.create_response,
-            secrets=self.secrets,
-            empty_list=self.empty_list,
-            mcsp_v1=self.mcsp_v1,
-            token_ttl=self.token_ttl,
-        )
+    switches: Switches = field(default_factory=Switches)
 
 
 class FaultSpec(BaseModel):
@@ -193,6 +143,10 @@ class Fault:
         return {"id": self.id, **self.spec.model_dump(), "remaining": self.remaining, "hits": self.hits}
 
 
+def _patched(switches: Switches, patch: Mapping[str, Any]) -> Switches:
+    return Switches.model_validate({**switches.model_dump(), **patch})
+
+
 class Runtime:
     """Everything a request handler needs: settings, live switches, store, faults, log, tokens."""
 
@@ -206,7 +160,7 @@ class Runtime:
         )
         self._clock = clock
         self._lock = threading.Lock()
-        self._switches = settings.switches()
+        self._switches = settings.switches
         self._faults: list[Fault] = []
         self._log: list[dict[str, Any]] = []
 
@@ -220,20 +174,20 @@ class Runtime:
         with self._lock:
             return self._switches
 
-    def update_switches(self, patch: SwitchesPatch) -> Switches:
+    def update_switches(self, patch: Mapping[str, Any]) -> Switches:
+        """Change the switches named in ``patch`` (see :func:`~.switches.parse_patch`)."""
         with self._lock:
-            self._switches = patch.apply(self._switches)
+            self._switches = _patched(self._switches, patch)
             return self._switches
 
-    def reset(self, patch: SwitchesPatch | None = None) -> Switches:
+    def reset(self, patch: Mapping[str, Any] | None = None) -> Switches:
         """Clear the store, faults and request log; restore start-up switches, then apply ``patch``."""
+        switches = _patched(self.settings.switches, patch or {})  # invalid: raise before clearing
         self.store.reset()
         with self._lock:
             self._faults.clear()
             self._log.clear()
-            self._switches = self.settings.switches()
-            if patch is not None:
-                self._switches = patch.apply(self._switches)
+            self._switches = switches
             return self._switches
 
     # -- faults --------------------------------------------------------------------------------
