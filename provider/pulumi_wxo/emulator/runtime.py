@@ -243,12 +243,16 @@ class Runtime:
         expires: bool = True,
         tenant_id: str | None = None,
     ) -> tuple[str, int, int | None]:
-        """Mint a signed JWT; return ``(token, iat, exp)``. ``exp`` is ``None`` when ``expires`` is false."""
-        iat = int(self._clock())
+        """Mint a signed JWT; return ``(token, iat, exp)``. ``exp`` is ``None`` when ``expires`` is false.
+
+        The token lives exactly ``token_ttl`` seconds from now on this runtime's clock (see
+        :mod:`.tokens`: ``iat``/``exp`` are whole seconds, the expiry enforced is not rounded).
+        """
+        lifetime = tokens.lifetime_claims(self._clock(), self.switches.token_ttl if expires else None)
         claims: dict[str, Any] = {
             "iss": "wxo-emulator",
             "sub": subject,
-            "iat": iat,
+            **lifetime,
             "jti": str(uuid.uuid4()),
             "flow": flow,
             "scope": scope,
@@ -256,13 +260,9 @@ class Runtime:
         }
         if scope == "tenant":
             claims["tenant_id"] = tenant_id or self.settings.tenant_id
-        exp: int | None = None
-        if expires:
-            exp = iat + self.switches.token_ttl
-            claims["exp"] = exp
         token = tokens.encode(claims, self.store.jwt_secret())
         self.store.count_token(flow)
-        return token, iat, exp
+        return token, lifetime["iat"], lifetime.get("exp")
 
     def check_token(self, token: str) -> TokenCheck:
         """Classify a bearer token: the fixed token or a live minted one, and its scope."""
@@ -271,8 +271,7 @@ class Runtime:
         claims = tokens.decode(token, self.store.jwt_secret())
         if claims is None or claims.get("gen") != self.store.token_generation():
             return "invalid"
-        exp = claims.get("exp")
-        if exp is not None and (not isinstance(exp, int | float) or self._clock() >= exp):
+        if tokens.expired(claims, self._clock()):
             return "invalid"
         return "user" if claims.get("scope") == "user" else "tenant"
 
