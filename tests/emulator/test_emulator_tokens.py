@@ -1,0 +1,226 @@
+"""Token endpoints and bearer checks (emulator/routes.py token flows, emulator/tokens.py, api-contract §7.2).
+
+The token clock itself (a token lives its full TTL) is tested with an injected clock in
+tests/unit/test_emulator_token_clock.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import httpx
+import pytest
+
+from pulumi_wxo.emulator import EmulatorThread
+from tests.conftest import EMULATOR_API_KEY as API_KEY
+from tests.conftest import EMULATOR_TOKEN as TOKEN
+from tests.conftest import (
+    IAM_GRANT,
+    INVALID_TOKEN,
+    claims,
+)
+
+pytestmark = pytest.mark.emulator
+
+
+# ---------------------------------------------------------------------------------------------
+# Bearer tokens on the API
+
+
+def assert_live_token(anon: httpx.Client, token: str) -> None:
+    response = anon.get("/v1/orchestrate/models", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+
+
+def test_forged_token_is_rejected(http: httpx.Client, anon: httpx.Client) -> None:
+    token = anon.post("/identity/token", data={"grant_type": IAM_GRANT, "apikey": API_KEY}).json()[
+        "access_token"
+    ]
+    header, _payload, signature = token.split(".")
+    forged_claims = {**claims(token), "exp": claims(token)["exp"] + 10**6}
+    forged_payload = base64.urlsafe_b64encode(json.dumps(forged_claims).encode()).rstrip(b"=").decode()
+    response = anon.get(
+        "/v1/models", headers={"Authorization": f"Bearer {header}.{forged_payload}.{signature}"}
+    )
+    assert response.status_code == 401
+    assert response.json() == INVALID_TOKEN
+
+
+# ---------------------------------------------------------------------------------------------
+# IBM Cloud IAM, MCSP v1/v2, CPD
+
+
+def test_iam_token(emulator: EmulatorThread, anon: httpx.Client) -> None:
+    response = anon.post(
+        "/identity/token",
+        data={"grant_type": IAM_GRANT, "apikey": API_KEY, "response_type": "cloud_iam"},
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert {"access_token", "refresh_token", "token_type", "expires_in", "expiration"} <= set(body)
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 3600
+    token_claims = claims(body["access_token"])
+    assert token_claims["exp"] - token_claims["iat"] == 3600
+    assert body["expiration"] == token_claims["exp"]
+    assert_live_token(anon, body["access_token"])
+    assert emulator.control.tokens_issued()["iam"] == 1
+
+
+def test_iam_wrong_key_and_grant(anon: httpx.Client) -> None:
+    wrong_key = anon.post("/identity/token", data={"grant_type": IAM_GRANT, "apikey": "nope"})
+    assert wrong_key.status_code == 400
+    assert wrong_key.json() == {
+        "errorCode": "BXNIM0415E",
+        "errorMessage": "Provided API key could not be found.",
+    }
+    wrong_grant = anon.post("/identity/token", data={"grant_type": "password", "apikey": API_KEY})
+    assert wrong_grant.status_code == 400
+    assert wrong_grant.json()["errorCode"] == "BXNIM0109E"
+
+
+def test_mcsp_v1_token(emulator: EmulatorThread, anon: httpx.Client) -> None:
+    response = anon.post("/siusermgr/api/1.0/apikeys/token", json={"apikey": API_KEY})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "jwt" and body["expires_in"] == 3600
+    assert_live_token(anon, body["token"])
+    wrong = anon.post("/siusermgr/api/1.0/apikeys/token", json={"apikey": "nope"})
+    assert (wrong.status_code, wrong.json()) == (401, {"detail": "Provided API key could not be found."})
+
+    emulator.control.settings(mcsp_v1="off")
+    off = anon.post("/siusermgr/api/1.0/apikeys/token", json={"apikey": API_KEY})
+    assert (off.status_code, off.json()) == (404, {"detail": "Not Found"})
+    assert emulator.control.tokens_issued()["mcsp_v1"] == 1
+
+
+def test_mcsp_v2_token(emulator: EmulatorThread, anon: httpx.Client) -> None:
+    tenant = emulator.settings.tenant_id
+    query = "includeBuiltinActions=false&includeCustomActions=false&includeRoles=true"
+
+    scoped = anon.post(f"/api/2.0/services/{tenant}/apikeys/token?{query}", json={"apikey": API_KEY})
+    scopeless = anon.post("/api/2.0/apikeys/token", json={}, headers={"X-API-Key": API_KEY})
+
+    for response in (scoped, scopeless):
+        assert response.status_code == 200
+        assert response.json()["token_type"] == "jwt"
+        assert_live_token(anon, response.json()["token"])
+    other = anon.post("/api/2.0/services/other/apikeys/token", json={"apikey": API_KEY})
+    assert (other.status_code, other.json()) == (404, {"detail": "Service instance not found"})
+    wrong = anon.post(f"/api/2.0/services/{tenant}/apikeys/token", json={"apikey": "nope"})
+    assert wrong.status_code == 401
+    assert emulator.control.tokens_issued()["mcsp_v2"] == 2
+
+
+@pytest.mark.parametrize(
+    "credentials", [{"password": "watsonx"}, {"api_key": API_KEY}], ids=["password", "api_key"]
+)
+def test_cpd_authorize(anon: httpx.Client, credentials: dict[str, str]) -> None:
+    response = anon.post("/icp4d-api/v1/authorize", json={"username": "wxo.archer@ibm.com", **credentials})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["_messageCode_"], body["message"]) == ("200", "Success")
+    assert_live_token(anon, body["token"])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"username": "wxo.archer@ibm.com", "password": "wrong"},
+        {"username": "someone", "password": "watsonx"},
+        {"username": "wxo.archer@ibm.com", "api_key": "nope"},
+        {"username": "wxo.archer@ibm.com", "password": "watsonx", "api_key": API_KEY},
+        {"username": "wxo.archer@ibm.com"},
+    ],
+)
+def test_cpd_bad_credentials(anon: httpx.Client, body: dict[str, str]) -> None:
+    response = anon.post("/icp4d-api/v1/authorize", json=body)
+    assert response.status_code == 401
+    assert response.json() == {"_messageCode_": "401", "message": "Invalid username or password"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Local Developer Edition
+
+
+def test_local_developer_edition_flow(emulator: EmulatorThread, anon: httpx.Client) -> None:
+    login = {"username": "wxo.archer@ibm.com", "password": "watsonx"}
+    user = anon.post("/api/v1/auth/token", data=login)
+    assert user.status_code == 200
+    user_token = user.json()["access_token"]
+    assert "exp" not in claims(user_token)  # "the local token does not have exp claim"
+    user_auth = {"Authorization": f"Bearer {user_token}"}
+
+    tenants = anon.get("/api/v1/tenants", headers=user_auth)
+    assert tenants.status_code == 200
+    assert tenants.json() == [
+        {
+            "id": emulator.settings.tenant_id,
+            "name": "wxo-dev",
+            "title": "WatsonX Orchestrate Development",
+            "tags": ["test"],
+        }
+    ]
+    created = anon.post(
+        "/api/v1/tenants", headers=user_auth, json={"name": "team", "title": "Team", "tags": ["x"]}
+    )
+    assert created.status_code == 201
+    assert created.json() == {"id": created.json()["id"], "name": "team", "title": "Team", "tags": ["x"]}
+    assert len(anon.get("/api/v1/tenants", headers=user_auth).json()) == 2
+
+    # the user token is not scoped to a tenant
+    refused = anon.get("/v1/models", headers=user_auth)
+    assert (refused.status_code, refused.json()) == (403, {"detail": "Token is not scoped to a tenant"})
+
+    tenant_token = anon.post(f"/api/v1/auth/token?tenant_id={emulator.settings.tenant_id}", data=login).json()
+    assert "exp" not in claims(tenant_token["access_token"])
+    assert_live_token(anon, tenant_token["access_token"])
+    assert emulator.control.tokens_issued() == {
+        "iam": 0, "mcsp_v1": 0, "mcsp_v2": 0, "cpd": 0, "local_user": 1, "local_tenant": 1,
+    }  # fmt: skip
+
+
+def test_local_login_errors(anon: httpx.Client) -> None:
+    bad = anon.post("/api/v1/auth/token", data={"username": "wxo.archer@ibm.com", "password": "nope"})
+    assert (bad.status_code, bad.json()) == (401, {"detail": "Invalid username or password"})
+    login = {"username": "wxo.archer@ibm.com", "password": "watsonx"}
+    unknown = anon.post("/api/v1/auth/token?tenant_id=nope", data=login)
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Tenant not found"})
+    no_auth = anon.get("/api/v1/tenants")
+    assert (no_auth.status_code, no_auth.json()) == (401, INVALID_TOKEN)
+
+
+# ---------------------------------------------------------------------------------------------
+# Revocation and lifetime
+
+
+def test_expire_tokens_revokes_minted_tokens_only(emulator: EmulatorThread, anon: httpx.Client) -> None:
+    iam = anon.post("/identity/token", data={"grant_type": IAM_GRANT, "apikey": API_KEY}).json()[
+        "access_token"
+    ]
+    login = {"username": "wxo.archer@ibm.com", "password": "watsonx"}
+    local = anon.post(f"/api/v1/auth/token?tenant_id={emulator.settings.tenant_id}", data=login).json()
+    assert_live_token(anon, iam)
+
+    emulator.control.expire_tokens()
+
+    for token in (iam, local["access_token"]):
+        response = anon.get("/v1/models", headers={"Authorization": f"Bearer {token}"})
+        assert (response.status_code, response.json()) == (401, INVALID_TOKEN)
+    assert_live_token(anon, TOKEN)
+    fresh = anon.post("/identity/token", data={"grant_type": IAM_GRANT, "apikey": API_KEY}).json()
+    assert_live_token(anon, fresh["access_token"])
+
+
+def test_token_ttl_zero_mints_expired_tokens(emulator: EmulatorThread, anon: httpx.Client) -> None:
+    emulator.control.settings(token_ttl=0)
+    body = anon.post("/siusermgr/api/1.0/apikeys/token", json={"apikey": API_KEY}).json()
+    assert body["expires_in"] == 0
+    assert claims(body["token"])["exp"] == claims(body["token"])["iat"]
+    response = anon.get("/v1/models", headers={"Authorization": f"Bearer {body['token']}"})
+    assert (response.status_code, response.json()) == (401, INVALID_TOKEN)
