@@ -1,4 +1,7 @@
-"""The control API under /_emulator/ and its client EmulatorControl (emulator/control.py)."""
+"""The control API under /_emulator/ and its client EmulatorControl (emulator/control.py).
+
+Also the store's dump and load behind ``GET``/``PUT state`` (Store.dump, Store.load).
+"""
 
 from __future__ import annotations
 
@@ -113,3 +116,57 @@ def test_reset_with_an_invalid_switch_is_422_and_clears_nothing(
     }
     assert len(emulator.control.state()["models"]) == 1
     assert emulator.control.settings()["secrets"] == "echo"
+
+
+# ---------------------------------------------------------------------------------------------
+# State: dump (GET state) and load (PUT state, Store.load): a recorded server is replayed exactly
+
+STATE_BODY = {
+    "name": "virtual-model/openai/gpt-4o",
+    "display_name": "GPT",
+    "description": "GPT via OpenAI",
+    "provider_config": {"provider": "openai", "api_key": "sk-state-1"},
+}
+
+
+def test_load_replaces_every_object_with_the_dump(emulator: EmulatorThread, http: httpx.Client) -> None:
+    assert http.post("/v1/orchestrate/models", json=STATE_BODY).status_code in (200, 201)
+    policy = {
+        "name": "p",
+        "display_name": "P",
+        "description": "one target",
+        "policy": {"strategy": {"mode": "single"}, "targets": [{"model_name": STATE_BODY["name"]}]},
+    }
+    assert http.post("/v1/orchestrate/model_policy", json=policy).status_code in (200, 201)
+    dump = emulator.control.state()
+    assert len(dump["models"]) == 1 and len(dump["policies"]) == 1
+
+    emulator.control.reset()
+    http.post("/v1/orchestrate/models", json={**STATE_BODY, "name": "virtual-model/openai/other"})
+    assert emulator.control.load_state(dump) == {"models": 1, "policies": 1}
+
+    assert emulator.control.state()["models"] == dump["models"]  # ids, timestamps, secrets as recorded
+    assert emulator.control.state()["policies"] == dump["policies"]
+    listed = http.get("/v1/orchestrate/models", params={"name": STATE_BODY["name"]}).json()
+    assert [m["id"] for m in listed] == [dump["models"][0]["id"]]
+    assert http.get("/v1/orchestrate/models", params={"name": "virtual-model/openai/other"}).json() == []
+
+
+def test_load_refuses_an_object_without_id(emulator: EmulatorThread, http: httpx.Client) -> None:
+    kept = http.post("/v1/orchestrate/models", json=STATE_BODY).json()
+
+    with pytest.raises(httpx.HTTPStatusError) as err:
+        emulator.control.load_state({"models": [{"name": "virtual-model/openai/x"}]})
+
+    assert err.value.response.status_code == 422
+    assert "string id and name" in err.value.response.text
+    assert err.value.response.json() == {
+        "detail": [
+            {
+                "loc": ["body", "models"],
+                "msg": "models: every object needs a string id and name",
+                "type": "value_error",
+            }
+        ]
+    }
+    assert [m["id"] for m in emulator.control.state()["models"]] == [kept["id"]]  # nothing replaced
