@@ -1,7 +1,7 @@
 """The variant switches, declared once: :class:`Switches` is the table.
 
 Where the contract leaves behaviour open, the emulator has a switch per plausible variant
-(contract §11). Each switch is one field of :class:`Switches` below: its name, its type (a
+(api-contract §11). Each switch is one field of :class:`Switches` below: its name, its type (a
 ``Literal`` of the choices, default first, or a bounded ``int``), its default and its help text.
 Everything else is derived from that table:
 
@@ -58,34 +58,34 @@ class Switches(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    # contract §8: the server may accept duplicate names [INF]
+    # api-contract §8: the server may accept duplicate names [INF]
     duplicates: Duplicates = Field(
         "accept",
         description="accept: a second model or policy with the same name is created; "
         "reject: 409 on POST, and on a PUT that renames onto another object's name",
     )
-    # contract §11: create body unknown
+    # api-contract §11: create body unknown
     create_response: CreateResponse = Field(
         "object",
         description="POST/PUT answer: object = 201 (PUT 200) with the object as GET shows it; "
         "empty = 200 with an empty body; id = 201 (PUT 200) with the id as a JSON string",
     )
-    # contract §2.1/§11: secrets on GET unknown
+    # api-contract §2.1/§11: secrets on GET unknown
     secrets: Secrets = Field(
         "omit",
         description="secret provider_config keys on every read: omit = absent; "
         "mask = '********'; echo = as stored",
     )
-    # contract §8: some deployments answer 404 instead of [] [INF]
+    # api-contract §8: some deployments answer 404 instead of [] [INF]
     empty_list: EmptyList = Field(
         "array",
         description="an empty GET /models or /model_policy: array = [], 404 = 404 'No models found'",
     )
-    # contract §7.1: clients try MCSP v1, then fall back to v2
+    # api-contract §7.1: clients try MCSP v1, then fall back to v2
     mcsp_v1: OnOff = Field(
         "on", description="off: the MCSP v1 token endpoint answers 404, to test a client's v2 fallback"
     )
-    # contract §7.2: typically 3600 s
+    # api-contract §7.2: typically 3600 s
     token_ttl: int = Field(
         3600,
         ge=0,

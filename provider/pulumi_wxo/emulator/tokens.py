@@ -72,7 +72,7 @@ def decode(token: str, secret: bytes) -> dict[str, Any] | None:
 def lifetime_claims(issued: float, ttl: int | None) -> dict[str, Any]:
     """``iat`` (and, with a ``ttl``, ``exp`` and ``exp_exact``) for a token minted at ``issued``.
 
-    ``ttl=None``: a token without expiry (the local Developer Edition's, contract §7.2 [SRC]).
+    ``ttl=None``: a token without expiry (the local Developer Edition's, api-contract §7.2 [SRC]).
     """
     iat = math.floor(issued)
     if ttl is None:
