@@ -1,6 +1,8 @@
-"""The repository stands on its own: no machine paths, no files outside it, no dangling § citations.
+"""The repository stands on its own: no machine paths, no files outside it, no dangling § citations,
+and the docs cite only paths that exist.
 
-Every tracked text file (``git ls-files``; binary files and symlinks skipped) is scanned. A
+Every tracked text file (``git ls-files``; binary files and symlinks skipped) is scanned; the
+README and docs/ are also checked for the repository paths and relative links they cite. A
 failure names each offending ``file:line``.
 
 Each pattern has one letter in brackets (``/hom[e]/``) so that the pattern's own text does not
@@ -10,8 +12,10 @@ match it and this file passes its own scan.
 from __future__ import annotations
 
 import functools
+import posixpath
 import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -47,18 +51,24 @@ HEADING = re.compile(r"^#{1,6}\s+§(\d+(?:\.\d+)*)\s")
 
 
 @functools.cache
-def tracked_text_files() -> tuple[tuple[str, str], ...]:
-    """``(path, text)`` of every tracked file that is UTF-8 text, in ``git ls-files`` order."""
+def ls_files() -> tuple[str, ...]:
+    """Every tracked path (``git ls-files``), in its order."""
     try:
         listing = subprocess.run(
             ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True, timeout=60
         ).stdout
     except (OSError, subprocess.CalledProcessError) as error:
         pytest.fail(f"git ls-files failed in {ROOT}: {error}")
+    return tuple(rel for rel in listing.decode("utf-8").split("\0") if rel)
+
+
+@functools.cache
+def tracked_text_files() -> tuple[tuple[str, str], ...]:
+    """``(path, text)`` of every tracked file that is UTF-8 text, in ``git ls-files`` order."""
     files = []
-    for rel in listing.decode("utf-8").split("\0"):
+    for rel in ls_files():
         path = ROOT / rel
-        if not rel or path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file():
             continue
         data = path.read_bytes()
         if b"\0" in data[:8192]:
@@ -159,3 +169,172 @@ def test_every_cited_contract_section_exists() -> None:
     assert len(cited) > 10, "no contract citations found: is the pattern still right?"
     missing = [f"{where}: §{section}" for where, section in cited if section not in sections]
     assert not missing, f"sections cited but not headings of {CONTRACT}:\n" + "\n".join(missing)
+
+
+# --------------------------------------------------------------------------- cited paths
+
+# The prose that cites repository paths: the README and the guides.
+DOC_FILES = re.compile(r"^(?:README\.md|docs/.+\.md)$")
+
+# A repository path as the docs write it, backticked (`tests/unit/api/test_client.py`), as a
+# link target ([guide](docs/client.md)) or in plain prose: it starts with a top-level folder,
+# not inside a URL, another path or a shell variable (`$CACHE/...`, `~/.cache/...`).
+CITED_PATH = re.compile(r"(?<![\w./~$-])(?:provider|tests|examples|scripts|bench|docs|\.ci)/[\w./*<>{}-]*")
+# Only a path that names a file (an extension) or a folder (a trailing slash) is a citation;
+# `tests/unit` in a sentence is the tier, not a claim about a path.
+FILE_OR_FOLDER = re.compile(r"(?:/|\.\w+)$")
+# Globs and placeholders (`tests/unit/api/test_*.py`, `test_<module>.py`) name no one path.
+PATTERN_CHARS = frozenset("*<>{}")
+
+# A relative Markdown link: [text](target), not a URL, an e-mail or an anchor on the page.
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#|/)", re.IGNORECASE)
+
+
+@functools.cache
+def tracked_paths() -> frozenset[str]:
+    """Every tracked path, symlinks included, and every folder holding one."""
+    return known_paths(ls_files())
+
+
+def known_paths(files: Iterable[str]) -> frozenset[str]:
+    """The files, and each folder above one as ``folder/``."""
+    known: set[str] = set()
+    for rel in files:
+        known.add(rel)
+        parts = rel.split("/")
+        known.update("/".join(parts[:i]) + "/" for i in range(1, len(parts)))
+    return frozenset(known)
+
+
+def exists(path: str, known: frozenset[str]) -> bool:
+    return path in known or path.rstrip("/") + "/" in known
+
+
+def git_ignored(paths: Iterable[str]) -> set[str]:
+    """The paths the repository's ignore rules exclude: outputs (``bench/results/``), never tracked."""
+    given = sorted(set(paths))
+    if not given:
+        return set()
+    proc = subprocess.run(
+        ["git", "check-ignore", "--stdin", "-z"],
+        cwd=ROOT,
+        input="\0".join(given).encode("utf-8"),
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    if proc.returncode not in (0, 1):  # 1: none ignored
+        pytest.fail(f"git check-ignore failed in {ROOT}: {proc.stderr.decode('utf-8', 'replace')}")
+    return {p for p in proc.stdout.decode("utf-8").split("\0") if p}
+
+
+def doc_files() -> tuple[tuple[str, str], ...]:
+    return tuple((rel, text) for rel, text in tracked_text_files() if DOC_FILES.match(rel))
+
+
+def cited_paths(files: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(file:line, path)`` for every repository path the docs cite (root-relative)."""
+    cited = []
+    for rel, text in files:
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in CITED_PATH.finditer(line):
+                path = match.group(0).rstrip(".,")
+                if PATTERN_CHARS.intersection(path) or not FILE_OR_FOLDER.search(path):
+                    continue
+                cited.append((f"{rel}:{number}", path))
+    return cited
+
+
+def linked_paths(files: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """``(file:line, target, path)`` for every relative link, resolved against its file's folder."""
+    linked = []
+    for rel, text in files:
+        folder = posixpath.dirname(rel)
+        for number, line in enumerate(text.splitlines(), 1):
+            for match in LINK.finditer(line):
+                target = match.group(1)
+                if NOT_RELATIVE.match(target):
+                    continue
+                bare = target.split("#", 1)[0]
+                path = posixpath.normpath(posixpath.join(folder, bare))
+                linked.append((f"{rel}:{number}", target, path + "/" if bare.endswith("/") else path))
+    return linked
+
+
+def test_the_path_scanner_finds_citations_and_only_them() -> None:
+    samples = (
+        (
+            "a.md",
+            "see `tests/unit/api/test_client.py::test_retry` and [the guide](docs/client.md).\n"
+            "(tests/e2e/test_secrets_engine.py, tests/unit/test_resource.py[mock])\n"
+            "results in `bench/results/`, links from examples/catalogue/.venv\n",
+        ),
+        (
+            "b.md",
+            "`tests/unit/api/test_*.py` and `tests/unit/specs/test_<module>.py` are patterns\n"
+            "tests/unit runs first; https://example.org/x/docs/a.md, $CACHE/tests/b.py, ~/.cache/docs/c.md\n"
+            "`provider/pulumi_wxo/_provider.py`; mypy checks examples/ too\n",
+        ),
+    )
+    assert cited_paths(samples) == [
+        ("a.md:1", "tests/unit/api/test_client.py"),
+        ("a.md:1", "docs/client.md"),
+        ("a.md:2", "tests/e2e/test_secrets_engine.py"),
+        ("a.md:2", "tests/unit/test_resource.py"),
+        ("a.md:3", "bench/results/"),
+        ("a.md:3", "examples/catalogue/.venv"),
+        ("b.md:3", "provider/pulumi_wxo/_provider.py"),
+        ("b.md:3", "examples/"),
+    ]
+    known = known_paths(["tests/unit/api/test_client.py", "docs/client.md", "examples/catalogue/.venv"])
+    assert exists("tests/unit/api/test_client.py", known)
+    assert exists("tests/unit/api/", known) and exists("tests/unit/api", known) and exists("examples/", known)
+    assert not exists("tests/unit/test_client.py", known)
+    assert not exists("tests/unit/api/test_client", known)  # a prefix of a name is no folder
+
+
+def test_the_link_scanner_resolves_against_the_linking_file() -> None:
+    samples = (
+        (
+            "docs/a.md",
+            "[contract](api-contract.md#2-models), [ref](reference/), [up](../README.md)\n"
+            "[wrong](docs/b.md), [web](https://example.org/x.md), [here](#retries)\n",
+        ),
+        ("README.md", "[guide](docs/pulumi-cli.md), [mail](mailto:a@example.org)\n"),
+    )
+    assert [(where, path) for where, _, path in linked_paths(samples)] == [
+        ("docs/a.md:1", "docs/api-contract.md"),
+        ("docs/a.md:1", "docs/reference/"),
+        ("docs/a.md:1", "README.md"),
+        ("docs/a.md:2", "docs/docs/b.md"),
+        ("README.md:1", "docs/pulumi-cli.md"),
+    ]
+
+
+def test_every_repository_path_cited_in_the_docs_exists() -> None:
+    """A file or folder the docs name is in ``git ls-files``, or is an output git ignores.
+
+    The one kind of untracked path a doc may name is what a command writes and the ignore rules
+    keep out of the repository (``bench/results/latest.json``); anything else is stale.
+    """
+    files = doc_files()
+    assert {"README.md", "docs/lifecycle.md"} <= {rel for rel, _ in files}
+    cited = cited_paths(files)
+    assert len(cited) > 20, "no cited paths found: is the pattern still right?"
+    known = tracked_paths()
+    absent = [(where, path) for where, path in cited if not exists(path, known)]
+    outputs = git_ignored(path for _, path in absent)
+    missing = [f"{where}: {path}" for where, path in absent if path not in outputs]
+    assert not missing, (
+        "paths cited in the docs that are not in `git ls-files` (moved or deleted? cite the file "
+        "as it is now):\n" + "\n".join(missing)
+    )
+
+
+def test_every_relative_link_in_the_docs_resolves() -> None:
+    linked = linked_paths(doc_files())
+    assert len(linked) > 10, "no relative links found: is the pattern still right?"
+    known = tracked_paths()
+    broken = [f"{where}: ({target}) -> {path}" for where, target, path in linked if not exists(path, known)]
+    assert not broken, "relative links in the docs that lead to no tracked file:\n" + "\n".join(broken)
