@@ -219,7 +219,7 @@ build_legacy_langhost() {
     if ! (cd "$lwork" && init_wrapper "$LEGACY_LANGHOST_SDK" sdk-only &&
         go build -trimpath -tags "$BUILD_TAGS" \
             -ldflags "-s -w -X $VERSION_VAR=v$LEGACY_LANGHOST_SDK" \
-            -o "$out/bin/pulumi-language-python" "$LEGACY_LANGHOST_PKG" >&2); then
+            -o "$out/bin/pulumi-language-python.legacy" "$LEGACY_LANGHOST_PKG" >&2); then
         echo "not built: legacy build of $LEGACY_LANGHOST_PKG@v$LEGACY_LANGHOST_SDK failed"
         return 1
     fi
@@ -242,6 +242,17 @@ build_into_cache() {
     mkdir -p "$work" "$out/bin" "$out/build"
 
     export GOFLAGS="-mod=mod -buildvcs=false" GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off
+    # The compiler spends a good part of a cold build collecting garbage; the machine has the
+    # memory to let it collect less often.
+    export GOGC="${GOGC:-400}"
+
+    # The legacy language host (own module graph) builds in the background while the CLI's
+    # modules download and compile; it is used only if the current host cannot be built.
+    local legacy_pid="" legacy_status="$stage/legacy-status"
+    if want_legacy_langhost; then
+        (build_legacy_langhost "$work" "$out" >"$legacy_status" 2>&1 || echo "FAILED" >>"$legacy_status") &
+        legacy_pid=$!
+    fi
 
     cd "$work"
     init_wrapper "$VERSION"
@@ -256,11 +267,23 @@ build_into_cache() {
     install -m 0755 "$sdk_dir/python/dist/pulumi-resource-pulumi-python" "$out/bin/"
     cp go.mod go.sum "$out/build/"
 
-    if ! langhost=$(build_langhost "$work" "$out"); then
+    if langhost=$(build_langhost "$work" "$out"); then
+        if [[ -n "$legacy_pid" ]]; then
+            wait "$legacy_pid" || true
+            rm -f "$out/bin/pulumi-language-python.legacy"
+        fi
+    else
         log "language host: $langhost"
-        if want_legacy_langhost; then
-            log "language host: building the legacy v$LEGACY_LANGHOST_SDK one (PULUMI_WXO_LEGACY_LANGHOST=0 skips it)"
-            langhost=$(build_legacy_langhost "$work" "$out") || log "language host: $langhost"
+        if [[ -n "$legacy_pid" ]]; then
+            log "language host: waiting for the legacy v$LEGACY_LANGHOST_SDK one (PULUMI_WXO_LEGACY_LANGHOST=0 skips it)"
+            wait "$legacy_pid" || true
+            if grep -q '^FAILED$' "$legacy_status" || [[ ! -x "$out/bin/pulumi-language-python.legacy" ]]; then
+                cat "$legacy_status" >&2
+                log "language host: the legacy build failed"
+            else
+                mv "$out/bin/pulumi-language-python.legacy" "$out/bin/pulumi-language-python"
+                langhost=$(tail -n 1 "$legacy_status")
+            fi
         fi
     fi
 
