@@ -7,10 +7,13 @@ that ``validate`` accepts, without ever writing a secret, and into a program tha
 from __future__ import annotations
 
 import json
+import re
 import runpy
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pulumi
 import pytest
 from ibm_watsonx_orchestrate_clients.model_policies.model_policies_client import ModelPoliciesClient
@@ -27,6 +30,7 @@ from ibm_watsonx_orchestrate_core.types.models.types import ProviderConfig, Virt
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.schema import SECRET_FIELDS
 from pulumi_wxo.specs import read_specs
 from tests.conftest import EMULATOR_TOKEN
 from tests.mocks import Recorder
@@ -209,3 +213,63 @@ def test_list_filters_by_name(emulator: EmulatorThread, capsys: pytest.CaptureFi
     assert "api_key" not in listed["models"][0]["provider_config"]
     code, out, _ = run(capsys, "list", *connect(emulator), "--name", "virtual-policy/*")
     assert code == 0 and "Models (0)" in out and "Policies (1)" in out
+
+
+# Every credential field of api-contract §9, each with a value that must never be printed.
+CREDENTIALS: dict[str, dict[str, Any]] = {
+    "openai/gpt-4o-echo": {"api_key": "sk-LIST-0001"},
+    "bedrock/anthropic.claude-3": {
+        "aws_access_key_id": "AKIA-LIST-0002",
+        "aws_secret_access_key": "aws-secret-LIST-0003",
+        "aws_session_token": "aws-session-LIST-0004",
+        "aws_region": "us-east-1",
+    },
+    "vertex-ai/gemini-2.0-flash": {
+        "vertex_service_account_json": {
+            "type": "service_account",
+            "client_email": "sa@example.iam.gserviceaccount.com",
+            "private_key": "-----BEGIN PRIVATE KEY-----\\nLIST-0005\\n-----END PRIVATE KEY-----\\n",
+        },
+        "vertex_region": "us-central1",
+    },
+    "watsonx/ibm/granite-cpd": {
+        "watsonx_cpd_username": "admin",
+        "watsonx_cpd_password": "cpd-pass-LIST-0006",
+        "watsonx_cpd_url": "https://cpd.example",
+    },
+    "azure-openai/gpt-4o": {
+        "azure_entra_client_secret": "entra-LIST-0007",
+        "azure_ad_token": "adtoken-LIST-0008",
+        "ad_auth": "adauth-LIST-0009",
+    },
+}
+LEAKS = re.compile(r"LIST-\d{4}")
+
+
+def test_list_never_prints_a_secret_the_server_echoes(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator.control.settings(secrets="echo")
+    with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}) as http:
+        for name, config in CREDENTIALS.items():
+            provider = name.split("/", 1)[0]
+            response = http.post(
+                "/v1/models", json={"name": name, "provider_config": {"provider": provider, **config}}
+            )
+            assert response.status_code == 201, response.text
+        echoed = http.get("/v1/models").text
+    assert len(set(LEAKS.findall(echoed))) == 9  # the server does echo every one of them
+
+    code, out, err = run(capsys, "list", *connect(emulator), "--json")
+    assert code == 0 and LEAKS.search(out + err) is None, LEAKS.findall(out + err)
+    configs = {
+        m["name"].removeprefix("virtual-model/"): m["provider_config"] for m in json.loads(out)["models"]
+    }
+    for name, config in CREDENTIALS.items():
+        assert configs[name] == {
+            key: ("<secret>" if key in SECRET_FIELDS else value) for key, value in config.items()
+        }, name
+
+    code, out, err = run(capsys, "list", *connect(emulator))  # the table: with rich here
+    assert code == 0 and LEAKS.search(out + err) is None
+    assert "Models (5)" in out

@@ -4,10 +4,17 @@
 'pulumi-wxo[table]'``); it is optional so that the provider, which runs inside every
 ``pulumi up``, does not depend on it. Without it, tables are plain text columns and there is
 no spinner. docs/cli.md says more.
+
+Every cell is server-provided text (a model's name, tags, ids), so neither table kind lets it
+drive the terminal: control characters (C0, DEL, C1, which start escape sequences, move the
+cursor or set the window title) and the invisible Unicode controls that reorder or break lines
+are shown as visible escapes (:func:`visible`: ``\\x1b``, ``\\u202e``), and rich gets each cell
+as a ``Text``, which it never parses for markup (``[bold]``) or emoji codes (``:smile:``).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,11 +30,29 @@ class Table:
     rows: Sequence[tuple[str, ...]]
 
 
+# C0 controls, DEL and C1 controls (category Cc), plus the Unicode format and separator
+# characters that reorder text or break lines where a reader does not see it (bidi embeddings,
+# overrides and isolates, the line and paragraph separators).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as a visible escape (``\\x1b``, ``\\u202e``),
+    so that it prints as one line that cannot move the cursor, recolour or retitle the terminal."""
+    return _CONTROLS.sub(_escape, text)
+
+
 def print_tables(tables: Sequence[Table]) -> None:
     """The tables on stdout, drawn by rich when it is installed, else as plain text."""
     try:
         from rich.console import Console
         from rich.table import Table as RichTable
+        from rich.text import Text
     except ImportError:
         sys.stdout.write("\n".join(plain_table(t) for t in tables))
         return
@@ -36,26 +61,30 @@ def print_tables(tables: Sequence[Table]) -> None:
         # Piped or in CI (make demo): rich would assume 80 columns and fold every uuid.
         console = Console(width=200)
     for t in tables:
-        table = RichTable(title=t.title)
+        # Text, not str: a str cell would be parsed as console markup and emoji codes.
+        table = RichTable(title=Text(visible(t.title)))
         for col in t.columns:
-            table.add_column(col, overflow="fold")
+            table.add_column(Text(visible(col)), overflow="fold")
         for row in t.rows:
-            table.add_row(*row)
+            table.add_row(*(Text(visible(cell)) for cell in row))
         console.print(table)
 
 
 def plain_table(table: Table) -> str:
     """``table`` as text: its title, then left-aligned columns two spaces apart, never folded
-    (a uuid stays on one line, so the output can be grepped and cut)."""
-    widths = [len(c) for c in table.columns]
-    for row in table.rows:
+    (a uuid stays on one line, so the output can be grepped and cut). Cells go through
+    :func:`visible`, so a row is always one line."""
+    columns = [visible(c) for c in table.columns]
+    rows = [[visible(cell) for cell in row] for row in table.rows]
+    widths = [len(c) for c in columns]
+    for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip() + "\n"
 
-    out = table.title + "\n" + line(table.columns) + line(["-" * w for w in widths])
-    return out + "".join(line(row) for row in table.rows)
+    out = visible(table.title) + "\n" + line(columns) + line(["-" * w for w in widths])
+    return out + "".join(line(row) for row in rows)
 
 
 class Status:

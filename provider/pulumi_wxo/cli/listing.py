@@ -1,5 +1,9 @@
 """``pulumi-wxo list``: the models and policies on an instance, as tables or JSON.
 
+What a server answers is untrusted: the value of every secret key is replaced by ``<secret>``
+before anything is printed (cli/masking.py, the rule ``export`` follows), and the tables show
+names and other strings as text, never as terminal control (cli/console.py).
+
 (The module is not called ``list``: as an attribute of the package it would shadow the builtin.)
 """
 
@@ -30,12 +34,17 @@ def add_parser(sub: Any) -> None:
     add_connection_flags(parser)
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def run(args: argparse.Namespace) -> int:
+    from pulumi_wxo.cli.masking import mask_secrets
     from pulumi_wxo.schema import normalize_model
 
     with client_from_args(args) as client:
-        models = [normalize_model(m) for m in client.list_models()]
-        policies = client.list_policies()
+        models = [mask_secrets(normalize_model(m)) for m in client.list_models()]
+        policies = [mask_secrets(p) for p in client.list_policies()]
     models = [m for m in models if name_matches(m["name"], args.name)]
     policies = [p for p in policies if name_matches(str(p.get("name")), args.name)]
     if args.json:
@@ -46,8 +55,15 @@ def run(args: argparse.Namespace) -> int:
             f"Models ({len(models)})",
             ("name", "display name", "type", "provider", "tags", "id"),
             [
-                (m["name"], m["display_name"], m["model_type"], m["provider"], ", ".join(m["tags"]), m["id"])
-                for m in sorted(models, key=lambda x: x["name"])
+                (
+                    _text(m["name"]),
+                    _text(m["display_name"]),
+                    _text(m["model_type"]),
+                    _text(m["provider"]),
+                    ", ".join(_text(t) for t in m["tags"]),
+                    _text(m["id"]),
+                )
+                for m in sorted(models, key=lambda x: _text(x["name"]))
             ],
         )
     ]

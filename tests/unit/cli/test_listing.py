@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -70,7 +71,7 @@ def stub_client(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def no_rich(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in ("rich", "rich.console", "rich.table"):
+    for name in ("rich", "rich.console", "rich.table", "rich.text"):
         monkeypatch.setitem(sys.modules, name, None)
     yield
 
@@ -122,3 +123,78 @@ def test_list_json_is_the_same_with_or_without_rich(
     code, out, _ = run(capsys, "list", "--json", "--name", "mix")
     assert code == 0
     assert json.loads(out) == {"models": [], "policies": POLICIES}
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile answers: names that are markup or terminal control, secrets echoed back
+
+HOSTILE_MODELS = [
+    {
+        "id": "m\x1b]0;pwned\x07",
+        "name": "virtual-model/openai/[/bold]",
+        "display_name": "[bold red]loud[/]\x1b[2J",
+        "tags": ["\x9b31m", "ok"],
+        "model_type": "chat\r",
+        "provider_config": {"provider": "openai", "apiKey": "sk-echoed-0042"},
+    },
+]
+HOSTILE_POLICIES = [
+    {
+        "id": "p\x00",
+        "name": "virtual-policy/[link=https://evil.example]x[/link]",
+        "policy": {"strategy": {"mode": "\u202efallback"}, "targets": [{"model_name": "a\nb"}]},
+    }
+]
+RAW_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]")  # all but the line feed
+SHOWN = (
+    "virtual-model/openai/[/bold]",
+    "[bold red]loud[/]\\x1b[2J",
+    "chat\\x0d",
+    "\\x9b31m, ok",
+    "m\\x1b]0;pwned\\x07",
+    "virtual-policy/[link=https://evil.example]x[/link]",
+    "\\u202efallback",
+    "a\\x0ab",
+    "p\\x00",
+)
+
+
+@pytest.fixture
+def hostile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "MODELS", HOSTILE_MODELS)
+    monkeypatch.setattr(sys.modules[__name__], "POLICIES", HOSTILE_POLICIES)
+
+
+def test_list_plain_table_escapes_what_the_server_sent(
+    hostile: None, no_rich: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "list")
+    assert (code, err) == (0, "")
+    assert RAW_CONTROLS.search(out) is None
+    for shown in SHOWN:
+        assert shown in out, shown
+    assert len(out.splitlines()) == 3 + 1 + 1 + 3 + 1  # two titles, headers, rules, one row each, a blank
+
+
+def test_list_rich_table_escapes_what_the_server_sent(
+    hostile: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+    code, out, err = run(capsys, "list")  # "[/bold]" in a name raised rich's MarkupError
+    assert (code, err) == (0, "")
+    assert RAW_CONTROLS.search(out) is None and "\x1b" not in out
+    for shown in SHOWN:
+        assert shown in out, shown
+
+
+def test_list_json_masks_echoed_secrets_and_escapes_controls(
+    hostile: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0
+    assert "sk-echoed-0042" not in out
+    assert RAW_CONTROLS.search(out) is None  # JSON escapes them: \u001b
+    [model] = json.loads(out)["models"]
+    assert model["provider_config"] == {"apiKey": "<secret>"}  # a spelling with no API alias too
+    assert model["name"] == "virtual-model/openai/[/bold]"
