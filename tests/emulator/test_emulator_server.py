@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -13,8 +14,8 @@ import httpx
 import pytest
 
 import pulumi_wxo.emulator as package
-from pulumi_wxo.emulator import EmulatorSettings, Switches
-from pulumi_wxo.emulator.__main__ import build_parser, settings_from_args
+from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread, Switches, check_bind, serve
+from pulumi_wxo.emulator.__main__ import CONTROL_TOKEN_ENV, build_parser, main, settings_from_args
 
 pytestmark = pytest.mark.emulator
 
@@ -70,6 +71,82 @@ def test_python_dash_m_prints_where_it_listens(tmp_path: Any) -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exposure: loopback unless --allow-remote, and then a control token
+
+
+def test_exposure_flags_map_onto_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = ["--host", "0.0.0.0", "--allow-remote", "--control-token", "ct", "--allowed-host", "wxo"]
+    settings = settings_from_args(build_parser().parse_args([*argv, "--allowed-host", "b"]))
+    assert (settings.allow_remote, settings.control_token) == (True, "ct")
+    assert settings.allowed_hosts == ("wxo", "b")
+    monkeypatch.setenv(CONTROL_TOKEN_ENV, "from-env")  # kept out of `ps`
+    assert settings_from_args(build_parser().parse_args([])).control_token == "from-env"
+    monkeypatch.setenv(CONTROL_TOKEN_ENV, "")
+    assert settings_from_args(build_parser().parse_args([])) == EmulatorSettings()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "", "10.0.0.7", "emulator.internal"])
+def test_a_non_loopback_bind_needs_allow_remote(host: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--host", host, "--port", "0"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not loopback" in err and "--allow-remote with --control-token" in err
+    with pytest.raises(ValueError, match="is not loopback"):
+        EmulatorThread(EmulatorSettings(), host=host)
+    with pytest.raises(ValueError, match="is not loopback"):
+        serve(host, 0, EmulatorSettings())
+    check_bind(host, EmulatorSettings(allow_remote=True, control_token="ct"))  # meant: allowed
+
+
+def test_allow_remote_needs_a_control_token(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--host", "0.0.0.0", "--allow-remote", "--port", "0"])
+    assert info.value.code == 2
+    assert "--allow-remote) needs a control_token (--control-token" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="needs a control_token"):
+        EmulatorSettings(allow_remote=True)
+    with pytest.raises(ValueError, match="must not be empty"):
+        EmulatorSettings(control_token=" ")
+    for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        check_bind(host, EmulatorSettings())
+
+
+def test_bound_to_every_interface_it_warns_and_guards_the_control_api(tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "pulumi_wxo.emulator", "--host", "0.0.0.0", "--allow-remote", "--port", "0",
+        "--db", str(tmp_path / "remote.db"), "--token", "remote-token",
+    ]  # fmt: skip
+    env = {**os.environ, CONTROL_TOKEN_ENV: "remote-control-token"}
+    pipes: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with subprocess.Popen(command, env=env, **pipes) as process:
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            line = process.stdout.readline()
+            match = re.fullmatch(r"wxO emulator listening on (http://127\.0\.0\.1:\d+) \(db: .*\)\n", line)
+            assert match, line
+            assert process.stderr.readline() == (
+                "warning: bound to 0.0.0.0, reachable from other machines; the control API needs the "
+                "control token, the API its --token or a minted token\n"
+            )
+            url = match.group(1)
+            assert httpx.get(f"{url}/_emulator/state").status_code == 401
+            control = {"Authorization": "Bearer remote-control-token"}
+            state = httpx.get(f"{url}/_emulator/state", headers=control)
+            assert (state.status_code, state.json()["models"]) == (200, [])
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_thread_on_every_interface_is_reached_on_loopback() -> None:
+    settings = EmulatorSettings(token="t", allow_remote=True, control_token="ct")
+    with EmulatorThread(settings, host="0.0.0.0") as emu:
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+", emu.url)
+        assert emu.control.health()["status"] == "ok"  # with the control token
 
 
 # ---------------------------------------------------------------------------------------------

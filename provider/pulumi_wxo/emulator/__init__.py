@@ -9,12 +9,14 @@ Written from the API contract only; it imports nothing from ``pulumi_wxo`` outsi
         emu.control.reset(duplicates="reject")
 
     EmulatorSettings(switches=Switches(secrets="echo"))   # start-up switches
+    EmulatorSettings(allow_remote=True, control_token="...")   # beyond loopback
 
 See docs/emulator.md; the switches are declared once, in :mod:`.switches`.
 """
 
 from .app import create_app
 from .control import EmulatorControl
+from .dbfile import DatabaseFileError
 from .runtime import (
     DEFAULT_API_KEY,
     DEFAULT_PASSWORD,
@@ -24,7 +26,7 @@ from .runtime import (
     EmulatorSettings,
     FaultSpec,
 )
-from .server import EmulatorThread, serve
+from .server import EmulatorThread, check_bind, serve
 from .switches import SwitchArgs, Switches
 
 __all__ = [
@@ -33,12 +35,14 @@ __all__ = [
     "DEFAULT_TENANT_ID",
     "DEFAULT_TOKEN",
     "DEFAULT_USERNAME",
+    "DatabaseFileError",
     "EmulatorControl",
     "EmulatorSettings",
     "EmulatorThread",
     "FaultSpec",
     "SwitchArgs",
     "Switches",
+    "check_bind",
     "create_app",
     "serve",
 ]

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Sequence
 
+from .dbfile import DatabaseFileError
+from .guard import is_loopback
 from .runtime import DEFAULT_API_KEY, EmulatorSettings
-from .server import serve
+from .server import check_bind, serve
 from .switches import add_switch_arguments, switches_from_args
 
-__all__ = ["build_parser", "main", "settings_from_args"]
+__all__ = ["CONTROL_TOKEN_ENV", "build_parser", "main", "settings_from_args"]
+
+# The control token from the environment keeps it out of the process list (``ps``), which
+# every user of the machine can read.
+CONTROL_TOKEN_ENV = "WXO_EMULATOR_CONTROL_TOKEN"
 
 
 def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.ArgumentParser:
@@ -23,7 +30,33 @@ def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.Argume
     parser = argparse.ArgumentParser(
         prog=prog, description="Local emulator of the watsonx Orchestrate Models / Model-policy API."
     )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to bind (default: %(default)s); anything but loopback needs --allow-remote",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (needs --control-token): the API then serves "
+        "whoever can reach it with the token, so set your own --token, --api-key and --password",
+    )
+    parser.add_argument(
+        "--control-token",
+        default=os.environ.get(CONTROL_TOKEN_ENV) or None,
+        metavar="TOKEN",
+        help=f"bearer token the control API /_emulator/ requires (default: ${CONTROL_TOKEN_ENV}; "
+        "none: no token on loopback)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        dest="allowed_hosts",
+        default=[],
+        metavar="NAME",
+        help="also accept this Host header name (besides loopback and the address reached), "
+        "e.g. a compose service name; repeatable; '*' accepts any",
+    )
     parser.add_argument(
         "--port", type=int, default=4321, help="port, 0 for a free one (default: %(default)s)"
     )
@@ -61,6 +94,9 @@ def settings_from_args(args: argparse.Namespace) -> EmulatorSettings:
         username=args.username,
         password=args.password,
         switches=switches_from_args(args),
+        allow_remote=args.allow_remote,
+        control_token=args.control_token,
+        allowed_hosts=tuple(args.allowed_hosts),
     )
 
 
@@ -69,14 +105,26 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = settings_from_args(args)
+        check_bind(args.host, settings)
     except ValueError as exc:
         parser.error(str(exc))
 
     def ready(url: str) -> None:
         print(f"wxO emulator listening on {url} (db: {settings.db})", flush=True)
+        if not is_loopback(args.host):
+            print(
+                f"warning: bound to {args.host or 'all interfaces'}, reachable from other machines; "
+                "the control API needs the control token, the API its --token or a minted token",
+                file=sys.stderr,
+                flush=True,
+            )
 
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(args.host, args.port, settings, log_level=args.log_level, on_ready=ready)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(args.host, args.port, settings, log_level=args.log_level, on_ready=ready)
+    except DatabaseFileError as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -1,7 +1,8 @@
 """Application factory: ``create_app(settings) -> FastAPI``.
 
 Wires the :class:`~.runtime.Runtime` (store, switches, faults, log, tokens) into
-``app.state.runtime``, the fault/log middleware, the error handlers and the routers. The store
+``app.state.runtime``, the guard (outermost: Host, Origin, control token, Content-Type), the
+fault/log middleware, the error handlers and the routers. The store
 is closed when the app shuts down, so a new app can reopen the same database file.
 """
 
@@ -13,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from .control import control_router
+from .guard import GuardMiddleware
 from .middleware import FaultAndLogMiddleware
 from .routes import install_error_handlers, mount_routes
 from .runtime import EmulatorSettings, Runtime
@@ -38,6 +40,7 @@ def create_app(settings: EmulatorSettings | None = None) -> FastAPI:
     )
     app.state.runtime = runtime
     app.add_middleware(FaultAndLogMiddleware, runtime=runtime)
+    app.add_middleware(GuardMiddleware, settings=runtime.settings)  # added last: runs first
     install_error_handlers(app)
     app.include_router(control_router)
     mount_routes(app)

@@ -1,4 +1,7 @@
-"""Control API under ``/_emulator/`` (no auth, no faults) and :class:`EmulatorControl`, its client.
+"""Control API under ``/_emulator/`` (no faults, not logged) and :class:`EmulatorControl`, its client.
+
+It needs ``Authorization: Bearer <control_token>`` when the emulator has one (required beyond
+loopback), JSON bodies, and the emulator's own origin (:mod:`.guard` checks all three).
 
 This is the only way for tests to tamper with or look into the emulator:
 
@@ -134,14 +137,18 @@ def _switches(**values: Any) -> dict[str, Any]:
 
 
 class EmulatorControl:
-    """Typed client of the control API. ``base_url`` is the emulator root (``http://127.0.0.1:PORT``).
+    """Typed client of the control API. ``base_url`` is the emulator root (``http://127.0.0.1:PORT``);
+    ``control_token`` the emulator's ``--control-token``, if it has one.
 
     Every method raises :class:`httpx.HTTPStatusError` when the control API answers an error.
     """
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
+    def __init__(self, base_url: str, *, control_token: str | None = None, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=f"{self.base_url}{CONTROL_PREFIX}", timeout=timeout)
+        headers = {"Authorization": f"Bearer {control_token}"} if control_token else {}
+        self._http = httpx.Client(
+            base_url=f"{self.base_url}{CONTROL_PREFIX}", headers=headers, timeout=timeout
+        )
 
     def close(self) -> None:
         self._http.close()

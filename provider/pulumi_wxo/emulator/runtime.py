@@ -52,7 +52,15 @@ TOKEN_FLOWS: tuple[str, ...] = ("iam", "mcsp_v1", "mcsp_v2", "cpd", "local_user"
 
 @dataclass(frozen=True)
 class EmulatorSettings:
-    """Start-up settings. ``switches`` are the start-up values that ``POST /_emulator/reset`` restores."""
+    """Start-up settings. ``switches`` are the start-up values that ``POST /_emulator/reset`` restores.
+
+    Exposure (docs/emulator.md, "Running it safely"; enforced by :mod:`.guard` and
+    :func:`~.server.check_bind`): ``allow_remote`` permits binding an address other than
+    loopback and then requires ``control_token``, which the control API asks for as
+    ``Authorization: Bearer <control_token>`` (on loopback too, when set). ``allowed_hosts`` are
+    extra ``Host`` header names accepted besides loopback and the address a request reached
+    (``"*"``: any).
+    """
 
     db: str = ":memory:"
     token: str = DEFAULT_TOKEN
@@ -62,6 +70,18 @@ class EmulatorSettings:
     username: str = DEFAULT_USERNAME
     password: str = DEFAULT_PASSWORD
     switches: Switches = field(default_factory=Switches)
+    allow_remote: bool = False
+    control_token: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.control_token is not None and not self.control_token.strip():
+            raise ValueError("control_token (--control-token) must not be empty")
+        if self.allow_remote and self.control_token is None:
+            raise ValueError(
+                "allow_remote (--allow-remote) needs a control_token (--control-token or "
+                "WXO_EMULATOR_CONTROL_TOKEN): the control API shows secrets and wipes state"
+            )
 
 
 class FaultSpec(BaseModel):

@@ -2,6 +2,9 @@
 
 ``EmulatorThread`` follows httpx's own test server: uvicorn in a daemon thread on
 ``127.0.0.1`` and port 0, the bound port read back once uvicorn has started.
+
+Both refuse (:func:`check_bind`) to bind anything but loopback unless the settings say
+``allow_remote`` (which needs a control token): the emulator holds secrets in clear.
 """
 
 from __future__ import annotations
@@ -18,9 +21,31 @@ import uvicorn
 
 from .app import create_app
 from .control import EmulatorControl
+from .guard import is_loopback
 from .runtime import EmulatorSettings
 
-__all__ = ["EmulatorThread", "serve"]
+__all__ = ["EmulatorThread", "check_bind", "serve"]
+
+
+def check_bind(host: str, settings: EmulatorSettings) -> None:
+    """``ValueError`` when ``host`` is not a loopback name or address and ``settings`` do not
+    allow remote access (``allow_remote``, which itself needs a ``control_token``)."""
+    if not is_loopback(host) and not settings.allow_remote:
+        raise ValueError(
+            f"--host {host or '(all interfaces)'} is not loopback: other machines could read the "
+            "emulator's secrets and wipe it. Pass --allow-remote with --control-token to mean it "
+            "(EmulatorSettings(allow_remote=True, control_token=...) in Python)"
+        )
+
+
+def _url(host: str, port: int) -> str:
+    """A URL this machine can open for a socket bound to ``host``: the wildcard address is
+    reached on loopback (also so that its ``Host`` header is one the guard accepts)."""
+    if host in ("0.0.0.0", ""):  # noqa: S104 - recognising the wildcard, not binding to it
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class _Server(uvicorn.Server):
@@ -33,7 +58,7 @@ class _Server(uvicorn.Server):
     def bound_url(self) -> str:
         sockets = self.servers[0].sockets if self.servers else ()
         host, port = sockets[0].getsockname()[:2]
-        return f"http://{host}:{port}"
+        return _url(str(host), int(port))
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
@@ -63,8 +88,13 @@ def serve(
     log_level: str = "warning",
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve the emulator until interrupted. ``on_ready(url)`` runs once it listens (port 0 works)."""
-    server = _Server(_config(settings or EmulatorSettings(), host, port, log_level), on_ready)
+    """Serve the emulator until interrupted. ``on_ready(url)`` runs once it listens (port 0 works).
+
+    ``ValueError`` (see :func:`check_bind`) for a non-loopback ``host`` without ``allow_remote``.
+    """
+    settings = settings or EmulatorSettings()
+    check_bind(host, settings)
+    server = _Server(_config(settings, host, port, log_level), on_ready)
     server.run()
 
 
@@ -72,7 +102,8 @@ class EmulatorThread:
     """The emulator on ``127.0.0.1`` and a free port, in a daemon thread.
 
     Use as a context manager (or ``start()``/``stop()``). ``url`` is ``http://127.0.0.1:PORT``,
-    ``control`` an :class:`EmulatorControl` for it.
+    ``control`` an :class:`EmulatorControl` for it (with the settings' control token).
+    Another ``host`` than loopback needs ``allow_remote`` in the settings (:func:`check_bind`).
     """
 
     def __init__(
@@ -84,6 +115,7 @@ class EmulatorThread:
         startup_timeout: float = 10.0,
     ) -> None:
         self.settings = settings or EmulatorSettings()
+        check_bind(host, self.settings)
         self._host = host
         self._port = port
         self._startup_timeout = startup_timeout
@@ -118,7 +150,7 @@ class EmulatorThread:
                 raise RuntimeError("the emulator did not start")
             time.sleep(0.01)
         self._url = server.bound_url()
-        self._control = EmulatorControl(self._url)
+        self._control = EmulatorControl(self._url, control_token=self.settings.control_token)
         self._wait_healthy(deadline)
         return self
 

@@ -13,7 +13,8 @@ Records are stored canonically (snake_case ``provider_config``, secrets in clear
 server would need them for inference); rendering for the wire happens in the routes.
 
 Persistence: pass a file path and a restarted emulator sees the same models, policies,
-tenants and token-signing secret; ``":memory:"`` keeps everything in the process.
+tenants and token-signing secret; ``":memory:"`` keeps everything in the process. The file is
+created 0600 (or an existing one checked) first: :mod:`.dbfile`.
 Thread-safety: one connection (``check_same_thread=False``) guarded by a re-entrant lock,
 because uvicorn runs sync handlers in a thread pool.
 """
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from .dbfile import prepare_private_file
 from .models import ModelPolicyIn, VirtualModelIn
 
 __all__ = [
@@ -146,6 +148,7 @@ class Store:
         clock: Callable[[], datetime] = _now,
     ) -> None:
         self._lock = threading.RLock()
+        prepare_private_file(path)  # secrets in clear: only this user may read the file
         self._conn = sqlite3.connect(path, check_same_thread=False)
         self._tenant_id = tenant_id
         self._tenant_name = tenant_name
