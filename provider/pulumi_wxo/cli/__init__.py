@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.cli import emulator, export, listing, schema, validate
+from pulumi_wxo.cli.console import visible
 
 __all__ = ["COMMANDS", "EPILOG", "build_parser", "main"]
 
@@ -72,9 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return command(parsed)
-    except WxoError as err:
-        print(f"pulumi-wxo {parsed.command}: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"pulumi-wxo {parsed.command}: {err}", file=sys.stderr)
+    except (WxoError, OSError) as err:
+        # The text can carry what a server or a file said: no control character reaches the terminal.
+        text = "\n".join(visible(line) for line in str(err).splitlines())
+        print(f"pulumi-wxo {parsed.command}: {text}", file=sys.stderr)
         return 2
