@@ -120,8 +120,14 @@ emulator-tests: venv
 e2e: venv
 	PULUMI_WXO_CLI_DIR="$$(bash scripts/pulumi-cli.sh)" $(VENV)/bin/pytest -p no:cacheprovider tests/e2e
 
+# The micro-benchmarks (bench/run.py), then the engine benchmark (bench/engine.py: N models
+# through the real engine against the emulator with injected latency) in its quick mode, a few
+# minutes in all. `make bench BENCH_ENGINE=--full` runs its whole matrix (N = 50, 200, 1000 at
+# 50 and 250 ms; far longer). docs/benchmarks.md says what each measures.
+BENCH_ENGINE ?= --quick
 bench: venv
 	$(PY) bench/run.py
+	$(PY) bench/engine.py $(BENCH_ENGINE)
 
 clean: down
 	rm -rf $(DEMO) $(VENV)

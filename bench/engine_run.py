@@ -1,0 +1,299 @@
+"""The machinery of bench/engine.py: the emulator process, the workspace, the programs, the phases.
+
+Everything here drives real processes (the emulator, the Pulumi CLI, the dynamic-provider
+plugin, IBM's ADK client) and returns raw observations: wall seconds, the emulator's request
+log and the text of the RSS file. bench/engine.py turns them into numbers and tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+TOKEN = "bench-token"
+PROJECT = "wxo-bench"
+NOOP_MODULE = "engine_noop"  # bench/engine_noop.py, copied into the temporary directory
+
+
+class BenchError(RuntimeError):
+    """A phase did not do what it should: its numbers would measure something else."""
+
+
+@dataclass(frozen=True)
+class Observation:
+    """What one phase left behind: its wall time, the API request log, the RSS file's text."""
+
+    seconds: float
+    log: list[dict[str, Any]]
+    rss_text: str
+
+
+def python_path(*dirs: Path) -> str:
+    return os.pathsep.join([*(str(d) for d in dirs), *filter(None, [os.environ.get("PYTHONPATH")])])
+
+
+def write_helpers(tmp: Path) -> tuple[Path, Path, Path]:
+    """The PULUMI_PYTHON_CMD wrapper, the RSS file it appends to, and the do-nothing module's dir.
+
+    The wrapper is a shell script that execs bench/engine_rss.py (copied; run with -IS: no site,
+    no PYTHONPATH) with the RSS file and the real interpreter before the engine's arguments.
+    """
+    rss = tmp / "provider-rss.txt"
+    modules = tmp / "modules"
+    modules.mkdir()
+    shutil.copy(HERE / "engine_rss.py", tmp / "engine_rss.py")
+    shutil.copy(HERE / f"{NOOP_MODULE}.py", modules / f"{NOOP_MODULE}.py")
+    words = [sys.executable, "-IS", str(tmp / "engine_rss.py"), str(rss), sys.executable]
+    wrapper = tmp / "python-rss"
+    wrapper.write_text(f'#!/bin/sh\nexec {shlex.join(words)} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper, rss, modules
+
+
+@contextlib.contextmanager
+def emulator_process(tmp: Path) -> Iterator[str]:
+    """``python -m pulumi_wxo.emulator`` (what ``pulumi-wxo emulator`` runs) on a free port: its URL."""
+    log_path = tmp / "emulator.log"
+    env = {**os.environ, "PYTHONPATH": python_path(ROOT / "provider")}
+    cmd = [sys.executable, "-m", "pulumi_wxo.emulator", "--port", "0", "--token", TOKEN]
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        try:
+            first: list[str] = []
+            reader = threading.Thread(
+                target=lambda: first.append(proc.stdout.readline() if proc.stdout else ""), daemon=True
+            )
+            reader.start()
+            reader.join(60)
+            match = re.search(r"listening on (http://\S+)", first[0] if first else "")
+            if match is None:
+                log.flush()
+                tail = log_path.read_text(encoding="utf-8")[-2000:]
+                raise BenchError(f"the emulator did not start within 60 s:\n{tail}")
+            yield match.group(1)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def cli_dir(given: str | None) -> str:
+    """The Pulumi CLI's bin dir: ``given``, PULUMI_WXO_CLI_DIR, or what scripts/pulumi-cli.sh builds."""
+    given = given or os.environ.get("PULUMI_WXO_CLI_DIR")
+    if given and Path(given, "pulumi").exists():
+        return given
+    proc = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pulumi-cli.sh")], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise BenchError("no Pulumi CLI (scripts/pulumi-cli.sh failed):\n" + proc.stderr[-2000:])
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def metadata(cli: str) -> dict[str, Any]:
+    """Commit, date, machine and CLI version, for the JSON and the table's heading."""
+
+    def run(*cmd: str) -> str:
+        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+
+    dirty = bool(run("git", "status", "--porcelain", "--untracked-files=no"))
+    return {
+        "commit": run("git", "rev-parse", "--short", "HEAD") + ("-dirty" if dirty else ""),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "cpus": os.cpu_count(),
+        "loadavg_start": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "pulumi": run(str(Path(cli, "pulumi")), "version"),
+    }
+
+
+def empty_program() -> None:
+    pass
+
+
+def models_program(n: int, *, edited: bool = False) -> Callable[[], None]:
+    """N openai-style models, plain api_key (the resource makes it secret), distinct names."""
+
+    def program() -> None:
+        import pulumi_wxo as wxo
+
+        for i in range(n):
+            suffix = " (edited)" if edited and i == 0 else ""
+            wxo.Model(
+                f"m{i:04d}",
+                name=f"openai/bench-{i:04d}",
+                display_name=f"Bench model {i}{suffix}",
+                provider_config={"api_key": f"sk-bench-{i:04d}"},
+            )
+
+    return program
+
+
+def noop_program(n: int) -> Callable[[], None]:
+    def program() -> None:
+        noop = __import__(NOOP_MODULE)
+        for i in range(n):
+            noop.Noop(f"noop{i:04d}", key=f"{i:04d}")
+
+    return program
+
+
+def adk_loop(url: str, n: int) -> None:
+    """N sequential ``ModelsClient.create`` calls of IBM's ADK client (is_local: the /v1 prefix)."""
+    from ibm_watsonx_orchestrate_clients.models.models_client import ModelsClient
+    from ibm_watsonx_orchestrate_core.types.models.types import ProviderConfig, VirtualModel
+
+    client = ModelsClient(base_url=url, api_key=TOKEN, is_local=True)
+    models = [
+        VirtualModel(
+            name=f"virtual-model/openai/adk-{i:04d}",
+            display_name=f"ADK model {i}",
+            provider_config=ProviderConfig(provider="openai", api_key=f"sk-adk-{i:04d}"),
+        )
+        for i in range(n)
+    ]
+    for model in models:
+        client.create(model)
+
+
+def changes(summary: Mapping[str, int] | None) -> dict[str, int]:
+    return {k: v for k, v in (summary or {}).items() if k != "same"}
+
+
+class Runner:
+    """One workspace (temporary file backend and PULUMI_HOME) and the emulator, for every cell.
+
+    ``api_path`` is the regular expression of the API paths to delay (the fault's ``path``).
+    """
+
+    def __init__(self, tmp: Path, url: str, cli: str, api_path: str) -> None:
+        from pulumi import automation as auto
+
+        from pulumi_wxo.emulator import EmulatorControl
+
+        self.auto = auto
+        self.url = url
+        self.api_path = api_path
+        self.control = EmulatorControl(url, timeout=60)
+        wrapper, self.rss_file, modules = write_helpers(tmp)
+        sys.path.insert(0, str(modules))  # the inline program runs here and imports the noop module
+        (tmp / "state").mkdir()
+        (tmp / "project").mkdir()
+        self.output: list[str] = []
+        self.options = auto.LocalWorkspaceOptions(
+            work_dir=str(tmp / "project"),
+            pulumi_command=auto.PulumiCommand(root=str(Path(cli).parent)),
+            project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
+            env_vars={
+                "PULUMI_BACKEND_URL": f"file://{tmp / 'state'}",
+                "PULUMI_CONFIG_PASSPHRASE": "bench-passphrase",
+                "PULUMI_HOME": str(tmp / "pulumi-home"),
+                "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+                "PULUMI_PYTHON_CMD": str(wrapper),
+                # Either one non-empty makes the plugin's shell script ignore PULUMI_PYTHON_CMD.
+                "PULUMI_RUNTIME_VIRTUALENV": "",
+                "PULUMI_RUNTIME_TOOLCHAIN": "",
+                "PYTHONPATH": python_path(ROOT / "provider", modules),
+                "WXO_URL": "",
+                "WXO_TOKEN": "",
+                "WXO_API_KEY": "",
+            },
+        )
+
+    def close(self) -> None:
+        self.control.close()
+
+    def reset(self, latency: float) -> None:
+        """Empty the emulator (a reset clears faults too), then delay every API request."""
+        self.control.reset()
+        self.control.add_fault(path=self.api_path, delay=latency)
+
+    def measure(self, action: Callable[[], Any]) -> tuple[Observation, Any]:
+        self.output.clear()
+        self.control.clear_requests()
+        self.rss_file.write_text("", encoding="ascii")
+        start = time.perf_counter()
+        result = action()
+        seconds = time.perf_counter() - start
+        observed = Observation(seconds, self.control.requests(), self.rss_file.read_text(encoding="ascii"))
+        return observed, result
+
+    def models_on_server(self) -> int:
+        return len(self.control.state()["models"])
+
+    def check(self, ok: bool, what: str) -> None:
+        if not ok:
+            tail = "\n".join(self.output[-40:])
+            raise BenchError(f"{what}\n--- last engine output ---\n{tail}")
+
+    def stack(self, name: str) -> Any:
+        stack = self.auto.create_or_select_stack(
+            name, project_name=PROJECT, program=empty_program, opts=self.options
+        )
+        config = {"wxo:url": self.url, "wxo:token": TOKEN}
+        stack.set_all_config(
+            {k: self.auto.ConfigValue(v, secret=k == "wxo:token") for k, v in config.items()}
+        )
+        return stack
+
+    def warm_up(self) -> None:
+        """One unmeasured empty up: the first engine run of a process pays for cold caches."""
+        stack = self.stack("warm-up")
+        stack.up(program=empty_program, color="never", on_output=self.output.append)
+        stack.workspace.remove_stack("warm-up", force=True)
+
+    def cell(self, latency: float, n: int, record: Callable[[str, Observation], None]) -> None:
+        """Every phase of one cell, in order; ``record(phase, observation)`` after each."""
+        name = f"l{latency * 1000:.0f}-n{n}"
+        stack = self.stack(name)
+        kw: dict[str, Any] = {"color": "never", "on_output": self.output.append}
+
+        def phase(label: str, action: Callable[[], Any]) -> Any:
+            observed, result = self.measure(action)
+            record(label, observed)
+            return result
+
+        self.reset(latency)
+        phase("empty up", lambda: stack.up(program=empty_program, **kw))
+        up = phase("up", lambda: stack.up(program=models_program(n), **kw))
+        self.check(changes(up.summary.resource_changes) == {"create": n}, f"{name}: up did not create {n}")
+        self.check(self.models_on_server() == n, f"{name}: the emulator does not hold {n} models")
+        self.check(self.rss_file.read_text(encoding="ascii") != "", "no RSS: PULUMI_PYTHON_CMD was bypassed")
+        pre = phase("preview", lambda: stack.preview(program=models_program(n), **kw))
+        self.check(changes(pre.change_summary) == {}, f"{name}: the preview after up was not a no-op")
+        ref = phase("refresh", lambda: stack.refresh(**kw))
+        self.check(changes(ref.summary.resource_changes) == {}, f"{name}: refresh found changes")
+        edit = phase("edit up", lambda: stack.up(program=models_program(n, edited=True), **kw))
+        edited = changes(edit.summary.resource_changes)
+        self.check(edited == {"update": 1}, f"{name}: the edit was not 1 update")
+        phase("destroy", lambda: stack.destroy(**kw))
+        self.check(self.models_on_server() == 0, f"{name}: models left on the emulator after destroy")
+        noop = phase("noop up", lambda: stack.up(program=noop_program(n), **kw))
+        # The destroy above deleted the stack resource too: it is created again.
+        created = changes(noop.summary.resource_changes)
+        self.check(created == {"create": n + 1}, f"{name}: noop up did not create {n} (+ the stack)")
+        phase("noop destroy", lambda: stack.destroy(**kw))
+        stack.workspace.remove_stack(name)
+        self.reset(latency)
+        phase("adk loop", lambda: adk_loop(self.url, n))
+        self.check(self.models_on_server() == n, f"{name}: the ADK loop did not create {n} models")
+        self.control.reset()

@@ -1,0 +1,241 @@
+"""The engine benchmark's pure helpers (bench/engine.py): counting, ratios, growth, tables, JSON.
+
+No engine and no sockets: the helpers are fed request logs and timings written here. The last
+tests run bench/engine_rss.py, the PULUMI_PYTHON_CMD wrapper, over a plain Python child (a
+subprocess, no engine): the RSS line must be written, also when the engine interrupts the
+plugin's process group, and the child's exit status must pass through.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bench import engine
+from bench.engine import Cell, Phase
+
+from pulumi_wxo.emulator.routes import API_PREFIXES, api_router, auth_router
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def entry(method: str, path: str, query: str = "") -> dict[str, object]:
+    return {"method": method, "path": path, "query": query, "status": 200, "fault": None}
+
+
+# -- which requests count ----------------------------------------------------------------------
+
+
+def test_every_api_route_under_every_prefix_counts_and_no_token_route_does() -> None:
+    api_paths = {getattr(route, "path", "") for route in api_router.routes}
+    assert {"/models", "/models/{model_id}", "/model_policy", "/models/list"} <= api_paths
+    for prefix in API_PREFIXES:
+        for path in api_paths:
+            concrete = (prefix + path).replace("{instance_id}", "tenant-1").replace("{model_id}", "m-1")
+            assert engine.is_api_path(concrete), concrete
+    token_paths = [getattr(route, "path", "") for route in auth_router.routes]
+    assert "/api/v1/auth/token" in token_paths and "/identity/token" in token_paths
+    for path in token_paths:
+        assert not engine.is_api_path(path.replace("{instance_id}", "tenant-1")), path
+    assert not engine.is_api_path("/_emulator/requests")
+    assert not engine.is_api_path("/v1/modelsx")
+
+
+def test_count_requests_counts_api_paths_per_method_only() -> None:
+    log = [
+        entry("GET", "/v1/models", "name=virtual-model%2Fopenai%2Fa"),
+        entry("get", "/v1/orchestrate/models", "id=1"),
+        entry("POST", "/api/v1/models"),
+        entry("PUT", "/v1/models/abc"),
+        entry("DELETE", "/v1/model_policy/p-1"),
+        entry("POST", "/api/v1/auth/token"),
+        entry("POST", "/identity/token"),
+        entry("GET", "/api/v1/tenants"),
+    ]
+    assert engine.count_requests(log) == {"DELETE": 1, "GET": 2, "POST": 1, "PUT": 1}
+    assert list(engine.count_requests(log)) == ["DELETE", "GET", "POST", "PUT"]
+    assert engine.count_requests([]) == {}
+
+
+def test_routes_drop_the_prefix_the_id_and_the_query_values() -> None:
+    assert engine.route_of("get", "/v1/models", "name=virtual-model%2Fopenai%2Fsk-x") == "GET /models?name"
+    assert engine.route_of("GET", "/instances/t-1/v1/orchestrate/models", "id=9&id=8") == "GET /models?id"
+    assert engine.route_of("GET", "/api/v1/models/list") == "GET /models/list"
+    assert engine.route_of("PUT", "/v1/orchestrate/models/0f3a") == "PUT /models/{id}"
+    assert engine.route_of("DELETE", "/v1/model_policy/p-1") == "DELETE /model_policy/{id}"
+    assert engine.route_of("GET", "/v1/models", "name=a&id=b") == "GET /models?id&name"
+    log = [entry("GET", "/v1/models", "name=a"), entry("GET", "/v1/models", "name=b")]
+    log += [entry("POST", "/v1/models"), entry("POST", "/api/v1/auth/token")]
+    assert engine.count_routes(log) == {"GET /models?name": 2, "POST /models": 1}
+
+
+def test_parse_rss_reads_one_value_per_provider_process_and_skips_the_rest() -> None:
+    assert engine.parse_rss("101 70123\n102 49000\n") == [70123, 49000]
+    assert engine.parse_rss("") == []
+    assert engine.parse_rss("\n101 oops\nnot a line\n1 2 3\n103 512") == [512]
+
+
+def test_phase_from_an_observation() -> None:
+    log = [entry("GET", "/v1/models", "name=a"), entry("POST", "/v1/models")]
+    log.append(entry("POST", "/identity/token"))
+    phase = Phase.observed(2.5, log, "7 1024\n8 3072\n")
+    assert phase.requests == {"GET": 1, "POST": 1}
+    assert phase.routes == {"GET /models?name": 1, "POST /models": 1}
+    assert phase.total_requests == 2
+    assert phase.peak_rss_mib == 3.0
+    assert Phase(1.0).peak_rss_mib is None
+
+
+# -- ratios and growth -------------------------------------------------------------------------
+
+
+def cell(latency: float, n: int, **seconds: float) -> Cell:
+    """A cell with the given phase times (``noop_up=`` for "noop up")."""
+    made = Cell(latency, n)
+    for name, value in seconds.items():
+        made.phases[name.replace("_", " ")] = Phase(value)
+    return made
+
+
+def test_ideal_is_the_noop_up_plus_one_round_trip_per_model_four_at_a_time() -> None:
+    assert engine.ideal_seconds(2.0, 200, 0.05) == pytest.approx(2.0 + 200 * 0.05 / 4)
+    assert engine.ideal_seconds(2.0, 200, 0.05, workers=1) == pytest.approx(12.0)
+    assert engine.WORKERS == 4
+
+
+def test_ratio_is_none_without_both_numbers() -> None:
+    assert engine.ratio(3.0, 1.5) == 2.0
+    assert engine.ratio(None, 1.5) is None
+    assert engine.ratio(3.0, None) is None
+    assert engine.ratio(3.0, 0.0) is None
+
+
+def test_cell_summary_compares_up_with_the_ideal_and_the_adk_loop() -> None:
+    c = cell(0.25, 100, up=30.0, noop_up=5.0, adk_loop=25.0)
+    summary = c.summary()
+    assert summary["ideal_s"] == pytest.approx(5.0 + 100 * 0.25 / 4)  # 11.25
+    assert summary["up_vs_ideal"] == pytest.approx(30.0 / 11.25)
+    assert summary["up_vs_adk"] == pytest.approx(1.2)
+    assert summary["up_vs_noop"] == pytest.approx(6.0)
+    partial = cell(0.25, 100, up=30.0).summary()
+    assert partial == {"ideal_s": None, "up_vs_ideal": None, "up_vs_adk": None, "up_vs_noop": None}
+
+
+def test_time_per_model_is_counted_above_the_empty_up_except_for_the_adk_loop() -> None:
+    c = cell(0.05, 50, empty_up=1.0, up=6.0, adk_loop=3.0)
+    assert c.per_model("up") == pytest.approx(0.1)
+    assert c.per_model("adk loop") == pytest.approx(0.06)
+    assert c.per_model("empty up") is None
+    assert c.per_model("refresh") is None
+    assert cell(0.05, 50, up=6.0).per_model("up") is None  # no baseline, no number
+
+
+def test_growth_compares_the_smallest_and_largest_size_per_latency() -> None:
+    cells = [
+        cell(0.05, 50, empty_up=1.0, up=6.0),  # 100 ms per model
+        cell(0.05, 200, empty_up=1.0, up=21.0),  # 100 ms
+        cell(0.05, 1000, empty_up=1.0, up=301.0),  # 300 ms
+        cell(0.25, 50, empty_up=1.0, up=16.0),  # only one size at 250 ms: no growth
+    ]
+    [g] = engine.growth(cells)
+    assert (g.phase, g.latency, g.n_min, g.n_max) == ("up", 0.05, 50, 1000)
+    assert g.s_per_model_min == pytest.approx(0.1) and g.s_per_model_max == pytest.approx(0.3)
+    assert g.ratio == pytest.approx(3.0)
+    flat = engine.growth(
+        [cell(0.05, 10, empty_up=2.0, preview=2.0), cell(0.05, 20, empty_up=2.0, preview=3.0)]
+    )
+    assert [x.ratio for x in flat] == [None]  # no time above the baseline at the small size
+
+
+# -- report ----------------------------------------------------------------------------------
+
+
+def measured_cells() -> list[Cell]:
+    small = Cell(0.05, 10)
+    small.phases["empty up"] = Phase(1.0)
+    small.phases["up"] = Phase(3.0, {"GET": 30, "POST": 10}, {}, [71680])
+    small.phases["noop up"] = Phase(1.5, {}, {}, [51200])
+    small.phases["adk loop"] = Phase(0.7, {"POST": 10})
+    large = Cell(0.05, 20)
+    large.phases["empty up"] = Phase(1.0)
+    large.phases["up"] = Phase(5.0, {"GET": 60, "POST": 20}, {}, [72704])
+    return [small, large]
+
+
+def test_the_markdown_tables() -> None:
+    text = engine.render_markdown(measured_cells())
+    lines = text.splitlines()
+    assert lines[0].startswith("| latency | N | phase | wall s |")
+    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - |" in lines
+    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 |" in lines
+    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - |" in lines
+    # up / ideal = 3.0 / (1.5 + 10 * 0.05 / 4); up / ADK = 3.0 / 0.7
+    assert "| 50 ms | 10 | 3.00 | 1.50 | 1.62 | 1.85 | 0.70 | 4.29 |" in lines
+    assert "| 50 ms | 20 | 5.00 | - | - | - | - | - |" in lines
+    assert "| 50 ms | up | 200.0 (N=10) | 200.0 (N=20) | 1.00 |" in lines
+    for line in lines:
+        assert not line or (line.startswith("|") and line.endswith("|")), line
+    assert "growth" not in engine.render_markdown(measured_cells()[:1])
+
+
+def test_the_json_is_serialisable_and_carries_every_number() -> None:
+    data = engine.to_json(measured_cells(), {"commit": "abc1234", "mode": "quick"})
+    round_trip = json.loads(json.dumps(data))
+    assert round_trip["meta"] == {"commit": "abc1234", "mode": "quick"}
+    first = round_trip["cells"][0]
+    assert (first["latency_s"], first["n"]) == (0.05, 10)
+    up = first["phases"]["up"]
+    assert up["requests"] == {"GET": 30, "POST": 10} and up["total_requests"] == 40
+    assert up["peak_rss_mib"] == 70.0 and up["s_per_model_above_empty_up"] == pytest.approx(0.2)
+    assert first["summary"]["up_vs_adk"] == pytest.approx(3.0 / 0.7)
+    assert [g["phase"] for g in round_trip["growth"]] == ["up"]
+    assert round_trip["growth"][0]["ratio"] == pytest.approx(1.0)
+
+
+def test_modes_and_overrides() -> None:
+    assert engine.cells_of("quick", None, None) == [(0.05, 50), (0.05, 200), (0.25, 50)]
+    full = engine.cells_of("full", None, None)
+    assert len(full) == 6 and set(full) == {(lat, n) for lat in (0.05, 0.25) for n in (50, 200, 1000)}
+    assert engine.cells_of("quick", [10], [0.05]) == [(0.05, 10)]
+    assert engine.cells_of("quick", [10, 20], None) == [(0.05, 10), (0.05, 20), (0.25, 10), (0.25, 20)]
+    assert engine.cells_of("full", None, [0.05]) == [(0.05, 50), (0.05, 200), (0.05, 1000)]
+
+
+# -- the PULUMI_PYTHON_CMD wrapper -----------------------------------------------------------
+
+WRAPPER = ROOT / "bench" / "engine_rss.py"
+
+
+def test_the_wrapper_passes_the_exit_status_through_and_records_the_childs_peak_rss(tmp_path: Path) -> None:
+    out = tmp_path / "rss.txt"
+    # The child holds ~64 MiB at its peak: more than the wrapper itself could account for.
+    child = "import sys; block = bytearray(64 * 1024 * 1024); sys.exit(3)"
+    proc = subprocess.run(
+        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child], check=False
+    )
+    assert proc.returncode == 3
+    [peak] = engine.parse_rss(out.read_text(encoding="ascii"))
+    assert peak >= 64 * 1024
+
+
+def test_the_wrapper_outlives_a_process_group_interrupt_and_still_records(tmp_path: Path) -> None:
+    out = tmp_path / "rss.txt"
+    # Like the plugin, the child serves until the engine interrupts the whole process group.
+    child = "import sys; print('ready', flush=True); sys.stdin.read()"
+    cmd = [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child]
+    with subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+    ) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"ready\n"
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=60)
+    assert code == 128 + signal.SIGINT  # the child died of the SIGINT; the wrapper reports it
+    assert len(engine.parse_rss(out.read_text(encoding="ascii"))) == 1
