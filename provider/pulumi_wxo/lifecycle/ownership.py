@@ -1,0 +1,83 @@
+"""Evidence of ownership: a tag on each object this provider creates, naming the resource it serves.
+
+A run killed between the POST and the engine's checkpoint leaves a model on the server that no
+state knows about. The next ``pulumi up`` must take it back (no duplicate, nothing orphaned) and
+must never take over a model that another stack or a person manages. So each create sends one
+tag, ``pulumi-wxo-owner:<owner>:<nonce>``:
+
+* ``owner`` — 16 hex digits of SHA-256 over the project, the stack, the type token and the
+  resource name: the same for every run of the same resource, different for any other stack or
+  resource. The program computes it (the dynamic host's provider never sees a URN).
+* ``nonce`` — 8 hex digits, new for every POST: after an ambiguous POST, or when two processes
+  race to create the same name, the object carrying our nonce is the one *we* made.
+
+The tag is provider-owned: it is never part of ``tags`` in inputs, outputs or diffs, and every
+PUT sends it back. It is a claim, not a proof: anyone who can write to the tenant can copy it,
+just as they could delete or rename the model. docs/lifecycle.md ("Ownership") has the trade-offs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+PREFIX = "pulumi-wxo-owner:"
+_TAG = re.compile(r"^pulumi-wxo-owner:([0-9a-f]{16}):([0-9a-f]{8})$")
+_OWNER = re.compile(r"^[0-9a-f]{16}$")
+
+
+def owner_id(*, project: str, stack: str, type_token: str, resource_name: str) -> str:
+    """The owner of one resource of one stack: stable across runs, distinct across stacks."""
+    raw = "\x1f".join((project, stack, type_token, resource_name)).encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def is_owner_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(_OWNER.match(value))
+
+
+@dataclass(frozen=True)
+class OwnerTag:
+    owner: str
+    nonce: str
+
+    def __str__(self) -> str:
+        return f"{PREFIX}{self.owner}:{self.nonce}"
+
+    @classmethod
+    def new(cls, owner: str) -> OwnerTag:
+        return cls(owner, secrets.token_hex(4))
+
+    @classmethod
+    def parse(cls, tag: Any) -> OwnerTag | None:
+        match = _TAG.match(tag) if isinstance(tag, str) else None
+        return cls(match.group(1), match.group(2)) if match else None
+
+
+def is_owner_tag(tag: Any) -> bool:
+    """Any tag in our namespace (well-formed or not): never a user's tag."""
+    return isinstance(tag, str) and tag.startswith(PREFIX)
+
+
+def split_tags(tags: Iterable[Any]) -> tuple[list[Any], OwnerTag | None]:
+    """The user's tags, and the first well-formed owner tag among ``tags``."""
+    user: list[Any] = []
+    found: OwnerTag | None = None
+    for tag in tags:
+        if is_owner_tag(tag):
+            found = found or OwnerTag.parse(tag)
+        else:
+            user.append(tag)
+    return user, found
+
+
+def owner_of(obj: Any) -> OwnerTag | None:
+    """The owner tag a server object carries, if any."""
+    tags = obj.get("tags") if isinstance(obj, dict) else None
+    if not isinstance(tags, list):
+        return None
+    return split_tags(tags)[1]
