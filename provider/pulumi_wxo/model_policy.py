@@ -21,8 +21,9 @@ from pulumi_wxo.inputs import (
     PolicyTargetInput,
     to_plain,
 )
-from pulumi_wxo.model import Model, merge_args
+from pulumi_wxo.model import DeclaredNames, Model, merge_args
 from pulumi_wxo.schema import map_targets
+from pulumi_wxo.schema.policy import normalize_policy_name
 
 StrategyInput = str | PolicyStrategyArgs | PolicyStrategyArgsDict | Mapping[str, Any]
 RetryInput = PolicyRetryArgs | PolicyRetryArgsDict | Mapping[str, Any]
@@ -65,6 +66,8 @@ def wire_targets(targets: Sequence[Any], declared: list[Any]) -> list[Any]:
 
     return map_targets(to_plain(list(targets)), wire)
 
+
+POLICY_NAMES = DeclaredNames("ModelPolicy", normalize_policy_name)
 
 POLICY_OUTPUTS: tuple[str, ...] = (
     "name",
@@ -138,6 +141,7 @@ class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
         strategy_value = to_plain(given["strategy"])
         props: dict[str, Any] = {
             **given,
+            "name": POLICY_NAMES.input(given["name"], resource_name, self, opts),
             "strategy": {"mode": strategy_value} if isinstance(strategy_value, str) else strategy_value,
             "retry": to_plain(given.get("retry")),
             "targets": wire_targets(list(given["targets"]), declared),

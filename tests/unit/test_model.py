@@ -12,6 +12,7 @@ import pulumi
 import pytest
 
 import pulumi_wxo as wxo
+from pulumi_wxo.model import DuplicateNameError
 
 pytestmark = pytest.mark.unit
 
@@ -98,3 +99,103 @@ def test_public_api_is_sorted_and_importable() -> None:
     assert wxo.__all__ == sorted(wxo.__all__, key=rank)
     for name in wxo.__all__:
         assert getattr(wxo, name) is not None
+
+
+# --------------------------------------------------------------------------- one name, one resource
+
+
+def registered(program: Any) -> BaseException | None:
+    """Run ``program`` under the current mocks; the error it ended with, if any."""
+    try:
+        run(program)
+    except pulumi.RunError as err:  # the runtime re-raises the program's error as it was
+        return err
+    return None
+
+
+def test_the_same_model_name_twice_is_refused_naming_both_resources(mocks: Recorder) -> None:
+    def program() -> None:
+        wxo.Model("gpt-a", name="openai/gpt-4o", provider_config={"api_key": "sk-unit-dup"})
+        wxo.Model("gpt-b", name="virtual-model/openai/gpt-4o", provider_config={"api_key": "sk-unit-dup"})
+
+    err = registered(program)
+    assert isinstance(err, DuplicateNameError) and isinstance(err, pulumi.RunError)
+    assert str(err) == (
+        "Model 'gpt-b': 'virtual-model/openai/gpt-4o' is declared twice (also by Model 'gpt-a'); "
+        "keep one of them"
+    )
+    assert [r.name for r in mocks.resources] == ["gpt-a"]  # the second never registered
+
+
+def test_a_name_from_an_output_is_checked_when_it_resolves(mocks: Recorder) -> None:
+    def program() -> None:
+        wxo.Model("gpt-a", name="openai/gpt-4o", connection_id="c")
+        wxo.Model("gpt-b", name=pulumi.Output.from_input("openai/gpt-4o"), connection_id="c")
+
+    err = registered(program)
+    assert isinstance(err, DuplicateNameError)
+    assert str(err).startswith("Model 'gpt-b': 'virtual-model/openai/gpt-4o' is declared twice (also by")
+
+
+def test_a_secret_name_is_not_shown(mocks: Recorder) -> None:
+    def program() -> None:
+        wxo.Model("gpt-a", name="openai/gpt-4o", connection_id="c")
+        wxo.Model("gpt-b", name=pulumi.Output.secret("openai/gpt-4o"), connection_id="c")
+
+    err = registered(program)
+    assert isinstance(err, DuplicateNameError)
+    assert "gpt-4o" not in str(err) and "a secret name is declared twice" in str(err)
+
+
+def test_models_of_one_name_in_two_components_are_refused(mocks: Recorder) -> None:
+    def program() -> None:
+        for team in ("team-a", "team-b"):
+            parent = pulumi.ComponentResource("test:Team", team)
+            wxo.Model(
+                "gpt", name="openai/gpt-4o", connection_id="c", opts=pulumi.ResourceOptions(parent=parent)
+            )
+
+    err = registered(program)
+    assert isinstance(err, DuplicateNameError)
+    assert str(err) == (
+        "Model 'gpt' (in team-b): 'virtual-model/openai/gpt-4o' is declared twice "
+        "(also by Model 'gpt' (in team-a)); keep one of them"
+    )
+
+
+def test_distinct_names_and_invalid_names_are_left_alone(mocks: Recorder) -> None:
+    def program() -> None:
+        wxo.Model("a", name="openai/gpt-4o", connection_id="c")
+        wxo.Model("b", name="openai/gpt-4o-mini", connection_id="c")
+        wxo.Model("c", name="nope/x", connection_id="c")  # check reports the provider
+        wxo.Model("d", name="nope/x", connection_id="c")
+        wxo.Model.get("e", "id-of-gpt-4o")  # a read is no declaration
+
+    assert registered(program) is None
+    assert len(mocks.resources) == 5
+
+
+def test_deployments_one_after_another_do_not_see_each_others_names() -> None:
+    def program() -> None:
+        wxo.Model("gpt-a", name="openai/gpt-4o", connection_id="c")
+
+    def other() -> None:
+        wxo.Model("gpt-b", name="openai/gpt-4o", connection_id="c")
+
+    # A new set_mocks is a new deployment (as each Automation-API run is) ...
+    pulumi.runtime.set_mocks(Recorder(), preview=True)
+    assert registered(program) is None
+    pulumi.runtime.set_mocks(Recorder(), preview=True)
+    assert registered(other) is None
+    # ... and so is each program run by pulumi.runtime.test under one set_mocks (a test suite).
+    assert registered(program) is None
+
+
+def test_the_same_resource_declared_again_is_its_own_urn_not_a_second_claim(mocks: Recorder) -> None:
+    # One program cannot do this (the engine refuses a duplicate URN); a test suite that
+    # declares its resources again under one set_mocks does, and must keep working.
+    def program() -> None:
+        wxo.Model("gpt-a", name="openai/gpt-4o", connection_id="c")
+        wxo.Model("gpt-a", name="openai/gpt-4o", connection_id="c")
+
+    assert registered(program) is None

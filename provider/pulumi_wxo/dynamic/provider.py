@@ -42,20 +42,27 @@ from pulumi_wxo.lifecycle import (
     Runtime,
 )
 from pulumi_wxo.schema import Failure
+from pulumi_wxo.schema.bounds import MAX_DEPTH
 
 PROVIDER_KEY = "__provider"
 # The class path stored in users' state (see the package docstring).
 STATE_MODULE = "pulumi_wxo._provider"
 
 
-def from_engine(value: Any) -> Any:
-    """Engine properties as the lifecycle reads them: SDK unknowns become ``UNKNOWN``."""
+def from_engine(value: Any, depth: int = 1) -> Any:
+    """Engine properties as the lifecycle reads them: SDK unknowns become ``UNKNOWN``.
+
+    Bounded: below ``MAX_DEPTH`` levels a value is passed on as it is, because the lifecycle
+    refuses anything that deep before it looks inside (schema/bounds.py).
+    """
     if isinstance(value, Unknown):
         return UNKNOWN
+    if depth > MAX_DEPTH:
+        return value
     if isinstance(value, Mapping):
-        return {k: from_engine(v) for k, v in value.items()}
+        return {k: from_engine(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [from_engine(v) for v in value]
+        return [from_engine(v, depth + 1) for v in value]
     return value
 
 
@@ -69,11 +76,10 @@ def _check_failures(fails: Iterable[Failure]) -> list[CheckFailure]:
     return [CheckFailure(f.path, str(f)) for f in fails]
 
 
-def _check_result(news: Mapping[str, Any], outcome: CheckOutcome) -> CheckResult:
-    # Values the lifecycle did not change go back as the engine sent them (unknowns included).
-    inputs = {
-        k: (news[k] if k in news and from_engine(news[k]) == v else v) for k, v in outcome.inputs.items()
-    }
+def _check_result(news: Mapping[str, Any], given: Mapping[str, Any], outcome: CheckOutcome) -> CheckResult:
+    # Values the lifecycle did not change (the very objects it was ``given``) go back as the
+    # engine sent them, unknowns included; by identity, as an equality test would walk them.
+    inputs = {k: (news[k] if k in news and given.get(k) is v else v) for k, v in outcome.inputs.items()}
     if PROVIDER_KEY in news:
         inputs[PROVIDER_KEY] = news[PROVIDER_KEY]
     return CheckResult(inputs, _check_failures(outcome.failures))
@@ -113,7 +119,8 @@ class _LifecycleHost(ResourceProvider):
         RUNTIME.configure(_config_getter(req), os.environ)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return _check_result(news, self._core().check(_props(_olds), _props(news)))
+        given = _props(news)
+        return _check_result(news, given, self._core().check(_props(_olds), given))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return _diff_result(self._core().diff(_props(olds), _props(news)))

@@ -35,6 +35,7 @@ from pulumi_wxo.schema import (
     to_snake_key,
     validate_model,
 )
+from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
 
 # Inputs of a Model that are not part of the API body.
 MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete"})
@@ -50,7 +51,8 @@ def declared(props: Mapping[str, Any]) -> dict[str, Any]:
 def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
     spec, fails = validate_model(declared(props))
     if spec is None:
-        name = props.get("name") or "?"
+        name = props.get("name")
+        name = name if isinstance(name, str) and name else "?"  # anything else is in the failures
         raise InvalidInputError(action=f"{verb} model '{name}'", failures=[str(f) for f in fails])
     return spec
 
@@ -107,8 +109,17 @@ def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[
 
     Returns the changed fields and whether the comparison was complete (no unknowns).
     Server defaults are applied to ``news`` first (an unset display_name means the name),
-    because a full PUT would reset the field to that default.
+    because a full PUT would reset the field to that default. Nothing out of bounds
+    (schema/bounds.py) is walked: such a new value counts as changed (check refuses it), such
+    an old one compares as different (the next update replaces what the state holds).
     """
+    refused = refused_fields(news, MODEL_DIFF_FIELDS)
+    news = {k: v for k, v in news.items() if k not in refused}
+    changed, complete = _diff_bounded(readable(olds), news)
+    return changed + [k for k in MODEL_DIFF_FIELDS if k in refused and k not in changed], complete
+
+
+def _diff_bounded(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
     unknown = [k for k in MODEL_DIFF_FIELDS if is_unknown(news.get(k))]
     known = {k: v for k, v in declared(news).items() if k not in unknown}
     if "name" in unknown:
@@ -123,9 +134,11 @@ def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[
         if key in unknown:
             continue
         old = olds.get(key)
-        if key in ("provider_config", "config"):
-            old = {k: v for k, v in dict(old or {}).items() if v is not None}
-        if key == "tags":
+        # Old outputs are whatever the state holds (hand edits, older releases): a value of
+        # another shape compares as different, never raises.
+        if key in ("provider_config", "config") and (old is None or isinstance(old, Mapping)):
+            old = {k: v for k, v in (old or {}).items() if v is not None}
+        if key == "tags" and (old is None or isinstance(old, list | tuple)):
             old = list(old or [])
         if canonical(desired[key]) != canonical(old):
             changed.append(key)
@@ -153,6 +166,15 @@ class ModelLifecycle:
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         inputs = dict(news)
+        # NaN, infinities and deep nesting first: what they refuse becomes None, so no
+        # recursive step below (is_unknown, pydantic, canonical) sees it.
+        news, refused, paths = split_bounded(news)
+        fails = self._check(olds, news, inputs)
+        return CheckOutcome(inputs, refused + [f for f in fails if not under(f.path, paths)])
+
+    def _check(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> list[Failure]:
         fails = unknown_inputs(news, set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS)
         fails += bool_failures(news, MODEL_CONTROL_INPUTS)
         given = declared(news)
@@ -173,7 +195,7 @@ class ModelLifecycle:
         else:
             # Preview with unknowns: validate what is known, skip rules that need the rest.
             fails += partial_failures(partial)
-        return CheckOutcome(inputs, fails)
+        return fails
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
         changed, complete = diff_fields(olds, news)

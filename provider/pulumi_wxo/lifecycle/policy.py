@@ -22,6 +22,7 @@ from pulumi_wxo.schema import (
     normalize_policy,
     validate_policy,
 )
+from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
 from pulumi_wxo.schema.targets import iter_targets
 
 # Inputs of a ModelPolicy that are not part of the API body: ``declared_models`` lists the
@@ -38,9 +39,9 @@ def declared(props: Mapping[str, Any]) -> dict[str, Any]:
 def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> PolicySpec:
     spec, fails = validate_policy(declared(props))
     if spec is None:
-        raise InvalidInputError(
-            action=f"{verb} policy '{props.get('name') or '?'}'", failures=[str(f) for f in fails]
-        )
+        name = props.get("name")
+        name = name if isinstance(name, str) and name else "?"  # anything else is in the failures
+        raise InvalidInputError(action=f"{verb} policy '{name}'", failures=[str(f) for f in fails])
     return spec
 
 
@@ -92,21 +93,32 @@ class PolicyLifecycle:
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         inputs = dict(news)
+        # Bounds first, as for a model: nothing below walks a refused value.
+        news, refused, paths = split_bounded(news, index="bracket")
+        fails = self._check(olds, news, inputs)
+        return CheckOutcome(inputs, refused + [f for f in fails if not under(f.path, paths)])
+
+    def _check(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> list[Failure]:
         fails = unknown_inputs(news, set(POLICY_DIFF_FIELDS) | POLICY_CONTROL_INPUTS)
         fails += bool_failures(news, {"adopt"})
+        decl = news.get("declared_models") or []
+        if not isinstance(decl, list | tuple) and not is_unknown(decl):
+            fails.append(Failure("declared_models", "must be a list of model names (set by ModelPolicy)"))
+            decl = []
         given = declared(news)
         if any(is_unknown(v) for v in given.values()):
-            return CheckOutcome(inputs, fails)  # the rest is checked at up
+            return fails  # the rest is checked at up
         spec, errs = validate_policy(given)
         fails += errs
         if spec is not None:
             inputs["name"] = spec.name
             if not olds and not news.get("adopt"):
                 fails += name_taken(self.runtime, "policy", spec.name, lambda c: c.find_policies(spec.name))
-            decl = news.get("declared_models") or []
             if not is_unknown(decl):
                 fails += self._server_targets(news.get("targets"), decl)
-        return CheckOutcome(inputs, fails)
+        return fails
 
     def _server_targets(self, targets: Any, declared_models: Iterable[Any]) -> list[Failure]:
         """Targets must exist; asked of the server at preview when settings allow it."""
@@ -120,6 +132,11 @@ class PolicyLifecycle:
             return []  # unreachable at preview: create checks again
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        # Nothing out of bounds is walked (schema/bounds.py): a refused new value is a change,
+        # an old one too deep to read compares as different.
+        refused = refused_fields(news, POLICY_DIFF_FIELDS)
+        news = {k: v for k, v in news.items() if k not in refused}
+        olds = readable(olds)
         unknown = [k for k in POLICY_DIFF_FIELDS if is_unknown(news.get(k))]
         if "name" in unknown:
             return DiffOutcome(["name"], ["name"], complete=False)
@@ -132,6 +149,7 @@ class PolicyLifecycle:
         else:
             desired = spec.effective()
             changed = [k for k in POLICY_DIFF_FIELDS if canonical(desired.get(k)) != canonical(olds.get(k))]
+        changed += [k for k in POLICY_DIFF_FIELDS if k in refused and k not in changed]
         return DiffOutcome(changed, [k for k in changed if k in POLICY_REPLACE_FIELDS], complete=not unknown)
 
     def _targets_exist(self, client: WxoClient, spec: PolicySpec, verb: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pulumi_wxo.schema.bounds import split_bounded, under
 from pulumi_wxo.schema.failures import Failure, failures_from
 from pulumi_wxo.schema.names import ModelType, did_you_mean, normalize_model_name, provider_of
 from pulumi_wxo.schema.provider_config import (
@@ -22,7 +23,8 @@ from pulumi_wxo.schema.values import canonical
 class ModelConfig(BaseModel):
     """Inference parameters sent as ``config`` (snake_case on the wire; api-contract §3.2)."""
 
-    model_config = ConfigDict(extra="forbid")
+    # "nan"/"inf" strings parse as floats otherwise, and JSON cannot carry them.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     decoding_method: Literal["greedy", "sample"] | None = None
     prompt: str | None = None
@@ -245,8 +247,19 @@ def validate_model(props: Mapping[str, Any]) -> tuple[ModelSpec | None, list[Fai
     """Validate declared inputs: the spec, or every problem found (one Failure each).
 
     ``props`` must be free of preview unknowns (the caller skips those). Whole floats are
-    accepted for integer fields because the engine sends every number as a double.
+    accepted for integer fields because the engine sends every number as a double. NaN,
+    infinities and nesting deeper than ``MAX_DEPTH`` are refused first (schema/bounds.py);
+    the fields holding them are kept from every other rule, whose failures for the rest are
+    reported as well.
     """
+    bounded, bound_fails, refused = split_bounded(props)
+    spec, fails = _validate_bounded(bounded)
+    if not bound_fails:
+        return spec, fails
+    return None, bound_fails + [f for f in fails if not under(f.path, refused)]
+
+
+def _validate_bounded(props: Mapping[str, Any]) -> tuple[ModelSpec | None, list[Failure]]:
     data = _snake_provider_config(props)
     try:
         spec = ModelSpec.model_validate(data)

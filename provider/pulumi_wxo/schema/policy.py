@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 
+from pulumi_wxo.schema.bounds import split_bounded, under
 from pulumi_wxo.schema.failures import Failure, failures_from
 from pulumi_wxo.schema.model import _suggest
 from pulumi_wxo.schema.names import POLICY_PREFIX, normalize_model_name
@@ -54,7 +55,8 @@ class PolicyRetry(BaseModel):
 class PolicyTarget(BaseModel):
     """A routing target: a virtual model by full name, with a weight in (0, 1]."""
 
-    model_config = ConfigDict(extra="forbid")
+    # "nan"/"inf" strings parse as floats otherwise: say "finite", not "greater than 0".
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     model_name: str = Field(
         description="`virtual-model/<provider>/<model>`; the prefix is added when missing."
@@ -108,6 +110,18 @@ Target = Annotated[
 PolicyNode.model_rebuild()
 
 
+def normalize_policy_name(value: str) -> str:
+    """Add ``virtual-policy/`` when missing; refuse an empty name (raises ``ValueError``)."""
+    value = value.strip()
+    if not value or value == POLICY_PREFIX.rstrip("/"):
+        raise ValueError("must not be empty")
+    if not value.startswith(POLICY_PREFIX):
+        value = POLICY_PREFIX + value
+    if not value[len(POLICY_PREFIX) :]:
+        raise ValueError("must look like virtual-policy/<name>")
+    return value
+
+
 class PolicySpec(BaseModel):
     """A model policy as declared (the ``/model_policy`` body, api-contract §6)."""
 
@@ -130,14 +144,7 @@ class PolicySpec(BaseModel):
     @field_validator("name")
     @classmethod
     def _policy_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value or value == POLICY_PREFIX.rstrip("/"):
-            raise ValueError("must not be empty")
-        if not value.startswith(POLICY_PREFIX):
-            value = POLICY_PREFIX + value
-        if not value[len(POLICY_PREFIX) :]:
-            raise ValueError("must look like virtual-policy/<name>")
-        return value
+        return normalize_policy_name(value)
 
     def root(self) -> PolicyNode:
         return PolicyNode(strategy=self.strategy, retry=self.retry, cache=self.cache, targets=self.targets)
@@ -204,8 +211,17 @@ def _policy_rules(spec: PolicySpec) -> list[Failure]:
 def validate_policy(props: Mapping[str, Any]) -> tuple[PolicySpec | None, list[Failure]]:
     """Validate declared policy inputs: the spec, or every problem found (one Failure each).
 
-    ``strategy`` may be given as just its mode (``"fallback"``).
+    ``strategy`` may be given as just its mode (``"fallback"``). NaN, infinities and nesting
+    deeper than ``MAX_DEPTH`` are refused first, as in ``validate_model`` (schema/bounds.py).
     """
+    bounded, bound_fails, refused = split_bounded(props, index="bracket")
+    spec, fails = _validate_bounded(bounded)
+    if not bound_fails:
+        return spec, fails
+    return None, bound_fails + [f for f in fails if not under(f.path, refused)]
+
+
+def _validate_bounded(props: Mapping[str, Any]) -> tuple[PolicySpec | None, list[Failure]]:
     data = {k: v for k, v in props.items() if v is not None}
     try:
         spec = PolicySpec.model_validate(data)

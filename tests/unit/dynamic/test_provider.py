@@ -8,19 +8,32 @@ The create/read/update/delete paths run against the real emulator in tests/emula
 from __future__ import annotations
 
 import base64
+import math
+from collections.abc import Iterator
 from typing import Any
 
 import dill
 import pytest
+from hypothesis import given
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime._serialization import _deserialize, _serialize
 
-from pulumi_wxo._provider import ModelProvider
+from pulumi_wxo._provider import ModelPolicyProvider, ModelProvider
 from pulumi_wxo.dynamic.provider import from_engine
-from pulumi_wxo.lifecycle import is_unknown
+from pulumi_wxo.lifecycle import RUNTIME, UNKNOWN, is_unknown
 from pulumi_wxo.lifecycle.model import model_outputs
 from pulumi_wxo.schema import validate_model
+from tests.unit.lifecycle.strategies import (
+    BOUNDED,
+    assert_failures_are_clean,
+    expected_refusals,
+    model_inputs,
+    nest,
+    olds_like,
+    policy_inputs,
+    refusals,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -178,3 +191,75 @@ def test_provider_pickles_by_reference_and_stably() -> None:
     assert len(raw) < 200  # by reference: no code objects, no captured globals
     restored = _deserialize(lambda: dill.loads(raw))
     assert isinstance(restored, ModelProvider)
+
+
+# --------------------------------------------------------------------------- hostile inputs
+
+
+@pytest.fixture(scope="module", autouse=True)
+def offline() -> Iterator[None]:
+    """No connection settings: check's server lookups are skipped, whatever the shell has."""
+    RUNTIME.configure(lambda _key: None, {})
+    yield
+    RUNTIME.reset()
+
+
+def test_from_engine_is_bounded_and_still_maps_unknowns_within_the_bound() -> None:
+    deep = nest(Unknown(), 5000, "mixed")
+    assert from_engine(deep) is not deep  # converted down to the bound, then passed on as is
+    assert from_engine({"a": [Unknown()]}) == {"a": [UNKNOWN]}
+
+
+def test_check_names_a_nan_with_its_path_in_property_and_reason() -> None:
+    news = {**NEWS, "config": {"logit_bias": {"50256": math.nan}}}
+    [failure] = ModelProvider().check({}, news).failures
+    assert failure.property == "config.logit_bias.50256"
+    assert failure.reason == "config.logit_bias.50256: must be a finite number"
+
+
+@pytest.mark.parametrize("provider", [ModelProvider(), ModelPolicyProvider()])
+def test_check_and_diff_of_deep_inputs_with_unknowns_never_raise(provider: Any) -> None:
+    news = {**NEWS, "name": "route", "strategy": "single", "targets": nest({"u": Unknown()}, 5000, "mixed")}
+    news["config"] = nest(Unknown(), 5000, "dict")
+    got = provider.check({}, news).failures
+    assert any(f.reason.endswith("nested deeper than 32 levels") for f in got)
+    assert provider.diff("id-1", news, news).changes
+
+
+def test_check_gives_back_unchanged_values_as_the_engine_sent_them() -> None:
+    news = {**NEWS, "config": {"max_tokens": Unknown(), "temperature": 0.2}}
+    res = ModelProvider().check({}, news)
+    assert res.inputs["config"] is news["config"]  # the engine's Unknown, not the lifecycle's
+
+
+def engine_unknowns(pair: tuple[dict[str, Any], str]) -> tuple[dict[str, Any], str]:
+    return {**pair[0], "__provider": PROV}, pair[1]
+
+
+@BOUNDED
+@given(model_inputs(Unknown()).map(engine_unknowns), olds_like(model_inputs(Unknown())))
+def test_model_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
+    pair: tuple[dict[str, Any], str], olds: dict[str, Any]
+) -> None:
+    news, secret = pair
+    res = ModelProvider().check(olds, news)
+    fails = [(f.property, f.reason) for f in res.failures]
+    assert_failures_are_clean(fails, secret)
+    assert refusals(fails) == expected_refusals({k: v for k, v in news.items() if k != "__provider"})
+    assert res.inputs["__provider"] == PROV
+    diff = ModelProvider().diff("id-1", olds, news)
+    assert set(diff.replaces or []) <= {"name"}
+
+
+@BOUNDED
+@given(policy_inputs(Unknown()).map(engine_unknowns), olds_like(policy_inputs(Unknown())))
+def test_policy_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
+    pair: tuple[dict[str, Any], str], olds: dict[str, Any]
+) -> None:
+    news, secret = pair
+    res = ModelPolicyProvider().check(olds, news)
+    fails = [(f.property, f.reason) for f in res.failures]
+    assert_failures_are_clean(fails, secret)
+    assert refusals(fails) == expected_refusals({k: v for k, v in news.items() if k != "__provider"})
+    diff = ModelPolicyProvider().diff("id-1", olds, news)
+    assert set(diff.replaces or []) <= {"name"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from pulumi_wxo import schema as s
@@ -162,3 +164,45 @@ def test_normalize_turns_camel_back_and_drops_server_fields() -> None:
     assert norm["display_name"] == norm["name"] and norm["model_type"] == "chat"
     assert norm["config"] == {"max_tokens": 1024}
     assert "tenant_id" not in norm and "created_on" not in norm
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "nan", "-Infinity"])
+def test_non_finite_logit_bias_is_refused_naming_the_token(bad: object) -> None:
+    got = paths({**WATSONX, "config": {"logit_bias": {"50256": bad}}})
+    assert list(got) == ["config.logit_bias.50256"]
+    assert "finite number" in got["config.logit_bias.50256"]
+
+
+@pytest.mark.parametrize(
+    ("props", "path"),
+    [
+        (
+            {"provider_config": {"api_key": "k", "watsonx_space_id": "s", "cache": {"ttl": math.inf}}},
+            "provider_config.cache.ttl",
+        ),
+        ({"config": {"response_format": {"max": -math.inf}}}, "config.response_format.max"),
+        ({"config": {"metadata": {"team": math.nan}}}, "config.metadata.team"),
+        ({"config": {"examples": [{"score": math.nan}]}}, "config.examples.0.score"),
+    ],
+)
+def test_non_finite_numbers_anywhere_are_refused(props: dict[str, object], path: str) -> None:
+    assert paths({**WATSONX, **props}) == {path: "must be a finite number"}
+
+
+def test_deep_nesting_is_refused_and_the_other_rules_still_run() -> None:
+    deep: object = "x"
+    for _ in range(1000):
+        deep = [deep]
+    got = paths({**WATSONX, "config": {"response_format": {"d": deep}, "temperature": 9.0}, "extra": 1})
+    assert got.pop("config.temperature").startswith("Input should be less than or equal to 2")
+    assert got.pop("extra").startswith("unknown field")
+    [(path, reason)] = got.items()
+    assert path.startswith("config.response_format.d.0.0") and reason == "nested deeper than 32 levels"
+
+
+def test_a_refused_credential_is_not_also_reported_missing() -> None:
+    got = paths({**WATSONX, "provider_config": {**WATSONX["provider_config"], "api_key": math.nan}})  # type: ignore[dict-item]
+    assert got == {"provider_config.api_key": "must be a finite number"}

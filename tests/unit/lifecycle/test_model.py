@@ -1,0 +1,180 @@
+"""lifecycle.model: check and diff on hostile inputs (no sockets; no connection settings).
+
+NaN, infinities and deep nesting are refused at check with the field's path and never reach
+a recursive step; diff never raises, whatever the inputs or the old outputs hold. The
+create/read/update/delete paths run against the emulator in tests/emulator.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from pulumi_wxo.api.errors import InvalidInputError
+from pulumi_wxo.lifecycle import UNKNOWN, ModelLifecycle, Runtime
+from pulumi_wxo.lifecycle.model import spec_or_raise
+from pulumi_wxo.schema import MODEL_DIFF_FIELDS
+from pulumi_wxo.schema.bounds import MAX_DEPTH
+from tests.unit.lifecycle.strategies import (
+    BOUNDED,
+    assert_failures_are_clean,
+    expected_refusals,
+    model_inputs,
+    nest,
+    olds_like,
+    refusals,
+)
+
+pytestmark = pytest.mark.unit
+
+GPT: dict[str, Any] = {"name": "openai/gpt-4o", "provider_config": {"api_key": "sk-unit-1"}}
+OUTPUTS: dict[str, Any] = {
+    "name": "virtual-model/openai/gpt-4o",
+    "display_name": "virtual-model/openai/gpt-4o",
+    "description": "virtual-model/openai/gpt-4o",
+    "tags": [],
+    "model_type": "chat",
+    "connection_id": None,
+    "provider_config": {"api_key": "sk-unit-1"},
+    "config": {},
+}
+
+
+def offline() -> ModelLifecycle:
+    """A lifecycle without connection settings: the server checks of check are skipped."""
+    runtime = Runtime()
+    runtime.configure(lambda _key: None, {})
+    return ModelLifecycle(runtime)
+
+
+def failures(news: dict[str, Any]) -> dict[str, str]:
+    return {f.path: f.reason for f in offline().check({}, news).failures}
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize(
+    ("field", "path"),
+    [
+        ({"config": {"logit_bias": {"50256": "BAD"}}}, "config.logit_bias.50256"),
+        ({"config": {"response_format": {"schema": {"max": "BAD"}}}}, "config.response_format.schema.max"),
+        ({"config": {"stop": ["a", "BAD"]}}, "config.stop.1"),
+        ({"provider_config": {"api_key": "k", "cache": {"ttl": "BAD"}}}, "provider_config.cache.ttl"),
+        ({"provider_config": {"api_key": "k", "metadata": {"team": "BAD"}}}, "provider_config.metadata.team"),
+        ({"config": {"metadata": {"team": "BAD"}}}, "config.metadata.team"),
+        ({"display_name": "BAD"}, "display_name"),
+        ({"adopt": "BAD"}, "adopt"),
+    ],
+)
+def test_non_finite_numbers_are_refused_at_check_naming_the_field(
+    field: dict[str, Any], path: str, bad: float
+) -> None:
+    def plant(value: Any) -> Any:
+        if value == "BAD":
+            return bad
+        if isinstance(value, dict):
+            return {k: plant(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plant(v) for v in value]
+        return value
+
+    got = failures({**GPT, **plant(field)})
+    assert got[path] == "must be a finite number"
+
+
+def test_a_non_finite_number_leaves_the_other_problems_reported() -> None:
+    got = failures({**GPT, "config": {"logit_bias": {"50256": math.nan}, "temperature": 7.0}, "x": 1})
+    assert got == {
+        "config.logit_bias.50256": "must be a finite number",
+        "config.temperature": "Input should be less than or equal to 2",
+        "x": "unknown input",
+    }
+
+
+def test_nan_in_a_name_is_one_failure_not_also_a_missing_name() -> None:
+    assert failures({**GPT, "name": math.nan}) == {"name": "must be a finite number"}
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 330, 5000])
+@pytest.mark.parametrize("field", ["config", "provider_config", "tags", "adopt", "stray", "name"])
+def test_deep_nesting_is_refused_at_check_naming_where_the_limit_was_passed(field: str, depth: int) -> None:
+    value = nest("x", depth, "mixed")
+    got = failures({**GPT, field: value})
+    deep = [p for p, r in got.items() if r == f"nested deeper than {MAX_DEPTH} levels"]
+    assert len(deep) == 1
+    assert deep[0].startswith(field) and deep[0].count(".") == MAX_DEPTH - 1
+
+
+def test_deep_nesting_with_unknowns_and_nan_inside_is_still_refused() -> None:
+    value = {"a": nest({"u": UNKNOWN, "n": math.nan}, 400, "dict"), "b": math.inf}
+    got = failures({**GPT, "config": {"response_format": value}})
+    assert got["config.response_format.b"] == "must be a finite number"
+    assert list(got.values()).count(f"nested deeper than {MAX_DEPTH} levels") == 1
+
+
+def test_at_the_bound_is_accepted_one_more_level_is_not() -> None:
+    # "config" and "response_format" are two levels, each container one more: the innermost
+    # of MAX_DEPTH - 2 containers sits at MAX_DEPTH - 1 and holds "x" at MAX_DEPTH.
+    ok = {**GPT, "config": {"response_format": nest("x", MAX_DEPTH - 2, "dict")}}
+    assert failures(ok) == {}
+    too_deep = {**GPT, "config": {"response_format": nest("x", MAX_DEPTH - 1, "dict")}}
+    assert list(failures(too_deep).values()) == [f"nested deeper than {MAX_DEPTH} levels"]
+
+
+@pytest.mark.parametrize("depth", [330, 5000])
+def test_diff_of_deep_inputs_or_outputs_is_a_change_and_never_raises(depth: int) -> None:
+    deep = nest(1.0, depth, "list")
+    lc = offline()
+    news = {**GPT, "config": {"response_format": deep}}
+    assert "config" in lc.diff(OUTPUTS, news).changed
+    olds = {**OUTPUTS, "config": {"response_format": deep}}
+    assert lc.diff(olds, dict(GPT)).changed == ["config"]
+    assert lc.diff({**OUTPUTS, "name": deep}, dict(GPT)).replaces == ["name"]
+
+
+def test_diff_of_a_nan_is_a_change() -> None:
+    news = {**GPT, "config": {"logit_bias": {"1": math.nan}}}
+    assert offline().diff(OUTPUTS, news).changed == ["config"]
+
+
+@pytest.mark.parametrize(
+    "olds",
+    [
+        {**OUTPUTS, "config": "not a mapping"},
+        {**OUTPUTS, "provider_config": ["a"]},
+        {**OUTPUTS, "tags": 5},
+        {**OUTPUTS, "tags": {"a": 1}},
+    ],
+)
+def test_diff_against_old_outputs_of_another_shape_is_a_change(olds: dict[str, Any]) -> None:
+    assert offline().diff(olds, dict(GPT)).changes
+
+
+@BOUNDED
+@given(model_inputs(UNKNOWN), olds_like(model_inputs(UNKNOWN)))
+def test_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
+    pair: tuple[dict[str, Any], str], olds: dict[str, Any]
+) -> None:
+    news, secret = pair
+    lc = offline()
+    outcome = lc.check({}, news)
+    assert_failures_are_clean(outcome.failures, secret)
+    assert refusals(outcome.failures) == expected_refusals(news)
+    assert_failures_are_clean(lc.check(olds, news).failures, secret)
+    diff = lc.diff(olds, news)
+    assert set(diff.changed) <= set(MODEL_DIFF_FIELDS) and set(diff.replaces) <= {"name"}
+    assert set(diff.replaces) <= set(diff.changed)
+
+
+@BOUNDED
+@given(model_inputs(UNKNOWN).filter(lambda pair: UNKNOWN not in pair[0].values()))
+def test_create_and_update_refuse_with_an_error_that_keeps_the_secret(
+    pair: tuple[dict[str, Any], str],
+) -> None:
+    news, secret = pair
+    try:
+        spec_or_raise(news, verb="create")
+    except InvalidInputError as err:
+        assert secret not in str(err) and secret not in repr(err)
