@@ -67,7 +67,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ProviderConfigArgs",
         "ProviderConfigArgsDict",
     ),
-    "model": ("Model", "ModelArgs"),
+    "model": ("DuplicateNameError", "Model", "ModelArgs"),
     "model_policy": ("ModelPolicy", "ModelPolicyArgs"),
     "schema": ("SECRET_FIELDS", "ModelSpec", "PolicySpec", "validate_model", "validate_policy"),
     "specs": ("Problem", "Spec", "SpecError", "declare", "load_specs"),
@@ -111,6 +111,7 @@ if TYPE_CHECKING:
     from pulumi_wxo.inputs import PolicyTargetArgsDict as PolicyTargetArgsDict
     from pulumi_wxo.inputs import ProviderConfigArgs as ProviderConfigArgs
     from pulumi_wxo.inputs import ProviderConfigArgsDict as ProviderConfigArgsDict
+    from pulumi_wxo.model import DuplicateNameError as DuplicateNameError
     from pulumi_wxo.model import Model as Model
     from pulumi_wxo.model import ModelArgs as ModelArgs
     from pulumi_wxo.model_policy import ModelPolicy as ModelPolicy
