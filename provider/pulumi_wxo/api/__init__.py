@@ -12,7 +12,10 @@ module             what it holds
 ``auth_exchange``  token-service calls and their retries
 ``auth_tokens``    when a token is due for refresh (JWT claims)
 ``http``           the one way an ``httpx.Client`` is built
-``errors``         the exception tree (drawn in its docstring), error-body parsing
+``deadline``       wall-clock deadlines per exchange and per call, enforced at the socket
+``body``           one exchange bounded: the deadline, the size cap (wxo:maxResponseBytes)
+``errors``         the exception tree (drawn in its docstring)
+``error_bodies``   error-body parsing (``parse_detail``)
 ``redaction``      the secret registry, ``redact``, the package logger and its filter
 =================  ============================================================================
 
@@ -34,12 +37,15 @@ if TYPE_CHECKING:
         AuthError,
         ConfigError,
         ConflictError,
+        DeadlineExceededError,
         InvalidInputError,
         ModelExistsError,
         ModelInUseError,
         NotFoundError,
         QuotaExceededError,
+        ResponseTooLargeError,
         RetriesExhaustedError,
+        ServerObjectError,
         TransportError,
         ValidationFailedError,
         WxoError,
@@ -75,12 +81,15 @@ _WHERE: dict[str, str] = {
             "AuthError",
             "ConfigError",
             "ConflictError",
+            "DeadlineExceededError",
             "InvalidInputError",
             "ModelExistsError",
             "ModelInUseError",
             "NotFoundError",
             "QuotaExceededError",
+            "ResponseTooLargeError",
             "RetriesExhaustedError",
+            "ServerObjectError",
             "TransportError",
             "ValidationFailedError",
             "WxoError",
@@ -118,6 +127,7 @@ __all__ = [
     "ConfigError",
     "ConflictError",
     "ConnectionSettings",
+    "DeadlineExceededError",
     "InvalidInputError",
     "JsonObject",
     "ModelExistsError",
@@ -125,10 +135,12 @@ __all__ = [
     "NotFoundError",
     "QuotaExceededError",
     "RedactingFilter",
+    "ResponseTooLargeError",
     "RetriesExhaustedError",
     "RetryPlan",
     "RetryPolicy",
     "RetryRun",
+    "ServerObjectError",
     "TransportError",
     "ValidationFailedError",
     "WxoAuth",

@@ -16,9 +16,11 @@ from collections.abc import Callable, Generator
 
 import httpx
 
-from pulumi_wxo.api.auth_exchange import CHECK_CREDENTIALS, TokenExchange
+from pulumi_wxo.api.auth_exchange import TokenExchange, flow_credentials_hint
 from pulumi_wxo.api.auth_flows import McspFlow, make_flow
 from pulumi_wxo.api.auth_tokens import Token, token_refresh_at
+from pulumi_wxo.api.body import read_body
+from pulumi_wxo.api.deadline import current_deadline
 from pulumi_wxo.api.errors import AuthError, parse_detail
 from pulumi_wxo.api.redaction import logger, register_secret
 from pulumi_wxo.api.settings import AuthType, ConnectionSettings, resolved_auth_type
@@ -68,24 +70,26 @@ class WxoAuth(httpx.Auth):
         raise NotImplementedError("WxoAuth works with httpx.Client, not httpx.AsyncClient")
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        token = self.token()
+        token = self._token_for_exchange()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
             return
         endpoint = f"{request.method} {request.url.path}"
+        # Read the 401's body here, bounded: httpx would read it whole before a resend.
+        detail = self._detail(response)
         if self.flow == "bearer":
             # A fixed token cannot be refreshed; resending it would only earn the same 401.
             raise AuthError(
                 flow=self.flow,
-                reason=f"the API rejected wxo:token (HTTP 401{self._detail(response)})",
+                reason=f"the API rejected wxo:token (HTTP 401{detail})",
                 status=401,
                 endpoint=endpoint,
-                hint="check wxo:token (it may have expired) or configure wxo:apiKey instead",
+                hint=flow_credentials_hint(self._settings, self.flow),
             )
         logger.info("%s answered HTTP 401; fetching a new %s token and resending once", endpoint, self.flow)
         self.invalidate(token)
-        token = self.token()
+        token = self._token_for_exchange()
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code == 401:
@@ -95,12 +99,19 @@ class WxoAuth(httpx.Auth):
                 f"(HTTP 401{self._detail(response)})",
                 status=401,
                 endpoint=endpoint,
-                hint=CHECK_CREDENTIALS,
+                hint=flow_credentials_hint(self._settings, self.flow),
             )
 
-    @staticmethod
-    def _detail(response: httpx.Response) -> str:
-        response.read()
+    def _token_for_exchange(self) -> str:
+        """A token for the exchange about to be sent; its wxo:timeout starts after the mint."""
+        token = self.token()
+        deadline = current_deadline()
+        if deadline is not None:
+            deadline.restart()  # a mint has its own deadline (auth_exchange.py)
+        return token
+
+    def _detail(self, response: httpx.Response) -> str:
+        read_body(response, max_bytes=self._settings.max_response_bytes)
         detail, _ = parse_detail(response.text)
         return f": {detail}" if detail else ""
 

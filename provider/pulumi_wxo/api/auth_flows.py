@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pulumi_wxo.api.auth_exchange import CHECK_CREDENTIALS, TokenExchange
+from pulumi_wxo.api.auth_exchange import TokenExchange, flow_credentials_hint
 from pulumi_wxo.api.errors import AuthError
 from pulumi_wxo.api.http import json_or_none
 from pulumi_wxo.api.redaction import logger, register_secret
@@ -155,7 +155,7 @@ class McspFlow(TokenFlow):
                     reason=f"MCSP v1 failed ({v1_error.reason}); MCSP v2 failed ({v2_error.reason})",
                     status=v2_error.status,
                     endpoint=v2_error.endpoint,
-                    hint=CHECK_CREDENTIALS,
+                    hint=flow_credentials_hint(self._settings, "mcsp"),
                 ) from v2_error
             self.variant = "mcsp_v2"
             return value

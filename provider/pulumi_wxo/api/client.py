@@ -9,6 +9,12 @@ reached the server (connect errors, pool timeouts): the server may accept duplic
 so the lifecycle layer looks a model up by name before trying a create again. How long to wait,
 and when to give up, is :func:`~pulumi_wxo.api.retry.api_policy` (wxo:maxRetries,
 wxo:maxRetryTime).
+
+Limits (docs/client.md, "Limits"): each exchange ends within wxo:timeout, from connect to the
+last body byte, and each call within max(wxo:timeout, wxo:maxRetryTime), attempts in flight
+included (:mod:`pulumi_wxo.api.deadline`); a body is read streaming, at most
+wxo:maxResponseBytes (:mod:`pulumi_wxo.api.body`). Ids are checked before they go into a URL
+path (:func:`~pulumi_wxo.schema.server_objects.id_problem`).
 """
 
 from __future__ import annotations
@@ -24,13 +30,17 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from pulumi_wxo.api.auth import WxoAuth, make_auth
+from pulumi_wxo.api.body import NEVER_SENT, send_bounded
+from pulumi_wxo.api.deadline import CALL_SETTING, CallBudget, Deadline
 from pulumi_wxo.api.errors import (
     ApiError,
     AuthError,
     ConflictError,
+    DeadlineExceededError,
     NotFoundError,
     QuotaExceededError,
     RetriesExhaustedError,
+    ServerObjectError,
     TransportError,
     ValidationFailedError,
     parse_detail,
@@ -40,6 +50,7 @@ from pulumi_wxo.api.redaction import logger, redact, register_secret
 from pulumi_wxo.api.retry import RetryPolicy, api_policy, parse_retry_after
 from pulumi_wxo.api.settings import ConnectionSettings, resolved_base_path
 from pulumi_wxo.schema import is_secret_key
+from pulumi_wxo.schema.server_objects import id_problem, object_id, shown_text
 
 __all__ = ["JsonObject", "WxoClient", "register_body_secrets"]
 
@@ -48,8 +59,6 @@ JsonObject = dict[str, Any]
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "PUT", "DELETE"})
 QUOTA_CODE: Final = "RESOURCE_QUOTA_EXCEEDED"
 
-# Transport failures after which the request certainly never reached the server.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Transport failures worth retrying for idempotent methods.
 _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
@@ -135,8 +144,11 @@ class WxoClient:
         return self._list("/models", names=names, ids=ids, display_names=display_names, action="list models")
 
     def find_models(self, name: str) -> list[JsonObject]:
-        """Models whose name is exactly ``name`` (the server may ignore or loosen the filter)."""
-        return self._find("/models", name, action=f"find model '{name}'")
+        """Models whose name is exactly ``name`` (the server may ignore or loosen the filter).
+
+        Each has a usable ``id`` (else ServerObjectError): the caller adopts or deletes by it.
+        """
+        return self._find("/models", name, kind="model", action=f"find model '{name}'")
 
     def get_model(self, model_id: str, *, name: str | None = None) -> JsonObject | None:
         """The model with id ``model_id`` via ``GET /models?id=`` (§2: no GET by path), or None."""
@@ -146,13 +158,11 @@ class WxoClient:
         return self._create("/models", body, action=_action("create", "model", body.get("name")))
 
     def update_model(self, model_id: str, body: JsonObject, *, name: str | None = None) -> None:
-        self._update(
-            "/models", model_id, body, action=_action("update", "model", name or body.get("name") or model_id)
-        )
+        self._update("/models", model_id, body, kind="model", label=name or body.get("name") or model_id)
 
     def delete_model(self, model_id: str, *, name: str | None = None) -> bool:
         """Delete; False when the model was already gone (404)."""
-        return self._delete("/models", model_id, action=_action("delete", "model", name or model_id))
+        return self._delete("/models", model_id, kind="model", label=name or model_id)
 
     def catalog(self) -> list[JsonObject]:
         """``GET /models/list`` → ``resources``: virtual plus out-of-the-box models (§2)."""
@@ -173,7 +183,7 @@ class WxoClient:
         )
 
     def find_policies(self, name: str) -> list[JsonObject]:
-        return self._find("/model_policy", name, action=f"find policy '{name}'")
+        return self._find("/model_policy", name, kind="policy", action=f"find policy '{name}'")
 
     def get_policy(self, policy_id: str, *, name: str | None = None) -> JsonObject | None:
         return self._get("/model_policy", policy_id, action=f"read policy '{name or policy_id}'")
@@ -182,15 +192,11 @@ class WxoClient:
         return self._create("/model_policy", body, action=_action("create", "policy", body.get("name")))
 
     def update_policy(self, policy_id: str, body: JsonObject, *, name: str | None = None) -> None:
-        self._update(
-            "/model_policy",
-            policy_id,
-            body,
-            action=_action("update", "policy", name or body.get("name") or policy_id),
-        )
+        label = name or body.get("name") or policy_id
+        self._update("/model_policy", policy_id, body, kind="policy", label=label)
 
     def delete_policy(self, policy_id: str, *, name: str | None = None) -> bool:
-        return self._delete("/model_policy", policy_id, action=_action("delete", "policy", name or policy_id))
+        return self._delete("/model_policy", policy_id, kind="policy", label=name or policy_id)
 
     # ------------------------------------------------------------------ shared verbs
 
@@ -213,10 +219,13 @@ class WxoClient:
             return []
         return _objects(self._json(response, "GET", action=action), response, action=action)
 
-    def _find(self, collection: str, name: str, *, action: str) -> list[JsonObject]:
-        return [
+    def _find(self, collection: str, name: str, *, kind: str, action: str) -> list[JsonObject]:
+        found = [
             item for item in self._list(collection, names=(name,), action=action) if item.get("name") == name
         ]
+        for item in found:
+            object_id(kind, item, action=action)  # an object without a usable id cannot be managed
+        return found
 
     def _get(self, collection: str, object_id: str, *, action: str) -> JsonObject | None:
         items = self._list(collection, ids=(object_id,), action=action)
@@ -230,14 +239,17 @@ class WxoClient:
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             return response.text.strip()
 
-    def _update(self, collection: str, object_id: str, body: JsonObject, *, action: str) -> None:
-        self._send("PUT", f"{collection}/{quote(object_id, safe='')}", body=body, action=action)
+    def _update(self, collection: str, id_: str, body: JsonObject, *, kind: str, label: object) -> None:
+        action = _action("update", kind, label)
+        path = _object_path(collection, id_, kind=kind, label=label, action=action)
+        self._send("PUT", path, body=body, action=action)
 
-    def _delete(self, collection: str, object_id: str, *, action: str) -> bool:
-        path = f"{collection}/{quote(object_id, safe='')}"
+    def _delete(self, collection: str, id_: str, *, kind: str, label: object) -> bool:
+        action = _action("delete", kind, label)
+        path = _object_path(collection, id_, kind=kind, label=label, action=action)
         return self._send("DELETE", path, action=action, empty_on_404=True) is not None
 
     # ------------------------------------------------------------------ transport
@@ -259,7 +271,11 @@ class WxoClient:
             register_body_secrets(body)  # before the server can echo them
         idempotent = method in IDEMPOTENT_METHODS
         policy = self.retry_policy
+        settings = self._settings
         run = policy.start(clock=self._clock, rng=self._rng)
+        budget = CallBudget.start(
+            clock=self._clock, timeout=settings.timeout, max_retry_time=settings.max_retry_time
+        )
         attempt = 0
         while True:
             attempt += 1
@@ -267,9 +283,37 @@ class WxoClient:
             retry_after: float | None = None
             last: ApiError | TransportError
             try:
-                response = self._http.request(method, url, params=params, json=body)
+                deadline = Deadline(self._clock, settings.timeout, budget)
+                request = self._http.build_request(
+                    method, url, params=params, json=body, timeout=deadline.request_timeout()
+                )
+                response = send_bounded(
+                    self._http, request, deadline=deadline, max_bytes=settings.max_response_bytes
+                )
             except AuthError as exc:
                 raise exc.with_action(action) from None  # same error, told with the caller's action
+            except TransportError as exc:  # the deadline, the size cap, a body that cannot be decoded
+                logger.debug("%s %s -> %s (attempt %d)", method, url_path, type(exc).__name__, attempt)
+                error = exc.with_action(action)
+                if isinstance(exc, DeadlineExceededError) and exc.setting == CALL_SETTING:
+                    elapsed = run.elapsed()
+                    raise RetriesExhaustedError(
+                        method=method,
+                        path=url_path,
+                        attempts=attempt,
+                        elapsed=elapsed,
+                        last=error,
+                        action=action,
+                        reason=f"stopped after {_attempts(attempt)} in {elapsed:.1f}s: "
+                        f"wxo:maxRetryTime ({settings.max_retry_time:g}s) ran out during the last one",
+                    ) from error
+                # A slow answer may be a passing hiccup; a huge or garbled one will not improve.
+                retryable = isinstance(exc, DeadlineExceededError) and (
+                    idempotent or not exc.may_have_reached_server
+                )
+                if not retryable:
+                    raise error from None
+                last, what = error, type(exc).__name__
             except httpx.TransportError as exc:
                 logger.debug(
                     "%s %s -> %s in %.2fs (attempt %d)",
@@ -352,7 +396,7 @@ class WxoClient:
     ) -> TransportError:
         text = redact(str(exc)) or type(exc).__name__
         tls = is_tls_error(exc)
-        never_sent = isinstance(exc, _NEVER_SENT) and not tls
+        never_sent = isinstance(exc, NEVER_SENT) and not tls
         if tls:
             reason = f"TLS certificate verification failed for {self._settings.url} ({text})"
         elif isinstance(exc, httpx.TimeoutException) and not never_sent:
@@ -387,6 +431,14 @@ class WxoClient:
     def _json(response: httpx.Response, method: str, *, action: str) -> Any:
         try:
             return response.json()
+        except RecursionError:
+            raise ApiError(
+                status=response.status_code,
+                method=method,
+                path=response.request.url.path,
+                detail="expected a JSON body, got JSON nested too deeply to read",
+                action=action,
+            ) from None
         except ValueError:
             detail, _ = parse_detail(response.text)
             raise ApiError(
@@ -411,8 +463,29 @@ def _objects(value: Any, response: httpx.Response, *, action: str) -> list[JsonO
     return [item for item in value if isinstance(item, dict)]
 
 
+def _object_path(collection: str, id_: object, *, kind: str, label: object, action: str) -> str:
+    """``{collection}/{id}`` with the id as one percent-encoded segment, once it is usable.
+
+    ``.`` and ``..`` would be resolved away (the DELETE would reach the collection or the base
+    path, and a 404 there would count as "already deleted"), ``/`` would name another path.
+    """
+    problem = id_problem(id_)
+    if problem is not None:
+        raise ServerObjectError(
+            kind=kind,
+            name=shown_text(str(label)),
+            field="id",
+            reason=problem,
+            action=action,
+            hint="nothing was sent; the id came from the server (or from state): check the object on "
+            "the instance, and run `pulumi refresh`",
+        )
+    assert isinstance(id_, str)
+    return f"{collection}/{quote(id_, safe='')}"
+
+
 def _action(verb: str, kind: str, name: object) -> str:
-    return f"{verb} {kind} '{name}'" if name else f"{verb} {kind}"
+    return f"{verb} {kind} '{shown_text(str(name))}'" if name else f"{verb} {kind}"
 
 
 def _attempts(count: int) -> str:

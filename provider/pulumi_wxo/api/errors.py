@@ -1,4 +1,4 @@
-"""The errors raised by pulumi-wxo, and the parsing of the API's error bodies.
+"""The errors raised by pulumi-wxo (and ``parse_detail``, re-exported from ``error_bodies``).
 
 The exception tree::
 
@@ -7,8 +7,11 @@ The exception tree::
      ├── InvalidInputError      resource inputs failed validation before any call (failures)
      ├── ModelExistsError       the name is taken on the server (ids, duplicates)
      ├── ModelInUseError        a model to delete is still a policy target (policies)
+     ├── ServerObjectError      a server object is malformed or its id is unusable (kind, name, field)
      ├── AuthError              token exchange failed, or HTTP 401 after one refresh (flow, status)
      ├── TransportError         no HTTP answer (method, path, reason, may_have_reached_server)
+     │    ├── DeadlineExceededError   the exchange outlasted wxo:timeout / wxo:maxRetryTime (setting)
+     │    └── ResponseTooLargeError   the answer passed wxo:maxResponseBytes (setting, limit)
      ├── ApiError               the API answered non-2xx (status, method, path, detail, action)
      │    ├── ValidationFailedError   422
      │    ├── NotFoundError           404
@@ -26,9 +29,9 @@ rendered, so a secret registered after the error was raised is masked too.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
+from pulumi_wxo.api.error_bodies import parse_detail
 from pulumi_wxo.api.redaction import redact
 
 __all__ = [
@@ -36,98 +39,21 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "ConflictError",
+    "DeadlineExceededError",
     "InvalidInputError",
     "ModelExistsError",
     "ModelInUseError",
     "NotFoundError",
     "QuotaExceededError",
+    "ResponseTooLargeError",
     "RetriesExhaustedError",
+    "ServerObjectError",
     "TransportError",
     "ValidationFailedError",
     "WxoError",
+    "credentials_hint",
     "parse_detail",
 ]
-
-# ------------------------------------------------------------------------ error bodies
-
-_TEXT_LIMIT = 200  # non-JSON bodies (HTML error pages, proxies): first 200 characters
-_DETAIL_LIMIT = 500
-# Members of a FastAPI 422 item that echo the submitted value (possibly a secret): never shown.
-_ECHO_KEYS = frozenset({"input", "ctx"})
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _validation_item(item: object) -> str:
-    if not isinstance(item, dict):
-        return str(item)
-    loc = item.get("loc")
-    parts = [str(p) for p in loc] if isinstance(loc, list | tuple) else []
-    if parts and parts[0] == "body":  # FastAPI prefixes body fields with "body"
-        parts = parts[1:]
-    msg = item.get("msg")
-    msg_text = msg if isinstance(msg, str) else "invalid"
-    return f"{'.'.join(parts)}: {msg_text}" if parts else msg_text
-
-
-def _without_echo(value: object) -> object:
-    if isinstance(value, dict):
-        return {k: _without_echo(v) for k, v in value.items() if k not in _ECHO_KEYS}
-    if isinstance(value, list):
-        return [_without_echo(v) for v in value]
-    return value
-
-
-def parse_detail(body: str) -> tuple[str, str | None]:
-    """Explain an error body: ``(detail, code)``, redacted and bounded.
-
-    FastAPI shapes (api-contract §8): ``{"detail": "..."}``; ``{"detail": [{"loc", "msg",
-    "type"}]}`` rendered ``"provider_config.foo: Extra inputs are not permitted; ..."`` without the
-    ``input``/``ctx`` members (they echo submitted values); ``{"detail": {"code", "message"}}``.
-    Token services answer ``{"errorMessage": ...}`` (IAM) or ``{"message": ...}``. Anything else
-    that is not JSON is cut to its first 200 characters. Redaction happens before clipping, so a
-    secret cut in half cannot slip through.
-    """
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return _clip(redact(body), _TEXT_LIMIT), None
-    code: str | None = None
-    text: str
-    if isinstance(data, dict) and "detail" in data:
-        detail = data["detail"]
-        if isinstance(detail, str):
-            text = detail
-        elif isinstance(detail, list):
-            text = "; ".join(_validation_item(item) for item in detail)
-        elif isinstance(detail, dict):
-            raw_code = detail.get("code")
-            code = raw_code if isinstance(raw_code, str) else None
-            message = detail.get("message") or detail.get("msg")
-            if isinstance(message, str):
-                text = f"{message} ({code})" if code else message
-            else:
-                text = json.dumps(_without_echo(detail), separators=(",", ":"))
-        else:
-            text = json.dumps(_without_echo(detail), separators=(",", ":"))
-    elif isinstance(data, dict):
-        for key in ("errorMessage", "message", "error_description", "error"):
-            if isinstance(data.get(key), str):
-                text = data[key]
-                break
-        else:
-            text = json.dumps(_without_echo(data), separators=(",", ":"))
-        for key in ("code", "errorCode"):
-            if isinstance(data.get(key), str):
-                code = data[key]
-                break
-    else:
-        text = json.dumps(_without_echo(data), separators=(",", ":"))
-    return _clip(redact(text), _DETAIL_LIMIT), code
-
 
 # ------------------------------------------------------------------------------ errors
 
@@ -218,12 +144,39 @@ class ModelInUseError(WxoError):
         super().__init__(_compose(action, reason, hint))
 
 
+#: What to check when a flow's credentials are refused: the settings that flow reads.
+_CREDENTIALS: dict[str, str] = {
+    "bearer": "check wxo:token (it may have expired) or configure wxo:apiKey instead",
+    "ibm_iam": "check wxo:apiKey",
+    "mcsp": "check wxo:apiKey",
+    "mcsp_v1": "check wxo:apiKey",
+    "mcsp_v2": "check wxo:apiKey",
+    "cpd": "check wxo:username and wxo:password (or wxo:apiKey)",
+    "local": "check wxo:username and wxo:password (the Developer Edition login)",
+}
+
+
+def credentials_hint(flow: str, *, cpd_api_key: bool | None = None) -> str:
+    """The hint for refused credentials: the settings of ``flow`` (and for cpd, the one in use)."""
+    if flow == "cpd" and cpd_api_key is not None:
+        return "check wxo:username and " + ("wxo:apiKey" if cpd_api_key else "wxo:password")
+    return _CREDENTIALS.get(flow, "check wxo:apiKey / wxo:token")
+
+
+class _Unset:
+    """The default of a hint argument: "derive it" (``None`` means "no hint")."""
+
+
+_UNSET = _Unset()
+
+
 class AuthError(WxoError):
     """A token could not be obtained, or the API rejected a freshly minted token (HTTP 401).
 
     ``flow`` is the auth flow (``"ibm_iam"``, ``"mcsp_v1"``, ...); ``status`` is the HTTP status
     of the failed exchange or of the second 401, ``None`` when no answer came back;
-    ``endpoint`` is the token endpoint or API path involved (never a credential).
+    ``endpoint`` is the token endpoint or API path involved (never a credential). Without a
+    ``hint``, the message names the settings the flow reads (:func:`credentials_hint`).
     """
 
     def __init__(
@@ -234,15 +187,15 @@ class AuthError(WxoError):
         status: int | None = None,
         endpoint: str | None = None,
         action: str | None = None,
-        hint: str | None = "check wxo:apiKey / wxo:token",
+        hint: str | _Unset | None = _UNSET,
     ) -> None:
         self.flow = flow
         self.reason = reason
         self.status = status
         self.endpoint = endpoint
         self.action = action
-        self.hint = hint
-        super().__init__(_compose(action or f"authenticate ({flow})", reason, hint))
+        self.hint: str | None = credentials_hint(flow) if isinstance(hint, _Unset) else hint
+        super().__init__(_compose(action or f"authenticate ({flow})", reason, self.hint))
 
     def with_action(self, action: str) -> AuthError:
         """The same error, told from the point of view of ``action`` (the client knows it)."""
@@ -256,11 +209,43 @@ class AuthError(WxoError):
         )
 
 
+class ServerObjectError(WxoError):
+    """The server answered with an object this provider cannot use: a field of the wrong type,
+    a missing ``id``, or an ``id`` that cannot go into a URL path (``.``, ``..``, ``/``, ...).
+
+    ``kind`` is ``"model"`` or ``"policy"``, ``name`` the object's name (or its id when it has
+    none), ``field`` the offending field (``"tags"``, ``"policy.targets"``, ``"id"``). Values are
+    described by type only, never echoed (they may hold secrets), except an unusable id.
+    """
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        name: str,
+        field: str,
+        reason: str,
+        action: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.field = field
+        self.reason = reason
+        self.action = action
+        self.hint = hint or (
+            "the answer does not follow the API (api-contract §2, §6): check that wxo:url and "
+            "wxo:basePath point at a watsonx Orchestrate instance, and fix the object there"
+        )
+        what = f"the server's {kind} '{name}' has an unusable field '{field}': {reason}"
+        super().__init__(_compose(action or f"read {kind} '{name}'", what, self.hint))
+
+
 _TLS_HINT = "set wxo:caBundle to the CA bundle that signs the server's certificate"
 
 
 class TransportError(WxoError):
-    """No HTTP response: connect failure, timeout, TLS failure, broken connection.
+    """No (usable) HTTP response: connect failure, timeout, TLS failure, broken connection.
 
     ``may_have_reached_server`` is False only when the request provably never left (connect
     errors, pool timeouts); a POST that may have reached the server is never retried blindly.
@@ -275,6 +260,7 @@ class TransportError(WxoError):
         may_have_reached_server: bool,
         action: str | None = None,
         tls: bool = False,
+        hint: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -282,8 +268,82 @@ class TransportError(WxoError):
         self.may_have_reached_server = may_have_reached_server
         self.action = action
         self.tls = tls
-        hint = _TLS_HINT if tls else None
-        super().__init__(_compose(action or f"{method} {path}", reason, hint))
+        self.hint = _TLS_HINT if tls and hint is None else hint
+        super().__init__(_compose(action or f"{method} {path}", reason, self.hint))
+
+    def with_action(self, action: str) -> TransportError:
+        """A copy told from the point of view of ``action`` (same class, same fields)."""
+        told = type(self).__new__(type(self))  # no __init__: the subclasses' signatures differ
+        told.__dict__.update(self.__dict__)
+        told.action = action
+        told.message = _compose(action, self.reason, self.hint)
+        Exception.__init__(told, told.message)
+        return told
+
+
+class DeadlineExceededError(TransportError):
+    """The exchange did not complete in time: ``setting`` is the limit that stopped it.
+
+    ``wxo:timeout`` bounds one HTTP exchange from connect to the last body byte;
+    ``wxo:maxRetryTime`` bounds a whole call, attempts in flight included (docs/client.md,
+    "Limits"). ``seconds`` is that limit.
+    """
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        setting: str,
+        seconds: float,
+        may_have_reached_server: bool = True,
+        action: str | None = None,
+    ) -> None:
+        self.setting = setting
+        self.seconds = seconds
+        what = "one exchange" if setting == "wxo:timeout" else "the call, retries included"
+        reason = f"{method} {path} got no complete answer within {setting} ({seconds:g}s, {what})"
+        if may_have_reached_server:
+            reason += "; the request may have reached the server"
+        super().__init__(
+            method=method,
+            path=path,
+            reason=reason,
+            may_have_reached_server=may_have_reached_server,
+            action=action,
+            hint=f"if the server is just slow, raise {setting} (`pulumi config set {setting} "
+            f"{_suggest_seconds(setting, seconds)}`)",
+        )
+
+
+def _suggest_seconds(setting: str, seconds: float) -> str:
+    ceiling = 3600.0 if setting == "wxo:timeout" else 86400.0  # the settings' ranges
+    return f"{min(ceiling, max(30.0, seconds * 2)):g}"
+
+
+class ResponseTooLargeError(TransportError):
+    """The answer was larger than ``wxo:maxResponseBytes`` (``limit``); the rest was not read."""
+
+    def __init__(
+        self, *, method: str, path: str, limit: int, announced: int | None = None, action: str | None = None
+    ) -> None:
+        self.setting = "wxo:maxResponseBytes"
+        self.limit = limit
+        self.announced = announced
+        size = f"announced {announced} bytes" if announced is not None else "sent more"
+        reason = (
+            f"{method} {path} {size}, past wxo:maxResponseBytes ({limit} bytes); stopped reading; "
+            "the request may have reached the server"
+        )
+        super().__init__(
+            method=method,
+            path=path,
+            reason=reason,
+            may_have_reached_server=True,
+            action=action,
+            hint="if such an answer is expected, raise wxo:maxResponseBytes "
+            f"(`pulumi config set wxo:maxResponseBytes {min(limit * 4, 1 << 30)}`)",
+        )
 
 
 def _default_api_hint(status: int, path: str) -> str | None:

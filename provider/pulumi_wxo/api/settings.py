@@ -11,10 +11,11 @@ import ipaddress
 import math
 import os
 import ssl
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal, get_args
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pulumi_wxo.api.errors import ConfigError
 from pulumi_wxo.api.redaction import register_secret
@@ -23,12 +24,16 @@ __all__ = [
     "AUTH_TYPES",
     "DEFAULT_LOCAL_PASSWORD",
     "DEFAULT_LOCAL_USERNAME",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "RANGES",
     "AuthType",
     "ConnectionSettings",
+    "check_plain_http",
     "is_loopback_url",
     "mcsp_instance_id",
     "resolved_auth_type",
     "resolved_base_path",
+    "shown_url",
     "tls_verify",
 ]
 
@@ -39,6 +44,10 @@ AUTH_TYPES: tuple[AuthType, ...] = get_args(AuthType)
 # Not a secret: it is published in the ADK and only works against a local container.
 DEFAULT_LOCAL_USERNAME = "wxo.archer@ibm.com"
 DEFAULT_LOCAL_PASSWORD = "watsonx"
+
+#: The cap on one answer's body (wxo:maxResponseBytes): far above any Models API answer, far
+#: below what would hurt the engine's process.
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
@@ -71,13 +80,14 @@ class ConnectionSettings:
     max_retries: int = 5
     max_retry_time: float = 120.0
     base_path: str | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def __post_init__(self) -> None:
         # Secrets first: any error below must already be unable to echo them.
-        for secret in (self.api_key, self.token, self.password):
+        for secret in (self.api_key, self.token, self.password, *_userinfo_passwords(self)):
             # The Developer Edition's default password is published in the ADK; masking it
             # would also mask the provider id "watsonx" in every model name.
-            if secret and secret != DEFAULT_LOCAL_PASSWORD:
+            if isinstance(secret, str) and secret and secret != DEFAULT_LOCAL_PASSWORD:
                 register_secret(secret)
         self._normalise()
         self._validate()
@@ -99,7 +109,9 @@ class ConnectionSettings:
                 source = env_key
             if raw is None or not str(raw).strip():
                 continue
-            values[attr] = _parse(str(raw).strip(), kind=kind, source=source, config_key=config_key)
+            values[attr] = _parse(
+                str(raw).strip(), kind=kind, source=source, config_key=config_key, attr=attr
+            )
         if "url" not in values:
             raise ConfigError(
                 "no Orchestrate instance URL: run `pulumi config set wxo:url https://...` "
@@ -143,40 +155,37 @@ class ConnectionSettings:
                 "no Orchestrate instance URL: run `pulumi config set wxo:url https://...` or set WXO_URL",
                 field="wxo:url",
             )
-        parts = urlsplit(self.url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(
-                f"wxo:url {self.url!r} is not an http(s) URL; "
-                "run `pulumi config set wxo:url https://<host>/instances/<id>`",
-                field="wxo:url",
-            )
-        # TLS rule: credentials never travel in clear to a remote host unless explicitly allowed.
-        if parts.scheme == "http" and not is_loopback_url(self.url) and not self.allow_http:
-            raise ConfigError(
-                f"refusing to send credentials over plain http to {parts.hostname}; use an https:// URL, "
-                "or for a trusted network run `pulumi config set wxo:allowHttp true`",
-                field="wxo:url",
-            )
+        _check_url(self.url, "wxo:url", "https://<host>/instances/<id>", allow_http=self.allow_http)
+        if self.iam_url is not None:
+            # Every token endpoint follows the TLS rule of wxo:url: the API key travels in its body.
+            _check_url(self.iam_url, "wxo:iamUrl", "https://iam.cloud.ibm.com", allow_http=self.allow_http)
         if self.auth_type is not None and self.auth_type not in AUTH_TYPES:
             raise ConfigError(
                 f"wxo:authType {self.auth_type!r} is not one of {', '.join(AUTH_TYPES)}; "
                 + _fix("wxo:authType", "ibm_iam"),
                 field="wxo:authType",
             )
-        if not self.timeout > 0:
-            raise ConfigError(
-                "wxo:timeout must be a positive number of seconds; " + _fix("wxo:timeout", "30"),
-                field="wxo:timeout",
-            )
-        if self.max_retries < 0:
-            raise ConfigError(
-                "wxo:maxRetries must be 0 or more; " + _fix("wxo:maxRetries", "5"), field="wxo:maxRetries"
-            )
-        if self.max_retry_time < 0:
-            raise ConfigError(
-                "wxo:maxRetryTime must be 0 or more seconds; " + _fix("wxo:maxRetryTime", "120"),
-                field="wxo:maxRetryTime",
-            )
+        for attr, (config_key, bounds) in RANGES.items():
+            value = getattr(self, attr)
+            if not bounds.holds(value):
+                raise ConfigError(
+                    f"{config_key} {value!r} is not {bounds.describe(config_key)}; "
+                    + _fix(config_key, bounds.example),
+                    field=config_key,
+                )
+        for attr, config_key in (
+            ("api_key", "wxo:apiKey"),
+            ("token", "wxo:token"),
+            ("password", "wxo:password"),
+        ):
+            value = getattr(self, attr)
+            # A control character would end up in a header or a form: refused, never echoed.
+            if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
+                raise ConfigError(
+                    f"{config_key} contains a control character (a stray newline?); "
+                    f"run `pulumi config set --secret {config_key} <value>` with the value alone",
+                    field=config_key,
+                )
         if self.ca_bundle is not None and not os.path.exists(self.ca_bundle):
             raise ConfigError(
                 f"wxo:caBundle {self.ca_bundle!r} does not exist; "
@@ -245,21 +254,63 @@ _SOURCES: tuple[tuple[str, str, str, str], ...] = (
     ("max_retry_time", "wxo:maxRetryTime", "WXO_MAX_RETRY_TIME", "seconds"),
     ("base_path", "wxo:basePath", "WXO_BASE_PATH", "path"),
     ("allow_http", "wxo:allowHttp", "WXO_ALLOW_HTTP", "bool"),
+    ("max_response_bytes", "wxo:maxResponseBytes", "WXO_MAX_RESPONSE_BYTES", "count"),
 )
 
 _EXAMPLES = {"bool": "true", "seconds": "30", "count": "5", "auth_type": "ibm_iam"}
 
 
-def _parse(raw: str, *, kind: str, source: str, config_key: str) -> object:
+@dataclass(frozen=True)
+class _Range:
+    """The accepted values of a numeric setting; a value outside would break the client later
+    (``wxo:timeout 1e12`` overflows the socket layer) or make it unusable."""
+
+    low: float
+    high: float
+    unit: str
+    example: str
+    low_open: bool = False  # True: ``low`` itself is refused
+
+    def holds(self, value: object) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return False
+        above = value > self.low if self.low_open else value >= self.low
+        return above and value <= self.high
+
+    def describe(self, config_key: str) -> str:
+        low = f"greater than {_number(self.low)}" if self.low_open else f"at least {_number(self.low)}"
+        return f"in the range of {config_key} ({self.unit}, {low} and at most {_number(self.high)})"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+#: attribute -> (config key, accepted range). docs/client.md, "Limits", lists the same.
+RANGES: dict[str, tuple[str, _Range]] = {
+    "timeout": ("wxo:timeout", _Range(0, 3600, "seconds", "30", low_open=True)),
+    "max_retries": ("wxo:maxRetries", _Range(0, 100, "a whole number", "5")),
+    "max_retry_time": ("wxo:maxRetryTime", _Range(0, 86400, "seconds", "120")),
+    "max_response_bytes": (
+        "wxo:maxResponseBytes",
+        _Range(1024, 1 << 30, "a whole number of bytes", str(DEFAULT_MAX_RESPONSE_BYTES)),
+    ),
+}
+
+
+def _parse(raw: str, *, kind: str, source: str, config_key: str, attr: str) -> object:
     if kind == "secret":
         if raw != DEFAULT_LOCAL_PASSWORD:  # see ConnectionSettings.__post_init__
             register_secret(raw)  # before anything can fail and echo it
         return raw
     if kind == "str":
+        for secret in _url_passwords(raw):
+            register_secret(secret)  # a password in a URL's userinfo: masked before any message
         return raw
     if kind == "path":
         return raw
-    example = _EXAMPLES.get(kind, "...")
+    bounds = RANGES.get(attr)
+    example = bounds[1].example if bounds else _EXAMPLES.get(kind, "...")
     if source == config_key:
         how = _fix(config_key, example)
     else:
@@ -283,16 +334,94 @@ def _parse(raw: str, *, kind: str, source: str, config_key: str) -> object:
             number = float("nan")
         if not math.isfinite(number) or number < 0:
             raise ConfigError(f"{source} {raw!r} is not a number of seconds; {how}", field=source)
+        _in_range(number, raw, attr=attr, source=source, how=how)
         return number
     if kind == "count":
         try:
             count = float(raw)
         except ValueError:
             count = -1.0
-        if count < 0 or not count.is_integer():
+        if not math.isfinite(count) or count < 0 or not count.is_integer():
             raise ConfigError(f"{source} {raw!r} is not a whole number of 0 or more; {how}", field=source)
+        _in_range(count, raw, attr=attr, source=source, how=how)
         return int(count)
     raise AssertionError(f"unknown setting kind {kind}")  # pragma: no cover
+
+
+def _in_range(number: float, raw: str, *, attr: str, source: str, how: str) -> None:
+    if attr in RANGES:
+        config_key, bounds = RANGES[attr]
+        if not bounds.holds(number):
+            raise ConfigError(f"{source} {raw!r} is not {bounds.describe(config_key)}; {how}", field=source)
+
+
+# ---------------------------------------------------------------------- URLs
+
+
+def _url_passwords(url: str) -> list[str]:
+    """The password of a URL's userinfo (``https://user:pw@host``), if any: a secret."""
+    try:
+        password = urlsplit(url.strip()).password
+    except ValueError:
+        return []
+    return [password] if password else []
+
+
+def _userinfo_passwords(settings: ConnectionSettings) -> list[str]:
+    found: list[str] = []
+    for url in (settings.url, settings.iam_url):
+        if isinstance(url, str):
+            found += _url_passwords(url)
+    return found
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit for a message: any userinfo (``user:password@``) replaced by ``***@``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return SplitResult(parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment).geturl()
+
+
+def _check_url(url: str, config_key: str, example: str, *, allow_http: bool) -> None:
+    """An http(s) URL with a host, a valid port, no credentials in it, and the TLS rule kept."""
+    shown = shown_url(url)
+    fix = _fix(config_key, example)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        raise ConfigError(f"{config_key} {shown!r} is not a valid URL; {fix}", field=config_key) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{config_key} {shown!r} is not an http(s) URL; {fix}", field=config_key)
+    if any(unicodedata.category(c) in ("Cc", "Zs") for c in url):
+        raise ConfigError(
+            f"{config_key} {shown!r} contains spaces or control characters; {fix}", field=config_key
+        )
+    if "@" in parts.netloc:
+        # Userinfo would travel in every request line and show in every message: refused.
+        raise ConfigError(
+            f"{config_key} {shown!r} carries a user name or password; remove it from the URL and set "
+            "wxo:username / wxo:password (or wxo:apiKey) instead",
+            field=config_key,
+        )
+    check_plain_http(url, config_key, allow_http=allow_http)
+
+
+def check_plain_http(url: str, config_key: str, *, allow_http: bool) -> None:
+    """The TLS rule: credentials never travel over plain http to a host that is not loopback,
+    unless wxo:allowHttp says the network is trusted. ``config_key`` names the setting at fault."""
+    parts = urlsplit(url)
+    if parts.scheme == "http" and not is_loopback_url(url) and not allow_http:
+        raise ConfigError(
+            f"refusing to send credentials over plain http to {parts.hostname} ({config_key}); use an "
+            "https:// URL, or for a trusted network run `pulumi config set wxo:allowHttp true`",
+            field=config_key,
+        )
 
 
 # ---------------------------------------------------------------------- inference

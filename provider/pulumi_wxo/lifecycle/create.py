@@ -83,9 +83,17 @@ def ambiguous(err: WxoError, policy: RetryPolicy) -> bool:
 
 
 def id_from_response(response: Any) -> str | None:
-    """The id when the create response carries one (object or bare id; api-contract §11)."""
+    """The id when the create response carries one (object or bare id; api-contract §11).
+
+    The body is undocumented, so the hint is only taken when it could be an id at all (no ``.``
+    or ``..``, no ``/``, no control characters, not over-long: ``id_problem``); otherwise the
+    object is found by name, like after an empty answer.
+    """
+    from pulumi_wxo.schema.server_objects import id_problem
+
+    hinted: str | None = None
     if isinstance(response, Mapping) and isinstance(response.get("id"), str):
-        return str(response["id"])
-    if isinstance(response, str) and response.strip():
-        return response.strip().strip('"')
-    return None
+        hinted = str(response["id"])
+    elif isinstance(response, str) and response.strip():
+        hinted = response.strip().strip('"')
+    return hinted if hinted is not None and id_problem(hinted) is None else None

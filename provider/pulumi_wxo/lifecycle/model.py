@@ -213,7 +213,9 @@ class ModelLifecycle:
                 raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids)
             if len(existing) > 1:
                 raise ModelExistsError(action=f"adopt model '{spec.name}'", ids=ids, duplicates=True)
-            model_id = str(existing[0]["id"])
+            from pulumi_wxo.schema.server_objects import object_id
+
+            model_id = object_id("model", existing[0], action=f"adopt model '{spec.name}'")
             client.update_model(model_id, spec.to_api(), name=spec.name)
         else:
             model_id, listed = create_by_name(
@@ -282,15 +284,27 @@ class ModelLifecycle:
             # A policy routing to a deleted model would fail at inference time: refuse
             # instead of leaving a broken route (policies declared in the same stack that
             # reference this Model are deleted first, by dependency order).
+            from pulumi_wxo.api.errors import ServerObjectError
+            from pulumi_wxo.schema.server_objects import policy_targets
+
             try:
                 listed = client.list_policies()
             except WxoError as err:
                 raise WxoError(
                     f"delete model '{name}': cannot check which policies still route to it: {err}"
                 ) from None
-            users = [
-                p for p in listed if name in policy_model_names((p.get("policy") or {}).get("targets") or [])
-            ]
+            try:
+                users = [p for p in listed if name in policy_model_names(policy_targets(p))]
+            except ServerObjectError as err:
+                raise ServerObjectError(
+                    kind=err.kind,
+                    name=err.name,
+                    field=err.field,
+                    reason=err.reason,
+                    action=f"delete model '{name}'",
+                    hint="cannot tell whether that policy routes to this model: fix it on the instance, "
+                    "or set force_delete=True on the model to delete it anyway",
+                ) from None
             if users:
                 raise ModelInUseError(
                     action=f"delete model '{name}'",

@@ -316,8 +316,12 @@ def normalize_model(obj: Mapping[str, Any], *, prefer_keys: Iterable[str] = ()) 
 
     Drops the server-derived ``provider_config.provider`` and server-only fields
     (tenant, timestamps). Secret values come back as the server sent them (absent, masked or
-    echoed); the lifecycle layer decides what to keep.
+    echoed); the lifecycle layer decides what to keep. A field of the wrong shape raises
+    ``ServerObjectError`` naming the model and the field (:func:`check_model`).
     """
+    from pulumi_wxo.schema.server_objects import check_model
+
+    obj = check_model(obj)
     name = str(obj.get("name") or "")
     raw_pc = obj.get("provider_config") or obj.get("providerConfig") or {}
     prefer = list(prefer_keys)

@@ -242,7 +242,14 @@ def _policy_failure(f: Failure) -> Failure:
 
 
 def normalize_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
-    """A ``GET /model_policy`` object as the canonical view (``id`` included)."""
+    """A ``GET /model_policy`` object as the canonical view (``id`` included).
+
+    A field of the wrong shape raises ``ServerObjectError`` naming the policy and the field
+    (:func:`check_policy`).
+    """
+    from pulumi_wxo.schema.server_objects import check_policy
+
+    obj = check_policy(obj)
     name = str(obj.get("name") or "")
     inner = dict(obj.get("policy") or {})
     return canonical_dict(

@@ -9,7 +9,7 @@ import base64
 import json
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -159,3 +159,43 @@ def make_auth_http(
     transport = httpx.MockTransport(server)
     auth = make_auth(settings, transport=transport, clock=clock, sleep=clock.sleep)
     return auth, httpx.Client(auth=auth, transport=transport), clock
+
+
+# ------------------------------------------------------------------ hostile bodies (no sockets)
+
+
+class Drip(httpx.SyncByteStream):
+    """A body sent one byte per ``every`` seconds of the fake clock: a slow-drip server."""
+
+    def __init__(self, clock: FakeClock, body: bytes, every: float = 1.0) -> None:
+        self.clock = clock
+        self.body = body
+        self.every = every
+        self.sent = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for byte in self.body:
+            self.clock.now += self.every
+            self.sent += 1
+            yield bytes([byte])
+
+
+class Endless(httpx.SyncByteStream):
+    """A body of ``chunk``-sized pieces, ``total`` bytes at most (far past any cap): counts pulls."""
+
+    def __init__(self, chunk: int = 64 * 1024, total: int = 64 * 1024 * 1024) -> None:
+        self.chunk = b"x" * chunk
+        self.total = total
+        self.pulled = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        while self.pulled * len(self.chunk) < self.total:
+            self.pulled += 1
+            yield self.chunk
+
+
+class Untouchable(httpx.SyncByteStream):
+    """A body that must not be read (its Content-Length is already too much)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        raise AssertionError("the body was read")

@@ -10,10 +10,20 @@ import pytest
 
 from pulumi_wxo.api.auth import WxoAuth
 from pulumi_wxo.api.client import WxoClient
-from pulumi_wxo.api.errors import AuthError
+from pulumi_wxo.api.errors import AuthError, ResponseTooLargeError
 from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.api.settings import ConnectionSettings
-from tests.unit.api.fakes import CLOUD, IAM_TOKEN_URL, KEY, NOW, FakeClock, Server, jwt, make_auth_http
+from tests.unit.api.fakes import (
+    CLOUD,
+    IAM_TOKEN_URL,
+    KEY,
+    NOW,
+    Endless,
+    FakeClock,
+    Server,
+    jwt,
+    make_auth_http,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -95,6 +105,19 @@ def test_401_refreshes_once_and_resends() -> None:
     assert len(server.to(IAM_TOKEN_URL)) == 2
 
 
+def test_the_body_of_a_401_is_read_bounded_before_the_resend() -> None:
+    server = Server()
+    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": "iam-token-bounded"}))
+    endless = Endless()
+    answers = iter([httpx.Response(401, stream=endless), httpx.Response(200, json=[])])
+    server.api = lambda request: next(answers)
+    _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY, max_response_bytes=1024 * 1024)
+    # httpx reads a 401 whole before an auth flow's resend: the flow reads it first, bounded.
+    with pytest.raises(ResponseTooLargeError):
+        http.get(f"{CLOUD}/v1/orchestrate/models")
+    assert endless.pulled == 17
+
+
 def test_second_401_is_an_auth_error() -> None:
     server = Server()
     server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": "iam-token-rejected"}))
@@ -106,7 +129,7 @@ def test_second_401_is_an_auth_error() -> None:
     assert (err.flow, err.status) == ("ibm_iam", 401)
     assert err.endpoint == "GET /instances/inst-1/v1/orchestrate/models"
     assert "HTTP 401: Invalid tenant" in str(err)
-    assert str(err).endswith("check wxo:apiKey / wxo:token")
+    assert str(err).endswith("check wxo:apiKey")  # the settings of the flow in use
     assert len(server.to(f"{CLOUD}/")) == 2  # the original and exactly one resend
 
 

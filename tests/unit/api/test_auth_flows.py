@@ -128,7 +128,7 @@ def test_mcsp_both_variants_failing() -> None:
     assert (err.flow, err.status, err.endpoint) == ("mcsp", 403, MCSP_V2_URL)
     assert "MCSP v1 failed (token exchange POST " + MCSP_V1_URL + " answered HTTP 401: bad v1)" in str(err)
     assert "MCSP v2 failed (token exchange POST " + MCSP_V2_URL + " answered HTTP 403: bad v2)" in str(err)
-    assert str(err).endswith("check wxo:apiKey / wxo:token")
+    assert str(err).endswith("check wxo:apiKey")
     assert KEY not in str(err)
 
 
@@ -247,3 +247,41 @@ def test_every_auth_type_has_one_flow() -> None:
     assert set(FLOWS) == set(AUTH_TYPES)
     assert {FLOWS["mcsp"], FLOWS["mcsp_v1"], FLOWS["mcsp_v2"]} == {McspFlow}
     assert (FLOWS["bearer"], FLOWS["local"]) == (BearerFlow, LocalFlow)
+
+
+# ------------------------------------------------------------------ refused credentials: which settings
+
+
+@pytest.mark.parametrize(
+    ("settings", "token_url", "hint"),
+    [
+        (
+            {"url": LOCAL, "password": "auth-test-wrong-pw"},
+            f"{LOCAL}/api/v1/auth/token",
+            "check wxo:username and wxo:password (the Developer Edition login)",
+        ),
+        (
+            {"url": CPD, "username": "admin", "password": "auth-test-wrong-pw"},
+            "https://cpd-wxo.apps.example.com/icp4d-api/v1/authorize",
+            "check wxo:username and wxo:password",
+        ),
+        (
+            {"url": CPD, "username": "admin", "api_key": KEY},
+            "https://cpd-wxo.apps.example.com/icp4d-api/v1/authorize",
+            "check wxo:username and wxo:apiKey",
+        ),
+        ({"url": CLOUD, "api_key": KEY}, IAM_TOKEN_URL, "check wxo:apiKey"),
+        ({"url": AWS, "api_key": KEY, "auth_type": "mcsp_v1"}, MCSP_V1_URL, "check wxo:apiKey"),
+    ],
+)
+def test_a_refused_login_names_the_settings_of_its_flow(
+    settings: dict[str, str], token_url: str, hint: str
+) -> None:
+    server = Server()
+    server.on("POST", token_url, httpx.Response(401, json={"detail": "Invalid credentials"}))
+    _, http, _ = make_auth_http(server, **settings)
+    with pytest.raises(AuthError) as info:
+        http.get(f"{settings['url']}/v1/models")
+    assert info.value.status == 401
+    assert str(info.value).endswith(f"Invalid credentials; {hint}")
+    assert "wxo:token" not in str(info.value)

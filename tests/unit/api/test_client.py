@@ -171,10 +171,10 @@ def test_update_puts_the_full_body(url: str, prefix: str, kind: str, collection:
     body = {"name": NAME, "description": "d", "model_type": "chat"}
     api = Api(httpx.Response(200, json={"ok": True}))
     client, _ = make_client(api, url=url)
-    assert method(client, "update", kind)("id/1", body) is None
+    assert method(client, "update", kind)("id 1?#%", body) is None
     request = api.request
     assert request.method == "PUT"
-    assert request.url.raw_path == f"{prefix}{collection}/id%2F1".encode()  # ids are one path segment
+    assert request.url.raw_path == f"{prefix}{collection}/id%201%3F%23%25".encode()  # one path segment
     assert body_of(request) == body
 
 

@@ -11,14 +11,18 @@ from pulumi_wxo.api.errors import (
     AuthError,
     ConfigError,
     ConflictError,
+    DeadlineExceededError,
     InvalidInputError,
     ModelExistsError,
     NotFoundError,
     QuotaExceededError,
+    ResponseTooLargeError,
     RetriesExhaustedError,
+    ServerObjectError,
     TransportError,
     ValidationFailedError,
     WxoError,
+    credentials_hint,
     parse_detail,
 )
 from pulumi_wxo.api.redaction import register_secret
@@ -115,9 +119,7 @@ def test_auth_error_fields_and_action() -> None:
     err = AuthError(
         flow="ibm_iam", reason="token exchange answered HTTP 400", status=400, endpoint="https://iam"
     )
-    assert (
-        str(err) == "authenticate (ibm_iam): token exchange answered HTTP 400; check wxo:apiKey / wxo:token"
-    )
+    assert str(err) == "authenticate (ibm_iam): token exchange answered HTTP 400; check wxo:apiKey"
     told = err.with_action("create model 'm'")
     assert str(told).startswith("create model 'm': token exchange answered HTTP 400")
     assert (told.flow, told.status, told.endpoint) == ("ibm_iam", 400, "https://iam")
@@ -238,3 +240,51 @@ def test_non_json_is_cut_to_200_characters_after_redaction() -> None:
     assert "HHHH" not in detail
     assert "errors-cut" not in detail
     assert parse_detail("  Bad Gateway \n") == ("Bad Gateway", None)
+
+
+# ------------------------------------------------------------------ limits and server objects
+
+
+def test_limit_errors_are_transport_errors_told_with_the_callers_action() -> None:
+    late = DeadlineExceededError(method="GET", path=MODELS, setting="wxo:maxRetryTime", seconds=120)
+    assert isinstance(late, TransportError) and late.may_have_reached_server is True
+    assert str(late) == (
+        f"GET {MODELS}: GET {MODELS} got no complete answer within wxo:maxRetryTime (120s, the call, "
+        "retries included); the request may have reached the server; if the server is just slow, "
+        "raise wxo:maxRetryTime (`pulumi config set wxo:maxRetryTime 240`)"
+    )
+    told = late.with_action("list models")
+    assert type(told) is DeadlineExceededError and (told.setting, told.seconds) == ("wxo:maxRetryTime", 120)
+    assert str(told).startswith(f"list models: GET {MODELS} got no complete answer")
+    assert str(late).startswith(f"GET {MODELS}: ")  # the original is unchanged
+    big = ResponseTooLargeError(method="POST", path=MODELS, limit=1 << 30).with_action("create model 'm'")
+    assert (type(big), big.limit, big.setting) == (ResponseTooLargeError, 1 << 30, "wxo:maxResponseBytes")
+    assert str(big).endswith("(`pulumi config set wxo:maxResponseBytes 1073741824`)")  # within the range
+
+
+def test_server_object_error_names_kind_name_and_field() -> None:
+    err = ServerObjectError(
+        kind="policy", name="virtual-policy/p", field="policy.targets", reason="is a number"
+    )
+    assert isinstance(err, WxoError) and not isinstance(err, TransportError)
+    assert str(err).startswith(
+        "read policy 'virtual-policy/p': the server's policy 'virtual-policy/p' has an unusable field "
+        "'policy.targets': is a number; the answer does not follow the API"
+    )
+
+
+@pytest.mark.parametrize(
+    ("flow", "hint"),
+    [
+        ("local", "check wxo:username and wxo:password (the Developer Edition login)"),
+        ("cpd", "check wxo:username and wxo:password (or wxo:apiKey)"),
+        ("ibm_iam", "check wxo:apiKey"),
+        ("mcsp_v2", "check wxo:apiKey"),
+        ("bearer", "check wxo:token (it may have expired) or configure wxo:apiKey instead"),
+    ],
+)
+def test_an_auth_error_names_the_settings_of_its_flow(flow: str, hint: str) -> None:
+    assert credentials_hint(flow) == hint
+    assert str(AuthError(flow=flow, reason="HTTP 401")).endswith(f"; {hint}")
+    assert AuthError(flow=flow, reason="x", hint=None).hint is None
+    assert credentials_hint("cpd", cpd_api_key=True) == "check wxo:username and wxo:apiKey"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 
+import certifi
 import httpx
 import pytest
 
+import pulumi_wxo.api.http as http_module
 from pulumi_wxo.api.http import is_tls_error, json_or_none, new_http_client, user_agent
 from pulumi_wxo.api.settings import ConnectionSettings
 from tests.unit.api.fakes import CLOUD, TOKEN
@@ -51,3 +54,34 @@ def test_tls_errors_are_found_through_causes_and_text() -> None:
 def test_json_or_none() -> None:
     assert json_or_none(httpx.Response(200, json={"a": 1})) == {"a": 1}
     assert json_or_none(httpx.Response(200, text="<html>")) is None
+
+
+def test_json_nested_past_the_parser_is_no_json() -> None:
+    assert json_or_none(httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000)) is None
+
+
+def test_tls_verification_off_is_warned_once_per_process(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(http_module, "_insecure_warned", False)
+    insecure = ConnectionSettings(url=CLOUD, token=TOKEN, insecure=True)
+    with caplog.at_level(logging.WARNING, logger="pulumi_wxo"):
+        for _ in range(3):
+            new_http_client(insecure).close()
+        new_http_client(ConnectionSettings(url=CLOUD, token=TOKEN)).close()
+    warnings = [r for r in caplog.records if r.name == "pulumi_wxo" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    text = warnings[0].getMessage()
+    assert text.startswith(f"TLS certificate verification is OFF (wxo:insecure) for {CLOUD}")
+    assert "set wxo:caBundle instead" in text
+    assert TOKEN not in text
+
+
+def test_a_ca_bundle_wins_over_insecure_and_is_not_warned(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(http_module, "_insecure_warned", False)
+    settings = ConnectionSettings(url=CLOUD, token=TOKEN, insecure=True, ca_bundle=certifi.where())
+    with caplog.at_level(logging.WARNING, logger="pulumi_wxo"):
+        new_http_client(settings).close()
+    assert [r for r in caplog.records if r.name == "pulumi_wxo"] == []

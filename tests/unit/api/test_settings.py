@@ -165,7 +165,7 @@ def test_bad_boolean_in_env_names_the_variable() -> None:
         ("wxo:timeout", "abc", "pulumi config set wxo:timeout 30"),
         ("wxo:timeout", "-1", "pulumi config set wxo:timeout 30"),
         ("wxo:timeout", "nan", "pulumi config set wxo:timeout 30"),
-        ("wxo:maxRetryTime", "inf", "pulumi config set wxo:maxRetryTime 30"),
+        ("wxo:maxRetryTime", "inf", "pulumi config set wxo:maxRetryTime 120"),
         ("wxo:maxRetries", "2.5", "pulumi config set wxo:maxRetries 5"),
         ("wxo:maxRetries", "-1", "pulumi config set wxo:maxRetries 5"),
         ("wxo:maxRetries", "many", "pulumi config set wxo:maxRetries 5"),
@@ -349,3 +349,124 @@ def test_settings_are_frozen() -> None:
     settings = ConnectionSettings(url=CLOUD, api_key=KEY)
     with pytest.raises(AttributeError):
         settings.url = AWS  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------ bounds (docs/client.md, "Limits")
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "text"),
+    [
+        ("wxo:timeout", "1e12", "in the range of wxo:timeout (seconds, greater than 0 and at most 3600)"),
+        ("wxo:timeout", "0", "greater than 0"),
+        ("wxo:timeout", "3601", "at most 3600"),
+        (
+            "wxo:maxRetries",
+            "101",
+            "in the range of wxo:maxRetries (a whole number, at least 0 and at most 100)",
+        ),
+        ("wxo:maxRetries", "1e300", "at most 100"),
+        (
+            "wxo:maxRetryTime",
+            "1e9",
+            "in the range of wxo:maxRetryTime (seconds, at least 0 and at most 86400)",
+        ),
+        ("wxo:maxResponseBytes", "100", "at least 1024 and at most 1073741824"),
+        ("wxo:maxResponseBytes", "4294967296", "at most 1073741824"),
+        ("wxo:maxResponseBytes", "1.5", "is not a whole number"),
+    ],
+)
+def test_numbers_out_of_range_name_the_setting_and_the_range(key: str, raw: str, text: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        from_sources({"wxo:url": CLOUD, "wxo:apiKey": KEY, key: raw})
+    assert info.value.field == key
+    assert str(info.value).startswith(f"{key} {raw!r} is not")
+    assert text in str(info.value)
+
+
+def test_ranges_hold_on_construction_and_from_the_environment() -> None:
+    with pytest.raises(ConfigError) as info:
+        ConnectionSettings(url=CLOUD, api_key=KEY, timeout=1e12)
+    assert info.value.field == "wxo:timeout"
+    assert "at most 3600" in str(info.value)
+    with pytest.raises(ConfigError) as env:
+        from_sources({"wxo:url": CLOUD, "wxo:apiKey": KEY}, {"WXO_MAX_RESPONSE_BYTES": "12"})
+    assert env.value.field == "WXO_MAX_RESPONSE_BYTES"
+    assert "set WXO_MAX_RESPONSE_BYTES=16777216 or run `pulumi config set wxo:maxResponseBytes" in str(
+        env.value
+    )
+    settings = from_sources({"wxo:url": CLOUD, "wxo:apiKey": KEY, "wxo:maxResponseBytes": "1048576"})
+    assert settings.max_response_bytes == 1024 * 1024
+    assert ConnectionSettings(url=CLOUD, api_key=KEY).max_response_bytes == 16 * 1024 * 1024
+
+
+# ------------------------------------------------------------------ URLs: userinfo, token endpoints
+
+
+@pytest.mark.parametrize("key", ["wxo:url", "wxo:iamUrl"])
+def test_a_password_in_a_url_is_refused_and_never_shown(key: str) -> None:
+    secret = "userinfo-PASS-9911"
+    config = {"wxo:url": CLOUD, "wxo:apiKey": KEY, key: f"https://admin:{secret}@iam.example.com/x"}
+    with pytest.raises(ConfigError) as info:
+        from_sources(config)
+    assert info.value.field == key
+    assert secret not in str(info.value) and secret not in repr(info.value)
+    assert "https://***@iam.example.com/x" in str(info.value)
+    assert "carries a user name or password" in str(info.value)
+    assert redact(f"echo {secret}") == "echo ***"  # registered before anything could echo it
+    with pytest.raises(ConfigError) as direct:
+        ConnectionSettings(url=f"ftp://u:{secret}@host", api_key=KEY)
+    assert secret not in str(direct.value)
+
+
+@pytest.mark.parametrize(
+    "iam_url",
+    ["http://iam.example.com", "http://10.0.0.8:8443/identity/token", "http://cpd.internal/icp4d-api"],
+)
+def test_a_token_endpoint_over_plain_http_is_refused_like_the_url(iam_url: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        ConnectionSettings(url=CLOUD, api_key=KEY, iam_url=iam_url)
+    assert info.value.field == "wxo:iamUrl"
+    assert "refusing to send credentials over plain http to" in str(info.value)
+    assert "(wxo:iamUrl)" in str(info.value)
+    assert "pulumi config set wxo:allowHttp true" in str(info.value)
+    allowed = ConnectionSettings(url=CLOUD, api_key=KEY, iam_url=iam_url, allow_http=True)
+    assert allowed.iam_url == iam_url
+
+
+@pytest.mark.parametrize(
+    "iam_url", ["http://127.0.0.1:4321", "http://localhost:4321", "https://iam.example.com"]
+)
+def test_loopback_and_https_token_endpoints_are_fine(iam_url: str) -> None:
+    assert ConnectionSettings(url=CLOUD, api_key=KEY, iam_url=iam_url).iam_url == iam_url
+
+
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("https://wxo.example.com:99999/instances/x", "is not a valid URL"),
+        ("https://wxo.example.com:port/instances/x", "is not a valid URL"),
+        ("https://wxo.example.com/instances/a b", "contains spaces or control characters"),
+        ("iam.example.com/identity/token", "is not an http(s) URL"),
+    ],
+)
+def test_malformed_urls_are_config_errors(url: str, text: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        ConnectionSettings(url=CLOUD, api_key=KEY, iam_url=url)
+    assert info.value.field == "wxo:iamUrl"
+    assert text in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("attr", "key"), [("token", "wxo:token"), ("api_key", "wxo:apiKey"), ("password", "wxo:password")]
+)
+def test_a_control_character_in_a_secret_is_refused_without_echo(attr: str, key: str) -> None:
+    value = "ctl-SECRET-77\r\nX-Injected: 1"
+    kwargs: dict[str, object] = {"url": CPD, "username": "admin", attr: value}
+    if attr == "token":
+        kwargs["auth_type"] = "bearer"
+    with pytest.raises(ConfigError) as info:
+        ConnectionSettings(**kwargs)  # type: ignore[arg-type]
+    assert info.value.field == key
+    assert "ctl-SECRET-77" not in str(info.value)
+    assert "control character" in str(info.value)

@@ -1,0 +1,156 @@
+"""Server objects checked before they are read: the error names the object and the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pulumi_wxo import schema as s
+from pulumi_wxo.api.errors import ServerObjectError, WxoError
+from pulumi_wxo.schema.server_objects import (
+    MAX_OBJECT_DEPTH,
+    check_policy,
+    id_problem,
+    object_id,
+    policy_targets,
+)
+
+pytestmark = pytest.mark.unit
+
+NAME = "virtual-model/openai/gpt-4o"
+POLICY = "virtual-policy/route"
+
+
+def nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = {"k": value}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("tags", 5, "is a number, expected an array of strings"),
+        ("tags", ["ok", 3], "holds an item that is not a string"),
+        ("config", "abc", "is a string, expected an object"),
+        ("provider_config", ["x"], "is an array, expected an object"),
+        ("providerConfig", 1.5, "is a number, expected an object"),
+        ("display_name", {"a": 1}, "is an object, expected a string"),
+        ("model_type", True, "is a boolean, expected a string"),
+        ("id", "..", "is '..', a dot segment"),
+        ("id", 42, "is a number, expected a string"),
+    ],
+)
+def test_a_model_field_of_the_wrong_shape_is_named(field: str, value: object, reason: str) -> None:
+    with pytest.raises(ServerObjectError) as info:
+        s.normalize_model({"id": "m-1", "name": NAME, field: value})
+    err = info.value
+    assert isinstance(err, WxoError)
+    assert (err.kind, err.name, err.field) == ("model", NAME, field)
+    assert str(err).startswith(
+        f"read model '{NAME}': the server's model '{NAME}' has an unusable field '{field}'"
+    )
+    assert reason in str(err)
+    assert "wxo:url" in str(err)  # what to check
+
+
+def test_values_are_described_by_type_never_echoed() -> None:
+    with pytest.raises(ServerObjectError) as info:
+        s.normalize_model({"id": "m-1", "name": NAME, "config": "sk-echoed-SECRET-55"})
+    assert "sk-echoed-SECRET-55" not in str(info.value)
+
+
+def test_a_model_nested_too_deep_is_refused_before_any_recursion() -> None:
+    assert s.normalize_model({"id": "m-1", "name": NAME, "config": {"response_format": nested(20)}})
+    with pytest.raises(ServerObjectError) as info:
+        s.normalize_model({"id": "m-1", "name": NAME, "config": nested(5000)})
+    assert info.value.field == "(object)"
+    assert f"nests deeper than {MAX_OBJECT_DEPTH} levels" in str(info.value)
+
+
+def test_a_model_object_that_is_not_an_object() -> None:
+    with pytest.raises(ServerObjectError) as info:
+        s.normalize_model(["not", "an", "object"])  # type: ignore[arg-type]
+    assert (info.value.name, info.value.field) == ("?", "(object)")
+
+
+def test_a_well_formed_model_still_normalises() -> None:
+    norm = s.normalize_model({"id": "m-1", "name": NAME, "tags": None, "config": None})
+    assert (norm["id"], norm["tags"], norm["config"]) == ("m-1", [], {})
+
+
+@pytest.mark.parametrize(
+    ("obj", "field", "reason"),
+    [
+        ({"policy": "abc"}, "policy", "is a string, expected an object"),
+        ({"policy": {"targets": 5}}, "policy.targets", "is a number, expected an array"),
+        ({"policy": {"strategy": 7}}, "policy.strategy", "is a number, expected an object or a string"),
+        ({"policy": {"retry": []}}, "policy.retry", "is an array, expected an object"),
+        ({"policy": {"targets": [5]}}, "policy.targets[0]", "is a number, expected an object"),
+        ({"policy": {"targets": [{"model_name": 5}]}}, "policy.targets[0].model_name", "expected a string"),
+        (
+            {"policy": {"targets": [{"strategy": {"mode": "single"}, "targets": "x"}]}},
+            "policy.targets[0].targets",
+            "is a string, expected an array",
+        ),
+        ({"name": 5}, "name", "is a number, expected a string"),
+    ],
+)
+def test_a_policy_field_of_the_wrong_shape_is_named(obj: dict[str, Any], field: str, reason: str) -> None:
+    with pytest.raises(ServerObjectError) as info:
+        s.normalize_policy({"id": "p-1", "name": POLICY, **obj})
+    err = info.value
+    assert (err.kind, err.field) == ("policy", field)
+    assert err.name == (POLICY if field != "name" else "id p-1")
+    assert reason in str(err)
+
+
+def test_policy_targets_nested_too_deep_are_refused() -> None:
+    deep: Any = [{"model_name": NAME}]
+    for _ in range(100):
+        deep = [{"strategy": {"mode": "single"}, "targets": deep}]
+    with pytest.raises(ServerObjectError) as info:
+        check_policy({"id": "p-1", "name": POLICY, "policy": {"targets": deep}})
+    assert "nests deeper than" in str(info.value)
+
+
+def test_policy_targets_of_a_good_policy() -> None:
+    obj = {"id": "p-1", "name": POLICY, "policy": {"targets": [{"model_name": NAME}]}}
+    assert policy_targets(obj) == [{"model_name": NAME}]
+    assert policy_targets({"name": POLICY}) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (None, "is missing"),
+        ("", "is empty"),
+        (".", "a dot segment"),
+        ("..", "a dot segment"),
+        ("a/b", "path separator"),
+        ("a\\b", "path separator"),
+        ("a\x00b", "'a\\x00b' contains a control character"),
+        ("x" * 257, "257 characters long (at most 256)"),
+        (["m-1"], "is an array, expected a string"),
+    ],
+)
+def test_ids_that_cannot_go_into_a_path(value: object, problem: str) -> None:
+    assert problem in (id_problem(value) or "")
+
+
+@pytest.mark.parametrize(
+    "value", ["m-1", "5f0c2a9e-6f8e-4b7a-9d1c-0c8f3e2b1a77", "a.b", "...", "x" * 256, "%2e%2e"]
+)
+def test_ids_that_can(value: str) -> None:
+    assert id_problem(value) is None
+
+
+def test_object_id_names_the_object() -> None:
+    assert object_id("model", {"id": "m-1"}) == "m-1"
+    with pytest.raises(ServerObjectError) as info:
+        object_id("model", {"name": NAME}, action=f"adopt model '{NAME}'")
+    assert str(info.value).startswith(
+        f"adopt model '{NAME}': the server's model '{NAME}' has an unusable field 'id'"
+    )
