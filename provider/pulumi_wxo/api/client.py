@@ -419,7 +419,7 @@ class WxoClient:
 
     @staticmethod
     def _api_error(response: httpx.Response, method: str, path: str, action: str) -> ApiError:
-        response.read()
+        # The body is already read, bounded (send_bounded).
         detail, code = parse_detail(response.text)
         status = response.status_code
         cls = _STATUS_ERRORS.get(status, ApiError)

@@ -7,8 +7,9 @@ policy nested a thousand levels deep becomes a
 field, not a ``TypeError`` or a ``RecursionError``. :func:`id_problem` is the rule for an id
 that goes into a URL path (``PUT``/``DELETE {collection}/{id}``): ``.`` and ``..`` would send the
 request to the collection or above it, ``/`` to another path. Field shapes are those of
-api-contract §2.1 (models) and §6 (policies); values are described by their JSON type only,
-never echoed, since they may hold secrets.
+api-contract §2.1 (models) and §6 (policies); nesting and numbers are bounded as declared inputs
+are (schema/bounds.py, so that what reaches the state can be diffed). Values are described by
+their JSON type only, never echoed, since they may hold secrets.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_wxo.api.errors import ServerObjectError
+from pulumi_wxo.schema.bounds import input_failures
 from pulumi_wxo.schema.targets import iter_targets
 
 __all__ = [
     "MAX_ID_LENGTH",
-    "MAX_OBJECT_DEPTH",
     "check_model",
     "check_policy",
     "id_problem",
@@ -34,9 +35,6 @@ __all__ = [
 
 #: Ids are uuids (api-contract §2.1); anything much longer is not an id.
 MAX_ID_LENGTH = 256
-#: Nesting allowed in a server object: policies nest 4 levels of targets (3 JSON levels each),
-#: ``config`` holds small JSON documents. Deeper would only feed recursion.
-MAX_OBJECT_DEPTH = 64
 
 # field -> expected JSON shape; absent or null fields are fine (the normalisers default them).
 _MODEL_FIELDS: dict[str, str] = {
@@ -154,23 +152,6 @@ def object_id(kind: str, obj: Mapping[str, Any], *, action: str | None = None) -
     return value
 
 
-def _too_deep(value: object, limit: int) -> bool:
-    """True when ``value`` nests more than ``limit`` levels (iterative: no recursion to exhaust)."""
-    stack: list[tuple[object, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, Mapping):
-            children: Any = item.values()
-        elif isinstance(item, list | tuple):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
 def _check_fields(
     kind: str, name: str, obj: Mapping[str, Any], shapes: Mapping[str, str], *, prefix: str = ""
 ) -> None:
@@ -183,14 +164,16 @@ def _check_fields(
 def _check_object(kind: str, obj: object) -> Mapping[str, Any]:
     if not isinstance(obj, Mapping):
         raise ServerObjectError(kind=kind, name="?", field="(object)", reason=_mismatch(obj, "object"))
-    if obj.get("id") is not None:
-        object_id(kind, obj)  # present: it must be usable (absent: the caller decides)
-    if _too_deep(obj, MAX_OBJECT_DEPTH):
+    # An id only has to be a string to be read (and shown, escaped, by `pulumi-wxo list`); the
+    # stricter rule of a URL path is applied where one is built or adopted (object_id).
+    _check_fields(kind, object_name(obj), obj, {"id": "string"})
+    # The bounds of declared inputs (schema/bounds.py), by the same iterative walk: nothing
+    # nested past them, no NaN or infinity (Python's json reads both), reaches a recursive
+    # step, the state or a later diff.
+    problems = input_failures({str(k): v for k, v in obj.items()})
+    if problems:
         raise ServerObjectError(
-            kind=kind,
-            name=object_name(obj),
-            field="(object)",
-            reason=f"nests deeper than {MAX_OBJECT_DEPTH} levels",
+            kind=kind, name=object_name(obj), field=problems[0].path, reason=problems[0].reason
         )
     return obj
 
@@ -220,9 +203,9 @@ def policy_targets(obj: Mapping[str, Any]) -> list[Any]:
         raise ServerObjectError(kind="policy", name=name, field="policy", reason=_mismatch(inner, "object"))
     _check_fields("policy", name, inner, _POLICY_INNER, prefix="policy.")
     targets = list(inner.get("targets") or [])
-    if _too_deep(targets, MAX_OBJECT_DEPTH):  # before the (recursive) walk below
-        reason = f"nests deeper than {MAX_OBJECT_DEPTH} levels"
-        raise ServerObjectError(kind="policy", name=name, field="policy.targets", reason=reason)
+    problems = input_failures({"policy": {"targets": targets}}, index="bracket")
+    if problems:  # before the (recursive) walk below
+        raise ServerObjectError(kind="policy", name=name, field=problems[0].path, reason=problems[0].reason)
     for visit in iter_targets(targets, prefix="policy.targets"):
         item = visit.item
         if not isinstance(item, Mapping):

@@ -8,8 +8,8 @@ import pytest
 
 from pulumi_wxo import schema as s
 from pulumi_wxo.api.errors import ServerObjectError, WxoError
+from pulumi_wxo.schema.bounds import MAX_DEPTH
 from pulumi_wxo.schema.server_objects import (
-    MAX_OBJECT_DEPTH,
     check_policy,
     id_problem,
     object_id,
@@ -39,7 +39,6 @@ def nested(depth: int) -> Any:
         ("providerConfig", 1.5, "is a number, expected an object"),
         ("display_name", {"a": 1}, "is an object, expected a string"),
         ("model_type", True, "is a boolean, expected a string"),
-        ("id", "..", "is '..', a dot segment"),
         ("id", 42, "is a number, expected a string"),
     ],
 )
@@ -62,12 +61,15 @@ def test_values_are_described_by_type_never_echoed() -> None:
     assert "sk-echoed-SECRET-55" not in str(info.value)
 
 
-def test_a_model_nested_too_deep_is_refused_before_any_recursion() -> None:
+def test_a_model_nested_too_deep_or_not_finite_is_refused_before_any_recursion() -> None:
     assert s.normalize_model({"id": "m-1", "name": NAME, "config": {"response_format": nested(20)}})
     with pytest.raises(ServerObjectError) as info:
         s.normalize_model({"id": "m-1", "name": NAME, "config": nested(5000)})
-    assert info.value.field == "(object)"
-    assert f"nests deeper than {MAX_OBJECT_DEPTH} levels" in str(info.value)
+    assert info.value.field.startswith("config.k.k")  # the path where the limit is reached
+    assert f"nested deeper than {MAX_DEPTH} levels" in str(info.value)
+    with pytest.raises(ServerObjectError) as nan:  # Python's json reads NaN and Infinity
+        s.normalize_model({"id": "m-1", "name": NAME, "config": {"temperature": float("nan")}})
+    assert (nan.value.field, nan.value.reason) == ("config.temperature", "must be a finite number")
 
 
 def test_a_model_object_that_is_not_an_object() -> None:
@@ -79,6 +81,8 @@ def test_a_model_object_that_is_not_an_object() -> None:
 def test_a_well_formed_model_still_normalises() -> None:
     norm = s.normalize_model({"id": "m-1", "name": NAME, "tags": None, "config": None})
     assert (norm["id"], norm["tags"], norm["config"]) == ("m-1", [], {})
+    # An id unusable in a path can still be read (and listed); the path rule is object_id's.
+    assert s.normalize_model({"id": "..", "name": NAME})["id"] == ".."
 
 
 @pytest.mark.parametrize(
@@ -113,7 +117,7 @@ def test_policy_targets_nested_too_deep_are_refused() -> None:
         deep = [{"strategy": {"mode": "single"}, "targets": deep}]
     with pytest.raises(ServerObjectError) as info:
         check_policy({"id": "p-1", "name": POLICY, "policy": {"targets": deep}})
-    assert "nests deeper than" in str(info.value)
+    assert "nested deeper than" in str(info.value)
 
 
 def test_policy_targets_of_a_good_policy() -> None:
