@@ -35,12 +35,15 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "AuthError",
         "ConfigError",
         "ConflictError",
+        "DeadlineExceededError",
         "InvalidInputError",
         "ModelExistsError",
         "ModelInUseError",
         "NotFoundError",
         "QuotaExceededError",
+        "ResponseTooLargeError",
         "RetriesExhaustedError",
+        "ServerObjectError",
         "TransportError",
         "ValidationFailedError",
         "WxoError",
@@ -89,12 +92,15 @@ if TYPE_CHECKING:
     from pulumi_wxo.api.errors import AuthError as AuthError
     from pulumi_wxo.api.errors import ConfigError as ConfigError
     from pulumi_wxo.api.errors import ConflictError as ConflictError
+    from pulumi_wxo.api.errors import DeadlineExceededError as DeadlineExceededError
     from pulumi_wxo.api.errors import InvalidInputError as InvalidInputError
     from pulumi_wxo.api.errors import ModelExistsError as ModelExistsError
     from pulumi_wxo.api.errors import ModelInUseError as ModelInUseError
     from pulumi_wxo.api.errors import NotFoundError as NotFoundError
     from pulumi_wxo.api.errors import QuotaExceededError as QuotaExceededError
+    from pulumi_wxo.api.errors import ResponseTooLargeError as ResponseTooLargeError
     from pulumi_wxo.api.errors import RetriesExhaustedError as RetriesExhaustedError
+    from pulumi_wxo.api.errors import ServerObjectError as ServerObjectError
     from pulumi_wxo.api.errors import TransportError as TransportError
     from pulumi_wxo.api.errors import ValidationFailedError as ValidationFailedError
     from pulumi_wxo.api.errors import WxoError as WxoError
