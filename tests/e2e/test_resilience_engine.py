@@ -195,6 +195,8 @@ def test_flaky_rate_limiting_server_converges_without_duplicates(
     # A POST refused with 429 + Retry-After (not created).
     control.add_fault(method="POST", path="/models$", status=429, retry_after=1, count=1)
     control.add_fault(method="GET", path="/models$", status=429, retry_after=1, count=2)
+    # A read that fails once (the run asks few: one list serves every name, lifecycle/snapshot.py).
+    control.add_fault(method="GET", path="/models$", status=503, count=1)
     # 20 % of all API requests answer 503; 5 % of the reads are rate limited.
     control.add_fault(path="/models", status=503, fraction=0.2, seed=20)
     control.add_fault(method="GET", path="/models", status=429, retry_after=1, fraction=0.05, seed=5)

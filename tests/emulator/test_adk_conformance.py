@@ -6,6 +6,7 @@ managers can log in to it, the emulator speaks the wire protocol its clients exp
 
 from __future__ import annotations
 
+import time
 import types
 from collections.abc import Iterator
 from typing import Any
@@ -280,16 +281,27 @@ def test_cpd_authenticator(emulator: EmulatorThread, secret: str) -> None:
     assert emulator.control.tokens_issued()["cpd"] == 1
 
 
-def test_token_manager_refetches_after_expiry(emulator: EmulatorThread) -> None:
-    # ttl 0: every token is already past its refresh time, so each call fetches a new one
+def test_token_manager_refetches_after_expiry(
+    emulator: EmulatorThread, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ttl 0: every token is already past its refresh time, so each call fetches a new one.
+    # The SDK compares whole seconds with a strict `<`: during the second a token was minted,
+    # a ttl-0 token (exp == iat) counts as neither expired nor due, so whether the first call
+    # fetched once or twice depended on a second boundary. Its clock runs one second ahead
+    # here, so every ttl-0 token is expired the moment it arrives, whatever the wall clock does.
+    from ibm_cloud_sdk_core.token_managers.token_manager import TokenManager
+
+    monkeypatch.setattr(TokenManager, "_get_current_time", staticmethod(lambda: int(time.time()) + 1))
     emulator.control.settings(token_ttl=0)
     client = _client_with(emulator, IAMAuthenticator(apikey=API_KEY, url=emulator.url))
     with pytest.raises(ClientAPIException) as expired:
         client.list()
     assert expired.value.response.status_code == 401
+    # The first call: a fetch (expired: none yet), then the refresh check fetches again.
+    assert emulator.control.tokens_issued()["iam"] == 2
     emulator.control.settings(token_ttl=3600)
     assert client.list() == []
-    assert emulator.control.tokens_issued()["iam"] == 2
+    assert emulator.control.tokens_issued()["iam"] == 3
 
 
 def test_adk_service_instance_falls_back_from_mcsp_v1_to_v2(emulator: EmulatorThread) -> None:

@@ -64,6 +64,16 @@ def wxo(emulator: EmulatorThread, sleeps: Sleeps) -> Iterator[EmulatorThread]:
     RUNTIME.reset()
 
 
+def next_run() -> None:
+    """What a later `pulumi refresh` or `up` starts with: a new provider process, new snapshots.
+
+    Within one run the lifecycle answers from a list fetched once (lifecycle/snapshot.py), so a
+    change made outside Pulumi is seen by the next run, not by the one in flight.
+    """
+    for kind in ("models", "policies"):
+        RUNTIME.snapshot(kind).invalidate()
+
+
 def api(emulator: EmulatorThread) -> httpx.Client:
     """A raw client for out-of-band changes (someone using the UI or the ADK)."""
     return httpx.Client(base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"})
@@ -209,6 +219,7 @@ def test_out_of_band_change_is_found_by_read_and_restored(wxo: EmulatorThread) -
     with api(wxo) as raw:
         body = {**stored(wxo)[0], "display_name": "edited in the UI", "config": {"max_tokens": 10}}
         raw.put(f"/models/{model_id}", json=body).raise_for_status()
+    next_run()
     read = prov.read(model_id, outs)
     assert read.outs is not None
     assert read.outs["display_name"] == "edited in the UI" and read.outs["config"] == {"max_tokens": 10}
@@ -223,6 +234,7 @@ def test_out_of_band_delete(wxo: EmulatorThread) -> None:
     model_id, outs = create()
     with api(wxo) as raw:
         raw.delete(f"/models/{model_id}").raise_for_status()
+    next_run()
     assert prov.read(model_id, outs).id in (None, "")
     with pytest.raises(NotFoundError) as info:
         prov.update(model_id, outs, prov.check({}, dict(NEWS)).inputs)

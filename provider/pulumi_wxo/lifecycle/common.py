@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-from pulumi_wxo.api.client import WxoClient
-from pulumi_wxo.api.errors import NotFoundError, WxoError
+from pulumi_wxo.api.errors import ConfigError, NotFoundError, RetriesExhaustedError, TransportError, WxoError
+from pulumi_wxo.api.redaction import logger
+from pulumi_wxo.lifecycle.instance import Instance, InstanceMismatchError, same_instance
 from pulumi_wxo.lifecycle.runtime import Runtime
+from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.lifecycle.values import is_unknown
 from pulumi_wxo.schema import Failure
+
+T = TypeVar("T")
 
 
 def bool_failures(news: Mapping[str, Any], keys: Iterable[str]) -> list[Failure]:
@@ -25,16 +29,14 @@ def unknown_inputs(news: Mapping[str, Any], allowed: Iterable[str]) -> list[Fail
     return [Failure(k, "unknown input") for k in news if k not in known]
 
 
-def name_taken(
-    runtime: Runtime, kind: str, name: str, find: Callable[[WxoClient], list[dict[str, Any]]]
-) -> list[Failure]:
+def name_taken(kind: str, name: str, find: Callable[[], list[dict[str, Any]]]) -> list[Failure]:
     """At preview of a new resource: refuse a name the server already has (unless adopting).
 
     Best effort: without connection settings, or when the server cannot be reached, the
     check is left to create, which refuses before POSTing.
     """
     try:
-        found = find(runtime.client())
+        found = find()
     except WxoError:
         return []
     if not found:
@@ -82,3 +84,60 @@ def gone(err: NotFoundError, *, kind: str, name: str, id_: str) -> NotFoundError
         hint=f"the {kind} (id {id_}) was deleted outside Pulumi; run `pulumi refresh` "
         "to drop it from state, then `pulumi up` to create it again",
     )
+
+
+def placement(runtime: Runtime, olds: Mapping[str, Any], *, action: str) -> str:
+    """Where ``olds`` (outputs) say the object lives, against the configured instance.
+
+    ``"here"``: the same instance, or nothing recorded (objects written before 0.2), or no
+    settings to tell (the first API call will say what is missing). ``"move"``: another
+    instance, and the user opted in to moving (``wxo:moveInstance``). Any other case raises
+    :class:`InstanceMismatchError`, naming both instances and the ways on.
+    """
+    recorded = Instance.from_output(olds.get("instance"))
+    if recorded is None:
+        return "here"
+    try:
+        current = runtime.instance()
+    except ConfigError:
+        return "here"
+    if same_instance(recorded, current, runtime.placement):
+        return "here"
+    if runtime.placement.move:
+        return "move"
+    raise InstanceMismatchError(action=action, recorded=recorded, current=current)
+
+
+def stamp(runtime: Runtime) -> dict[str, Any]:
+    """The outputs that record where an object was written, and by which provider version."""
+    from pulumi_wxo import __version__
+
+    return {"instance": runtime.instance().as_output(), "provider_version": __version__}
+
+
+def kept_stamp(olds: Mapping[str, Any]) -> dict[str, Any]:
+    """A read writes nothing: it keeps what the last write recorded (and adds nothing)."""
+    return {k: olds[k] for k in ("instance", "provider_version") if k in olds}
+
+
+def left_behind(kind: str, name: Any, olds: Mapping[str, Any]) -> None:
+    logger.warning(
+        "%s '%s' moved: the old one is left on %s; delete it there when you no longer need it",
+        kind,
+        name,
+        Instance.from_output(olds.get("instance")),
+    )
+
+
+def from_snapshot(runtime: Runtime, kind: str, ask: Callable[[Snapshot], T], fallback: Callable[[], T]) -> T:
+    """``ask`` the snapshot of ``kind``; when its list request fails, ask the server directly.
+
+    A tenant too large for one answer (wxo:maxResponseBytes) or a list that times out then
+    costs a request per object, with errors that name the object, instead of failing the run.
+    An answer the server did give (a 403, a 500 after the retries) is the server's word: it
+    propagates, as do missing settings.
+    """
+    try:
+        return ask(runtime.snapshot(kind))
+    except (TransportError, RetriesExhaustedError):
+        return fallback()

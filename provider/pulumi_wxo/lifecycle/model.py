@@ -17,8 +17,20 @@ from pulumi_wxo.api.errors import (
     NotFoundError,
     WxoError,
 )
-from pulumi_wxo.lifecycle.common import bool_failures, gone, name_taken, read_inputs, unknown_inputs
+from pulumi_wxo.lifecycle.common import (
+    bool_failures,
+    from_snapshot,
+    gone,
+    kept_stamp,
+    left_behind,
+    name_taken,
+    placement,
+    read_inputs,
+    stamp,
+    unknown_inputs,
+)
 from pulumi_wxo.lifecycle.create import create_by_name
+from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, split_tags
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
 from pulumi_wxo.lifecycle.values import is_unknown
@@ -37,10 +49,43 @@ from pulumi_wxo.schema import (
 )
 from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
 
-# Inputs of a Model that are not part of the API body.
-MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete"})
+# Inputs of a Model that are not part of the API body. ``owner`` is set by the resource
+# class (lifecycle/ownership.py), never by a user.
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner"})
 # Outputs computed by the provider (never inputs).
-MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = ("model_id", "provider")
+MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
+    "model_id",
+    "provider",
+    "instance",
+    "provider_version",
+    "owner_tag",
+)
+
+
+def _owner(props: Mapping[str, Any]) -> str | None:
+    value = props.get("owner")
+    return value if is_owner_id(value) else None
+
+
+def _ours(obj: Mapping[str, Any], owner: str | None) -> bool:
+    tag = owner_of(dict(obj))
+    return owner is not None and tag is not None and tag.owner == owner
+
+
+def _body(spec: ModelSpec, tag: OwnerTag | None) -> dict[str, Any]:
+    """The API body, with the owner tag beside the user's tags."""
+    body = spec.to_api()
+    if tag is not None:
+        body["tags"] = [*body["tags"], str(tag)]
+    return body
+
+
+def _tag_for(olds: Mapping[str, Any], owner: str | None) -> OwnerTag | None:
+    """The owner tag to keep on a PUT: the one recorded, else a new one for our owner."""
+    recorded = OwnerTag.parse(olds.get("owner_tag"))
+    if recorded is not None:
+        return recorded
+    return OwnerTag.new(owner) if owner else None
 
 
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,11 +133,13 @@ def model_outputs(
         elif key in norm["provider_config"]:
             pc[key] = norm["provider_config"][key]
     cfg = {k: norm["config"][k] for k in ref_cfg if k in norm["config"]}
-    return {
+    # The owner tag is the provider's, not the user's: never in ``tags``, never in a diff.
+    tags, tag = split_tags(norm["tags"])
+    outs = {
         "name": norm["name"],
         "display_name": norm["display_name"],
         "description": norm["description"],
-        "tags": norm["tags"],
+        "tags": tags,
         "model_type": norm["model_type"],
         "connection_id": norm["connection_id"],
         "provider_config": pc,
@@ -102,6 +149,9 @@ def model_outputs(
         "model_id": norm["id"],
         "provider": norm["provider"],
     }
+    if tag is not None:
+        outs["owner_tag"] = str(tag)
+    return outs
 
 
 def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
@@ -139,7 +189,7 @@ def _diff_bounded(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[lis
         if key in ("provider_config", "config") and (old is None or isinstance(old, Mapping)):
             old = {k: v for k, v in (old or {}).items() if v is not None}
         if key == "tags" and (old is None or isinstance(old, list | tuple)):
-            old = list(old or [])
+            old = split_tags(old or [])[0]
         if canonical(desired[key]) != canonical(old):
             changed.append(key)
     return changed, not unknown
@@ -159,10 +209,20 @@ def partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
 
 
 class ModelLifecycle:
-    """check, diff, create, read, update and delete of one virtual model, over plain dicts."""
+    """check, diff, create, read, update and delete of one virtual model, over plain dicts.
+
+    Questions about many models (is this name taken? what does the server hold now? which
+    policies route here?) are answered from the runtime's snapshots (lifecycle/snapshot.py):
+    one list request per run instead of one request per resource.
+    """
 
     def __init__(self, runtime: Runtime = RUNTIME) -> None:
         self.runtime = runtime
+
+    def _by_name(self, name: str) -> list[dict[str, Any]]:
+        return from_snapshot(
+            self.runtime, "models", lambda s: s.by_name(name), lambda: self.runtime.client().find_models(name)
+        )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         inputs = dict(news)
@@ -176,7 +236,7 @@ class ModelLifecycle:
         self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
     ) -> list[Failure]:
         fails = unknown_inputs(news, set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS)
-        fails += bool_failures(news, MODEL_CONTROL_INPUTS)
+        fails += bool_failures(news, MODEL_CONTROL_INPUTS - {"owner"})
         given = declared(news)
         partial = {k: v for k, v in given.items() if not is_unknown(v)}
         if len(partial) == len(given):
@@ -191,51 +251,90 @@ class ModelLifecycle:
                         to_snake_key(k): v for k, v in given["provider_config"].items() if v is not None
                     }
                 if not olds and not news.get("adopt"):
-                    fails += name_taken(self.runtime, "model", spec.name, lambda c: c.find_models(spec.name))
+                    # A model carrying this resource's owner tag is one a killed run left
+                    # behind: create takes it back, so it is not "taken".
+                    owner = _owner(news)
+                    fails += name_taken(
+                        "model",
+                        spec.name,
+                        lambda: [o for o in self._by_name(spec.name) if not _ours(o, owner)],
+                    )
         else:
             # Preview with unknowns: validate what is known, skip rules that need the rest.
             fails += partial_failures(partial)
         return fails
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        where = placement(self.runtime, olds, action=f"diff model '{olds.get('name')}'")
         changed, complete = diff_fields(olds, news)
-        return DiffOutcome(changed, [k for k in changed if k in MODEL_REPLACE_FIELDS], complete)
+        if where == "move":
+            changed = [*changed, "instance"]
+        return DiffOutcome(
+            changed, [k for k in changed if k in MODEL_REPLACE_FIELDS or k == "instance"], complete
+        )
 
     def create(self, props: Mapping[str, Any]) -> Created:
         spec = spec_or_raise(props, verb="create")
-        adopt = bool(props.get("adopt"))
+        adopt, owner = bool(props.get("adopt")), _owner(props)
         client = self.runtime.client()
-        existing = client.find_models(spec.name)
-        server: dict[str, Any] | None = None
-        if existing:
-            ids = [str(o.get("id")) for o in existing]
-            if not adopt:
-                raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids)
+        snapshot = self.runtime.snapshot("models")
+        existing = self._by_name(spec.name)
+        ours = [o for o in existing if _ours(o, owner)]
+        others = [o for o in existing if not _ours(o, owner)]
+        target: dict[str, Any] | None = None
+        if others and not adopt:
+            ids = [str(o.get("id")) for o in others]
+            raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids)
+        if adopt and existing:
             if len(existing) > 1:
+                ids = [str(o.get("id")) for o in existing]
                 raise ModelExistsError(action=f"adopt model '{spec.name}'", ids=ids, duplicates=True)
+            target = existing[0]
+        elif ours:
+            if len(ours) > 1:
+                ids = [str(o.get("id")) for o in ours]
+                raise ModelExistsError(action=f"recover model '{spec.name}'", ids=ids, duplicates=True)
+            target = ours[0]  # left behind by a killed run of this very resource: take it back
+        if target is not None:
             from pulumi_wxo.schema.server_objects import object_id
 
-            model_id = object_id("model", existing[0], action=f"adopt model '{spec.name}'")
-            client.update_model(model_id, spec.to_api(), name=spec.name)
+            model_id = object_id("model", target, action=f"adopt model '{spec.name}'")
+            body = _body(spec, owner_of(target) if target in ours else _tag_for({}, owner))
+            client.update_model(model_id, body, name=spec.name)
+            server = client.get_model(model_id, name=spec.name) or {**body, "id": model_id}
         else:
-            model_id, listed = create_by_name(
+            tag = OwnerTag.new(owner) if owner else None
+            body = _body(spec, tag)
+            model_id, answered = create_by_name(
                 kind="model",
                 name=spec.name,
-                post=lambda: client.create_model(spec.to_api()),
+                post=lambda: client.create_model(body),
                 find=lambda: client.find_models(spec.name),
                 runtime=self.runtime,
+                mine=(lambda o: owner_of(o) == tag) if tag is not None else None,
+                remove=lambda i: client.delete_model(i, name=spec.name),
             )
-            if listed is not None:
-                server = listed  # the lookup by name already returned the stored object
-        if server is None:
-            server = client.get_model(model_id, name=spec.name) or {**spec.to_api(), "id": model_id}
+            # One POST: the answer (or the body we sent) is what the server holds now.
+            server = answered or {**body, "id": model_id}
+        snapshot.put({**server, "id": model_id})
         outs = model_outputs(
             spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
         )
-        return Created(model_id, outs)
+        outs["model_id"] = model_id
+        return Created(model_id, {**outs, **stamp(self.runtime)})
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
-        server = self.runtime.client().get_model(id_, name=props.get("name"))
+        label = props.get("name") or id_
+        if placement(self.runtime, props, action=f"refresh model '{label}'") == "move":
+            raise WxoError(
+                f"refresh model '{label}': wxo:moveInstance is set and the model is recorded on another "
+                "instance; run `pulumi up` first (docs/recovery.md)"
+            )
+        client = self.runtime.client()
+        # The snapshot first; a model it lacks may be newer than the snapshot: ask for it.
+        server = from_snapshot(
+            self.runtime, "models", lambda s: s.by_id(id_), lambda: None
+        ) or client.get_model(id_, name=props.get("name"))
         if server is None:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
         if props.get("name") is None:
@@ -248,14 +347,19 @@ class ModelLifecycle:
                 },
                 "config": norm["config"],
             }
+            kept = {"instance": self.runtime.instance().as_output()}
         else:
             reference = {
                 "provider_config": props.get("provider_config") or {},
                 "config": props.get("config") or {},
             }
+            kept = kept_stamp(props)
         outs = model_outputs(
             reference, server, adopt=bool(props.get("adopt")), force_delete=bool(props.get("force_delete"))
         )
+        if "owner_tag" not in outs and isinstance(props.get("owner_tag"), str):
+            outs["owner_tag"] = props["owner_tag"]
+        outs.update(kept)
         inputs = read_inputs(
             outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
         )
@@ -264,22 +368,29 @@ class ModelLifecycle:
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """Full PUT; returns every output (a host's default update would wipe them)."""
         spec = spec_or_raise(news, verb="update")
+        placement(self.runtime, olds, action=f"update model '{spec.name}'")
         client = self.runtime.client()
+        body = _body(spec, _tag_for(olds, _owner(news)))
         try:
-            client.update_model(id_, spec.to_api(), name=spec.name)
+            client.update_model(id_, body, name=spec.name)
         except NotFoundError as err:
             raise gone(err, kind="model", name=spec.name, id_=id_) from None
-        server = client.get_model(id_, name=spec.name) or {**spec.to_api(), "id": id_}
-        return model_outputs(
+        server = client.get_model(id_, name=spec.name) or {**body, "id": id_}
+        self.runtime.snapshot("models").put(server)
+        outs = model_outputs(
             spec.effective(),
             server,
             adopt=bool(news.get("adopt")),
             force_delete=bool(news.get("force_delete")),
         )
+        return {**outs, **stamp(self.runtime)}
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
-        client = self.runtime.client()
         name = props.get("name")
+        if placement(self.runtime, props, action=f"delete model '{name or id_}'") == "move":
+            left_behind("model", name or id_, props)  # the moved stack's old copy: a separate choice
+            return
+        client = self.runtime.client()
         if isinstance(name, str) and not props.get("force_delete"):
             # A policy routing to a deleted model would fail at inference time: refuse
             # instead of leaving a broken route (policies declared in the same stack that
@@ -288,7 +399,7 @@ class ModelLifecycle:
             from pulumi_wxo.schema.server_objects import policy_targets
 
             try:
-                listed = client.list_policies()
+                listed = from_snapshot(self.runtime, "policies", lambda s: s.objects(), client.list_policies)
             except WxoError as err:
                 raise WxoError(
                     f"delete model '{name}': cannot check which policies still route to it: {err}"
@@ -311,3 +422,4 @@ class ModelLifecycle:
                     policies=[f"{p.get('name')} (id {p.get('id')})" for p in users],
                 )
         client.delete_model(id_, name=name if isinstance(name, str) else None)
+        self.runtime.snapshot("models").remove(id_)

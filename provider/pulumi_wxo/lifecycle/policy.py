@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import ConfigError, InvalidInputError, ModelExistsError, NotFoundError, WxoError
-from pulumi_wxo.lifecycle.common import bool_failures, gone, name_taken, read_inputs, unknown_inputs
+from pulumi_wxo.lifecycle.common import (
+    bool_failures,
+    from_snapshot,
+    gone,
+    kept_stamp,
+    left_behind,
+    name_taken,
+    placement,
+    read_inputs,
+    stamp,
+    unknown_inputs,
+)
 from pulumi_wxo.lifecycle.create import create_by_name
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
@@ -29,7 +39,7 @@ from pulumi_wxo.schema.targets import iter_targets
 # names of Model resources the policy's targets come from (so check does not demand that a
 # model created in the same deployment already exists on the server).
 POLICY_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "declared_models"})
-POLICY_COMPUTED_OUTPUTS: tuple[str, ...] = ("policy_id",)
+POLICY_COMPUTED_OUTPUTS: tuple[str, ...] = ("policy_id", "instance", "provider_version")
 
 
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,8 +62,12 @@ def normalize_target(name: str) -> str:
         return name
 
 
-def missing_targets(client: WxoClient, targets: Any, declared_models: Iterable[Any]) -> list[Failure]:
-    """Targets that name neither a model declared in the stack nor one on the server."""
+def missing_targets(runtime: Runtime, targets: Any, declared_models: Iterable[Any]) -> list[Failure]:
+    """Targets that name neither a model declared in the stack nor one on the server.
+
+    Asked of the models snapshot; only names it lacks (a model made since it was taken) are
+    asked of the server again.
+    """
     known = {normalize_target(d) for d in declared_models if isinstance(d, str)}
     wanted = [
         (v.name_path, normalize_target(v.model_name))
@@ -63,7 +77,11 @@ def missing_targets(client: WxoClient, targets: Any, declared_models: Iterable[A
     wanted = [(path, name) for path, name in wanted if name not in known]
     if not wanted:
         return []
-    on_server = {m.get("name") for m in client.list_models(names=sorted({n for _, n in wanted}))}
+    listed: list[dict[str, Any]] = from_snapshot(runtime, "models", lambda s: s.objects(), lambda: [])
+    on_server = {m.get("name") for m in listed}
+    unseen = sorted({n for _, n in wanted if n not in on_server})
+    if unseen:
+        on_server |= {m.get("name") for m in runtime.client().list_models(names=unseen)}
     return [
         Failure(
             path,
@@ -91,6 +109,14 @@ class PolicyLifecycle:
     def __init__(self, runtime: Runtime = RUNTIME) -> None:
         self.runtime = runtime
 
+    def _by_name(self, name: str) -> list[dict[str, Any]]:
+        return from_snapshot(
+            self.runtime,
+            "policies",
+            lambda s: s.by_name(name),
+            lambda: self.runtime.client().find_policies(name),
+        )
+
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
         inputs = dict(news)
         # Bounds first, as for a model: nothing below walks a refused value.
@@ -115,7 +141,7 @@ class PolicyLifecycle:
         if spec is not None:
             inputs["name"] = spec.name
             if not olds and not news.get("adopt"):
-                fails += name_taken(self.runtime, "policy", spec.name, lambda c: c.find_policies(spec.name))
+                fails += name_taken("policy", spec.name, lambda: self._by_name(spec.name))
             if not is_unknown(decl):
                 fails += self._server_targets(news.get("targets"), decl)
         return fails
@@ -123,15 +149,22 @@ class PolicyLifecycle:
     def _server_targets(self, targets: Any, declared_models: Iterable[Any]) -> list[Failure]:
         """Targets must exist; asked of the server at preview when settings allow it."""
         try:
-            client = self.runtime.client()
+            self.runtime.client()
         except ConfigError:
             return []  # no connection at preview: create checks again before POSTing
         try:
-            return missing_targets(client, targets, declared_models)
+            return missing_targets(self.runtime, targets, declared_models)
         except WxoError:
             return []  # unreachable at preview: create checks again
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        where = placement(self.runtime, olds, action=f"diff policy '{olds.get('name')}'")
+        outcome = self._diff(olds, news)
+        if where != "move":
+            return outcome
+        return DiffOutcome([*outcome.changed, "instance"], [*outcome.replaces, "instance"], outcome.complete)
+
+    def _diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
         # Nothing out of bounds is walked (schema/bounds.py): a refused new value is a change,
         # an old one too deep to read compares as different.
         refused = refused_fields(news, POLICY_DIFF_FIELDS)
@@ -152,16 +185,18 @@ class PolicyLifecycle:
         changed += [k for k in POLICY_DIFF_FIELDS if k in refused and k not in changed]
         return DiffOutcome(changed, [k for k in changed if k in POLICY_REPLACE_FIELDS], complete=not unknown)
 
-    def _targets_exist(self, client: WxoClient, spec: PolicySpec, verb: str) -> None:
-        missing = missing_targets(client, spec.to_api()["policy"]["targets"], ())
+    def _targets_exist(self, spec: PolicySpec, verb: str) -> None:
+        missing = missing_targets(self.runtime, spec.to_api()["policy"]["targets"], ())
         if missing:
             raise InvalidInputError(action=f"{verb} policy '{spec.name}'", failures=[str(f) for f in missing])
 
     def create(self, props: Mapping[str, Any]) -> Created:
         spec = spec_or_raise(props, verb="create")
         client = self.runtime.client()
-        self._targets_exist(client, spec, "create")
-        existing = client.find_policies(spec.name)
+        self._targets_exist(spec, "create")
+        snapshot = self.runtime.snapshot("policies")
+        existing = self._by_name(spec.name)
+        body = spec.to_api()
         if existing:
             ids = [str(o.get("id")) for o in existing]
             if not props.get("adopt"):
@@ -171,23 +206,35 @@ class PolicyLifecycle:
                     action=f"adopt policy '{spec.name}'", ids=ids, duplicates=True, kind="policy"
                 )
             policy_id = ids[0]
-            client.update_policy(policy_id, spec.to_api(), name=spec.name)
+            client.update_policy(policy_id, body, name=spec.name)
+            server = client.get_policy(policy_id, name=spec.name) or {**body, "id": policy_id}
         else:
-            policy_id, _listed = create_by_name(
+            policy_id, answered = create_by_name(
                 kind="policy",
                 name=spec.name,
-                post=lambda: client.create_policy(spec.to_api()),
+                post=lambda: client.create_policy(body),
                 find=lambda: client.find_policies(spec.name),
                 runtime=self.runtime,
             )
-        server = client.get_policy(policy_id, name=spec.name) or {**spec.to_api(), "id": policy_id}
-        return Created(policy_id, policy_outputs(server, props))
+            server = answered or {**body, "id": policy_id}
+        snapshot.put({**server, "id": policy_id})
+        outs = policy_outputs(server, props, id_=policy_id)
+        return Created(policy_id, {**outs, **stamp(self.runtime)})
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
-        server = self.runtime.client().get_policy(id_, name=props.get("name"))
+        if placement(self.runtime, props, action=f"refresh policy '{props.get('name') or id_}'") == "move":
+            raise WxoError(
+                f"refresh policy '{props.get('name') or id_}': wxo:moveInstance is set and the policy is "
+                "recorded on another instance; run `pulumi up` first (docs/recovery.md)"
+            )
+        found = from_snapshot(self.runtime, "policies", lambda s: s.by_id(id_), lambda: None)
+        server = found or self.runtime.client().get_policy(id_, name=props.get("name"))
         if server is None:
             return ReadOutcome(None, {})
         outs = policy_outputs(server, props, id_=id_)
+        outs.update(
+            kept_stamp(props) if props.get("name") else {"instance": self.runtime.instance().as_output()}
+        )
         inputs = read_inputs(
             outs, defaults_to_name=("display_name", "description"), computed=POLICY_COMPUTED_OUTPUTS
         )
@@ -195,15 +242,21 @@ class PolicyLifecycle:
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         spec = spec_or_raise(news, verb="update")
+        placement(self.runtime, olds, action=f"update policy '{spec.name}'")
         client = self.runtime.client()
-        self._targets_exist(client, spec, "update")
+        self._targets_exist(spec, "update")
         try:
             client.update_policy(id_, spec.to_api(), name=spec.name)
         except NotFoundError as err:
             raise gone(err, kind="policy", name=spec.name, id_=id_) from None
         server = client.get_policy(id_, name=spec.name) or {**spec.to_api(), "id": id_}
-        return policy_outputs(server, news)
+        self.runtime.snapshot("policies").put(server)
+        return {**policy_outputs(server, news), **stamp(self.runtime)}
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         name = props.get("name")
+        if placement(self.runtime, props, action=f"delete policy '{name or id_}'") == "move":
+            left_behind("policy", name or id_, props)
+            return
         self.runtime.client().delete_policy(id_, name=name if isinstance(name, str) else None)
+        self.runtime.snapshot("policies").remove(id_)

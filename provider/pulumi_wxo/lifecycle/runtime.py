@@ -19,6 +19,13 @@ from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import ConfigError
 from pulumi_wxo.api.redaction import logger
 from pulumi_wxo.api.settings import ConnectionSettings
+from pulumi_wxo.lifecycle.instance import Instance, Placement, instance_of
+from pulumi_wxo.lifecycle.snapshot import Snapshot
+
+SNAPSHOT_MAX_AGE_KEY, SNAPSHOT_MAX_AGE_ENV = "wxo:snapshotMaxAge", "WXO_SNAPSHOT_MAX_AGE"
+#: Seconds a list of the tenant's models or policies answers questions before it is asked
+#: again (docs/lifecycle.md, "Snapshots"); 0 asks the server every time.
+DEFAULT_SNAPSHOT_MAX_AGE = 30.0
 
 
 class Runtime:
@@ -33,6 +40,10 @@ class Runtime:
         self._settings: ConnectionSettings | None = None
         self._error: ConfigError | None = None
         self._clients: dict[Any, WxoClient] = {}
+        self._snapshots: dict[tuple[Any, str], Snapshot] = {}
+        self.placement = Placement()
+        self.snapshot_max_age = DEFAULT_SNAPSHOT_MAX_AGE
+        self.clock: Callable[[], float] = time.monotonic
         self.sleep: Callable[[float], None] = time.sleep
         self.transport: Any = None  # tests inject an httpx transport
 
@@ -40,7 +51,12 @@ class Runtime:
         """Read settings now; a problem is raised at the first API call, not at preview."""
         configure_logging(environ)
         with self._lock:
+            self.placement = Placement.from_sources(get, environ)
+            self._snapshots.clear()
             try:
+                self.snapshot_max_age = _max_age(
+                    get(SNAPSHOT_MAX_AGE_KEY) or environ.get(SNAPSHOT_MAX_AGE_ENV)
+                )
                 self._settings, self._error = ConnectionSettings.from_sources(get, environ), None
             except ConfigError as err:
                 self._settings, self._error = None, err
@@ -63,6 +79,26 @@ class Runtime:
                 self._clients[key] = client
             return client
 
+    def instance(self) -> Instance:
+        """The instance the provider is configured for (raises the settings' error, if any)."""
+        self.client()
+        with self._lock:
+            assert self._settings is not None
+            return instance_of(self._settings)
+
+    def snapshot(self, kind: str) -> Snapshot:
+        """The process-wide view of the ``models`` or ``policies`` of the configured instance."""
+        client = self.client()
+        with self._lock:
+            assert self._settings is not None
+            key = (self._settings.cache_key(), kind)
+            snap = self._snapshots.get(key)
+            if snap is None:
+                fetch = client.list_models if kind == "models" else client.list_policies
+                snap = Snapshot(fetch, max_age=self.snapshot_max_age, clock=self.clock)
+                self._snapshots[key] = snap
+            return snap
+
     def max_retries(self) -> int:
         """``wxo:maxRetries`` (the create loop's bound follows the client's)."""
         with self._lock:
@@ -78,7 +114,26 @@ class Runtime:
             for client in self._clients.values():
                 client.close()
             self._clients.clear()
+            self._snapshots.clear()
+            self.placement = Placement()
+            self.snapshot_max_age = DEFAULT_SNAPSHOT_MAX_AGE
             self._settings = self._error = None
+
+
+def _max_age(raw: str | None) -> float:
+    if raw is None or not str(raw).strip():
+        return DEFAULT_SNAPSHOT_MAX_AGE
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise ConfigError(
+            f"{SNAPSHOT_MAX_AGE_KEY} {raw!r} is not a number of seconds from 0 to 3600; "
+            f"run `pulumi config set {SNAPSHOT_MAX_AGE_KEY} 30`",
+            field=SNAPSHOT_MAX_AGE_KEY,
+        )
+    return value
 
 
 RUNTIME = Runtime()

@@ -40,6 +40,7 @@ class Snapshot:
         self._clock = clock
         self._lock = threading.Condition()
         self._objects: dict[str, JsonObject] | None = None
+        self._unkeyed: list[JsonObject] = []  # listed without a usable id: shown, never keyed
         self._taken_at = 0.0
         self._fetching = False
         self.fetches = 0  # list requests sent (tests and benchmarks read it)
@@ -54,7 +55,7 @@ class Snapshot:
                 self._lock.wait()
             if self._fresh():
                 assert self._objects is not None
-                return list(self._objects.values())
+                return [*self._objects.values(), *self._unkeyed]
             self._fetching = True
         try:
             listed = self._fetch()
@@ -64,11 +65,15 @@ class Snapshot:
                 self._lock.notify_all()
             raise
         by_id = {str(o["id"]): o for o in listed if isinstance(o, dict) and isinstance(o.get("id"), str)}
+        # An object without a string id still answers "is this name taken?": the caller that
+        # would act on it (adopt, delete) refuses it, naming the field (schema/server_objects.py).
+        unkeyed = [o for o in listed if isinstance(o, dict) and not isinstance(o.get("id"), str)]
         with self._lock:
-            self._objects, self._taken_at, self._fetching = by_id, self._clock(), False
+            self._objects, self._unkeyed = by_id, unkeyed
+            self._taken_at, self._fetching = self._clock(), False
             self.fetches += 1
             self._lock.notify_all()
-            return list(by_id.values())
+            return [*by_id.values(), *unkeyed]
 
     def by_name(self, name: str) -> list[JsonObject]:
         return [o for o in self.objects() if o.get("name") == name]

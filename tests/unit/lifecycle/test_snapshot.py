@@ -21,13 +21,13 @@ class Clock:
 
 
 class Server:
-    def __init__(self, objects: list[dict[str, Any]]) -> None:
+    def __init__(self, objects: list[Any]) -> None:
         self.objects = objects
         self.lists = 0
 
     def fetch(self) -> list[dict[str, Any]]:
         self.lists += 1
-        return [dict(o) for o in self.objects]
+        return [dict(o) if isinstance(o, dict) else o for o in self.objects]
 
 
 def test_many_questions_one_list_request_until_max_age() -> None:
@@ -66,10 +66,12 @@ def test_writes_before_the_first_fetch_are_not_invented() -> None:
     assert [o["id"] for o in snap.objects()] == ["a"]
 
 
-def test_invalidate_forces_a_new_request_and_malformed_items_are_dropped() -> None:
-    server = Server([{"id": "a", "name": "m1"}, {"name": "no id"}, {"id": 5}])
+def test_invalidate_forces_a_new_request_and_objects_without_an_id_are_kept_unkeyed() -> None:
+    server = Server([{"id": "a", "name": "m1"}, {"name": "no id"}, {"id": 5, "name": "int id"}, "junk"])
     snap = Snapshot(server.fetch, max_age=30, clock=Clock())
-    assert [o["id"] for o in snap.objects()] == ["a"]
+    assert [o.get("id") for o in snap.objects()] == ["a", None, 5]
+    assert snap.by_name("no id") == [{"name": "no id"}]  # the name is taken: a caller must see it
+    assert snap.by_id("5") is None
     snap.invalidate()
     snap.objects()
     assert server.lists == 2
