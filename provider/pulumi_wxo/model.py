@@ -27,6 +27,7 @@ from pulumi_wxo.inputs import (
     ProviderConfigArgsDict,
     to_plain,
 )
+from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.schema import SECRET_FIELDS, normalize_model_name
 
 # Outputs that could carry a credential under a key the engine cannot match to a secret
@@ -201,7 +202,12 @@ MODEL_OUTPUTS: tuple[str, ...] = (
     "force_delete",
     "model_id",
     "provider",
+    "instance",
+    "provider_version",
 )
+
+# The type token stored in every stack (tests/unit/test_compat.py pins it).
+MODEL_TYPE_TOKEN = "pulumi-python:dynamic/wxo:Model"
 
 
 class Model(Resource, module="wxo", name="Model"):
@@ -225,6 +231,10 @@ class Model(Resource, module="wxo", name="Model"):
     config: pulumi.Output[dict[str, Any]]
     adopt: pulumi.Output[bool]
     force_delete: pulumi.Output[bool]
+    instance: pulumi.Output[dict[str, Any]]
+    """The instance that holds the model: ``{"url": <base URL>, "tenant": <id or None>}``."""
+    provider_version: pulumi.Output[str]
+    """The pulumi-wxo version that last created or updated the model."""
 
     def __init__(
         self,
@@ -264,9 +274,19 @@ class Model(Resource, module="wxo", name="Model"):
             "force_delete": given.get("force_delete") or False,
             "provider_config": secret_provider_config(given.get("provider_config")),
             "config": to_plain(given.get("config")),
+            # Evidence of ownership on the server (lifecycle/ownership.py): which resource of
+            # which stack this is, so that a killed run's leftover can be taken back.
+            "owner": owner_id(
+                project=pulumi.get_project(),
+                stack=pulumi.get_stack(),
+                type_token=MODEL_TYPE_TOKEN,
+                resource_name=resource_name,
+            ),
             # outputs, declared up front so they exist as attributes
             "model_id": None,
             "provider": None,
+            "instance": None,
+            "provider_version": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=list(MODEL_SECRET_OUTPUTS))

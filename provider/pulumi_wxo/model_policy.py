@@ -80,6 +80,8 @@ POLICY_OUTPUTS: tuple[str, ...] = (
     "adopt",
     "declared_models",
     "policy_id",
+    "instance",
+    "provider_version",
 )
 
 
@@ -104,6 +106,10 @@ class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
     targets: pulumi.Output[list[dict[str, Any]]]
     adopt: pulumi.Output[bool]
     declared_models: pulumi.Output[list[str]]
+    instance: pulumi.Output[dict[str, Any]]
+    """The instance that holds the policy: ``{"url": <base URL>, "tenant": <id or None>}``."""
+    provider_version: pulumi.Output[str]
+    """The pulumi-wxo version that last created or updated the policy."""
 
     def __init__(
         self,
@@ -148,6 +154,8 @@ class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
             "adopt": given.get("adopt") or False,
             "declared_models": declared,
             "policy_id": None,
+            "instance": None,
+            "provider_version": None,
         }
         super().__init__(ModelPolicyProvider(), resource_name, props, opts)
 

@@ -25,8 +25,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-PREFIX = "pulumi-wxo-owner:"
-_TAG = re.compile(r"^pulumi-wxo-owner:([0-9a-f]{16}):([0-9a-f]{8})$")
+from pulumi_wxo.schema.model import OWNER_TAG_PREFIX as PREFIX
+
+_TAG = re.compile(rf"^{re.escape(PREFIX)}([0-9a-f]{{16}}):([0-9a-f]{{8}})$")
 _OWNER = re.compile(r"^[0-9a-f]{16}$")
 
 

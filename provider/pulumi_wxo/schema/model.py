@@ -19,6 +19,9 @@ from pulumi_wxo.schema.provider_config import (
 )
 from pulumi_wxo.schema.values import canonical
 
+# The namespace of the provider's own tag (lifecycle/ownership.py keeps the format).
+OWNER_TAG_PREFIX = "pulumi-wxo-owner:"
+
 
 class ModelConfig(BaseModel):
     """Inference parameters sent as ``config`` (snake_case on the wire; api-contract §3.2)."""
@@ -92,6 +95,11 @@ class ModelSpec(BaseModel):
     def _tags_rules(cls, value: list[str] | None) -> list[str] | None:
         if value is not None and any(not t.strip() for t in value):
             raise ValueError("tags must be non-empty strings")
+        if value is not None and any(t.startswith(OWNER_TAG_PREFIX) for t in value):
+            raise ValueError(
+                f"tags starting with '{OWNER_TAG_PREFIX}' are the provider's evidence of ownership "
+                "(docs/lifecycle.md, Ownership); remove that tag"
+            )
         return value
 
     @property

@@ -206,3 +206,11 @@ def test_deep_nesting_is_refused_and_the_other_rules_still_run() -> None:
 def test_a_refused_credential_is_not_also_reported_missing() -> None:
     got = paths({**WATSONX, "provider_config": {**WATSONX["provider_config"], "api_key": math.nan}})  # type: ignore[dict-item]
     assert got == {"provider_config.api_key": "must be a finite number"}
+
+
+def test_the_owner_tag_namespace_is_refused_in_user_tags() -> None:
+    spec, fails = s.validate_model(
+        {"name": "openai/gpt-4o", "provider_config": {"api_key": "k"}, "tags": ["pulumi-wxo-owner:0:1"]}
+    )
+    assert spec is None
+    assert [f.path for f in fails] == ["tags"] and "evidence of ownership" in fails[0].reason

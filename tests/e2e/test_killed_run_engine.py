@@ -1,0 +1,164 @@
+"""A run killed mid-create converges on the next `pulumi up`, with no duplicate and no orphan.
+
+`pulumi up` of a 12-model project directory runs as a process group (as a CI job does) while
+every create is slowed down; once some models exist on the server the group is killed with
+SIGKILL (or interrupted with SIGINT), `pulumi cancel` runs, and the next `pulumi up` must end
+with exactly the 12 models, each in state once. Models the killed run made carry this stack's
+owner tag (lifecycle/ownership.py), so the next run takes them back; a model of the same name
+that someone else made (no tag, or another stack's) is still refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pulumi import automation as auto
+
+from pulumi_wxo.emulator import EmulatorThread
+from tests.conftest import EMULATOR_TOKEN
+
+PROJECT = Path(__file__).resolve().parents[1] / "data" / "killed-project"
+NAMES = sorted(f"virtual-model/openai/killed-{i:02d}" for i in range(12))
+MODEL_TYPE = "pulumi-python:dynamic/wxo:Model"
+
+
+class Cli:
+    def __init__(self, command: str, work: Path, env: dict[str, str]) -> None:
+        self.command, self.work, self.env = command, work, env
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [self.command, *args, "--non-interactive", "--color", "never"],
+            cwd=self.work,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    def start_up(self) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [self.command, "up", "--yes", "--skip-preview", "--non-interactive", "--color", "never"],
+            cwd=self.work,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,  # its own process group: the engine, language host, provider
+        )
+
+    def state_models(self) -> list[str]:
+        proc = self.run("stack", "export")
+        assert proc.returncode == 0, proc.stderr
+        resources = json.loads(proc.stdout)["deployment"].get("resources") or []
+        return sorted(r["outputs"]["name"] for r in resources if r["type"] == MODEL_TYPE)
+
+
+@pytest.fixture
+def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path) -> Iterator[Cli]:
+    command = pulumi_cli.command
+    if not Path(command).with_name("pulumi-language-python").exists():
+        pytest.fail(f"no pulumi-language-python next to {command} (scripts/pulumi-cli.sh builds one)")
+    work = tmp_path / "project"
+    shutil.copytree(PROJECT, work)
+    (tmp_path / "state").mkdir()
+    path = os.pathsep.join([str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]])
+    env = {
+        **os.environ,
+        "PATH": path,
+        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
+        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+        "PULUMI_CONFIG_PASSPHRASE": "killed",
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        # The legacy language host ignores runtime.options.virtualenv (docs/pulumi-cli.md).
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "WXO_URL": "",
+        "WXO_TOKEN": "",
+        "WXO_API_KEY": "",
+    }
+    c = Cli(command, work, env)
+    for args in (
+        ("stack", "init", "ci"),
+        ("config", "set", "wxo:url", emulator.url),
+        ("config", "set", "--secret", "wxo:token", EMULATOR_TOKEN),
+    ):
+        proc = c.run(*args)
+        assert proc.returncode == 0, proc.stderr
+    yield c
+    emulator.control.clear_faults()
+    c.run("destroy", "--yes")
+
+
+def _kill_mid_create(cli: Cli, emulator: EmulatorThread, sig: signal.Signals) -> int:
+    """Start `pulumi up`, wait until some models exist, signal the whole process group."""
+    emulator.control.add_fault(method="POST", path="/models$", delay=0.4)
+    proc = cli.start_up()
+    deadline = time.monotonic() + 120
+    while len(emulator.control.state()["models"]) < 4:
+        assert proc.poll() is None, "pulumi up ended before it could be interrupted"
+        assert time.monotonic() < deadline, "no model was created within 120 s"
+        time.sleep(0.05)
+    os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    emulator.control.clear_faults()
+    time.sleep(0.5)  # a POST in flight when the group died may still be answered
+    return len(emulator.control.state()["models"])
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+def test_a_killed_up_converges_on_the_next_up(
+    cli: Cli, emulator: EmulatorThread, sig: signal.Signals
+) -> None:
+    on_server = _kill_mid_create(cli, emulator, sig)
+    # SIGKILL leaves a run cut short; after SIGINT the engine finishes what was in flight.
+    assert 0 < on_server <= 12 and (sig != signal.SIGKILL or on_server < 12)
+    cli.run("cancel", "--yes")  # as the user would; the file backend may say there is nothing to cancel
+
+    up = cli.run("up", "--yes", "--skip-preview")
+    assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
+    names = sorted(m["name"] for m in emulator.control.state()["models"])
+    assert names == NAMES  # no duplicate, nothing missing
+    assert cli.state_models() == NAMES  # nothing orphaned: every model in state, once
+    again = cli.run("preview", "--expect-no-changes")
+    assert again.returncode == 0, again.stdout[-3000:]
+
+
+def test_a_model_someone_else_made_is_still_refused(cli: Cli, emulator: EmulatorThread) -> None:
+    with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}) as http:
+        made = http.post(
+            "/v1/models",
+            json={"name": NAMES[0], "provider_config": {"provider": "openai", "api_key": "theirs"}},
+        )
+        assert made.status_code in (200, 201)
+        other_stack = http.post(
+            "/v1/models",
+            json={
+                "name": NAMES[1],
+                "tags": ["pulumi-wxo-owner:0123456789abcdef:01234567"],
+                "provider_config": {"provider": "openai", "api_key": "theirs"},
+            },
+        )
+        assert other_stack.status_code in (200, 201)
+    up = cli.run("up", "--yes", "--skip-preview")
+    assert up.returncode != 0
+    text = up.stdout + up.stderr
+    # The engine stops at the first refusal; whichever it reached, it is one of the two.
+    assert any(f"a model named '{n}' already exists" in text for n in NAMES[:2]), text[-3000:]
+    mine = [m for m in emulator.control.state()["models"] if m["name"] in NAMES[:2]]
+    assert len(mine) == 2  # neither was taken over nor duplicated
