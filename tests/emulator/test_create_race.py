@@ -1,0 +1,88 @@
+"""Racing creates of one name from N processes leave no orphan (issue: hostile input, point 15).
+
+Each process is a different stack creating the same model name at the same moment, through
+the lifecycle and the real client against the emulator (which accepts duplicate names: only
+the server could refuse them). Every model left on the server must belong to a process that
+reported success; a process that lost the race deleted the copy it made and said why.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pulumi_wxo.emulator import EmulatorThread
+from tests.conftest import EMULATOR_TOKEN
+
+pytestmark = pytest.mark.emulator
+
+PROCESSES = 8
+NAME = "virtual-model/openai/raced"
+RACER = """
+import json, sys, time
+from pulumi_wxo.lifecycle import ModelLifecycle, Runtime
+from pulumi_wxo.lifecycle.ownership import owner_id
+url, token, start, index = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+runtime = Runtime()
+runtime.configure({"wxo:url": url, "wxo:token": token, "wxo:maxRetries": "0"}.get, {})
+props = {
+    "name": "openai/raced",
+    "provider_config": {"api_key": "sk-race"},
+    "owner": owner_id(project="race", stack=f"s{index}", type_token="t", resource_name="m"),
+}
+while time.time() < start:
+    time.sleep(0.001)
+try:
+    created = ModelLifecycle(runtime).create(props)
+    print(json.dumps({"id": created.id}))
+except Exception as err:  # the message is the point of the test
+    print(json.dumps({"error": type(err).__name__, "message": str(err)}))
+"""
+
+
+def race(emulator: EmulatorThread, tmp_path: Path) -> list[dict[str, str]]:
+    script = tmp_path / "racer.py"
+    script.write_text(RACER)
+    start = time.time() + 1.5  # every process is up and waiting before the first POST
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), emulator.url, EMULATOR_TOKEN, str(start), str(i)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(PROCESSES)
+    ]
+    results = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+@pytest.mark.parametrize("create_response", ["object", "empty"])
+def test_racing_creates_leave_no_orphan(
+    emulator: EmulatorThread, tmp_path: Path, create_response: str
+) -> None:
+    emulator.control.settings(create_response=create_response)
+    emulator.control.add_fault(method="POST", path="/models$", delay=0.3)  # all POSTs overlap
+    results = race(emulator, tmp_path)
+    winners = sorted(r["id"] for r in results if "id" in r)
+    on_server = sorted(m["id"] for m in emulator.control.state()["models"] if m["name"] == NAME)
+    assert on_server == winners  # each model left is one that a process knows it owns
+    losers = [r for r in results if "error" in r]
+    for lost in losers:
+        assert lost["error"] == "ConcurrentCreateError", lost
+        assert "another process created a model of the same name at the same time" in lost["message"]
+    if create_response == "object":
+        # Each answer carried its id: no lookup, every process has its own model (the server
+        # accepts duplicate names; only it could refuse them).
+        assert len(winners) == PROCESSES
+    else:
+        # No id in the answers: each looked its model up by name, saw the others, and the
+        # losers deleted their own copies.
+        assert losers, results
