@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pulumi_wxo.api.errors import WxoError
@@ -29,6 +29,7 @@ def add_parser(sub: Any) -> None:
         "(warnings too with --strict), 0 when clean.",
         example="  pulumi-wxo validate specs/\n"
         "  pulumi-wxo validate 'specs/**/*.yaml' --overrides Pulumi.prod.yaml --strict\n"
+        "  pulumi-wxo validate specs/models/ --base-dir specs/   # certs in specs/certs/\n"
         "  # .pre-commit-config.yaml: entry: pulumi-wxo validate, files: ^specs/",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="spec files, directories or globs")
@@ -37,27 +38,25 @@ def add_parser(sub: Any) -> None:
         metavar="FILE",
         help="apply a stack's wxo-specs:overrides first (a Pulumi.<stack>.yaml, or a YAML mapping)",
     )
+    parser.add_argument(
+        "--base-dir",
+        metavar="DIR",
+        help="provider_config.server_cert_file may lead into DIR (default: each spec file's own folder)",
+    )
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("-q", "--quiet", action="store_true", help="errors only; no summary line")
 
 
-def read_overrides(file: str) -> Mapping[str, Any]:
-    """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (or a plain YAML mapping)."""
-    import yaml
+def read_overrides(file: str) -> tuple[Mapping[str, Any], list[Problem]]:
+    """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (or a plain YAML mapping), and the
+    problems in it (``file:line``); WxoError when the file cannot be read at all."""
+    from pulumi_wxo.specs.overrides import read_overrides_file
 
-    from pulumi_wxo.specs import OVERRIDES_KEY, OVERRIDES_NAMESPACE
-
-    try:
-        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise WxoError(f"read overrides from {file}: {error}") from None
-    key = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
-    if isinstance(data, Mapping) and isinstance(data.get("config"), Mapping):
-        data = data["config"].get(key) or {}  # a stack file: only its overrides
-    if not isinstance(data, Mapping):
-        raise WxoError(f"read overrides from {file}: expected a mapping of spec name -> fields")
-    return data
+    got = read_overrides_file(file)
+    if not isinstance(got, tuple):
+        raise WxoError(f"read overrides from {file}: {got.message}")
+    return got
 
 
 def _problem_json(p: Problem) -> dict[str, Any]:
@@ -67,9 +66,14 @@ def _problem_json(p: Problem) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from pulumi_wxo.specs import OVERRIDES_KEY, OVERRIDES_NAMESPACE, find_spec_files, read_specs
 
-    overrides = read_overrides(args.overrides) if args.overrides else None
+    if args.base_dir is not None and not os.path.isdir(args.base_dir):
+        raise WxoError(f"--base-dir {args.base_dir}: not a directory")
+    overrides, problems = read_overrides(args.overrides) if args.overrides else (None, [])
     source = f"{args.overrides}: {OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}" if args.overrides else "overrides"
-    specs, problems = read_specs(args.paths, overrides=overrides, override_source=source)
+    specs, found = read_specs(
+        args.paths, overrides=overrides or None, override_source=source, base_dir=args.base_dir
+    )
+    problems = problems + found
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     failed = bool(errors) or (args.strict and bool(warnings))

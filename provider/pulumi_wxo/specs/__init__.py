@@ -19,15 +19,23 @@ Rules of this package (why they exist):
   secret, or be left to a connection (``connection_id``). The literal value is never echoed.
 * **Light imports.** ``pulumi-wxo validate`` runs as a pre-commit hook: nothing here imports
   ``pulumi`` at module level (only :func:`declare` does, when called).
+* **Files are hostile.** Specs come in pull requests and are read on CI runners that hold
+  credentials: every read is bounded in bytes, nodes (aliases expanded), depth and number
+  length (``limits``), only regular files are opened, walks visit each directory once, and
+  ``server_cert_file`` cannot leave the spec's folder (docs/specs.md, "Untrusted spec files").
 
 Modules, in the order a file goes through them::
 
     syntax        the format's constants: version, suffixes, meta keys, ${secret:NAME}
-    discovery     paths, directories and globs -> spec files
+    limits        every bound on what reading a file may cost, named
+    discovery     paths, directories and globs -> spec files (loops, FIFOs, symlinks out)
+    files         one file read: regular files only, at most cap + 1 bytes
+    bounded       the YAML loader that counts aliases while composing; the JSON pre-scan
     parse         YAML / JSON -> documents with the line of every key and list item
     paths         field paths <-> lines (``targets[1].weight`` -> line 14)
     results       Problem, SpecError, Spec, SecretRef
     document      one document's shape rules; ADK export leftovers; the policy: form
+    certs         provider_config.server_cert_file, confined to the spec's folder
     overrides     per-stack overrides merged in, and problems attributed to them
     rules         secret rules, the schema's rules at file:line, rules across documents
     load          read_specs / load_specs: the above, end to end

@@ -6,7 +6,9 @@ The only module of the package that imports ``pulumi``, and only when :func:`dec
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from pulumi_wxo.schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
@@ -14,6 +16,7 @@ from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.discovery import PathsArg
 from pulumi_wxo.specs.load import read_specs
 from pulumi_wxo.specs.overrides import deep_merge
+from pulumi_wxo.specs.parse import load_json_value
 from pulumi_wxo.specs.results import Problem, SecretRef, SpecError
 from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE
 
@@ -38,18 +41,26 @@ def _stack_overrides() -> tuple[Mapping[str, Any] | None, bool | None]:
     import pulumi
 
     cfg = pulumi.Config(OVERRIDES_NAMESPACE)
-    raw = cfg.get_object(OVERRIDES_KEY)
+    source = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
+    text = cfg.get(OVERRIDES_KEY)
+    # The stack file comes with the pull request, as the specs do: parsed within the same
+    # limits, and never echoed (Config.get_object would put the whole value in its error).
+    raw, problems = load_json_value(source, text) if text is not None else (None, [])
+    if problems:
+        raise _as_run_error(SpecError([replace(p, line=None) for p in problems]))
     overrides = raw if isinstance(raw, Mapping) else None
     if raw is not None and overrides is None:
-        raise SpecError(
-            [
-                Problem(
-                    f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}",
-                    None,
-                    "",
-                    "must be an object keyed by spec name (set it with `pulumi config set --path`)",
-                )
-            ]
+        raise _as_run_error(
+            SpecError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        "",
+                        "must be an object keyed by spec name (set it with `pulumi config set --path`)",
+                    )
+                ]
+            )
         )
     return overrides, cfg.get_bool("adopt")
 
@@ -76,6 +87,7 @@ def declare(
     overrides: Mapping[str, Any] | None = None,
     secrets: Mapping[str, Any] | None = None,
     adopt: bool | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Declare a Model / ModelPolicy for every spec in ``paths``; returns name -> resource.
 
@@ -91,6 +103,8 @@ def declare(
       engine creates models before the policy and deletes the policy first.
     * ``adopt`` (default: stack config ``wxo-specs:adopt``, else False) takes over existing
       objects of the same name instead of refusing them.
+    * ``base_dir``: the directory ``provider_config.server_cert_file`` may lead into (default:
+      each spec file's own folder); the files are untrusted (docs/specs.md).
 
     Raises :class:`SpecError` (also a ``pulumi.RunError``) listing every problem; nothing is
     registered with the engine then.
@@ -107,7 +121,7 @@ def declare(
         for key, patch in stack_overrides.items():
             merged[key] = deep_merge(merged.get(key), patch) if key in merged else patch
         source = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
-    specs, problems = read_specs(paths, overrides=merged or None, override_source=source)
+    specs, problems = read_specs(paths, overrides=merged or None, override_source=source, base_dir=base_dir)
     resolved: dict[tuple[str, str], Any] = {}
     for s in specs:
         for ref in s.secrets:

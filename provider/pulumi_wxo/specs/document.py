@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pulumi_wxo.schema import POLICY_PREFIX, provider_of
+from pulumi_wxo.specs.certs import read_server_cert
+from pulumi_wxo.specs.files import Unreadable
 from pulumi_wxo.specs.names import normal_name
 from pulumi_wxo.specs.paths import join_path
 from pulumi_wxo.specs.results import Doc, Problem, SecretRef
@@ -56,8 +57,11 @@ class Built:
     override_source: str | None = None
 
 
-def take_apart(doc: Doc) -> Built:
-    """Shape rules of a document; its meta keys removed and policies flattened."""
+def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
+    """Shape rules of a document; its meta keys removed and policies flattened.
+
+    ``base_dir``: where ``server_cert_file`` may lead (default: the spec file's folder).
+    """
     f, line = doc.file, doc.line
     data = doc.data
     problems = list(doc.problems)
@@ -112,7 +116,7 @@ def take_apart(doc: Doc) -> Built:
             )
         )
     props = {k: v for k, v in data.items() if k not in META_KEYS}
-    problems += _adk_export_fields(doc, props)
+    problems += _adk_export_fields(doc, props, base_dir)
     lifted = False
     if kind == "policy":
         if "policy" in props and not isinstance(props["policy"], Mapping):
@@ -149,15 +153,15 @@ _SERVER_FIELDS = (
 )
 
 
-def _adk_export_fields(doc: Doc, props: dict[str, Any]) -> list[Problem]:
+def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) -> list[Problem]:
     """Make an ``orchestrate models export`` file acceptable (in place); warnings for what is dropped.
 
     * ``provider`` (top level and in provider_config) is derived from the name, as the ADK
       does (§4.1): dropped silently when it agrees, with a warning when it does not.
     * server-set fields (``id``, timestamps, tenant) are dropped with a warning.
-    * ``provider_config.server_cert_file`` (ADK 2.19) is read into ``server_cert``; a relative
-      path is taken from the spec file's directory, so the result does not depend on where
-      ``pulumi`` runs.
+    * ``provider_config.server_cert_file`` (ADK 2.19) is read into ``server_cert``: a path
+      relative to the spec file's directory (so the result does not depend on where ``pulumi``
+      runs) that stays inside it, or inside ``base_dir`` (:mod:`~pulumi_wxo.specs.certs`).
     """
     problems: list[Problem] = []
     name = props.get("name")
@@ -194,18 +198,12 @@ def _adk_export_fields(doc: Doc, props: dict[str, Any]) -> list[Problem]:
         )
     if pc is not None and "server_cert_file" in pc:
         path: Path_ = ("provider_config", "server_cert_file")
-        raw = pc.pop("server_cert_file")
-        cert = Path(str(raw))
-        if not cert.is_absolute():
-            cert = Path(doc.file).parent / cert
-        try:
-            pc["server_cert"] = cert.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            problems.append(
-                Problem(
-                    doc.file, doc.lines.get(path, doc.line), join_path(path), f"cannot read {cert}: {err}"
-                )
-            )
+        cert = read_server_cert(pc.pop("server_cert_file"), doc.file, base_dir)
+        if isinstance(cert, Unreadable):
+            # Never the file's text: the reason and what to do only.
+            problems.append(Problem(doc.file, doc.lines.get(path, doc.line), join_path(path), cert.reason))
+        else:
+            pc["server_cert"] = cert
     if pc is not None:
         props["provider_config"] = pc
     return problems

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 from pulumi_wxo.api.redaction import logger
+from pulumi_wxo.specs.bounded import NodeBudget
 from pulumi_wxo.specs.discovery import PathsArg, as_list, find_spec_files
 from pulumi_wxo.specs.document import Built, take_apart
 from pulumi_wxo.specs.overrides import apply_overrides
@@ -21,19 +23,24 @@ def read_specs(
     *,
     overrides: Mapping[str, Any] | None = None,
     override_source: str = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}",
+    base_dir: str | os.PathLike[str] | None = None,
 ) -> tuple[list[Spec], list[Problem]]:
     """Read and check every spec named by ``paths``; never raises for a problem in the files.
 
     Returns the valid specs and every problem found (errors and warnings), in file order.
     ``overrides`` (spec name -> partial spec) are merged into the documents before the
-    checks; their problems are reported against ``override_source``.
+    checks; their problems are reported against ``override_source``. ``base_dir`` is the
+    directory ``provider_config.server_cert_file`` may lead into (default: each spec file's
+    own folder). The files are untrusted: every bound is in :mod:`~pulumi_wxo.specs.limits`.
     """
     files, problems = find_spec_files(paths)
+    base = os.fspath(base_dir) if base_dir is not None else None
+    budget = NodeBudget()
     built: list[Built] = []
     for file in files:
-        docs, parse_problems = parse_file(file)
+        docs, parse_problems = parse_file(file, budget)
         problems += parse_problems
-        built += [take_apart(d) for d in docs if d.data is not None]
+        built += [take_apart(d, base) for d in docs if d.data is not None]
     problems += apply_overrides(built, overrides, override_source)
     specs: list[Spec] = []
     for b in built:
@@ -50,10 +57,16 @@ def read_specs(
     return specs, problems
 
 
-def load_specs(paths: PathsArg, *, overrides: Mapping[str, Any] | None = None) -> list[Spec]:
+def load_specs(
+    paths: PathsArg,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> list[Spec]:
     """The specs in ``paths`` (files, directories or globs), or :class:`SpecError` listing
-    every error. Warnings are logged (``pulumi_wxo`` logger)."""
-    specs, problems = read_specs(paths, overrides=overrides)
+    every error. Warnings are logged (``pulumi_wxo`` logger). ``base_dir`` as for
+    :func:`read_specs`."""
+    specs, problems = read_specs(paths, overrides=overrides, base_dir=base_dir)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise SpecError(errors)

@@ -1,5 +1,6 @@
 """Per-stack overrides (spec name -> partial spec) merged over the documents, and where a
-problem is reported: against the override that set the field, or the file and line."""
+problem is reported: against the override that set the field, or the file and line; and the
+overrides read from a file (``pulumi-wxo validate --overrides``), as untrusted as a spec."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 from pulumi_wxo.schema import did_you_mean
 from pulumi_wxo.specs.document import Built, flatten_policy
 from pulumi_wxo.specs.names import resource_name
+from pulumi_wxo.specs.parse import load_yaml_value, read_text
 from pulumi_wxo.specs.paths import line_for
 from pulumi_wxo.specs.results import Problem
-from pulumi_wxo.specs.syntax import META_KEYS, Path_
+from pulumi_wxo.specs.syntax import META_KEYS, OVERRIDES_KEY, OVERRIDES_NAMESPACE, Path_
 
 
 def deep_merge(base: Any, patch: Any) -> Any:
@@ -86,3 +88,27 @@ def where(b: Built, path: Path_) -> tuple[str, int | None]:
     if b.override_source and _from_override(b, path):
         return b.override_source, None
     return b.doc.file, line_for(b.doc.lines, path, b.lifted, b.doc.line)
+
+
+def read_overrides_file(file: str) -> tuple[Mapping[str, Any], list[Problem]] | Problem:
+    """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (only that key is read) or from a
+    plain YAML mapping of spec name -> fields, within the limits of a spec file.
+
+    Returns the overrides and the problems in the file (``file:line``), or one Problem without
+    a line when the file cannot be read at all (missing, a FIFO, ...).
+    """
+    text = read_text(file, "the limit for an overrides file")
+    if isinstance(text, Problem):
+        return text if text.line is None else ({}, [text])
+    data, lines, problems = load_yaml_value(file, text)
+    if problems:
+        return {}, problems
+    key = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
+    path: Path_ = ()
+    if isinstance(data, Mapping) and isinstance(data.get("config"), Mapping):
+        data = data["config"].get(key) or {}  # a stack file: only its overrides
+        path = ("config", key)
+    if not isinstance(data, Mapping):
+        where = lines.get(path, lines.get((), 1))
+        return {}, [Problem(file, where, "", "expected a mapping of spec name -> fields")]
+    return data, []

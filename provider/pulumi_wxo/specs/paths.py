@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pulumi_wxo.schema import to_snake_key
 from pulumi_wxo.specs.syntax import POLICY_BODY, Path_
 
-_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
 
 def split_path(path: str) -> Path_:
@@ -23,7 +23,8 @@ def split_path(path: str) -> Path_:
     for name, index in _PATH_TOKEN.findall(path):
         if index:
             out.append(int(index))
-        elif name.isdigit():
+        elif name.isascii() and name.isdigit():
+            # str.isdigit() is also true of "²" and other digits int() refuses.
             out.append(int(name))
         else:
             out.append(name)

@@ -16,6 +16,15 @@ from pulumi_wxo.specs.syntax import Kind, Path_, Severity
 __all__ = ["Doc", "Problem", "SecretRef", "Spec", "SpecError"]
 
 
+def _one_line(text: str) -> str:
+    """Control characters from a file (a name, a key) escaped: a problem stays one line, so a
+    spec cannot start a line of its own in a CI log (``::add-mask::``, ``::error``) or move
+    the terminal's cursor."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in spec files: ``file:line: field: message``.
@@ -36,7 +45,7 @@ class Problem:
         if self.field:
             parts.append(self.field)
         parts.append(f"warning: {self.message}" if self.severity == "warning" else self.message)
-        return ": ".join(parts)
+        return _one_line(": ".join(parts))
 
     @property
     def is_error(self) -> bool:

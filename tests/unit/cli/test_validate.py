@@ -1,8 +1,11 @@
-"""``pulumi-wxo validate``: exit codes, every problem printed, JSON, overrides, a light import."""
+"""``pulumi-wxo validate``: exit codes, every problem printed, JSON, overrides, a light import, and
+hostile spec and overrides files (what a pull request can make the runner read or spend)."""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -10,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import pulumi_wxo
 from pulumi_wxo.specs import read_specs
 from tests.unit.cli.support import DATA, EXAMPLES, ROOT, run
 
@@ -33,11 +37,11 @@ def test_validate_broken_specs_prints_every_problem_and_exits_1(capsys: pytest.C
     assert code == 1
     _, problems = read_specs(DATA / "broken-specs")
     assert out.splitlines() == [str(p) for p in problems]
-    assert len(problems) == 21
+    assert len(problems) == 28
     for line in out.splitlines():
         file, lineno, rest = line.split(":", 2)
         assert Path(file).is_file() and int(lineno) > 0 and rest.startswith(" ")
-    assert err.endswith(": 19 errors, 2 warnings\n")
+    assert err.endswith(": 26 errors, 2 warnings\n")
     assert "LITERAL" not in out + err
 
 
@@ -117,3 +121,114 @@ def test_validate_path_does_not_import_pulumi_httpx_or_rich() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "0 []", proc.stderr
+
+
+SECRET = "wxo-runner-secret-5f1e2d"
+
+
+def test_server_cert_file_cannot_read_the_runners_files(tmp_path: Path) -> None:
+    # validate runs on pull requests, where the runner holds credentials in its environment.
+    (tmp_path / "secret.env").write_text(f"WXO_API_KEY={SECRET}\n")
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for i, cert_file in enumerate(
+        ["/proc/self/environ", "../secret.env", "../../../../../../proc/self/environ"]
+    ):
+        (specs / f"m{i}.yaml").write_text(
+            f"spec_version: v1\nname: openai/m{i}\nprovider_config:\n"
+            f"  api_key: ${{secret:k}}\n  server_cert_file: {cert_file}\n"
+        )
+    package = Path(pulumi_wxo.__file__).resolve().parents[1]  # the package under test
+    env = {**os.environ, "WXO_API_KEY": SECRET, "PYTHONPATH": str(package)}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pulumi_wxo.cli import main; sys.exit(main())",
+            "validate",
+            str(specs),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert [line.split(": ", 2)[:2] for line in proc.stdout.splitlines()] == [
+        [f"{specs}/m{i}.yaml:5", "provider_config.server_cert_file"] for i in range(3)
+    ]
+    assert SECRET not in proc.stdout + proc.stderr
+    assert proc.stderr.endswith("0 valid specs in 3 files: 3 errors, 0 warnings\n")
+
+
+def test_base_dir_lets_a_certificate_live_beside_the_spec_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "certs").mkdir()
+    der = base64.b64encode(b"\x30\x03\x02\x01\x01").decode()
+    (tmp_path / "certs" / "ca.pem").write_text(
+        f"-----BEGIN CERTIFICATE-----\n{der}\n-----END CERTIFICATE-----\n"
+    )
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.yaml").write_text(
+        "spec_version: v1\nname: openai/m\nconnection_id: c\n"
+        "provider_config:\n  server_cert_file: ../certs/ca.pem\n"
+    )
+    code, out, _ = run(capsys, "validate", str(tmp_path / "models"))
+    assert code == 1 and "leads outside the spec's folder (through ..)" in out
+    code, out, err = run(capsys, "validate", str(tmp_path / "models"), "--base-dir", str(tmp_path))
+    assert (code, out) == (0, ""), err
+    code, _, err = run(capsys, "validate", str(tmp_path / "models"), "--base-dir", str(tmp_path / "nope"))
+    assert code == 2 and "--base-dir" in err and "not a directory" in err
+
+
+def overrides_bomb() -> str:
+    levels = ["openai/gpt-4o:", "  config:", "    a: &a [x, x, x, x, x, x, x, x, x]"]
+    levels += [
+        f"    {n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]"
+        for p, n in zip("abcdefghi", "bcdefghij", strict=True)
+    ]
+    return "\n".join(levels) + "\n"
+
+
+@pytest.mark.timeout(20)  # a guard only: today's main spends 40 s and gigabytes on the bomb
+@pytest.mark.parametrize(
+    ("text", "line", "field", "words"),
+    [
+        (overrides_bomb(), 8, "openai/gpt-4o.config.f[0]", "expands to more than 100,000 nodes"),
+        ("openai/gpt-4o: &o\n  config: *o\n", 2, "openai/gpt-4o.config", "a recursive alias"),
+        (
+            "openai/gpt-4o:\n  config:\n    max_tokens: " + "9" * 5000 + "\n",
+            3,
+            "openai/gpt-4o.config.max_tokens",
+            "too long",
+        ),
+        (
+            "openai/gpt-4o: " + "[" * 100 + "]" * 100 + "\n",
+            1,
+            "openai/gpt-4o[0]",
+            "nested more than 64 levels",
+        ),
+        ("config:\n  wxo-specs:overrides: [1, 2]\n", 2, "", "expected a mapping of spec name -> fields"),
+        (f"openai/gpt-4o: {{api_key: {SECRET}\n", 2, "", "invalid YAML"),
+    ],
+)
+def test_a_hostile_overrides_file_is_a_problem_with_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, line: int, field: str, words: str
+) -> None:
+    path = tmp_path / "Pulumi.pr.yaml"
+    path.write_text(text)
+    code, out, err = run(capsys, "validate", str(EXAMPLES), "--overrides", str(path), "--format", "json")
+    assert code == 1, err
+    [problem] = json.loads(out)
+    assert (problem["file"], problem["line"], problem["field"]) == (str(path), line, field)
+    assert words in problem["message"] and SECRET not in out + err
+
+
+@pytest.mark.timeout(10)  # a guard: opening a FIFO for reading blocks until a writer comes
+def test_an_overrides_fifo_is_not_opened(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "Pulumi.pr.yaml")
+    code, out, err = run(capsys, "validate", str(EXAMPLES), "--overrides", str(tmp_path / "Pulumi.pr.yaml"))
+    assert (code, out) == (2, "")
+    assert "is a FIFO (named pipe), not a regular file; not read" in err

@@ -167,3 +167,52 @@ def test_declare_rejects_a_non_object_override(mocks: tuple[Recorder, Dependency
     set_config({"wxo-specs:overrides": "[1, 2]"})
     with pytest.raises(SpecError, match="wxo-specs:overrides: must be an object keyed by spec name"):
         declare(EXAMPLES)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ('{"openai/gpt-4o": ' + "[" * 3000 + "]" * 3000 + "}", "is nested more than 64 levels deep"),
+        ('{"openai/gpt-4o": {"config": {"max_tokens": ' + "9" * 5000 + "}}}", "characters is too long"),
+        ('{"openai/gpt-4o": {"provider_config": {"api_key": "sk-stack-secret-77"}', "invalid JSON: "),
+    ],
+)
+def test_stack_overrides_are_parsed_within_the_limits_and_never_echoed(
+    mocks: tuple[Recorder, DependencyMonitor], value: str, words: str
+) -> None:
+    # Pulumi.<stack>.yaml comes with the pull request too; Config.get_object would raise
+    # RecursionError / ValueError inside, or put the whole value in its message.
+    rec, _ = mocks
+    set_config({"wxo-specs:overrides": value})
+    with pytest.raises(SpecError) as info:
+        declare(EXAMPLES)
+    assert isinstance(info.value, pulumi.RunError)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line) == ("wxo-specs:overrides", None)
+    assert words in problem.message
+    assert "sk-stack-secret-77" not in str(info.value) and len(str(info.value)) < 300
+    assert rec.resources == {}
+
+
+def test_declare_reads_a_certificate_under_base_dir(
+    mocks: tuple[Recorder, DependencyMonitor], tmp_path: Path
+) -> None:
+    rec, _ = mocks
+    pem = "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n"
+    (tmp_path / "certs").mkdir()
+    (tmp_path / "certs" / "ca.pem").write_text(pem)
+    spec = write(
+        tmp_path / "models",
+        "m.yaml",
+        "spec_version: v1\nname: openai/m\nconnection_id: c\n"
+        "provider_config:\n  server_cert_file: ../certs/ca.pem\n",
+    )
+    with pytest.raises(SpecError, match="leads outside the spec's folder"):
+        declare(spec)
+
+    @pulumi.runtime.test
+    def program() -> None:
+        declare(spec, base_dir=tmp_path)
+
+    program()
+    assert rec.resources["openai-m"].inputs["provider_config"] == {"server_cert": pem}

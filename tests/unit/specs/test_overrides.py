@@ -53,3 +53,28 @@ def test_bad_overrides_are_reported_against_the_override() -> None:
     text = "\n".join(map(str, problems))
     assert "did you mean 'virtual-model/openai/gpt-4o'" in text
     assert "cannot be overridden" in text and "sk-from-override-literal" not in text
+
+
+def test_an_overrides_file_is_read_like_a_spec_file(tmp_path: Path) -> None:
+    from pulumi_wxo.specs.overrides import read_overrides_file
+
+    stack = tmp_path / "Pulumi.prod.yaml"
+    stack.write_text(
+        "config:\n  wxo-specs:overrides:\n    openai/gpt-4o: {config: {max_tokens: 1}}\n"
+        "  proj:openaiKey:\n    secure: AAAB\n"
+    )
+    assert read_overrides_file(str(stack)) == ({"openai/gpt-4o": {"config": {"max_tokens": 1}}}, [])
+    stack.write_text("config:\n  other:key: 1\n")
+    assert read_overrides_file(str(stack)) == ({}, [])  # a stack without overrides
+    plain = tmp_path / "o.yaml"
+    plain.write_text("openai/gpt-4o:\n  tags: [a]\n")
+    assert read_overrides_file(str(plain)) == ({"openai/gpt-4o": {"tags": ["a"]}}, [])
+    plain.write_text("- not\n- a mapping\n")
+    _, [problem] = read_overrides_file(str(plain))  # type: ignore[misc]
+    assert (problem.line, problem.message) == (1, "expected a mapping of spec name -> fields")
+    plain.write_text("a: 1\n" * 300_000)
+    _, [problem] = read_overrides_file(str(plain))  # type: ignore[misc]
+    assert problem.message == "is larger than 1 MiB, the limit for an overrides file"
+    missing = read_overrides_file(str(tmp_path / "missing.yaml"))
+    assert not isinstance(missing, tuple) and missing.line is None
+    assert missing.message == "cannot be read: No such file or directory"

@@ -81,3 +81,29 @@ def test_json_syntax_error_names_the_line(tmp_path: Path) -> None:
     _, [problem] = read_specs(tmp_path)
     assert (problem.line, problem.field) == (3, "")
     assert problem.message.startswith("invalid JSON: ")
+
+
+def test_odd_keys_and_characters_are_problems_with_a_line(tmp_path: Path) -> None:
+    head = "spec_version: v1\nname: openai/gpt-4o\nprovider_config:\n  api_key: ${secret:k}\n"
+    write(tmp_path, "sup.yaml", head + 'config:\n  "\u00b2": 1\n')
+    write(
+        tmp_path,
+        "sup.json",
+        '{"spec_version": "v1", "name": "openai/x", "connection_id": "c",\n "\u00b2": 1}',
+    )
+    write(tmp_path, "nul.yaml", head + "description: a\x00b\n")
+    _, problems = read_specs(tmp_path)
+    assert [(Path(p.file).name, p.line, p.field, p.message) for p in problems] == [
+        ("nul.yaml", 5, "", "invalid YAML: control characters are not allowed"),
+        ("sup.json", 2, "\u00b2", "unknown field"),
+        ("sup.yaml", 6, "config.\u00b2", "unknown field"),
+    ]
+
+
+@pytest.mark.timeout(30)  # a guard: today this takes over a minute (under a second here)
+def test_a_long_list_of_specs_is_read_in_linear_time(tmp_path: Path) -> None:
+    # Each item's lines are picked out in one pass over the lines, not one pass per item.
+    write(tmp_path, "many.json", "[\n" + ",\n".join(["{}"] * 30_000) + "\n]\n")
+    _, problems = read_specs(tmp_path)
+    assert len(problems) == 60_000  # spec_version and name, for each item at its own line
+    assert (problems[-1].line, problems[-1].field, problems[-1].message) == (30_001, "name", "is required")

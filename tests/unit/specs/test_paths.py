@@ -27,3 +27,10 @@ def test_line_for_parents_aliases_and_the_policy_form() -> None:
     lifted = {(): 1, ("policy",): 3, ("policy", "targets"): 5, ("policy", "targets", 1): 7}
     assert line_for(lifted, ("targets", 1, "weight"), True, 99) == 7  # written under policy:
     assert line_for(lifted, ("targets", 1, "weight"), False, 99) == 1
+
+
+def test_only_ascii_digits_are_indexes() -> None:
+    # "²".isdigit() is True and int("²") raises: such a key is a name, not an index.
+    assert split_path("config.\u00b2") == ("config", "\u00b2")
+    assert split_path("config.\u0663.x[\u00b2]") == ("config", "\u0663", "x", "\u00b2")
+    assert split_path("targets.12") == ("targets", 12)
