@@ -25,6 +25,7 @@ from pulumi_wxo.schema import (
     validate_model,
     validate_policy,
 )
+from pulumi_wxo.schema.model import OWNER_TAG_PREFIX
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.names import resource_name, secret_config_key
 from pulumi_wxo.specs.results import SecretRef
@@ -75,8 +76,11 @@ def export_model(obj: Mapping[str, Any]) -> ExportedSpec:
         doc["display_name"] = norm["display_name"]
     if norm["description"] != name:
         doc["description"] = norm["description"]
-    if norm["tags"]:
-        doc["tags"] = list(norm["tags"])
+    # The provider's owner tag belongs to the stack that made the model, not to the spec
+    # (docs/recovery.md): an exported file never carries it.
+    tags = [t for t in norm["tags"] if not (isinstance(t, str) and t.startswith(OWNER_TAG_PREFIX))]
+    if tags:
+        doc["tags"] = tags
     doc["model_type"] = norm["model_type"]
     if norm["connection_id"]:
         doc["connection_id"] = norm["connection_id"]

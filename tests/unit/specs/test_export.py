@@ -107,3 +107,13 @@ def test_python_program_adopts_wires_and_reads_secrets() -> None:
 def test_exported_spec_is_plain_data() -> None:
     e = ExportedSpec("model", "virtual-model/openai/x", "openai-x", {"a": 1})
     assert yaml.safe_load(dump_yaml(e.document)) == {"a": 1}
+
+
+def test_export_drops_the_providers_owner_tag() -> None:
+    listed = {
+        "id": "m-1",
+        "name": "virtual-model/openai/gpt-4o",
+        "tags": ["team-a", "pulumi-wxo-owner:0123456789abcdef:01234567"],
+        "provider_config": {"provider": "openai"},
+    }
+    assert export_model(listed).document["tags"] == ["team-a"]
