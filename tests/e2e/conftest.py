@@ -141,3 +141,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+OWNER_PREFIX = "pulumi-wxo-owner:"
+
+
+def user_tags(model: dict[str, Any]) -> list[str]:
+    """A stored model's tags without the provider's owner tag, which every created model carries."""
+    tags = list(model.get("tags") or [])
+    owner = [t for t in tags if t.startswith(OWNER_PREFIX)]
+    assert len(owner) == 1, tags
+    return [t for t in tags if not t.startswith(OWNER_PREFIX)]

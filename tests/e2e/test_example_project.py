@@ -31,6 +31,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import user_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "examples" / "catalogue" / "__main__.py"
@@ -146,7 +147,7 @@ def test_example_project_dev_stack(dev_stack: auto.Stack, emulator: EmulatorThre
     chat = {"max_tokens": DEV["maxTokens"], "temperature": DEV["temperature"]}
     granite = models[GRANITE]
     assert granite["display_name"] == "Granite 3.3 8B (dev)"
-    assert granite["tags"] == ["catalogue", "dev", "ibm"]
+    assert user_tags(granite) == ["catalogue", "dev", "ibm"]
     assert granite["config"] == {**chat, "decoding_method": "greedy"}
     assert granite["provider_config"] == {
         "provider": "watsonx",
@@ -155,14 +156,14 @@ def test_example_project_dev_stack(dev_stack: auto.Stack, emulator: EmulatorThre
         "custom_host": "https://us-south.ml.cloud.ibm.com",
     }
     gpt = models[GPT]
-    assert (gpt["display_name"], gpt["tags"], gpt["config"]) == (
+    assert (gpt["display_name"], user_tags(gpt), gpt["config"]) == (
         "GPT-4o (dev)",
         ["catalogue", "dev", "openai"],
         chat,
     )
     assert gpt["provider_config"] == {"provider": "openai", "api_key": DEV_KEYS["openaiKey"]}
     azure = models[AZURE]
-    assert azure["tags"] == ["catalogue", "dev", "azure"] and azure["config"] == {"max_tokens": 1024}
+    assert user_tags(azure) == ["catalogue", "dev", "azure"] and azure["config"] == {"max_tokens": 1024}
     assert azure["provider_config"] == {
         "provider": "azure-openai",
         "api_key": DEV_KEYS["azureKey"],

@@ -12,7 +12,7 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine
+from tests.e2e.conftest import Engine, user_tags
 
 KEY = "sk-e2e-KNOWN-secret-7781"
 
@@ -80,7 +80,7 @@ def test_in_place_update_then_rename_is_a_replace_create_first(engine_factory: C
     assert changes(up.summary.resource_changes or {}) == {"update": 1}
     gpt = next(m for m in eng.models() if m["name"] == "virtual-model/openai/gpt-4o")
     assert gpt["id"] == before["virtual-model/openai/gpt-4o"]
-    assert (gpt["display_name"], gpt["tags"], gpt["config"]) == (
+    assert (gpt["display_name"], user_tags(gpt), gpt["config"]) == (
         "GPT-4o (prod)",
         ["prod"],
         {"max_tokens": 4096},

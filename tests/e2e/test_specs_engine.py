@@ -18,7 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.specs import declare
-from tests.e2e.conftest import ROOT, Engine
+from tests.e2e.conftest import ROOT, Engine, user_tags
 
 EXAMPLES = ROOT / "examples" / "specs"
 GPT = "virtual-model/openai/gpt-4o"
@@ -125,7 +125,7 @@ def test_example_program_with_the_prod_stacks_overrides(engine_factory: Callable
     assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()
     assert POLICY in up.outputs["resources"].value and len(up.outputs["resources"].value) == 6
     models = by_name(eng)
-    assert models[GPT]["config"]["max_tokens"] == 4096 and models[GPT]["tags"] == [
+    assert models[GPT]["config"]["max_tokens"] == 4096 and user_tags(models[GPT]) == [
         "openai",
         "general",
         "prod",
