@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from pulumi_wxo.api.errors import ConfigError, NotFoundError, RetriesExhaustedError, TransportError, WxoError
+from pulumi_wxo.api.errors import (
+    ConfigError,
+    InvalidInputError,
+    NotFoundError,
+    RetriesExhaustedError,
+    TransportError,
+    WxoError,
+)
 from pulumi_wxo.api.redaction import logger
 from pulumi_wxo.lifecycle.instance import Instance, InstanceMismatchError, same_instance
 from pulumi_wxo.lifecycle.runtime import Runtime
@@ -14,6 +21,28 @@ from pulumi_wxo.lifecycle.values import is_unknown
 from pulumi_wxo.schema import Failure
 
 T = TypeVar("T")
+
+
+def declared_fields(props: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The resource fields of ``props`` with ``None`` left out."""
+    return {k: props[k] for k in fields if props.get(k) is not None}
+
+
+def validated_or_raise(
+    props: Mapping[str, Any],
+    *,
+    fields: Sequence[str],
+    validate: Callable[[Mapping[str, Any]], tuple[T | None, list[Failure]]],
+    kind: str,
+    verb: str,
+) -> T:
+    """The validated spec of ``props``, or InvalidInputError listing every failure."""
+    spec, fails = validate(declared_fields(props, fields))
+    if spec is None:
+        name = props.get("name")
+        name = name if isinstance(name, str) and name else "?"  # anything else is in the failures
+        raise InvalidInputError(action=f"{verb} {kind} '{name}'", failures=[str(f) for f in fails])
+    return spec
 
 
 def bool_failures(news: Mapping[str, Any], keys: Iterable[str]) -> list[Failure]:

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_wxo.api.errors import (
-    InvalidInputError,
     ModelExistsError,
     ModelInUseError,
     NotFoundError,
@@ -19,6 +18,7 @@ from pulumi_wxo.api.errors import (
 )
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
+    declared_fields,
     from_snapshot,
     gone,
     kept_stamp,
@@ -28,6 +28,7 @@ from pulumi_wxo.lifecycle.common import (
     read_inputs,
     stamp,
     unknown_inputs,
+    validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
 from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, split_tags
@@ -89,17 +90,13 @@ def _tag_for(olds: Mapping[str, Any], owner: str | None) -> OwnerTag | None:
 
 
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The model fields of ``props`` with ``None`` left out."""
-    return {k: props[k] for k in MODEL_DIFF_FIELDS if props.get(k) is not None}
+    return declared_fields(props, MODEL_DIFF_FIELDS)
 
 
 def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
-    spec, fails = validate_model(declared(props))
-    if spec is None:
-        name = props.get("name")
-        name = name if isinstance(name, str) and name else "?"  # anything else is in the failures
-        raise InvalidInputError(action=f"{verb} model '{name}'", failures=[str(f) for f in fails])
-    return spec
+    return validated_or_raise(
+        props, fields=MODEL_DIFF_FIELDS, validate=validate_model, kind="model", verb=verb
+    )
 
 
 def _merge_secret(reference: Any, server: Any) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from pulumi_wxo.api.errors import ConfigError, InvalidInputError, ModelExistsError, NotFoundError, WxoError
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
+    declared_fields,
     from_snapshot,
     gone,
     kept_stamp,
@@ -17,6 +18,7 @@ from pulumi_wxo.lifecycle.common import (
     read_inputs,
     stamp,
     unknown_inputs,
+    validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
@@ -43,16 +45,13 @@ POLICY_COMPUTED_OUTPUTS: tuple[str, ...] = ("policy_id", "instance", "provider_v
 
 
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: props[k] for k in POLICY_DIFF_FIELDS if props.get(k) is not None}
+    return declared_fields(props, POLICY_DIFF_FIELDS)
 
 
 def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> PolicySpec:
-    spec, fails = validate_policy(declared(props))
-    if spec is None:
-        name = props.get("name")
-        name = name if isinstance(name, str) and name else "?"  # anything else is in the failures
-        raise InvalidInputError(action=f"{verb} policy '{name}'", failures=[str(f) for f in fails])
-    return spec
+    return validated_or_raise(
+        props, fields=POLICY_DIFF_FIELDS, validate=validate_policy, kind="policy", verb=verb
+    )
 
 
 def normalize_target(name: str) -> str:
