@@ -123,11 +123,13 @@ e2e: venv
 # The micro-benchmarks (bench/run.py), then the engine benchmark (bench/engine.py: N models
 # through the real engine against the emulator with injected latency) in its quick mode, a few
 # minutes in all. `make bench BENCH_ENGINE=--full` runs its whole matrix (N = 50, 200, 1000 at
-# 50 and 250 ms; far longer). docs/benchmarks.md says what each measures.
+# 50 and 250 ms; far longer). Last, bench/engine_cost.py takes the do-nothing engine cost apart
+# (registrations, dynamic host calls, checkpoint writes). docs/benchmarks.md says what each measures.
 BENCH_ENGINE ?= --quick
 bench: venv
 	$(PY) bench/run.py
 	$(PY) bench/engine.py $(BENCH_ENGINE)
+	$(PY) bench/engine_cost.py
 
 clean: down
 	rm -rf $(DEMO) $(VENV)

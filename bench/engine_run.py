@@ -245,10 +245,17 @@ class Runner:
             tail = "\n".join(self.output[-40:])
             raise BenchError(f"{what}\n--- last engine output ---\n{tail}")
 
-    def stack(self, name: str) -> Any:
-        stack = self.auto.create_or_select_stack(
-            name, project_name=PROJECT, program=empty_program, opts=self.options
-        )
+    def stack(self, name: str, env: Mapping[str, str] | None = None) -> Any:
+        """A stack of the workspace, with ``env`` over the workspace's environment variables."""
+        opts = self.options
+        if env:
+            opts = self.auto.LocalWorkspaceOptions(
+                work_dir=opts.work_dir,
+                pulumi_command=opts.pulumi_command,
+                project_settings=opts.project_settings,
+                env_vars={**(opts.env_vars or {}), **env},
+            )
+        stack = self.auto.create_or_select_stack(name, project_name=PROJECT, program=empty_program, opts=opts)
         config = {"wxo:url": self.url, "wxo:token": TOKEN}
         stack.set_all_config(
             {k: self.auto.ConfigValue(v, secret=k == "wxo:token") for k, v in config.items()}

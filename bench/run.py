@@ -12,14 +12,21 @@ these numbers, never from timed tests.
                (the transactional create looks the name up before and after: requests counted)
 4. pooling     200 GETs through WxoClient (one pool) vs a new connection per request
 5. memory      tracemalloc peak of validating 1000 models vs holding their raw dicts
+6. validate    `pulumi-wxo validate DIR` of 1000 spec files, as a user runs it (a new process:
+               interpreter start, imports, reading, parsing, every rule) vs a bare Python process
+               that reads and YAML-parses the same files and nothing else
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -143,6 +150,74 @@ def bench_memory(n: int) -> dict[str, float]:
     return {"validated_kib": ours / 1024, "raw_dicts_kib": base / 1024, "ratio": ours / max(base, 1)}
 
 
+SPEC = """\
+spec_version: v1
+kind: model
+name: openai/bench-{i:04d}
+display_name: Bench model {i}
+description: One of 1000 files of the validate benchmark
+tags: [bench]
+provider_config:
+  api_key: ${{secret:OPENAI_KEY}}
+config:
+  max_tokens: 1024
+  temperature: 0.2
+"""
+# The floor: read and parse each file with PyYAML's C parser (what the spec loader uses when
+# libyaml is there), build plain objects, check nothing.
+_BARE = (
+    "import pathlib, sys, yaml\n"
+    "L = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\n"
+    "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')): yaml.load(p.read_text(), Loader=L)"
+)
+
+
+def bench_validate(n: int) -> dict[str, float]:
+    """Wall time of ``pulumi-wxo validate`` over ``n`` files, each run a new process, vs the floor."""
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(root / "provider"), os.environ.get("PYTHONPATH")])),
+    }
+    with tempfile.TemporaryDirectory(prefix="wxo-bench-validate-") as tmp:
+        for i in range(n):
+            Path(tmp, f"model-{i:04d}.yaml").write_text(SPEC.format(i=i), encoding="utf-8")
+        ours = [
+            sys.executable,
+            "-c",
+            "import sys; from pulumi_wxo.cli import main; sys.exit(main())",
+            "validate",
+            tmp,
+        ]
+        bare = [sys.executable, "-c", _BARE, tmp]
+
+        def run(cmd: list[str]) -> None:
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                raise RuntimeError(f"{cmd[1:3]} failed: {proc.stdout[-500:]}{proc.stderr[-500:]}")
+
+        def cpu() -> float:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return usage.ru_utime + usage.ru_stime
+
+        # CPU seconds as well as wall seconds: on a busy machine the wall time of a process
+        # measures the other jobs too, its CPU time much less so.
+        before = cpu()
+        ours_s = timeit(lambda: run(ours), repeat=5, number=1)
+        ours_cpu, before = (cpu() - before) / 5, cpu()
+        bare_s = timeit(lambda: run(bare), repeat=5, number=1)
+        bare_cpu = (cpu() - before) / 5
+    return {
+        "files": float(n),
+        "validate_s": ours_s,
+        "bare_yaml_s": bare_s,
+        "ratio": ours_s / bare_s,
+        "validate_cpu_s": ours_cpu,
+        "bare_yaml_cpu_s": bare_cpu,
+        "cpu_ratio": ours_cpu / bare_cpu,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         "schema": bench_schema(2000 // scale),
         "check_diff": bench_check_diff(2000 // scale),
         "memory": bench_memory(1000 // scale),
+        "validate": bench_validate(1000 // scale),
     }
     with EmulatorThread(EmulatorSettings(token="bench-token")) as emu:
         results["create"] = bench_create(emu, 50 // scale or 5)
