@@ -312,7 +312,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cli-dir", help="the Pulumi CLI's bin dir (default: PULUMI_WXO_CLI_DIR, or build it)"
     )
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "engine.json"), help="output file")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an environment variable for every engine run, e.g. PULUMI_SKIP_CHECKPOINTS=true",
+    )
     args = parser.parse_args(argv)
+    env = dict(item.split("=", 1) for item in args.env if "=" in item)
+    if len(env) != len(args.env):
+        parser.error("--env takes KEY=VALUE")
     mode = args.mode or "quick"
     if any(n < 1 for n in args.sizes or ()) or any(not 0 <= s <= 60 for s in args.latencies or ()):
         parser.error("sizes must be at least 1 and latencies between 0 and 60 seconds")
@@ -326,12 +336,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     cells: list[Cell] = []
     try:
         cli = run.cli_dir(args.cli_dir)
-        meta: dict[str, Any] = {**run.metadata(cli), "mode": mode, "workers": WORKERS, "cells": plan}
+        meta: dict[str, Any] = {
+            **run.metadata(cli),
+            "mode": mode,
+            "workers": WORKERS,
+            "cells": plan,
+            "env": env,
+        }
         with (
             tempfile.TemporaryDirectory(prefix="wxo-bench-engine-") as tmp,
             run.emulator_process(Path(tmp)) as url,
         ):
-            runner = run.Runner(Path(tmp), url, cli, API_PATH)
+            runner = run.Runner(Path(tmp), url, cli, API_PATH, env=env)
             try:
                 runner.warm_up()
                 for latency, n in plan:
@@ -347,8 +363,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(to_json(cells, meta), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    extra = "".join(f"; {k}={v}" for k, v in env.items())
     print(
-        f"Engine benchmark ({mode}; commit {meta['commit']}; {meta['cpus']} CPUs; pulumi {meta['pulumi']})\n"
+        f"Engine benchmark ({mode}; commit {meta['commit']}; {meta['cpus']} CPUs; "
+        f"pulumi {meta['pulumi']}{extra})\n"
     )
     print(render_markdown(cells))
     print(f"\nwrote {out}")

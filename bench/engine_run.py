@@ -184,7 +184,9 @@ class Runner:
     ``api_path`` is the regular expression of the API paths to delay (the fault's ``path``).
     """
 
-    def __init__(self, tmp: Path, url: str, cli: str, api_path: str) -> None:
+    def __init__(
+        self, tmp: Path, url: str, cli: str, api_path: str, env: Mapping[str, str] | None = None
+    ) -> None:
         from pulumi import automation as auto
 
         from pulumi_wxo.emulator import EmulatorControl
@@ -216,6 +218,7 @@ class Runner:
                 "WXO_URL": "",
                 "WXO_TOKEN": "",
                 "WXO_API_KEY": "",
+                **(env or {}),
             },
         )
 
