@@ -64,6 +64,10 @@ MODES: dict[str, tuple[tuple[float, int], ...]] = {
     "full": tuple(itertools.product((0.05, 0.25), (50, 200, 1000))),
 }
 WORKERS = 4  # the dynamic provider host serves at most 4 calls at once (docs/lifecycle.md)
+# The plugin serves as many calls as the engine sends: --parallel, by default 4 x GOMAXPROCS,
+# 8 on the 2-core project machine (docs/hosts.md).
+NATIVE_WORKERS = 8
+HOSTS = ("dynamic", "native")
 # API paths under every prefix (api-contract §1): /models..., /model_policy...; not the token
 # endpoints (/identity/token, /api/v1/auth/token, /api/v1/tenants, ...) nor /_emulator/.
 API_PATH = r"/(?:models|model_policy)(?:/|$)"
@@ -174,9 +178,12 @@ class Cell:
         base = 0.0 if phase in ENGINELESS_PHASES else self.seconds(BASELINE_PHASE)
         return None if base is None else (seconds - base) / self.n
 
-    def summary(self) -> dict[str, float | None]:
-        up, noop = self.seconds("up"), self.seconds("noop up")
-        ideal = ideal_seconds(noop, self.n, self.latency) if noop is not None else None
+    def summary(self, host: str = "dynamic") -> dict[str, float | None]:
+        """``up`` against its ideal (its own do-nothing baseline plus N round trips, as many at
+        once as the host serves), against the ADK loop and against the do-nothing ``up``."""
+        prefix, workers = ("native ", NATIVE_WORKERS) if host == "native" else ("", WORKERS)
+        up, noop = self.seconds(f"{prefix}up"), self.seconds(f"{prefix}noop up")
+        ideal = ideal_seconds(noop, self.n, self.latency, workers) if noop is not None else None
         return {
             "ideal_s": ideal,
             "up_vs_ideal": ratio(up, ideal),
@@ -241,16 +248,22 @@ def render_markdown(cells: Sequence[Cell]) -> str:
             )
     lines += [
         "",
-        "| latency | N | up s | noop up s | ideal s = noop + N·L/4 | up / ideal | ADK loop s | up / ADK |",
-        "|---|---|---|---|---|---|---|---|",
+        "| host | latency | N | up s | noop up s | ideal s = noop + N·L/W | up / ideal | ADK loop s "
+        "| up / ADK |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for c in cells:
-        s = c.summary()
-        lines.append(
-            f"| {c.latency * 1000:.0f} ms | {c.n} | {_num(c.seconds('up'))} | {_num(c.seconds('noop up'))} | "
-            f"{_num(s['ideal_s'])} | {_num(s['up_vs_ideal'])} | {_num(c.seconds('adk loop'))} | "
-            f"{_num(s['up_vs_adk'])} |"
-        )
+    for host in HOSTS:
+        prefix, workers = ("native ", NATIVE_WORKERS) if host == "native" else ("", WORKERS)
+        for c in cells:
+            if c.seconds(f"{prefix}up") is None:
+                continue
+            s = c.summary(host)
+            up, noop = c.seconds(f"{prefix}up"), c.seconds(f"{prefix}noop up")
+            lines.append(
+                f"| {host} (W={workers}) | {c.latency * 1000:.0f} ms | {c.n} | {_num(up)} | "
+                f"{_num(noop)} | {_num(s['ideal_s'])} | {_num(s['up_vs_ideal'])} | "
+                f"{_num(c.seconds('adk loop'))} | {_num(s['up_vs_adk'])} |"
+            )
     grown = growth(cells)
     if grown:
         lines += [
@@ -279,7 +292,10 @@ def to_json(cells: Sequence[Cell], meta: Mapping[str, Any]) -> dict[str, Any]:
             }
             for k, p in c.phases.items()
         }
-        out.append({"latency_s": c.latency, "n": c.n, "phases": phases, "summary": c.summary()})
+        summary = {
+            host: c.summary(host) for host in HOSTS if c.seconds(f"{host} up".removeprefix("dynamic "))
+        }
+        out.append({"latency_s": c.latency, "n": c.n, "phases": phases, "summary": summary})
     grown = [{**asdict(g), "ratio": g.ratio} for g in growth(cells)]
     return {"meta": dict(meta), "cells": out, "growth": grown}
 
@@ -313,6 +329,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "engine.json"), help="output file")
     parser.add_argument(
+        "--hosts",
+        nargs="+",
+        choices=HOSTS,
+        default=["dynamic"],
+        help="which hosts to measure: dynamic (default), native (the plugin), or both",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -342,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "workers": WORKERS,
             "cells": plan,
             "env": env,
+            "hosts": args.hosts,
+            "native_workers": NATIVE_WORKERS,
         }
         with (
             tempfile.TemporaryDirectory(prefix="wxo-bench-engine-") as tmp,
@@ -353,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for latency, n in plan:
                     cell = Cell(latency, n)
                     cells.append(cell)
-                    runner.cell(latency, n, functools.partial(record, cell))
+                    runner.cell(latency, n, functools.partial(record, cell), tuple(args.hosts))
             finally:
                 runner.close()
     except run.BenchError as exc:

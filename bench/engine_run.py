@@ -28,6 +28,8 @@ ROOT = HERE.parent
 TOKEN = "bench-token"
 PROJECT = "wxo-bench"
 NOOP_MODULE = "engine_noop"  # bench/engine_noop.py, copied into the temporary directory
+NOOP_NATIVE = "engine_noop_native"  # bench/engine_noop_native.py: the do-nothing plugin
+NOOP_NATIVE_TYPE = "wxonoop:index:Noop"
 
 
 class BenchError(RuntimeError):
@@ -52,17 +54,31 @@ def write_helpers(tmp: Path) -> tuple[Path, Path, Path]:
 
     The wrapper is a shell script that execs bench/engine_rss.py (copied; run with -IS: no site,
     no PYTHONPATH) with the RSS file and the real interpreter before the engine's arguments.
+    ``tmp/bin`` gets the two native plugins as the engine finds them on PATH, each through the
+    same wrapper: ``pulumi-resource-wxo`` (this checkout's plugin, ``pulumi_wxo.native.plugin``)
+    and ``pulumi-resource-wxonoop`` (bench/engine_noop_native.py).
     """
     rss = tmp / "provider-rss.txt"
     modules = tmp / "modules"
     modules.mkdir()
     shutil.copy(HERE / "engine_rss.py", tmp / "engine_rss.py")
     shutil.copy(HERE / f"{NOOP_MODULE}.py", modules / f"{NOOP_MODULE}.py")
+    shutil.copy(HERE / f"{NOOP_NATIVE}.py", modules / f"{NOOP_NATIVE}.py")
     words = [sys.executable, "-IS", str(tmp / "engine_rss.py"), str(rss), sys.executable]
     wrapper = tmp / "python-rss"
-    wrapper.write_text(f'#!/bin/sh\nexec {shlex.join(words)} "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
+    _script(wrapper, f'exec {shlex.join(words)} "$@"')
+    bin_dir = tmp / "bin"
+    bin_dir.mkdir()
+    plugin = ["-c", "from pulumi_wxo.native.plugin import main; main()"]
+    _script(bin_dir / "pulumi-resource-wxo", f'exec {shlex.join([str(wrapper), *plugin])} "$@"')
+    noop = [str(wrapper), str(modules / f"{NOOP_NATIVE}.py")]
+    _script(bin_dir / "pulumi-resource-wxonoop", f'exec {shlex.join(noop)} "$@"')
     return wrapper, rss, modules
+
+
+def _script(path: Path, line: str) -> None:
+    path.write_text(f"#!/bin/sh\n{line}\n", encoding="utf-8")
+    path.chmod(0o755)
 
 
 @contextlib.contextmanager
@@ -129,11 +145,16 @@ def empty_program() -> None:
     pass
 
 
-def models_program(n: int, *, edited: bool = False) -> Callable[[], None]:
-    """N openai-style models, plain api_key (the resource makes it secret), distinct names."""
+def models_program(n: int, *, edited: bool = False, native: bool = False) -> Callable[[], None]:
+    """N openai-style models, plain api_key (the resource makes it secret), distinct names.
+
+    ``native``: the same program through ``pulumi_wxo.native`` (the plugin) instead.
+    """
 
     def program() -> None:
-        import pulumi_wxo as wxo
+        import importlib
+
+        wxo: Any = importlib.import_module("pulumi_wxo.native" if native else "pulumi_wxo")
 
         for i in range(n):
             suffix = " (edited)" if edited and i == 0 else ""
@@ -152,6 +173,16 @@ def noop_program(n: int) -> Callable[[], None]:
         noop = __import__(NOOP_MODULE)
         for i in range(n):
             noop.Noop(f"noop{i:04d}", key=f"{i:04d}")
+
+    return program
+
+
+def noop_native_program(n: int) -> Callable[[], None]:
+    def program() -> None:
+        import pulumi
+
+        for i in range(n):
+            pulumi.CustomResource(NOOP_NATIVE_TYPE, f"noop{i:04d}", {"key": f"{i:04d}"})
 
     return program
 
@@ -215,6 +246,7 @@ class Runner:
                 "PULUMI_RUNTIME_VIRTUALENV": "",
                 "PULUMI_RUNTIME_TOOLCHAIN": "",
                 "PYTHONPATH": python_path(ROOT / "provider", modules),
+                "PATH": os.pathsep.join([str(tmp / "bin"), os.environ.get("PATH", "")]),
                 "WXO_URL": "",
                 "WXO_TOKEN": "",
                 "WXO_API_KEY": "",
@@ -271,10 +303,19 @@ class Runner:
         stack.up(program=empty_program, color="never", on_output=self.output.append)
         stack.workspace.remove_stack("warm-up", force=True)
 
-    def cell(self, latency: float, n: int, record: Callable[[str, Observation], None]) -> None:
-        """Every phase of one cell, in order; ``record(phase, observation)`` after each."""
-        name = f"l{latency * 1000:.0f}-n{n}"
-        stack = self.stack(name)
+    def cell(
+        self,
+        latency: float,
+        n: int,
+        record: Callable[[str, Observation], None],
+        hosts: tuple[str, ...] = ("dynamic",),
+    ) -> None:
+        """Every phase of one cell, in order; ``record(phase, observation)`` after each.
+
+        ``hosts``: ``dynamic`` (phases ``up``, ``preview``, ... ``noop destroy``) and/or
+        ``native`` (the same phases named ``native up`` ... ``native noop destroy``: the plugin,
+        and the do-nothing plugin as its baseline), each on a stack of its own.
+        """
         kw: dict[str, Any] = {"color": "never", "on_output": self.output.append}
 
         def phase(label: str, action: Callable[[], Any]) -> Any:
@@ -283,27 +324,53 @@ class Runner:
             return result
 
         self.reset(latency)
+        base = f"l{latency * 1000:.0f}-n{n}"
+        stack = self.stack(base)
         phase("empty up", lambda: stack.up(program=empty_program, **kw))
-        up = phase("up", lambda: stack.up(program=models_program(n), **kw))
-        self.check(changes(up.summary.resource_changes) == {"create": n}, f"{name}: up did not create {n}")
-        self.check(self.models_on_server() == n, f"{name}: the emulator does not hold {n} models")
-        self.check(self.rss_file.read_text(encoding="ascii") != "", "no RSS: PULUMI_PYTHON_CMD was bypassed")
-        pre = phase("preview", lambda: stack.preview(program=models_program(n), **kw))
-        self.check(changes(pre.change_summary) == {}, f"{name}: the preview after up was not a no-op")
-        ref = phase("refresh", lambda: stack.refresh(**kw))
-        self.check(changes(ref.summary.resource_changes) == {}, f"{name}: refresh found changes")
-        edit = phase("edit up", lambda: stack.up(program=models_program(n, edited=True), **kw))
-        edited = changes(edit.summary.resource_changes)
-        self.check(edited == {"update": 1}, f"{name}: the edit was not 1 update")
-        phase("destroy", lambda: stack.destroy(**kw))
-        self.check(self.models_on_server() == 0, f"{name}: models left on the emulator after destroy")
-        noop = phase("noop up", lambda: stack.up(program=noop_program(n), **kw))
-        # The destroy above deleted the stack resource too: it is created again.
-        created = changes(noop.summary.resource_changes)
-        self.check(created == {"create": n + 1}, f"{name}: noop up did not create {n} (+ the stack)")
-        phase("noop destroy", lambda: stack.destroy(**kw))
-        stack.workspace.remove_stack(name)
+        stack.workspace.remove_stack(base, force=True)
+        for host in hosts:
+            native = host == "native"
+            prefix = "native " if native else ""
+            name = f"{base}-{host}"
+            stack = self.stack(name)
+            self._host_phases(stack, name, n, prefix, native, phase, kw)
+            stack.workspace.remove_stack(name)
         self.reset(latency)
         phase("adk loop", lambda: adk_loop(self.url, n))
-        self.check(self.models_on_server() == n, f"{name}: the ADK loop did not create {n} models")
+        self.check(self.models_on_server() == n, f"{base}: the ADK loop did not create {n} models")
         self.control.reset()
+
+    def _host_phases(
+        self,
+        stack: Any,
+        name: str,
+        n: int,
+        prefix: str,
+        native: bool,
+        phase: Callable[[str, Callable[[], Any]], Any],
+        kw: dict[str, Any],
+    ) -> None:
+        models = models_program(n, native=native)
+        up = phase(f"{prefix}up", lambda: stack.up(program=models, **kw))
+        created = changes(up.summary.resource_changes)
+        # The stack resource, the N models and (native) the default provider resource.
+        self.check(created.get("create", 0) >= n + 1, f"{name}: up did not create {n}")
+        self.check(self.models_on_server() == n, f"{name}: the emulator does not hold {n} models")
+        self.check(self.rss_file.read_text(encoding="ascii") != "", "no RSS: the plugin bypassed the wrapper")
+        pre = phase(f"{prefix}preview", lambda: stack.preview(program=models, **kw))
+        self.check(changes(pre.change_summary) == {}, f"{name}: the preview after up was not a no-op")
+        ref = phase(f"{prefix}refresh", lambda: stack.refresh(**kw))
+        self.check(changes(ref.summary.resource_changes) == {}, f"{name}: refresh found changes")
+        edited = models_program(n, edited=True, native=native)
+        edit = phase(f"{prefix}edit up", lambda: stack.up(program=edited, **kw))
+        self.check(
+            changes(edit.summary.resource_changes) == {"update": 1}, f"{name}: the edit was not 1 update"
+        )
+        phase(f"{prefix}destroy", lambda: stack.destroy(**kw))
+        self.check(self.models_on_server() == 0, f"{name}: models left on the emulator after destroy")
+        noop = noop_native_program(n) if native else noop_program(n)
+        up = phase(f"{prefix}noop up", lambda: stack.up(program=noop, **kw))
+        # The destroy above deleted the stack resource too: it is created again.
+        created = changes(up.summary.resource_changes)
+        self.check(created.get("create", 0) >= n + 1, f"{name}: noop up did not create {n} (+ the stack)")
+        phase(f"{prefix}noop destroy", lambda: stack.destroy(**kw))

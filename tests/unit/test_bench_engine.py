@@ -163,6 +163,8 @@ def measured_cells() -> list[Cell]:
     small.phases["up"] = Phase(3.0, {"GET": 30, "POST": 10}, {}, [71680])
     small.phases["noop up"] = Phase(1.5, {}, {}, [51200])
     small.phases["adk loop"] = Phase(0.7, {"POST": 10})
+    small.phases["native up"] = Phase(2.0, {"GET": 1, "POST": 10}, {}, [81920])
+    small.phases["native noop up"] = Phase(1.2, {}, {}, [40960])
     large = Cell(0.05, 20)
     large.phases["empty up"] = Phase(1.0)
     large.phases["up"] = Phase(5.0, {"GET": 60, "POST": 20}, {}, [72704])
@@ -177,8 +179,11 @@ def test_the_markdown_tables() -> None:
     assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 |" in lines
     assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - |" in lines
     # up / ideal = 3.0 / (1.5 + 10 * 0.05 / 4); up / ADK = 3.0 / 0.7
-    assert "| 50 ms | 10 | 3.00 | 1.50 | 1.62 | 1.85 | 0.70 | 4.29 |" in lines
-    assert "| 50 ms | 20 | 5.00 | - | - | - | - | - |" in lines
+    assert "| dynamic (W=4) | 50 ms | 10 | 3.00 | 1.50 | 1.62 | 1.85 | 0.70 | 4.29 |" in lines
+    assert "| dynamic (W=4) | 50 ms | 20 | 5.00 | - | - | - | - | - |" in lines
+    # the plugin against its own baseline, 8 at a time: 2.0 / (1.2 + 10 * 0.05 / 8); 2.0 / 0.7
+    assert "| native (W=8) | 50 ms | 10 | 2.00 | 1.20 | 1.26 | 1.58 | 0.70 | 2.86 |" in lines
+    assert not [line for line in lines if line.startswith("| native (W=8) | 50 ms | 20 |")]
     assert "| 50 ms | up | 200.0 (N=10) | 200.0 (N=20) | 1.00 |" in lines
     for line in lines:
         assert not line or (line.startswith("|") and line.endswith("|")), line
@@ -194,8 +199,10 @@ def test_the_json_is_serialisable_and_carries_every_number() -> None:
     up = first["phases"]["up"]
     assert up["requests"] == {"GET": 30, "POST": 10} and up["total_requests"] == 40
     assert up["peak_rss_mib"] == 70.0 and up["s_per_model_above_empty_up"] == pytest.approx(0.2)
-    assert first["summary"]["up_vs_adk"] == pytest.approx(3.0 / 0.7)
-    assert [g["phase"] for g in round_trip["growth"]] == ["up"]
+    assert first["summary"]["dynamic"]["up_vs_adk"] == pytest.approx(3.0 / 0.7)
+    assert first["summary"]["native"]["up_vs_ideal"] == pytest.approx(2.0 / (1.2 + 10 * 0.05 / 8))
+    assert list(round_trip["cells"][1]["summary"]) == ["dynamic"]
+    assert [g["phase"] for g in round_trip["growth"]] == ["up"]  # native up: one size only
     assert round_trip["growth"][0]["ratio"] == pytest.approx(1.0)
 
 
