@@ -60,21 +60,22 @@ class Costs:
 
     n: int
     seconds: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    cpu: dict[tuple[str, str, str], float] = field(default_factory=dict)
 
-    def get(self, program: str, setting: str, phase: str) -> float | None:
-        return self.seconds.get((program, setting, phase))
+    def get(self, program: str, setting: str, phase: str, *, cpu: bool = False) -> float | None:
+        return (self.cpu if cpu else self.seconds).get((program, setting, phase))
 
-    def parts(self, phase: str) -> dict[str, float | None]:
+    def parts(self, phase: str, *, cpu: bool = False) -> dict[str, float | None]:
         """The phase's default time split: registrations and steps, host calls, checkpoints.
 
         ``registrations``: components over the empty program (both skip); ``host calls``: noop
         over components (both skip); ``checkpoints``: noop default over noop skip. Each part is
         ``None`` when a time it needs was not measured.
         """
-        empty_skip = self.get("empty", "skip", phase)
-        comp_skip = self.get("components", "skip", phase)
-        noop_skip = self.get("noop", "skip", phase)
-        noop_default = self.get("noop", "default", phase)
+        empty_skip = self.get("empty", "skip", phase, cpu=cpu)
+        comp_skip = self.get("components", "skip", phase, cpu=cpu)
+        noop_skip = self.get("noop", "skip", phase, cpu=cpu)
+        noop_default = self.get("noop", "default", phase, cpu=cpu)
         return {
             "total": noop_default,
             "registrations and steps": _sub(comp_skip, empty_skip),
@@ -104,28 +105,32 @@ def render_markdown(costs: Sequence[Costs]) -> str:
     def num(v: float | None, spec: str = ".2f") -> str:
         return "-" if v is None else format(v, spec)
 
-    lines = ["| N | program | setting | " + " | ".join(f"{p} s" for p in PHASES) + " |"]
+    lines = ["| N | program | setting | " + " | ".join(f"{p}: wall s (CPU s)" for p in PHASES) + " |"]
     lines.append("|---|---|---|" + "---|" * len(PHASES))
     for c in costs:
         for program in PROGRAMS:
             for setting in SETTINGS:
-                row = " | ".join(num(c.get(program, setting, p)) for p in PHASES)
+                row = " | ".join(
+                    f"{num(c.get(program, setting, p))} ({num(c.get(program, setting, p, cpu=True))})"
+                    for p in PHASES
+                )
                 lines.append(f"| {c.n} | {program} | {setting} | {row} |")
     lines += [
         "",
-        "| N | phase | total s | registrations and steps | dynamic host calls | checkpoint writes |",
+        "| N | phase | basis | total s | registrations and steps | dynamic host calls | checkpoint writes |",
     ]
-    lines.append("|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|")
     for c in costs:
         for phase in PHASES:
-            parts = c.parts(phase)
-            total = parts["total"]
-            cells = [num(total)]
-            for key in ("registrations and steps", "dynamic host calls", "checkpoint writes"):
-                value = parts[key]
-                share = f" ({value / total:.0%})" if value is not None and total else ""
-                cells.append(num(value) + share)
-            lines.append(f"| {c.n} | {phase} | " + " | ".join(cells) + " |")
+            for basis in ("wall", "CPU"):
+                parts = c.parts(phase, cpu=basis == "CPU")
+                total = parts["total"]
+                cells = [num(total)]
+                for key in ("registrations and steps", "dynamic host calls", "checkpoint writes"):
+                    value = parts[key]
+                    share = f" ({value / total:.0%})" if value is not None and total else ""
+                    cells.append(num(value) + share)
+                lines.append(f"| {c.n} | {phase} | {basis} | " + " | ".join(cells) + " |")
     if len(costs) >= 2:
         small, large = costs[0], costs[-1]
         lines += ["", f"| program | setting | phase | growth of s/resource, N={small.n} to N={large.n} |"]
@@ -145,10 +150,17 @@ def to_json(costs: Sequence[Costs], meta: Mapping[str, Any]) -> dict[str, Any]:
             {
                 "n": c.n,
                 "seconds": [
-                    {"program": p, "setting": s, "phase": ph, "seconds": v}
+                    {
+                        "program": p,
+                        "setting": s,
+                        "phase": ph,
+                        "seconds": v,
+                        "cpu_seconds": c.cpu.get((p, s, ph)),
+                    }
                     for (p, s, ph), v in c.seconds.items()
                 ],
                 "parts": {phase: c.parts(phase) for phase in PHASES},
+                "cpu_parts": {phase: c.parts(phase, cpu=True) for phase in PHASES},
             }
             for c in costs
         ],
@@ -195,7 +207,11 @@ def _measure_stack(
     def phase(label: str, action: Callable[[], Any]) -> Any:
         observed, result = runner.measure(action)
         costs.seconds[(program_name, setting, label)] = observed.seconds
-        print(f"[cost] N={n} {name} {label}: {observed.seconds:.2f} s", file=sys.stderr)
+        costs.cpu[(program_name, setting, label)] = observed.cpu_seconds
+        print(
+            f"[cost] N={n} {name} {label}: {observed.seconds:.2f} s, {observed.cpu_seconds:.2f} s CPU",
+            file=sys.stderr,
+        )
         return result
 
     up = phase("up", lambda: stack.up(program=program, **kw))

@@ -75,3 +75,12 @@ def test_tables_and_json_carry_every_measured_time() -> None:
     expected = len(engine_cost.PROGRAMS) * len(engine_cost.SETTINGS) * len(engine_cost.PHASES)
     assert len(second["seconds"]) == expected
     assert second["parts"]["up"]["checkpoint writes"] == pytest.approx(0.8)
+
+
+def test_cpu_parts_come_from_the_cpu_times_not_the_wall_times() -> None:
+    c = costs(100, base=1.0, per_comp=0.01, per_call=0.02, per_checkpoint=0.005)
+    c.cpu = {key: seconds / 2 for key, seconds in c.seconds.items()}  # half of each wall time
+    wall, cpu = c.parts("destroy"), c.parts("destroy", cpu=True)
+    for key, value in wall.items():
+        assert value is not None and cpu[key] == pytest.approx(value / 2), key
+    assert "| 100 | destroy | CPU | 2.25 |" in engine_cost.render_markdown([c])
