@@ -114,6 +114,19 @@ def count_routes(log: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def parse_cpu(text: str) -> float:
+    """The provider processes' CPU seconds, summed: one ``<pid> <seconds>`` line per process."""
+    total = 0.0
+    for line in text.splitlines():
+        fields_ = line.split()
+        if len(fields_) == 2:
+            try:
+                total += float(fields_[1])
+            except ValueError:
+                continue
+    return total
+
+
 def parse_rss(text: str) -> list[int]:
     """Peak RSS values (KiB) from the wrapper's file: one ``<pid> <kib>`` per provider process."""
     values = []
@@ -143,11 +156,17 @@ class Phase:
     requests: dict[str, int] = field(default_factory=dict)
     routes: dict[str, int] = field(default_factory=dict)
     rss_kib: list[int] = field(default_factory=list)
+    provider_cpu_s: float = 0.0
+    # CPU seconds of everything the phase ran but the emulator: the inline program, the CLI,
+    # its language host and plugins (bench/engine_run.py, Observation.cpu_seconds).
+    cpu_s: float = 0.0
 
     @classmethod
-    def observed(cls, seconds: float, log: Iterable[Mapping[str, Any]], rss_text: str) -> Phase:
+    def observed(
+        cls, seconds: float, log: Iterable[Mapping[str, Any]], rss_text: str, cpu_text: str = ""
+    ) -> Phase:
         log = list(log)
-        return cls(seconds, count_requests(log), count_routes(log), parse_rss(rss_text))
+        return cls(seconds, count_requests(log), count_routes(log), parse_rss(rss_text), parse_cpu(cpu_text))
 
     @property
     def total_requests(self) -> int:
@@ -235,8 +254,8 @@ def render_markdown(cells: Sequence[Cell]) -> str:
     """Three Markdown tables: every phase, the ratios per cell, the growth per model."""
     lines = [
         "| latency | N | phase | wall s | ms/model above empty up | API requests | req/model "
-        "| provider RSS MiB |",
-        "|---|---|---|---|---|---|---|---|",
+        "| provider RSS MiB | CPU s: all (provider) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cells:
         for name, p in c.phases.items():
@@ -244,7 +263,8 @@ def render_markdown(cells: Sequence[Cell]) -> str:
             ms = None if per_model is None else per_model * 1000
             lines.append(
                 f"| {c.latency * 1000:.0f} ms | {c.n} | {name} | {p.seconds:.2f} | {_num(ms, '.1f')} | "
-                f"{_requests(p.requests)} | {p.total_requests / c.n:.2f} | {_num(p.peak_rss_mib, '.0f')} |"
+                f"{_requests(p.requests)} | {p.total_requests / c.n:.2f} | {_num(p.peak_rss_mib, '.0f')} | "
+                f"{p.cpu_s:.1f} ({p.provider_cpu_s:.1f}) |"
             )
     lines += [
         "",
@@ -400,7 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def record(cell: Cell, label: str, seen: Any) -> None:
     """A runner's observation (``engine_run.Observation``) as a :class:`Phase` of ``cell``; report it."""
-    cell.phases[label] = phase = Phase.observed(seen.seconds, seen.log, seen.rss_text)
+    cell.phases[label] = phase = Phase.observed(seen.seconds, seen.log, seen.rss_text, seen.provider_cpu_text)
+    phase.cpu_s = seen.cpu_seconds
     print(
         f"[engine] {cell.latency * 1000:.0f} ms, N={cell.n}, {label}: {phase.seconds:.2f} s, "
         f"{phase.total_requests} API requests",

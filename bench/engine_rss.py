@@ -4,7 +4,8 @@
 
 runs ``PYTHON ARGS...`` (the dynamic-provider plugin: ``-u -m pulumi.dynamic <engine address>``)
 with this process's stdin, stdout and stderr, and when it exits appends ``<pid> <peak RSS in KiB>``
-(``getrusage(RUSAGE_CHILDREN).ru_maxrss``) to RSS_FILE, then exits with the child's status.
+(``getrusage(RUSAGE_CHILDREN).ru_maxrss``) to RSS_FILE and ``<pid> <CPU seconds>`` (user plus
+system) to RSS_FILE.cpu, then exits with the child's status.
 Standard library only: it runs with -IS, without the virtualenv's site-packages.
 """
 
@@ -23,9 +24,11 @@ def main() -> int:
     child = subprocess.Popen([python, *args])
     signal.signal(signal.SIGTERM, lambda signum, _: child.send_signal(signum))
     code = child.wait()
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(out, "a", encoding="ascii") as f:
-        f.write(f"{child.pid} {peak}\n")
+        f.write(f"{child.pid} {usage.ru_maxrss}\n")
+    with open(out + ".cpu", "a", encoding="ascii") as f:
+        f.write(f"{child.pid} {usage.ru_utime + usage.ru_stime:.3f}\n")
     return code if code >= 0 else 128 - code
 
 

@@ -48,6 +48,8 @@ class Observation:
     # waited for (the CLI, which waits for its language host and plugins): on a busy machine
     # wall time measures the other jobs too, CPU time much less so.
     cpu_seconds: float = 0.0
+    # The provider processes' own CPU seconds (the wrapper's RSS_FILE.cpu), one line each.
+    provider_cpu_text: str = ""
 
 
 def python_path(*dirs: Path) -> str:
@@ -237,6 +239,7 @@ class Runner:
         self.api_path = api_path
         self.control = EmulatorControl(url, timeout=60)
         wrapper, self.rss_file, modules = write_helpers(tmp)
+        self.cpu_file = self.rss_file.with_name(self.rss_file.name + ".cpu")
         sys.path.insert(0, str(modules))  # the inline program runs here and imports the noop module
         (tmp / "state").mkdir()
         (tmp / "project").mkdir()
@@ -276,13 +279,15 @@ class Runner:
         self.output.clear()
         self.control.clear_requests()
         self.rss_file.write_text("", encoding="ascii")
+        self.cpu_file.write_text("", encoding="ascii")
         cpu = _cpu_seconds()
         start = time.perf_counter()
         result = action()
         seconds = time.perf_counter() - start
         cpu = _cpu_seconds() - cpu
         rss = self.rss_file.read_text(encoding="ascii")
-        observed = Observation(seconds, self.control.requests(), rss, cpu)
+        provider_cpu = self.cpu_file.read_text(encoding="ascii")
+        observed = Observation(seconds, self.control.requests(), rss, cpu, provider_cpu)
         return observed, result
 
     def models_on_server(self) -> int:

@@ -76,6 +76,12 @@ def test_routes_drop_the_prefix_the_id_and_the_query_values() -> None:
     assert engine.count_routes(log) == {"GET /models?name": 2, "POST /models": 1}
 
 
+def test_parse_cpu_sums_the_provider_processes_and_skips_the_rest() -> None:
+    assert engine.parse_cpu("101 1.250\n102 0.500\n") == pytest.approx(1.75)
+    assert engine.parse_cpu("") == 0.0
+    assert engine.parse_cpu("101 oops\nnot a line\n1 2 3\n103 0.25") == pytest.approx(0.25)
+
+
 def test_parse_rss_reads_one_value_per_provider_process_and_skips_the_rest() -> None:
     assert engine.parse_rss("101 70123\n102 49000\n") == [70123, 49000]
     assert engine.parse_rss("") == []
@@ -160,7 +166,7 @@ def test_growth_compares_the_smallest_and_largest_size_per_latency() -> None:
 def measured_cells() -> list[Cell]:
     small = Cell(0.05, 10)
     small.phases["empty up"] = Phase(1.0)
-    small.phases["up"] = Phase(3.0, {"GET": 30, "POST": 10}, {}, [71680])
+    small.phases["up"] = Phase(3.0, {"GET": 30, "POST": 10}, {}, [71680], provider_cpu_s=0.8, cpu_s=2.25)
     small.phases["noop up"] = Phase(1.5, {}, {}, [51200])
     small.phases["adk loop"] = Phase(0.7, {"POST": 10})
     small.phases["native up"] = Phase(2.0, {"GET": 1, "POST": 10}, {}, [81920])
@@ -175,9 +181,9 @@ def test_the_markdown_tables() -> None:
     text = engine.render_markdown(measured_cells())
     lines = text.splitlines()
     assert lines[0].startswith("| latency | N | phase | wall s |")
-    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - |" in lines
-    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 |" in lines
-    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - |" in lines
+    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - | 0.0 (0.0) |" in lines
+    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 | 2.2 (0.8) |" in lines
+    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - | 0.0 (0.0) |" in lines
     # up / ideal = 3.0 / (1.5 + 10 * 0.05 / 4); up / ADK = 3.0 / 0.7
     assert "| dynamic (W=4) | 50 ms | 10 | 3.00 | 1.50 | 1.62 | 1.85 | 0.70 | 4.29 |" in lines
     assert "| dynamic (W=4) | 50 ms | 20 | 5.00 | - | - | - | - | - |" in lines
@@ -230,6 +236,18 @@ def test_the_wrapper_passes_the_exit_status_through_and_records_the_childs_peak_
     assert proc.returncode == 3
     [peak] = engine.parse_rss(out.read_text(encoding="ascii"))
     assert peak >= 64 * 1024
+
+
+def test_the_wrapper_records_the_childs_cpu_seconds(tmp_path: Path) -> None:
+    out = tmp_path / "rss.txt"
+    # A child that burns CPU until its own CPU clock says 0.3 s: the wrapper's number is the
+    # child's, so it cannot be below that.
+    child = "import time\nwhile time.process_time() < 0.3: pass"
+    proc = subprocess.run(
+        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child], check=False
+    )
+    assert proc.returncode == 0
+    assert engine.parse_cpu(Path(f"{out}.cpu").read_text(encoding="ascii")) >= 0.3
 
 
 def test_the_wrapper_outlives_a_process_group_interrupt_and_still_records(tmp_path: Path) -> None:
