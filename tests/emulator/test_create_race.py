@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,10 +23,10 @@ pytestmark = pytest.mark.emulator
 PROCESSES = 8
 NAME = "virtual-model/openai/raced"
 RACER = """
-import json, sys, time
+import json, sys
 from pulumi_wxo.lifecycle import ModelLifecycle, Runtime
 from pulumi_wxo.lifecycle.ownership import owner_id
-url, token, start, index = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+url, token, index = sys.argv[1], sys.argv[2], int(sys.argv[3])
 runtime = Runtime()
 runtime.configure({"wxo:url": url, "wxo:token": token, "wxo:maxRetries": "0"}.get, {})
 props = {
@@ -35,8 +34,8 @@ props = {
     "provider_config": {"api_key": "sk-race"},
     "owner": owner_id(project="race", stack=f"s{index}", type_token="t", resource_name="m"),
 }
-while time.time() < start:
-    time.sleep(0.001)
+print("ready", flush=True)
+sys.stdin.readline()  # the start signal: every process is up before any of them asks
 try:
     created = ModelLifecycle(runtime).create(props)
     print(json.dumps({"id": created.id}))
@@ -46,17 +45,26 @@ except Exception as err:  # the message is the point of the test
 
 
 def race(emulator: EmulatorThread, tmp_path: Path) -> list[dict[str, str]]:
+    """Start the processes, wait until each has imported everything and says so, then release
+    them all at once (a barrier, not a clock: on a busy machine starting 8 interpreters can
+    take longer than any fixed head start)."""
     script = tmp_path / "racer.py"
     script.write_text(RACER)
-    start = time.time() + 1.5  # every process is up and waiting before the first POST
     procs = [
         subprocess.Popen(
-            [sys.executable, str(script), emulator.url, EMULATOR_TOKEN, str(start), str(i)],
+            [sys.executable, str(script), emulator.url, EMULATOR_TOKEN, str(i)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for i in range(PROCESSES)
     ]
+    for proc in procs:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
     results = []
     for proc in procs:
         out, _ = proc.communicate(timeout=120)
@@ -69,7 +77,9 @@ def test_racing_creates_leave_no_orphan(
     emulator: EmulatorThread, tmp_path: Path, create_response: str
 ) -> None:
     emulator.control.settings(create_response=create_response)
-    emulator.control.add_fault(method="POST", path="/models$", delay=0.3)  # all POSTs overlap
+    # Every POST is held 1 s: each process's name check (one list, not delayed) happens while
+    # the others' POSTs are still in flight, so they all race.
+    emulator.control.add_fault(method="POST", path="/models$", delay=1.0)
     results = race(emulator, tmp_path)
     winners = sorted(r["id"] for r in results if "id" in r)
     on_server = sorted(m["id"] for m in emulator.control.state()["models"] if m["name"] == NAME)
