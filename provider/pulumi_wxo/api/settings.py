@@ -25,7 +25,9 @@ __all__ = [
     "DEFAULT_LOCAL_PASSWORD",
     "DEFAULT_LOCAL_USERNAME",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "DESCRIPTIONS",
     "RANGES",
+    "SOURCES",
     "AuthType",
     "ConnectionSettings",
     "check_plain_http",
@@ -256,6 +258,29 @@ _SOURCES: tuple[tuple[str, str, str, str], ...] = (
     ("allow_http", "wxo:allowHttp", "WXO_ALLOW_HTTP", "bool"),
     ("max_response_bytes", "wxo:maxResponseBytes", "WXO_MAX_RESPONSE_BYTES", "count"),
 )
+
+#: What each key of ``_SOURCES`` means, for generated docs and the plugin's package schema
+#: (native/schema.py); docs/client.md has the same table with its defaults.
+DESCRIPTIONS: dict[str, str] = {
+    "wxo:url": "Service instance URL, e.g. https://api.us-south.watson-orchestrate.cloud.ibm.com/"
+    "instances/<id> or http://localhost:4321.",
+    "wxo:apiKey": "API key to exchange for a token (IBM Cloud IAM, MCSP, or CPD instead of a password).",
+    "wxo:token": "A ready bearer token, used as is and never refreshed.",
+    "wxo:authType": "bearer, ibm_iam, mcsp, mcsp_v1, mcsp_v2, cpd or local; inferred when unset.",
+    "wxo:iamUrl": "Base URL of the token service; overrides the flow's default.",
+    "wxo:username": "CPD user, or local Developer Edition user.",
+    "wxo:password": "CPD password, or local Developer Edition password.",
+    "wxo:caBundle": "PEM file (or directory) of CAs to trust.",
+    "wxo:insecure": "Skip TLS certificate verification (testing only; logs a warning).",
+    "wxo:timeout": "Seconds one HTTP exchange may take, from connect to the last byte (0 < t <= 3600).",
+    "wxo:maxRetries": "Retries after the first attempt (0-100).",
+    "wxo:maxRetryTime": "Seconds one call may spend, attempts and waits included (0-86400).",
+    "wxo:basePath": "API prefix after the URL; empty or / when the URL already ends with it.",
+    "wxo:allowHttp": "Allow http:// to a host that is not a loopback address.",
+    "wxo:maxResponseBytes": "The largest answer body read, in bytes (1024-1073741824).",
+}
+#: (attribute, config key, environment variable, kind) of every connection setting.
+SOURCES = _SOURCES
 
 _EXAMPLES = {"bool": "true", "seconds": "30", "count": "5", "auth_type": "ibm_iam"}
 

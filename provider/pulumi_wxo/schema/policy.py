@@ -16,6 +16,8 @@ from pulumi_wxo.schema.targets import iter_targets, model_names
 from pulumi_wxo.schema.values import canonical, canonical_dict
 
 StrategyMode = Literal["loadbalance", "fallback", "single"]
+# api-contract §6: ``{mode}`` in the docs' schema, absent from the ADK's type; sent as given.
+_CACHE_DOC = "The gateway's response cache (`{mode: ...}` or a mode string), sent as given."
 MAX_POLICY_DEPTH = 4
 
 
@@ -97,7 +99,7 @@ class PolicyNode(BaseModel):
 
     strategy: PolicyStrategy
     retry: PolicyRetry | None = None
-    cache: str | dict[str, Any] | None = None
+    cache: str | dict[str, Any] | None = Field(None, description=_CACHE_DOC)
     targets: list[Target] = Field(description="Models (or nested rules) to route to.")
 
     _shorthand = field_validator("strategy", mode="before")(_strategy_shorthand)
@@ -136,7 +138,7 @@ class PolicySpec(BaseModel):
     description: str | None = Field(None, description="Defaults to the name.")
     strategy: PolicyStrategy
     retry: PolicyRetry | None = None
-    cache: str | dict[str, Any] | None = None
+    cache: str | dict[str, Any] | None = Field(None, description=_CACHE_DOC)
     targets: list[Target] = Field(description="Models (or nested rules) to route to.")
 
     _shorthand = field_validator("strategy", mode="before")(_strategy_shorthand)

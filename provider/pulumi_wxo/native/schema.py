@@ -1,0 +1,410 @@
+"""The plugin's Pulumi package schema, generated from the one schema: ``python -m pulumi_wxo.native.schema``.
+
+Nothing here is written by hand that the pydantic models in :mod:`pulumi_wxo.schema` or the
+connection settings in :mod:`pulumi_wxo.api.settings` already say: every field, its type, its
+description, whether it is secret (``json_schema_extra={"secret": True}``) and whether a change
+replaces (``{"replace": True}``) is read from them. What only the lifecycle knows (its control
+inputs such as ``adopt`` and its computed outputs such as ``model_id``) is described once below,
+keyed by the lifecycle's own constants, so a new one fails the unit test until it is described.
+
+Property names are the ADK's snake_case (``display_name``, ``watsonx_space_id``), as in spec
+files and the Python resources, so a stack's state has the same keys under both hosts
+(docs/hosts.md says why). The engine hands the plugin the same names; nothing is translated.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from pulumi_wxo.api.settings import DESCRIPTIONS, SOURCES
+from pulumi_wxo.lifecycle.instance import ALIASES_ENV, ALIASES_KEY, MOVE_ENV, MOVE_KEY
+from pulumi_wxo.lifecycle.model import MODEL_COMPUTED_OUTPUTS, MODEL_CONTROL_INPUTS
+from pulumi_wxo.lifecycle.policy import POLICY_COMPUTED_OUTPUTS, POLICY_CONTROL_INPUTS
+from pulumi_wxo.lifecycle.runtime import SNAPSHOT_MAX_AGE_ENV, SNAPSHOT_MAX_AGE_KEY
+from pulumi_wxo.schema import (
+    MODEL_DIFF_FIELDS,
+    POLICY_DIFF_FIELDS,
+    ModelConfig,
+    ModelSpec,
+    PolicyNode,
+    PolicyRetry,
+    PolicySpec,
+    PolicyStrategy,
+    PolicyTarget,
+    ProviderConfig,
+)
+
+PACKAGE = "wxo"
+MODEL_TOKEN = "wxo:index:Model"
+POLICY_TOKEN = "wxo:index:ModelPolicy"
+ANY = {"$ref": "pulumi.json#/Any"}
+
+#: Object types: token -> the pydantic models whose fields it has. A policy target is a model
+#: (``PolicyTarget``) or a nested rule (``PolicyNode``); the wire has one shape for both.
+TYPES: dict[str, tuple[type[BaseModel], ...]] = {
+    "wxo:index:ProviderConfig": (ProviderConfig,),
+    "wxo:index:ModelConfig": (ModelConfig,),
+    "wxo:index:PolicyStrategy": (PolicyStrategy,),
+    "wxo:index:PolicyRetry": (PolicyRetry,),
+    "wxo:index:PolicyTarget": (PolicyTarget, PolicyNode),
+}
+_TYPE_OF: dict[type[BaseModel], str] = {m: tok for tok, models in TYPES.items() for m in models}
+_TYPE_DOCS = {
+    "wxo:index:PolicyTarget": "A routing target: a model (`model_name`, `weight`) or a nested rule "
+    "(`strategy`, `targets`, `retry`, `cache`).",
+}
+
+INSTANCE_TYPE = "wxo:index:Instance"
+_INSTANCE = {
+    "type": "object",
+    "description": "The instance that holds an object.",
+    "properties": {
+        "url": {"type": "string", "description": "The normalised base URL."},
+        "tenant": {"type": "string", "description": "The tenant id from /instances/<id>, if any."},
+    },
+    "required": ["url"],
+}
+
+#: The inputs and outputs only the lifecycle knows, keyed as in its constants.
+LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
+    "adopt": {
+        "type": "boolean",
+        "default": False,
+        "description": "Take over an existing object of the same name instead of refusing.",
+    },
+    "force_delete": {
+        "type": "boolean",
+        "default": False,
+        "description": "Delete the model even when a policy on the server still targets it.",
+    },
+    "owner": {
+        "type": "string",
+        "description": "Which resource of which stack this is (set by the SDK or, when absent, by the "
+        "plugin from the URN); the provider's evidence of ownership on the server. Leave unset.",
+    },
+    "declared_models": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Names of models declared in this program that the targets route to (they "
+        "need not exist on the server at preview). Set by the SDK.",
+    },
+    "model_id": {"type": "string", "description": "The model's id on the server (also the resource id)."},
+    "policy_id": {"type": "string", "description": "The policy's id on the server (also the resource id)."},
+    "provider": {"type": "string", "description": "The upstream provider, derived from the name."},
+    "instance": {
+        "$ref": f"#/types/{INSTANCE_TYPE}",
+        "description": "The instance that holds the object: its base URL and tenant id.",
+    },
+    "provider_version": {
+        "type": "string",
+        "description": "The pulumi-wxo version that last created or updated the object.",
+    },
+    "owner_tag": {
+        "type": "string",
+        "description": "The tag the provider keeps on the model as evidence of ownership "
+        "(`pulumi-wxo-owner:...`, never part of `tags`).",
+    },
+}
+
+_KIND_TYPES = {
+    "str": "string",
+    "secret": "string",
+    "auth_type": "string",
+    "path": "string",
+    "bool": "boolean",
+    "seconds": "number",
+    "count": "integer",
+}
+
+# Settings the lifecycle reads beside the connection (lifecycle/instance.py, runtime.py).
+LIFECYCLE_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        ALIASES_KEY,
+        ALIASES_ENV,
+        "string",
+        "Other URLs of the same instance, comma- or space-separated (docs/recovery.md).",
+    ),
+    (
+        MOVE_KEY,
+        MOVE_ENV,
+        "boolean",
+        "Move the stack's objects to the configured instance (each is created there; docs/recovery.md).",
+    ),
+    (
+        SNAPSHOT_MAX_AGE_KEY,
+        SNAPSHOT_MAX_AGE_ENV,
+        "number",
+        "Seconds a list of the tenant's objects answers questions before it is asked again (0-3600).",
+    ),
+)
+
+
+def config_name(key: str) -> str:
+    """``wxo:apiKey`` -> ``apiKey``: the engine sends a native provider's config without the prefix."""
+    return key.split(":", 1)[1]
+
+
+def settings() -> list[tuple[str, str, str, bool, str]]:
+    """Every provider setting: (config key, environment variable, schema type, secret, description)."""
+    rows = [
+        (key, env, _KIND_TYPES[kind], kind == "secret", DESCRIPTIONS[key]) for _a, key, env, kind in SOURCES
+    ]
+    rows += [(key, env, typ, False, text) for key, env, typ, text in LIFECYCLE_SETTINGS]
+    return rows
+
+
+def _config_properties() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for key, env, typ, secret, text in settings():
+        prop: dict[str, Any] = {
+            "type": typ,
+            "description": f"{text} Stack config `{key}`; environment fallback `{env}`.",
+            "defaultInfo": {"environment": [env]},
+        }
+        if secret:
+            prop["secret"] = True
+        out[config_name(key)] = prop
+    return out
+
+
+def type_spec(annotation: Any) -> dict[str, Any]:
+    """The Pulumi schema type of a pydantic annotation (``None`` dropped; mixed unions are Any)."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        inner = args[0]
+        parts = typing.get_args(inner)
+        # A policy target: the union of a target and a nested rule, one object type.
+        if parts and all(typing.get_args(p) and typing.get_args(p)[0] in _TYPE_OF for p in parts):
+            return {"$ref": f"#/types/{_TYPE_OF[typing.get_args(parts[0])[0]]}"}
+        return type_spec(inner)
+    if origin in (Union, types.UnionType):
+        kept = [a for a in args if a is not type(None)]
+        return type_spec(kept[0]) if len(kept) == 1 else dict(ANY)
+    if origin is Literal:
+        return {"type": _scalar(type(args[0]))}
+    if origin is list:
+        return {"type": "array", "items": type_spec(args[0])}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": type_spec(args[1])}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {"$ref": f"#/types/{_TYPE_OF[annotation]}"}
+    if annotation is Any:
+        return dict(ANY)
+    return {"type": _scalar(annotation)}
+
+
+def _scalar(kind: Any) -> str:
+    names = {str: "string", bool: "boolean", int: "integer", float: "number"}
+    if kind not in names:
+        raise TypeError(f"no Pulumi schema type for {kind!r}")
+    return names[kind]
+
+
+def _ref_description(spec: Mapping[str, Any]) -> str | None:
+    """A field without its own description says what its object type is."""
+    token = str(spec.get("$ref", "")).removeprefix("#/types/")
+    models = TYPES.get(token)
+    return _TYPE_DOCS.get(token) or (_first_paragraph(models[0].__doc__) if models else None)
+
+
+def is_secret(field: FieldInfo) -> bool:
+    extra = field.json_schema_extra
+    return isinstance(extra, dict) and extra.get("secret") is True
+
+
+def replaces(field: FieldInfo) -> bool:
+    extra = field.json_schema_extra
+    return isinstance(extra, dict) and extra.get("replace") is True
+
+
+def property_spec(field: FieldInfo) -> dict[str, Any]:
+    spec = type_spec(field.annotation)
+    text = field.description or _ref_description(spec)
+    if text:
+        spec["description"] = text
+    if is_secret(field):
+        spec["secret"] = True
+    if not field.is_required() and isinstance(field.default, str | bool | int | float):
+        spec["default"] = field.default
+    return spec
+
+
+def _object_type(token: str, models: tuple[type[BaseModel], ...]) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for model in models:
+        for name, field in model.model_fields.items():
+            props.setdefault(name, property_spec(field))
+    out: dict[str, Any] = {
+        "type": "object",
+        "description": _TYPE_DOCS.get(token) or _first_paragraph(models[0].__doc__),
+        "properties": props,
+    }
+    if len(models) == 1:
+        required = [n for n, f in models[0].model_fields.items() if f.is_required()]
+        if required:
+            out["required"] = required
+    return out
+
+
+def _resource(
+    spec: type[BaseModel],
+    *,
+    fields: tuple[str, ...],
+    control: frozenset[str],
+    computed: tuple[str, ...],
+    always: tuple[str, ...],
+    description: str,
+) -> dict[str, Any]:
+    inputs = {n: property_spec(spec.model_fields[n]) for n in fields}
+    inputs.update({n: dict(LIFECYCLE_PROPERTIES[n]) for n in sorted(control)})
+    outputs = {n: v for n, v in inputs.items() if n != "owner"}
+    outputs.update({n: dict(LIFECYCLE_PROPERTIES[n]) for n in computed})
+    for prop in outputs.values():
+        prop.pop("default", None)  # a default is an input's
+    return {
+        "description": description,
+        "inputProperties": inputs,
+        "requiredInputs": [n for n in fields if spec.model_fields[n].is_required()],
+        "properties": outputs,
+        "required": [n for n in outputs if n in always],
+        "replaceOnChanges": [n for n in fields if replaces(spec.model_fields[n])],
+    }
+
+
+_PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
+
+# Outputs every create, read and update returns (required in the schema: never null).
+MODEL_ALWAYS = (
+    "name",
+    "display_name",
+    "description",
+    "tags",
+    "model_type",
+    "provider_config",
+    "config",
+    "adopt",
+    "force_delete",
+    "model_id",
+    "provider",
+    "instance",
+)
+POLICY_ALWAYS = (
+    "name",
+    "display_name",
+    "description",
+    "strategy",
+    "targets",
+    "adopt",
+    "declared_models",
+    "policy_id",
+    "instance",
+)
+
+
+def semver(version: str) -> str:
+    """A PEP 440 version as SemVer 2, which the engine requires: ``0.2.0.dev0`` -> ``0.2.0-dev.0``."""
+    match = re.fullmatch(
+        r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(a|b|rc)(\d+))?(?:\.post(\d+))?(?:\.dev(\d+))?(?:\+(.+))?", version
+    )
+    if match is None:
+        return "0.0.0-unknown"
+    major, minor, patch, pre, pre_n, post, dev, local = match.groups()
+    out = f"{major}.{minor or 0}.{patch or 0}"
+    pres = [f"{_PRE[pre]}.{pre_n}"] if pre else []
+    if dev is not None:
+        pres.append(f"dev.{dev}")
+    if pres:
+        out += "-" + ".".join(pres)
+    builds = [f"post.{post}"] if post is not None else []
+    if local:
+        builds.append(re.sub(r"[^0-9A-Za-z.-]", "-", local))
+    return out + ("+" + ".".join(builds) if builds else "")
+
+
+def package_version() -> str:
+    from pulumi_wxo import __version__
+
+    return semver(__version__)
+
+
+def schema() -> dict[str, Any]:
+    """The package schema the plugin serves from ``get_schema``."""
+    config = _config_properties()
+    return {
+        "name": PACKAGE,
+        "displayName": "watsonx Orchestrate",
+        "version": package_version(),
+        "description": "IBM watsonx Orchestrate AI-gateway models and routing policies.",
+        "keywords": ["pulumi", "watsonx", "orchestrate", "ibm", "ai-gateway", "category/cloud"],
+        "homepage": "https://github.com/pulumi-wxo/pulumi-wxo",
+        "repository": "https://github.com/pulumi-wxo/pulumi-wxo",
+        "license": "Apache-2.0",
+        "publisher": "pulumi-wxo",
+        "config": {"variables": config},
+        "provider": {
+            "description": "A watsonx Orchestrate instance: where it is and how to authenticate. "
+            "Unset inputs fall back to the `WXO_*` environment variables.",
+            "inputProperties": config,
+        },
+        "types": {
+            **{tok: _object_type(tok, models) for tok, models in TYPES.items()},
+            INSTANCE_TYPE: _INSTANCE,
+        },
+        "resources": {
+            MODEL_TOKEN: _resource(
+                ModelSpec,
+                fields=MODEL_DIFF_FIELDS,
+                control=MODEL_CONTROL_INPUTS,
+                computed=MODEL_COMPUTED_OUTPUTS,
+                always=MODEL_ALWAYS,
+                description=_first_paragraph(ModelSpec.__doc__)
+                + " Changing `name` replaces the model; every other field updates in place.",
+            ),
+            POLICY_TOKEN: _resource(
+                PolicySpec,
+                fields=POLICY_DIFF_FIELDS,
+                control=POLICY_CONTROL_INPUTS,
+                computed=POLICY_COMPUTED_OUTPUTS,
+                always=POLICY_ALWAYS,
+                description=_first_paragraph(PolicySpec.__doc__) + " Changing `name` replaces the policy.",
+            ),
+        },
+        "language": {
+            "go": {
+                "importBasePath": "github.com/pulumi-wxo/pulumi-wxo/sdk/go/wxo",
+                "generateResourceContainerTypes": True,
+                "respectSchemaVersion": True,
+            },
+            "nodejs": {
+                "packageName": "@pulumi-wxo/wxo",
+                "packageDescription": "IBM watsonx Orchestrate AI-gateway models and routing policies.",
+                "respectSchemaVersion": True,
+            },
+        },
+    }
+
+
+def _first_paragraph(doc: str | None) -> str:
+    """A docstring's first paragraph on one line, its reST ````code```` as Markdown."""
+    return " ".join((doc or "").strip().split("\n\n")[0].split()).replace("``", "`")
+
+
+def schema_json(value: Mapping[str, Any] | None = None) -> str:
+    return json.dumps(schema() if value is None else value, indent=2, sort_keys=False)
+
+
+def main() -> int:
+    print(schema_json())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
