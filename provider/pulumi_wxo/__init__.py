@@ -72,6 +72,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "model": ("DuplicateNameError", "Model", "ModelArgs"),
     "model_policy": ("ModelPolicy", "ModelPolicyArgs"),
+    "provider_resource": ("Provider", "ProviderArgs"),
     "schema": ("SECRET_FIELDS", "ModelSpec", "PolicySpec", "validate_model", "validate_policy"),
     "specs": ("Problem", "Spec", "SpecError", "declare", "load_specs"),
 }
@@ -122,6 +123,8 @@ if TYPE_CHECKING:
     from pulumi_wxo.model import ModelArgs as ModelArgs
     from pulumi_wxo.model_policy import ModelPolicy as ModelPolicy
     from pulumi_wxo.model_policy import ModelPolicyArgs as ModelPolicyArgs
+    from pulumi_wxo.provider_resource import Provider as Provider
+    from pulumi_wxo.provider_resource import ProviderArgs as ProviderArgs
     from pulumi_wxo.schema import SECRET_FIELDS as SECRET_FIELDS
     from pulumi_wxo.schema import ModelSpec as ModelSpec
     from pulumi_wxo.schema import PolicySpec as PolicySpec

@@ -117,23 +117,33 @@ class DeclaredNames:
         self.kind = kind
         self._normalize = normalize
         self._lock = threading.Lock()
-        self._runs: weakref.WeakKeyDictionary[Any, tuple[Any, dict[str, _Claim]]] = (
+        self._runs: weakref.WeakKeyDictionary[Any, tuple[Any, dict[tuple[int, str], _Claim]]] = (
             weakref.WeakKeyDictionary()
         )
 
     def claim(
-        self, name: Any, resource_name: str, owner: object, *, parent: object = None, secret: bool = False
+        self,
+        name: Any,
+        resource_name: str,
+        owner: object,
+        *,
+        parent: object = None,
+        secret: bool = False,
+        scope: object = None,
     ) -> None:
         """Record ``owner``'s name; raise :class:`DuplicateNameError` when another has it.
 
-        A name that is not valid is left to check, which reports it with its field.
+        ``scope`` is the resource's explicit provider (``opts.provider``): one name on two
+        instances is two objects, not a duplicate. A name that is not valid is left to check,
+        which reports it with its field.
         """
         if not isinstance(name, str):
             return
         try:
-            key = self._normalize(name)
+            normalized = self._normalize(name)
         except ValueError:
             return
+        key = (id(scope), normalized)
         manager, rpcs = _deployment()
         mine = _Claim(resource_name, parent, owner)
         with self._lock:
@@ -145,7 +155,7 @@ class DeclaredNames:
             if first.owner is not owner and (first.resource_name, first.parent) == (resource_name, parent):
                 scope[1][key] = first = mine
         if first.owner is not owner:
-            shown = "a secret name" if secret else f"'{key}'"
+            shown = "a secret name" if secret else f"'{normalized}'"
             raise DuplicateNameError(
                 f"{mine.label(self.kind)}: {shown} is declared twice (also by {first.label(self.kind)}); "
                 "keep one of them"
@@ -155,14 +165,15 @@ class DeclaredNames:
         """``name`` as the resource's input: a plain string is claimed now, an Output when it
         resolves (the returned Output fails the resource's registration on a duplicate)."""
         parent = opts.parent if opts is not None else None
+        scope = opts.provider if opts is not None else None
         if not isinstance(name, pulumi.Output):
-            self.claim(name, resource_name, owner, parent=parent)
+            self.claim(name, resource_name, owner, parent=parent, scope=scope)
             return name
         secret: Any = name.is_secret()  # a coroutine; the SDK types Inputs narrowly
         known = pulumi.Output.all(name, pulumi.Output.from_input(secret))
 
         def claimed(args: list[Any]) -> Any:
-            self.claim(args[0], resource_name, owner, parent=parent, secret=bool(args[1]))
+            self.claim(args[0], resource_name, owner, parent=parent, secret=bool(args[1]), scope=scope)
             return args[0]
 
         return known.apply(claimed)
@@ -210,14 +221,8 @@ MODEL_OUTPUTS: tuple[str, ...] = (
 MODEL_TYPE_TOKEN = "pulumi-python:dynamic/wxo:Model"
 
 
-class Model(Resource, module="wxo", name="Model"):
-    """A virtual model on the watsonx Orchestrate AI gateway (``POST /models``).
-
-    Changing ``name`` replaces the model (the new one is created before the old one is
-    deleted); every other field updates in place. With ``adopt=True`` an existing model of
-    the same name is taken over instead of refused. Deleting a model that a policy on the
-    server still routes to is refused unless ``force_delete=True``.
-    """
+class ModelOutputs:
+    """The outputs of a Model under either host (this module's and :mod:`pulumi_wxo.native`'s)."""
 
     model_id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -235,6 +240,58 @@ class Model(Resource, module="wxo", name="Model"):
     """The instance that holds the model: ``{"url": <base URL>, "tenant": <id or None>}``."""
     provider_version: pulumi.Output[str]
     """The pulumi-wxo version that last created or updated the model."""
+
+
+def model_props(
+    resource: object,
+    resource_name: str,
+    args: ModelArgs | None,
+    given: dict[str, Any],
+    opts: pulumi.ResourceOptions | None,
+    *,
+    type_token: str,
+) -> dict[str, Any]:
+    """A Model's properties as both hosts register them: defaults applied, the name claimed,
+    credential fields secret, the owner computed, every output seeded with None."""
+    given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
+    return {
+        **given,
+        "name": MODEL_NAMES.input(given["name"], resource_name, resource, opts),
+        "model_type": given.get("model_type") or "chat",
+        "adopt": given.get("adopt") or False,
+        "force_delete": given.get("force_delete") or False,
+        "provider_config": secret_provider_config(given.get("provider_config")),
+        "config": to_plain(given.get("config")),
+        # Evidence of ownership on the server (lifecycle/ownership.py): which resource of
+        # which stack this is, so that a killed run's leftover can be taken back.
+        "owner": owner_id(
+            project=pulumi.get_project(),
+            stack=pulumi.get_stack(),
+            type_token=type_token,
+            resource_name=resource_name,
+        ),
+        # outputs, declared up front so they exist as attributes
+        "model_id": None,
+        "provider": None,
+        "instance": None,
+        "provider_version": None,
+    }
+
+
+def model_secret_opts(opts: pulumi.ResourceOptions | None, **more: Any) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(additional_secret_outputs=list(MODEL_SECRET_OUTPUTS), **more)
+    )
+
+
+class Model(ModelOutputs, Resource, module="wxo", name="Model"):
+    """A virtual model on the watsonx Orchestrate AI gateway (``POST /models``).
+
+    Changing ``name`` replaces the model (the new one is created before the old one is
+    deleted); every other field updates in place. With ``adopt=True`` an existing model of
+    the same name is taken over instead of refused. Deleting a model that a policy on the
+    server still routes to is refused unless ``force_delete=True``.
+    """
 
     def __init__(
         self,
@@ -265,33 +322,8 @@ class Model(Resource, module="wxo", name="Model"):
             "adopt": adopt,
             "force_delete": force_delete,
         }
-        given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
-        props: dict[str, Any] = {
-            **given,
-            "name": MODEL_NAMES.input(given["name"], resource_name, self, opts),
-            "model_type": given.get("model_type") or "chat",
-            "adopt": given.get("adopt") or False,
-            "force_delete": given.get("force_delete") or False,
-            "provider_config": secret_provider_config(given.get("provider_config")),
-            "config": to_plain(given.get("config")),
-            # Evidence of ownership on the server (lifecycle/ownership.py): which resource of
-            # which stack this is, so that a killed run's leftover can be taken back.
-            "owner": owner_id(
-                project=pulumi.get_project(),
-                stack=pulumi.get_stack(),
-                type_token=MODEL_TYPE_TOKEN,
-                resource_name=resource_name,
-            ),
-            # outputs, declared up front so they exist as attributes
-            "model_id": None,
-            "provider": None,
-            "instance": None,
-            "provider_version": None,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=list(MODEL_SECRET_OUTPUTS))
-        )
-        super().__init__(ModelProvider(), resource_name, props, opts)
+        props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TYPE_TOKEN)
+        super().__init__(ModelProvider(), resource_name, props, model_secret_opts(opts))
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Model:
@@ -300,10 +332,7 @@ class Model(Resource, module="wxo", name="Model"):
         Every top-level field and every non-secret key of ``provider_config`` and ``config``
         is read from the server; nothing is ever changed or deleted.
         """
-        opts = pulumi.ResourceOptions.merge(
-            opts,
-            pulumi.ResourceOptions(id=id, additional_secret_outputs=list(MODEL_SECRET_OUTPUTS)),
-        )
         model = Model.__new__(Model)
-        Resource.__init__(model, ModelProvider(), resource_name, dict.fromkeys(MODEL_OUTPUTS), opts)
+        props = dict.fromkeys(MODEL_OUTPUTS)
+        Resource.__init__(model, ModelProvider(), resource_name, props, model_secret_opts(opts, id=id))
         return model

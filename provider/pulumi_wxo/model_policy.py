@@ -21,13 +21,14 @@ from pulumi_wxo.inputs import (
     PolicyTargetInput,
     to_plain,
 )
-from pulumi_wxo.model import DeclaredNames, Model, merge_args
+from pulumi_wxo.model import DeclaredNames, Model, ModelOutputs, merge_args
 from pulumi_wxo.schema import map_targets
 from pulumi_wxo.schema.policy import normalize_policy_name
 
 StrategyInput = str | PolicyStrategyArgs | PolicyStrategyArgsDict | Mapping[str, Any]
 RetryInput = PolicyRetryArgs | PolicyRetryArgsDict | Mapping[str, Any]
-TargetsInput = Sequence[PolicyTargetInput | Model]
+# A target's ``model`` is a Model of either host (pulumi_wxo.Model, pulumi_wxo.native.Model).
+TargetsInput = Sequence[PolicyTargetInput | Model | ModelOutputs]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,12 +53,12 @@ def wire_targets(targets: Sequence[Any], declared: list[Any]) -> list[Any]:
     """
 
     def wire(given: Any) -> Any:
-        t = {"model": given} if isinstance(given, Model) else given
+        t = {"model": given} if isinstance(given, ModelOutputs) else given
         if not isinstance(t, Mapping):
             return t
         item = {k: v for k, v in t.items() if k != "model" and v is not None}
         model = t.get("model")
-        if isinstance(model, Model):
+        if isinstance(model, ModelOutputs):
             item["model_name"] = model.name
             declared.append(model.name)
         elif isinstance(item.get("model_name"), pulumi.Output):
@@ -85,16 +86,8 @@ POLICY_OUTPUTS: tuple[str, ...] = (
 )
 
 
-class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
-    """A routing policy over virtual models (``POST /model_policy``).
-
-    ``strategy`` is ``"loadbalance"``, ``"fallback"`` or ``"single"`` (or a
-    :class:`~pulumi_wxo.PolicyStrategyArgs` / dict with ``mode`` and ``on_status_codes``). Each
-    target is ``{"model": <Model>, "weight": 0.5}`` (or :class:`~pulumi_wxo.PolicyTargetArgs`),
-    ``{"model_name": "virtual-model/...", "weight": ...}`` or a nested rule
-    (:class:`~pulumi_wxo.PolicyRuleArgs`, ``{"strategy": ..., "targets": [...]}``). Passing the
-    Model resource orders creation (models first) and deletion (policy first).
-    """
+class PolicyOutputs:
+    """The outputs of a ModelPolicy under either host."""
 
     policy_id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -110,6 +103,49 @@ class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
     """The instance that holds the policy: ``{"url": <base URL>, "tenant": <id or None>}``."""
     provider_version: pulumi.Output[str]
     """The pulumi-wxo version that last created or updated the policy."""
+
+
+def policy_props(
+    resource: object,
+    resource_name: str,
+    args: ModelPolicyArgs | None,
+    given: dict[str, Any],
+    opts: pulumi.ResourceOptions | None,
+) -> dict[str, Any]:
+    """A ModelPolicy's properties as both hosts register them (name claimed, targets wired)."""
+    given = merge_args(
+        args,
+        given,
+        kind="ModelPolicy",
+        resource_name=resource_name,
+        required=("name", "strategy", "targets"),
+    )
+    declared: list[Any] = []
+    strategy_value = to_plain(given["strategy"])
+    return {
+        **given,
+        "name": POLICY_NAMES.input(given["name"], resource_name, resource, opts),
+        "strategy": {"mode": strategy_value} if isinstance(strategy_value, str) else strategy_value,
+        "retry": to_plain(given.get("retry")),
+        "targets": wire_targets(list(given["targets"]), declared),
+        "adopt": given.get("adopt") or False,
+        "declared_models": declared,
+        "policy_id": None,
+        "instance": None,
+        "provider_version": None,
+    }
+
+
+class ModelPolicy(PolicyOutputs, Resource, module="wxo", name="ModelPolicy"):
+    """A routing policy over virtual models (``POST /model_policy``).
+
+    ``strategy`` is ``"loadbalance"``, ``"fallback"`` or ``"single"`` (or a
+    :class:`~pulumi_wxo.PolicyStrategyArgs` / dict with ``mode`` and ``on_status_codes``). Each
+    target is ``{"model": <Model>, "weight": 0.5}`` (or :class:`~pulumi_wxo.PolicyTargetArgs`),
+    ``{"model_name": "virtual-model/...", "weight": ...}`` or a nested rule
+    (:class:`~pulumi_wxo.PolicyRuleArgs`, ``{"strategy": ..., "targets": [...]}``). Passing the
+    Model resource orders creation (models first) and deletion (policy first).
+    """
 
     def __init__(
         self,
@@ -136,27 +172,7 @@ class ModelPolicy(Resource, module="wxo", name="ModelPolicy"):
             "cache": cache,
             "adopt": adopt,
         }
-        given = merge_args(
-            args,
-            given,
-            kind="ModelPolicy",
-            resource_name=resource_name,
-            required=("name", "strategy", "targets"),
-        )
-        declared: list[Any] = []
-        strategy_value = to_plain(given["strategy"])
-        props: dict[str, Any] = {
-            **given,
-            "name": POLICY_NAMES.input(given["name"], resource_name, self, opts),
-            "strategy": {"mode": strategy_value} if isinstance(strategy_value, str) else strategy_value,
-            "retry": to_plain(given.get("retry")),
-            "targets": wire_targets(list(given["targets"]), declared),
-            "adopt": given.get("adopt") or False,
-            "declared_models": declared,
-            "policy_id": None,
-            "instance": None,
-            "provider_version": None,
-        }
+        props = policy_props(self, resource_name, args, given, opts)
         super().__init__(ModelPolicyProvider(), resource_name, props, opts)
 
     @staticmethod

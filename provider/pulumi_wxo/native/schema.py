@@ -24,11 +24,9 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from pulumi_wxo.api.settings import DESCRIPTIONS, SOURCES
-from pulumi_wxo.lifecycle.instance import ALIASES_ENV, ALIASES_KEY, MOVE_ENV, MOVE_KEY
 from pulumi_wxo.lifecycle.model import MODEL_COMPUTED_OUTPUTS, MODEL_CONTROL_INPUTS
 from pulumi_wxo.lifecycle.policy import POLICY_COMPUTED_OUTPUTS, POLICY_CONTROL_INPUTS
-from pulumi_wxo.lifecycle.runtime import SNAPSHOT_MAX_AGE_ENV, SNAPSHOT_MAX_AGE_KEY
+from pulumi_wxo.lifecycle.runtime import config_name, settings
 from pulumi_wxo.schema import (
     MODEL_DIFF_FIELDS,
     POLICY_DIFF_FIELDS,
@@ -113,52 +111,6 @@ LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
         "(`pulumi-wxo-owner:...`, never part of `tags`).",
     },
 }
-
-_KIND_TYPES = {
-    "str": "string",
-    "secret": "string",
-    "auth_type": "string",
-    "path": "string",
-    "bool": "boolean",
-    "seconds": "number",
-    "count": "integer",
-}
-
-# Settings the lifecycle reads beside the connection (lifecycle/instance.py, runtime.py).
-LIFECYCLE_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        ALIASES_KEY,
-        ALIASES_ENV,
-        "string",
-        "Other URLs of the same instance, comma- or space-separated (docs/recovery.md).",
-    ),
-    (
-        MOVE_KEY,
-        MOVE_ENV,
-        "boolean",
-        "Move the stack's objects to the configured instance (each is created there; docs/recovery.md).",
-    ),
-    (
-        SNAPSHOT_MAX_AGE_KEY,
-        SNAPSHOT_MAX_AGE_ENV,
-        "number",
-        "Seconds a list of the tenant's objects answers questions before it is asked again (0-3600).",
-    ),
-)
-
-
-def config_name(key: str) -> str:
-    """``wxo:apiKey`` -> ``apiKey``: the engine sends a native provider's config without the prefix."""
-    return key.split(":", 1)[1]
-
-
-def settings() -> list[tuple[str, str, str, bool, str]]:
-    """Every provider setting: (config key, environment variable, schema type, secret, description)."""
-    rows = [
-        (key, env, _KIND_TYPES[kind], kind == "secret", DESCRIPTIONS[key]) for _a, key, env, kind in SOURCES
-    ]
-    rows += [(key, env, typ, False, text) for key, env, typ, text in LIFECYCLE_SETTINGS]
-    return rows
 
 
 def _config_properties() -> dict[str, dict[str, Any]]:

@@ -1,0 +1,92 @@
+"""The engine's property values to the lifecycle's plain data and back, secrets kept.
+
+The plugin reports ``acceptSecrets``: the engine then sends secret inputs marked, and it keeps
+as secret exactly what the plugin marks in its answers (it does not re-mark outputs by the
+inputs' keys, as it does for a plugin without secrets). So every answer is marked twice over:
+a value that came in secret goes out secret at the same path, and every credential field of
+``provider_config`` (``SECRET_FIELDS``, marked in the schema) goes out secret even when the
+program passed it as a plain string.
+
+Without ``acceptOutputs``, a preview unknown arrives as the engine's unknown sentinel string
+(or a :class:`Computed`); both become :data:`~pulumi_wxo.lifecycle.UNKNOWN`, and ``UNKNOWN``
+goes back as the sentinel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
+
+from pulumi_wxo.lifecycle import UNKNOWN, is_unknown
+from pulumi_wxo.schema import SECRET_FIELDS
+from pulumi_wxo.schema.bounds import MAX_DEPTH
+
+# Where the schema's credential fields sit in a Model's properties.
+SECRET_PATHS: dict[str, frozenset[str]] = {"provider_config": SECRET_FIELDS}
+
+
+def to_plain(value: PropertyValue, depth: int = 1) -> Any:
+    """One engine value as the lifecycle reads it (secrets unwrapped: the lifecycle never logs them).
+
+    Bounded: below ``MAX_DEPTH`` levels the rest is passed on as an opaque string, as the
+    lifecycle refuses anything that deep before it looks inside (schema/bounds.py).
+    """
+    inner = value.value
+    if isinstance(inner, Computed) or inner == ENGINE_UNKNOWN:
+        return UNKNOWN
+    if depth > MAX_DEPTH:
+        return "<too deep>" if isinstance(inner, Mapping | list | tuple) else inner
+    if isinstance(inner, Mapping):
+        return {k: to_plain(v, depth + 1) for k, v in inner.items()}
+    if isinstance(inner, Sequence) and not isinstance(inner, str):
+        return [to_plain(v, depth + 1) for v in inner]
+    return inner
+
+
+def plain_map(props: Mapping[str, PropertyValue]) -> dict[str, Any]:
+    return {k: to_plain(v) for k, v in props.items()}
+
+
+def to_engine(value: Any, like: PropertyValue | None = None, *, secret: bool = False) -> PropertyValue:
+    """A plain value as an engine value, secret where ``like`` (the value it came from) was."""
+    secret = secret or (like is not None and like.is_secret)
+    like_items = like.value if like is not None else None
+    if is_unknown(value):
+        out = PropertyValue(ENGINE_UNKNOWN)
+    elif isinstance(value, Mapping):
+        olds = like_items if isinstance(like_items, Mapping) else {}
+        out = PropertyValue({str(k): to_engine(v, olds.get(k)) for k, v in value.items()})
+    elif isinstance(value, list | tuple):
+        # A list whose old value held a secret anywhere is secret as a whole: items have no keys.
+        secret = secret or (like is not None and like.contains_secret())
+        out = PropertyValue([to_engine(v) for v in value])
+    elif isinstance(value, bool) or value is None or isinstance(value, str | float):
+        out = PropertyValue(value)
+    elif isinstance(value, int):
+        out = PropertyValue(float(value))  # the wire has one number type
+    else:
+        out = PropertyValue(str(value))
+    return out.with_secret(True) if secret else out
+
+
+def engine_map(props: Mapping[str, Any], *likes: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
+    """Plain properties as engine values: secret where the first of ``likes`` holding a key has
+    it secret (or any of them has it secret as a whole), and at every credential path of the
+    schema (``SECRET_PATHS``)."""
+    out: dict[str, PropertyValue] = {}
+    for key, value in props.items():
+        like = next((m[key] for m in likes if key in m), None)
+        pv = to_engine(value, like, secret=any(key in m and m[key].is_secret for m in likes))
+        keys = SECRET_PATHS.get(key)
+        if keys and not pv.is_secret and isinstance(pv.value, Mapping):
+            pv = pv.with_value(
+                {
+                    k: v.with_secret(True) if k in keys and v.value is not None else v
+                    for k, v in pv.value.items()
+                }
+            )
+        out[key] = pv
+    return out

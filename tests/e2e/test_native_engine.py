@@ -1,0 +1,172 @@
+"""The native plugin through the real engine: create, preview, refresh, update, replace, destroy.
+
+One stack walks the whole lifecycle (the engine starts ``pulumi-resource-wxo`` from the test's
+plugin cache, tests/e2e/native_support.py): a model with a secret and a policy that routes to
+it, created; a clean no-op preview; drift made out of band found by refresh; an update that is
+exactly one PUT and that ``preview --diff`` names field by field; a rename that replaces; a
+destroy that leaves the server empty. Secrets never appear in ``pulumi stack export`` or in
+anything the CLI printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pulumi
+import pytest
+from pulumi import automation as auto
+
+import pulumi_wxo.native as native
+from tests.e2e.conftest import Engine, user_tags
+from tests.e2e.native_support import export, install_plugin, resources
+
+KEY = "sk-native-KNOWN-secret-4242"
+GPT = "virtual-model/openai/native-gpt"
+
+
+def catalogue(**overrides: Any) -> Callable[[], None]:
+    def program() -> None:
+        args: dict[str, Any] = {
+            "name": "openai/native-gpt",
+            "display_name": "Native GPT",
+            "provider_config": {"api_key": KEY, "custom_host": "https://llm.example"},
+            "config": {"max_tokens": 512},
+            "tags": ["e2e"],
+        }
+        args.update(overrides)
+        gpt = native.Model("gpt", **args)
+        native.ModelPolicy("route", name="native-route", strategy="single", targets=[{"model": gpt}])
+        pulumi.export("model_id", gpt.model_id)
+        pulumi.export("provider", gpt.provider)
+
+    return program
+
+
+@pytest.fixture
+def native_engine(engine_factory: Callable[..., Engine], tmp_path: Path) -> Callable[..., Engine]:
+    install_plugin(tmp_path / "pulumi-home")
+    return engine_factory
+
+
+def changes(summary: dict[str, int] | None) -> dict[str, int]:
+    return {k: v for k, v in (summary or {}).items() if k != "same"}
+
+
+def writes(eng: Engine) -> list[tuple[str, str]]:
+    return [(r["method"], r["path"]) for r in eng.emulator.control.requests() if r["method"] != "GET"]
+
+
+def stack_export(eng: Engine) -> dict[str, Any]:
+    """``pulumi stack export`` as the CLI prints it (the Automation API's shows the secrets)."""
+    ws = eng.stack.workspace
+    env = {**os.environ, **ws.env_vars}
+    return export(ws.pulumi_command.command, Path(ws.work_dir), env, stack=eng.stack.name)
+
+
+def _no_secret_anywhere(eng: Engine) -> None:
+    exported = json.dumps(stack_export(eng))
+    assert KEY not in exported
+    assert KEY not in eng.text()
+    assert "Traceback" not in eng.text()
+
+
+def test_native_lifecycle_through_the_engine(native_engine: Callable[..., Engine]) -> None:
+    eng = native_engine(catalogue())
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"create": 3}, eng.text()  # stack, model, policy
+    [model] = [m for m in eng.models()]
+    assert model["name"] == GPT and user_tags(model) == ["e2e"]
+    assert up.outputs["model_id"].value == model["id"]
+    assert up.outputs["provider"].value == "openai"
+    assert [p["name"] for p in eng.emulator.control.state()["policies"]] == ["virtual-policy/native-route"]
+    assert "from $PATH" not in eng.text()
+
+    # State: the credential is a secret (ciphertext) in inputs and outputs, never plaintext.
+    [res] = resources(stack_export(eng), "wxo:index:Model")
+    for bag in (res["inputs"], res["outputs"]):
+        assert set(bag["provider_config"]) == {"api_key", "custom_host"}
+        assert "ciphertext" in bag["provider_config"]["api_key"], bag
+        assert bag["provider_config"]["custom_host"] == "https://llm.example"
+    assert res["outputs"]["model_id"] == model["id"] and res["id"] == model["id"]
+    assert res["outputs"]["provider_version"] and res["outputs"]["instance"]["url"]
+    _no_secret_anywhere(eng)
+
+    # A second preview is clean; so is a refresh with nothing changed.
+    assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
+    assert changes(eng.refresh().summary.resource_changes) == {}, eng.text()
+
+    # Drift out of band: refresh finds it, preview --diff names the field, up restores it.
+    with httpx.Client(
+        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
+    ) as raw:
+        raw.put(f"/models/{model['id']}", json={**model, "display_name": "edited by hand"}).raise_for_status()
+    assert changes(eng.refresh().summary.resource_changes) == {"update": 1}, eng.text()
+    prev = eng.preview(diff=True)
+    assert changes(prev.change_summary) == {"update": 1}
+    assert re.search(r'~ display_name\s*: "edited by hand" => "Native GPT"', prev.stdout), prev.stdout
+    assert "provider_config" not in prev.stdout.split("display_name", 1)[1].split("\n\n")[0]
+    eng.up()
+    assert next(m for m in eng.models())["display_name"] == "Native GPT"
+
+    # An update: preview --diff marks the changed fields only, up sends exactly one PUT.
+    changed = catalogue(description="the native one", config={"max_tokens": 1024})
+    prev = eng.preview(changed, diff=True)
+    assert changes(prev.change_summary) == {"update": 1}, prev.stdout
+    assert re.search(r'\+ description\s*: "the native one"', prev.stdout), prev.stdout
+    assert re.search(r"~ config\s*: \{", prev.stdout) and "max_tokens" in prev.stdout
+    assert not re.search(r"[~+-] display_name", prev.stdout), prev.stdout
+    eng.emulator.control.clear_requests()
+    up = eng.up(changed)
+    assert changes(up.summary.resource_changes) == {"update": 1}, eng.text()
+    assert [m for m, _ in writes(eng)] == ["PUT"], writes(eng)
+    assert writes(eng)[0][1].endswith(f"/models/{model['id']}")
+    assert next(m for m in eng.models())["config"] == {"max_tokens": 1024}
+    assert changes(eng.preview(changed).change_summary) == {}
+
+    # A rename replaces, the new model first; the policy follows the new name.
+    renamed = catalogue(
+        name="openai/native-gpt-mini", description="the native one", config={"max_tokens": 1024}
+    )
+    prev = eng.preview(renamed, diff=True)
+    assert changes(prev.change_summary) == {"replace": 1, "update": 1}, prev.stdout
+    assert re.search(r"\+-wxo:index:Model: \(replace\)", prev.stdout), prev.stdout
+    assert re.search(
+        r'~ name: "virtual-model/openai/native-gpt" => "virtual-model/openai/native-gpt-mini"', prev.stdout
+    )
+    eng.emulator.control.clear_requests()
+    up = eng.up(renamed)
+    assert changes(up.summary.resource_changes) == {"replace": 1, "update": 1}, eng.text()
+    model_writes = [m for m, p in writes(eng) if "/models" in p]
+    assert model_writes == ["POST", "DELETE"], writes(eng)
+    assert eng.names() == ["virtual-model/openai/native-gpt-mini"]
+    [policy] = eng.emulator.control.state()["policies"]
+    assert json.dumps(policy).count("native-gpt-mini") == 1
+
+    eng.destroy()
+    assert eng.models() == [] and eng.emulator.control.state()["policies"] == []
+    _no_secret_anywhere(eng)
+
+
+def test_errors_name_the_resource_and_field_without_a_traceback(native_engine: Callable[..., Engine]) -> None:
+    eng = native_engine(catalogue(config={"temperature": 5}))
+    with pytest.raises(auto.CommandError) as info:
+        eng.preview()
+    msg = str(info.value)
+    assert "config.temperature: " in msg and "less than or equal to 2" in msg, msg
+    assert "Traceback" not in msg and 'File "' not in msg
+    assert eng.models() == []
+
+    # An error the server answers (a 403 on create) reaches the user as one clean line.
+    eng.emulator.control.add_fault(method="POST", path="/models$", status=403, detail="not allowed here")
+    with pytest.raises(auto.CommandError) as info:
+        eng.up(catalogue())
+    msg = str(info.value)
+    assert "Model 'gpt': create model 'virtual-model/openai/native-gpt'" in msg, msg
+    assert "Traceback" not in msg and 'File "' not in msg and KEY not in msg
+    eng.emulator.control.clear_faults()
