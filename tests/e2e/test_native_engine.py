@@ -22,7 +22,10 @@ import pulumi
 import pytest
 from pulumi import automation as auto
 
+import pulumi_wxo as wxo
 import pulumi_wxo.native as native
+from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+from tests.conftest import EMULATOR_TOKEN
 from tests.e2e.conftest import Engine, user_tags
 from tests.e2e.native_support import export, install_plugin, resources
 
@@ -170,3 +173,44 @@ def test_errors_name_the_resource_and_field_without_a_traceback(native_engine: C
     assert "Model 'gpt': create model 'virtual-model/openai/native-gpt'" in msg, msg
     assert "Traceback" not in msg and 'File "' not in msg and KEY not in msg
     eng.emulator.control.clear_faults()
+
+
+def twins(host: Any, url_a: str, url_b: str) -> Callable[[], None]:
+    """One model name on two instances, each through its own explicit provider."""
+
+    def program() -> None:
+        token = pulumi.Output.secret("test-token")
+        a = host.Provider("a", url=url_a, token=token, max_retries=2, insecure=False)
+        b = host.Provider("b", url=url_b, token=token, timeout=20.0)
+        for label, prov in (("a", a), ("b", b)):
+            host.Model(
+                f"twin-{label}",
+                name="openai/twin",
+                display_name=f"twin on {label}",
+                provider_config={"api_key": KEY},
+                opts=pulumi.ResourceOptions(provider=prov),
+            )
+
+    return program
+
+
+@pytest.mark.parametrize("host", [native, wxo], ids=["native", "dynamic"])
+def test_two_instances_in_one_program(
+    native_engine: Callable[..., Engine], tmp_path: Path, host: Any
+) -> None:
+    settings = EmulatorSettings(db=str(tmp_path / "second.db"), token=EMULATOR_TOKEN)
+    with EmulatorThread(settings) as second:
+        eng = native_engine(lambda: None)
+        first = eng.emulator
+        program = twins(host, first.url, second.url)
+        up = eng.up(program)
+        assert changes(up.summary.resource_changes) == {"create": 5}, (
+            eng.text()
+        )  # 2 providers, 2 models, stack
+        for emu, label in ((first, "a"), (second, "b")):
+            [model] = emu.control.state()["models"]
+            assert (model["name"], model["display_name"]) == ("virtual-model/openai/twin", f"twin on {label}")
+        assert changes(eng.preview(program).change_summary) == {}, eng.text()
+        _no_secret_anywhere(eng)
+        eng.destroy()
+        assert first.control.state()["models"] == [] and second.control.state()["models"] == []

@@ -231,8 +231,6 @@ def _resource(
     }
 
 
-_PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
-
 # Outputs every create, read and update returns (required in the schema: never null).
 MODEL_ALWAYS = (
     "name",
@@ -261,24 +259,33 @@ POLICY_ALWAYS = (
 )
 
 
+_PRE = {"a": "alpha", "b": "beta", "rc": "rc"}
+
+
 def semver(version: str) -> str:
-    """A PEP 440 version as SemVer 2, which the engine requires: ``0.2.0.dev0`` -> ``0.2.0-dev.0``."""
+    """A PEP 440 version as the SemVer the engine asks of this package's plugin.
+
+    The Python language host derives the plugin version of an installed ``pulumi-*`` package
+    from its PEP 440 version (``a``/``b``/``rc`` -> ``-alpha.N``/``-beta.N``/``-rc.N``,
+    ``.postN`` -> ``+postN``, ``.devN`` -> ``+devN``), and ``pulumi import`` asks for exactly
+    that version: the plugin and the SDK use the same rule, so every path names one plugin
+    (``0.2.0.dev0`` -> ``0.2.0+dev0``; docs/hosts.md). A version the rule cannot read (an
+    epoch, a local part) becomes ``0.0.0+unknown``.
+    """
     match = re.fullmatch(
-        r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(a|b|rc)(\d+))?(?:\.post(\d+))?(?:\.dev(\d+))?(?:\+(.+))?", version
+        r"(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:(a|b|rc)(\d+))?(?:\.post(\d+))?(?:\.dev(\d+))?", version
     )
     if match is None:
-        return "0.0.0-unknown"
-    major, minor, patch, pre, pre_n, post, dev, local = match.groups()
+        return "0.0.0+unknown"
+    major, minor, patch, pre, pre_n, post, dev = match.groups()
     out = f"{major}.{minor or 0}.{patch or 0}"
-    pres = [f"{_PRE[pre]}.{pre_n}"] if pre else []
+    if pre:
+        out += f"-{_PRE[pre]}.{pre_n}"
+    if post is not None:
+        out += f"+post{post}"
     if dev is not None:
-        pres.append(f"dev.{dev}")
-    if pres:
-        out += "-" + ".".join(pres)
-    builds = [f"post.{post}"] if post is not None else []
-    if local:
-        builds.append(re.sub(r"[^0-9A-Za-z.-]", "-", local))
-    return out + ("+" + ".".join(builds) if builds else "")
+        out += ("" if post is not None else "+") + f"dev{dev}"
+    return out
 
 
 def package_version() -> str:

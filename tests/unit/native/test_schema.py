@@ -131,17 +131,21 @@ def test_language_sections_name_the_generated_packages() -> None:
     assert SCHEMA["language"]["nodejs"]["packageName"]
 
 
+# The Python language host's own cases (pulumi-language-python main_test.go): the engine asks
+# for the plugin version it derives, so the plugin must report the same.
 @pytest.mark.parametrize(
     ("pep440", "expected"),
     [
-        ("0.2.0.dev0", "0.2.0-dev.0"),
+        ("0.2.0.dev0", "0.2.0+dev0"),
         ("0.2.0", "0.2.0"),
-        ("1.2", "1.2.0"),
+        ("0.1", "0.1.0"),
+        ("1.2.3.dev456", "1.2.3+dev456"),
+        ("0.3.0b8", "0.3.0-beta.8"),
+        ("1.0.0a1", "1.0.0-alpha.1"),
         ("1.0.0rc2", "1.0.0-rc.2"),
-        ("1.0.0b1.dev3", "1.0.0-beta.1.dev.3"),
-        ("1.0.0.post1", "1.0.0+post.1"),
+        ("3.2.post1.dev0", "3.2.0+post1dev0"),
         ("0+unknown", "0.0.0+unknown"),
-        ("not a version", "0.0.0-unknown"),
+        ("1!2.0", "0.0.0+unknown"),
     ],
 )
 def test_semver(pep440: str, expected: str) -> None:
