@@ -1,0 +1,88 @@
+"""Engine property values <-> the lifecycle's plain data: unknowns, numbers, secrets by path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
+
+from pulumi_wxo.lifecycle import UNKNOWN
+from pulumi_wxo.native.values import engine_map, plain_map, to_engine, to_plain
+from pulumi_wxo.schema.bounds import MAX_DEPTH
+
+
+def pv(value: object, secret: bool = False) -> PropertyValue:
+    if isinstance(value, dict):
+        return PropertyValue({k: pv(v) for k, v in value.items()}, is_secret=secret)
+    if isinstance(value, list):
+        return PropertyValue([pv(v) for v in value], is_secret=secret)
+    return PropertyValue(value, is_secret=secret)  # type: ignore[arg-type]
+
+
+def test_unknowns_become_the_lifecycle_unknown_and_go_back_as_the_sentinel() -> None:
+    assert to_plain(PropertyValue(ENGINE_UNKNOWN)) is UNKNOWN
+    assert to_plain(PropertyValue.computed()) is UNKNOWN
+    nested = plain_map({"config": pv({"max_tokens": ENGINE_UNKNOWN})})
+    assert nested == {"config": {"max_tokens": UNKNOWN}}
+    assert to_engine(UNKNOWN).value == ENGINE_UNKNOWN
+
+
+def test_secrets_are_unwrapped_for_the_lifecycle() -> None:
+    props = {"provider_config": PropertyValue({"api_key": pv("sk-1", secret=True)})}
+    assert plain_map(props) == {"provider_config": {"api_key": "sk-1"}}
+
+
+def test_numbers_go_out_as_doubles_and_other_values_unchanged() -> None:
+    out = to_engine({"n": 3, "f": 0.5, "b": True, "s": "x", "none": None, "l": [1, "a"]})
+    assert isinstance(out.value, Mapping)
+    assert out.value["n"] == PropertyValue(3.0) and out.value["b"] == PropertyValue(True)
+    assert to_plain(out) == {"n": 3.0, "f": 0.5, "b": True, "s": "x", "none": None, "l": [1.0, "a"]}
+
+
+def test_credential_fields_are_secret_even_when_sent_plain() -> None:
+    outs = {"provider_config": {"api_key": "sk-2", "custom_host": "https://h"}, "name": "n"}
+    out = engine_map(outs, {"provider_config": pv({"api_key": "sk-2", "custom_host": "https://h"})})
+    pc = out["provider_config"]
+    assert not pc.is_secret and isinstance(pc.value, Mapping)
+    assert pc.value["api_key"].is_secret and not pc.value["custom_host"].is_secret
+    assert not out["name"].is_secret
+
+
+def test_a_value_secret_in_the_request_stays_secret_at_its_path() -> None:
+    likes = {
+        "description": pv("quiet", secret=True),
+        "config": PropertyValue({"user": pv("u", secret=True), "seed": pv(1.0)}),
+        "tags": PropertyValue([pv("a"), pv("b", secret=True)]),
+        "connection_id": pv({"whole": 1.0}, secret=True),
+    }
+    out = engine_map(
+        {
+            "description": "quiet",
+            "config": {"user": "u", "seed": 1},
+            "tags": ["a", "b"],
+            "connection_id": "c",
+        },
+        likes,
+    )
+    assert out["description"].is_secret
+    cfg = out["config"].value
+    assert isinstance(cfg, Mapping) and cfg["user"].is_secret and not cfg["seed"].is_secret
+    assert out["tags"].is_secret  # a list with a secret item is secret as a whole
+    assert out["connection_id"].is_secret
+
+
+def test_any_of_several_requests_marking_a_key_secret_keeps_it_secret() -> None:
+    out = engine_map({"description": "d"}, {"description": pv("d")}, {"description": pv("d", secret=True)})
+    assert out["description"].is_secret
+
+
+def test_nesting_past_the_bound_is_not_walked() -> None:
+    value: object = "leaf"
+    for _ in range(MAX_DEPTH + 3):
+        value = {"k": value}
+    plain = to_plain(pv(value))
+    depth = 0
+    while isinstance(plain, dict):
+        plain, depth = plain["k"], depth + 1
+    assert plain == "<too deep>" and depth == MAX_DEPTH

@@ -1,0 +1,39 @@
+"""Explicit providers: their arguments are exactly the settings the runtime reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_wxo.api.settings import SOURCES
+from pulumi_wxo.lifecycle.runtime import setting_text, settings
+from pulumi_wxo.provider_resource import ProviderArgs, arg_name, provider_inputs
+
+
+def test_the_arguments_are_the_settings_and_the_settings_attributes() -> None:
+    keys = [key for key, *_ in settings()]
+    assert list(ProviderArgs.__annotations__) == [arg_name(k) for k in keys]
+    # The connection settings' own attribute names, where they have one.
+    assert {arg_name(key): attr for attr, key, _env, _kind in SOURCES} == {a: a for a, *_ in SOURCES}
+    assert arg_name("wxo:maxResponseBytes") == "max_response_bytes"
+
+
+def test_an_unknown_argument_is_refused_naming_it() -> None:
+    with pytest.raises(TypeError, match="unknown argument 'api_kye'"):
+        provider_inputs({"api_kye": "x"}, kind="Provider 'p'", prefixed=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (True, "true"),
+        (False, "false"),
+        (3.0, "3"),
+        (2.5, "2.5"),
+        (7, "7"),
+        (["a", "b"], "a,b"),
+        ("s", "s"),
+        (None, None),
+    ],
+)
+def test_setting_text_is_what_stack_config_would_hold(value: object, text: str | None) -> None:
+    assert setting_text(value) == text
