@@ -8,6 +8,7 @@ stale (the test suite runs the same comparison), as terraform-plugin-docs does i
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import types
 import typing
@@ -206,7 +207,72 @@ Every input (texts default to the name), plus `policy_id` (also the resource id)
     )
 
 
-PAGES = {"model.md": render_model, "model-policy.md": render_policy}
+def _schema_type(prop: dict[str, Any]) -> str:
+    """A schema property's type as the reference shows it: ``string``, ``array<string>``, a link."""
+    ref = str(prop.get("$ref", ""))
+    if ref == "pulumi.json#/Any":
+        return "any"
+    if ref.startswith("#/types/"):
+        name = ref.rsplit(":", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if prop.get("type") == "array":
+        return f"array<{_schema_type(prop['items'])}>"
+    if prop.get("type") == "object" and "additionalProperties" in prop:
+        return f"map<{_schema_type(prop['additionalProperties'])}>"
+    return str(prop.get("type", "any"))
+
+
+def _property_table(
+    props: dict[str, Any], *, required: Sequence[str] = (), replace: Sequence[str] = ()
+) -> str:
+    head = "| property | type | required | secret | on change | description |\n|---|---|---|---|---|---|\n"
+    rows = [
+        f"| `{name}` | {_schema_type(prop)} | {'yes' if name in required else 'no'} | "
+        f"{'yes' if prop.get('secret') else 'no'} | {'replace' if name in replace else 'update'} | "
+        + (prop.get("description") or "").replace("|", "\\|")
+        + (f" Default `{json.dumps(prop['default'])}`." if "default" in prop else "")
+        + " |"
+        for name, prop in props.items()
+    ]
+    return head + "\n".join(rows) + "\n"
+
+
+def render_native() -> str:
+    """The plugin's resources, provider and types, from its package schema (native/schema.py)."""
+    from pulumi_wxo.native.schema import schema
+
+    pkg = schema()
+    out = [
+        HEADER,
+        "# Native resources (`pulumi-resource-wxo`)\n\n",
+        "The package schema the plugin serves (`python -m pulumi_wxo.native.schema` prints it), "
+        "generated from the same schema as the dynamic resources: every property below has the same "
+        "name and meaning as in [model.md](model.md) and [model-policy.md](model-policy.md). "
+        "Choosing a host: [hosts.md](../hosts.md).\n\n",
+        "## Provider configuration\n\n",
+        "Stack config `wxo:<key>` for the default provider, or the inputs of an explicit "
+        "`wxo.Provider` (Python: the snake_case form, `api_key=`). Unset keys fall back to the "
+        "environment variable named in each row.\n\n",
+        _property_table(pkg["config"]["variables"]),
+    ]
+    for token, res in pkg["resources"].items():
+        out += [
+            f"\n## {token.rsplit(':', 1)[-1]}\n\n`{token}`. {res['description']}\n\n### Inputs\n\n",
+            _property_table(
+                res["inputProperties"], required=res["requiredInputs"], replace=res["replaceOnChanges"]
+            ),
+            "\n### Outputs\n\n",
+            _property_table(res["properties"], required=res["required"]),
+        ]
+    for token, typ in pkg["types"].items():
+        out += [
+            f"\n## {token.rsplit(':', 1)[-1]}\n\n{typ['description']}\n\n",
+            _property_table(typ["properties"], required=typ.get("required", ())),
+        ]
+    return "".join(out)
+
+
+PAGES = {"model.md": render_model, "model-policy.md": render_policy, "native.md": render_native}
 
 
 def stale(root: Path) -> list[str]:

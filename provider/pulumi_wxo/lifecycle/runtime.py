@@ -99,7 +99,8 @@ class Runtime:
     """Process-wide connection settings and one HTTP client per distinct settings.
 
     Lives outside the provider objects so nothing of it is pickled into state. The
-    provider process runs up to four calls at once, hence the lock.
+    hosts call it from several threads at once (four in the dynamic host, up to 32 in the
+    plugin), hence the lock.
     """
 
     def __init__(self) -> None:
