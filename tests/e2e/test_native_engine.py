@@ -44,7 +44,11 @@ def catalogue(**overrides: Any) -> Callable[[], None]:
         }
         args.update(overrides)
         gpt = native.Model("gpt", **args)
-        native.ModelPolicy("route", name="native-route", strategy="single", targets=[{"model": gpt}])
+        # The description is unknown at preview (the model's id): check passes it through.
+        routes = gpt.model_id.apply(lambda i: f"routes to {i}")
+        native.ModelPolicy(
+            "route", name="native-route", description=routes, strategy="single", targets=[{"model": gpt}]
+        )
         pulumi.export("model_id", gpt.model_id)
         pulumi.export("provider", gpt.provider)
 
@@ -81,13 +85,20 @@ def _no_secret_anywhere(eng: Engine) -> None:
 
 def test_native_lifecycle_through_the_engine(native_engine: Callable[..., Engine]) -> None:
     eng = native_engine(catalogue())
+    prev = eng.preview(diff=True)  # the creates, with an unknown input, through check
+    assert changes(prev.change_summary) == {"create": 3}, prev.stdout
+    assert eng.models() == []
     up = eng.up()
     assert changes(up.summary.resource_changes) == {"create": 3}, eng.text()  # stack, model, policy
     [model] = [m for m in eng.models()]
     assert model["name"] == GPT and user_tags(model) == ["e2e"]
     assert up.outputs["model_id"].value == model["id"]
     assert up.outputs["provider"].value == "openai"
-    assert [p["name"] for p in eng.emulator.control.state()["policies"]] == ["virtual-policy/native-route"]
+    [policy] = eng.emulator.control.state()["policies"]
+    assert (policy["name"], policy["description"]) == (
+        "virtual-policy/native-route",
+        f"routes to {model['id']}",
+    )
     assert "from $PATH" not in eng.text()
 
     # State: the credential is a secret (ciphertext) in inputs and outputs, never plaintext.
@@ -149,7 +160,7 @@ def test_native_lifecycle_through_the_engine(native_engine: Callable[..., Engine
     assert model_writes == ["POST", "DELETE"], writes(eng)
     assert eng.names() == ["virtual-model/openai/native-gpt-mini"]
     [policy] = eng.emulator.control.state()["policies"]
-    assert json.dumps(policy).count("native-gpt-mini") == 1
+    assert json.dumps(policy["policy"]).count("native-gpt-mini") == 1
 
     eng.destroy()
     assert eng.models() == [] and eng.emulator.control.state()["policies"] == []

@@ -17,7 +17,7 @@ from pulumi_wxo.api.redaction import logger
 from pulumi_wxo.lifecycle.instance import Instance, InstanceMismatchError, same_instance
 from pulumi_wxo.lifecycle.runtime import Runtime
 from pulumi_wxo.lifecycle.snapshot import Snapshot
-from pulumi_wxo.lifecycle.values import is_unknown
+from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
 from pulumi_wxo.schema import Failure
 
 T = TypeVar("T")
@@ -142,6 +142,26 @@ def stamp(runtime: Runtime) -> dict[str, Any]:
     from pulumi_wxo import __version__
 
     return {"instance": runtime.instance().as_output(), "provider_version": __version__}
+
+
+def previewed(
+    desired: Mapping[str, Any], olds: Mapping[str, Any], *, kept: Iterable[str], computed: Iterable[str]
+) -> dict[str, Any]:
+    """What a create (``olds`` empty) or an update would return, as far as it is known at preview.
+
+    ``desired`` holds the inputs with the server's defaults applied; of the ``computed`` outputs,
+    those a write never changes (``kept``: the id, the instance, the owner tag) come from
+    ``olds``, the rest are :data:`UNKNOWN`; ``provider_version`` is this version's, as
+    :func:`stamp` writes it. Nothing is asked of the server.
+    """
+    from pulumi_wxo import __version__
+
+    keep = set(kept)
+    out = dict(desired)
+    for key in computed:
+        out[key] = olds[key] if key in keep and key in olds else UNKNOWN
+    out["provider_version"] = __version__
+    return out
 
 
 def kept_stamp(olds: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from pulumi_wxo.lifecycle.common import (
     left_behind,
     name_taken,
     placement,
+    previewed,
     read_inputs,
     stamp,
     unknown_inputs,
@@ -34,7 +35,7 @@ from pulumi_wxo.lifecycle.create import create_by_name
 from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, split_tags
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
-from pulumi_wxo.lifecycle.values import is_unknown
+from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
 from pulumi_wxo.schema import (
     MODEL_DIFF_FIELDS,
     MODEL_REPLACE_FIELDS,
@@ -268,6 +269,26 @@ class ModelLifecycle:
             changed = [*changed, "instance"]
         return DiffOutcome(
             changed, [k for k in changed if k in MODEL_REPLACE_FIELDS or k == "instance"], complete
+        )
+
+    def preview(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs of a create (``olds`` empty) or an update at preview, without a request.
+
+        A host whose engine asks for preview outputs (the native plugin) returns these, so a
+        resource that reads this model's ``model_id`` does not see it unknown on every update.
+        """
+        given = declared(news)
+        spec = None if any(is_unknown(v) for v in given.values()) else validate_model(given)[0]
+        desired: dict[str, Any] = (
+            spec.effective() if spec is not None else {k: news.get(k) for k in MODEL_DIFF_FIELDS}
+        )
+        desired["provider"] = spec.provider if spec is not None else olds.get("provider", UNKNOWN)
+        desired.update(adopt=bool(news.get("adopt")), force_delete=bool(news.get("force_delete")))
+        return previewed(
+            desired,
+            olds,
+            kept=("model_id", "instance", "owner_tag"),
+            computed=("model_id", "instance", "owner_tag"),
         )
 
     def create(self, props: Mapping[str, Any]) -> Created:

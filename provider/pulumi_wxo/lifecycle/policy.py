@@ -15,6 +15,7 @@ from pulumi_wxo.lifecycle.common import (
     left_behind,
     name_taken,
     placement,
+    previewed,
     read_inputs,
     stamp,
     unknown_inputs,
@@ -188,6 +189,20 @@ class PolicyLifecycle:
         missing = missing_targets(self.runtime, spec.to_api()["policy"]["targets"], ())
         if missing:
             raise InvalidInputError(action=f"{verb} policy '{spec.name}'", failures=[str(f) for f in missing])
+
+    def preview(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs of a create (``olds`` empty) or an update at preview, without a request."""
+        given = declared(news)
+        spec = None if any(is_unknown(v) for v in given.values()) else validate_policy(given)[0]
+        desired: dict[str, Any] = (
+            spec.effective() if spec is not None else {k: news.get(k) for k in POLICY_DIFF_FIELDS}
+        )
+        declared_models = news.get("declared_models")
+        desired.update(
+            adopt=bool(news.get("adopt")),
+            declared_models=list(declared_models) if isinstance(declared_models, list | tuple) else [],
+        )
+        return previewed(desired, olds, kept=("policy_id", "instance"), computed=("policy_id", "instance"))
 
     def create(self, props: Mapping[str, Any]) -> Created:
         spec = spec_or_raise(props, verb="create")

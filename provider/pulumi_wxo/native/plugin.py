@@ -17,6 +17,9 @@ calls the lifecycle and turns the result back. What differs from the dynamic hos
   second, asynchronous copy of the lifecycle or the HTTP layer (docs/hosts.md).
 * ``owner`` (lifecycle/ownership.py) is computed from the URN when the program did not send
   it (a YAML or TypeScript program), with the same formula the Python SDK uses.
+* The plugin supports preview: a previewed create or update answers with the lifecycle's
+  ``preview`` (the inputs with the server's defaults, the id and instance kept, the rest
+  unknown), without a request, so what reads ``model_id`` stays known across an update.
 """
 
 from __future__ import annotations
@@ -153,9 +156,9 @@ class WxoProvider(Provider):
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         get = config_getter(plain_map(request.args), request.variables)
         await self._call("", self.runtime.configure, get, os.environ)
-        # No preview create/update (the engine shows the inputs), no output values or
-        # resource references in inputs (unknowns arrive as the engine's sentinel).
-        return ConfigureResponse(accept_secrets=True, supports_preview=False)
+        # Preview create/update answer from the lifecycle's preview (no request); no output
+        # values or resource references in inputs (unknowns arrive as the engine's sentinel).
+        return ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         core = self._core(request.urn)
@@ -174,7 +177,11 @@ class WxoProvider(Provider):
         return diff_response(outcome, olds, news)
 
     async def create(self, request: CreateRequest) -> CreateResponse:
-        created = await self._call(request.urn, self._core(request.urn).create, plain_map(request.properties))
+        core = self._core(request.urn)
+        if request.preview:
+            outs = await self._call(request.urn, core.preview, {}, plain_map(request.properties))
+            return CreateResponse("", engine_map(outs, request.properties))
+        created = await self._call(request.urn, core.create, plain_map(request.properties))
         return CreateResponse(created.id, engine_map(created.outputs, request.properties))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
@@ -189,6 +196,11 @@ class WxoProvider(Provider):
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         core = self._core(request.urn)
+        if request.preview:
+            outs = await self._call(
+                request.urn, core.preview, plain_map(request.olds), plain_map(request.news)
+            )
+            return UpdateResponse(engine_map(outs, request.news, request.olds))
         outs = await self._call(
             request.urn, core.update, request.resource_id, plain_map(request.olds), plain_map(request.news)
         )

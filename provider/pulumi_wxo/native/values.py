@@ -22,27 +22,26 @@ from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
 
 from pulumi_wxo.lifecycle import UNKNOWN, is_unknown
 from pulumi_wxo.schema import SECRET_FIELDS
-from pulumi_wxo.schema.bounds import MAX_DEPTH
 
 # Where the schema's credential fields sit in a Model's properties.
 SECRET_PATHS: dict[str, frozenset[str]] = {"provider_config": SECRET_FIELDS}
 
 
-def to_plain(value: PropertyValue, depth: int = 1) -> Any:
+def to_plain(value: PropertyValue) -> Any:
     """One engine value as the lifecycle reads it (secrets unwrapped: the lifecycle never logs them).
 
-    Bounded: below ``MAX_DEPTH`` levels the rest is passed on as an opaque string, as the
-    lifecycle refuses anything that deep before it looks inside (schema/bounds.py).
+    Walked whole, as the dynamic host passes values on: the engine's message was parsed by
+    protobuf, whose recursion limit (100) already bounds the nesting, and the lifecycle refuses
+    anything deeper than ``MAX_DEPTH`` itself, naming the field (schema/bounds.py); cutting the
+    value short here would hide it from that check.
     """
     inner = value.value
     if isinstance(inner, Computed) or inner == ENGINE_UNKNOWN:
         return UNKNOWN
-    if depth > MAX_DEPTH:
-        return "<too deep>" if isinstance(inner, Mapping | list | tuple) else inner
     if isinstance(inner, Mapping):
-        return {k: to_plain(v, depth + 1) for k, v in inner.items()}
+        return {k: to_plain(v) for k, v in inner.items()}
     if isinstance(inner, Sequence) and not isinstance(inner, str):
-        return [to_plain(v, depth + 1) for v in inner]
+        return [to_plain(v) for v in inner]
     return inner
 
 

@@ -22,6 +22,7 @@ from pulumi.provider.experimental.provider import (
     DiffRequest,
     GetSchemaRequest,
     PropertyDiffKind,
+    UpdateRequest,
 )
 from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
 
@@ -92,7 +93,7 @@ def test_configure_sets_the_runtime_from_the_providers_inputs(runtime: Runtime) 
     provider = WxoProvider(runtime)
     args = {"url": pv("http://127.0.0.1:9"), "token": pv("tok", secret=True), "maxRetries": pv(2)}
     resp = arun(provider.configure(ConfigureRequest({}, args, True, False)))
-    assert resp.accept_secrets and not resp.supports_preview
+    assert resp.accept_secrets and resp.supports_preview
     assert runtime.max_retries() == 2
     assert runtime.instance().url == "http://127.0.0.1:9"
 
@@ -178,3 +179,35 @@ def test_calls_run_side_by_side_up_to_the_engines_parallelism(runtime: Runtime) 
 
     assert sorted(arun(many())) == list(range(8))
     assert WORKERS >= 16
+
+
+def test_preview_create_and_update_answer_without_a_request(runtime: Runtime) -> None:
+    """No settings at all: a request would fail, so these prove none is made."""
+    provider = WxoProvider(runtime)
+    news = props(name="openai/gpt-4o", provider_config={"api_key": "k"}, owner="0123456789abcdef")
+    created = arun(provider.create(CreateRequest(MODEL_URN, news, 60, True)))
+    outs = created.properties
+    assert created.resource_id == ""
+    assert outs["model_id"].value == ENGINE_UNKNOWN and outs["instance"].value == ENGINE_UNKNOWN
+    assert outs["display_name"].value == "virtual-model/openai/gpt-4o"  # the server's default, known
+    assert outs["provider"].value == "openai" and "owner" not in outs
+    pc = outs["provider_config"].value
+    assert isinstance(pc, Mapping) and pc["api_key"].is_secret
+
+    olds = props(
+        name="virtual-model/openai/gpt-4o",
+        model_id="id-1",
+        provider="openai",
+        instance={"url": "https://x", "tenant": None},
+        owner_tag="pulumi-wxo-owner:0123456789abcdef:01234567",
+    )
+    changed = props(name="openai/gpt-4o", display_name="GPT", provider_config={"api_key": "k"})
+    updated = arun(provider.update(UpdateRequest(MODEL_URN, "id-1", olds, changed, 60, [], True)))
+    outs = updated.properties
+    assert outs["model_id"].value == "id-1" and outs["display_name"].value == "GPT"
+    assert outs["owner_tag"] == olds["owner_tag"] and outs["instance"] == olds["instance"]
+
+    policy = props(name="route", strategy={"mode": "single"}, targets=[{"model_name": "openai/gpt-4o"}])
+    policy_urn = "urn:pulumi:dev::proj::wxo:index:ModelPolicy::route"
+    outs = arun(provider.create(CreateRequest(policy_urn, policy, 60, True))).properties
+    assert outs["name"].value == "virtual-policy/route" and outs["policy_id"].value == ENGINE_UNKNOWN

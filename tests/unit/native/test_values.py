@@ -77,7 +77,10 @@ def test_any_of_several_requests_marking_a_key_secret_keeps_it_secret() -> None:
     assert out["description"].is_secret
 
 
-def test_nesting_past_the_bound_is_not_walked() -> None:
+def test_nesting_past_the_bound_reaches_the_lifecycle_whole() -> None:
+    """Deep values are not cut short: the lifecycle's bounds refuse them naming the field."""
+    from pulumi_wxo.lifecycle import ModelLifecycle, Runtime
+
     value: object = "leaf"
     for _ in range(MAX_DEPTH + 3):
         value = {"k": value}
@@ -85,4 +88,9 @@ def test_nesting_past_the_bound_is_not_walked() -> None:
     depth = 0
     while isinstance(plain, dict):
         plain, depth = plain["k"], depth + 1
-    assert plain == "<too deep>" and depth == MAX_DEPTH
+    assert plain == "leaf" and depth == MAX_DEPTH + 3
+    news = plain_map({"name": pv("openai/x"), "provider_config": pv({"api_key": "k", "cache": value})})
+    runtime = Runtime()
+    runtime.configure(lambda _k: None, {})  # no server: the name check is skipped
+    [failure] = ModelLifecycle(runtime).check({}, news).failures
+    assert failure.path.startswith("provider_config.cache.k") and "nested deeper" in failure.reason
