@@ -32,13 +32,24 @@ def add_parser(sub: Any) -> None:
         "under management without duplicates. Secret values are never written: placeholders "
         "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
         example="  pulumi-wxo export --url http://127.0.0.1:4321 --token demo-token --output specs/\n"
-        "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings",
+        "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
+        "  pulumi-wxo export --format pulumi-import -o tenant.json && pulumi import --file tenant.json",
     )
     parser.add_argument(
         "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
     )
-    parser.add_argument("--format", choices=("yaml", "python"), default="yaml", help="what to write")
-    parser.add_argument("-o", "--output", metavar="DIR", help="directory to write to (default: stdout)")
+    parser.add_argument(
+        "--format",
+        choices=("yaml", "python", "pulumi-import"),
+        default="yaml",
+        help="what to write (pulumi-import: the file `pulumi import --file` takes, for the native provider)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        help="directory to write to (default: stdout); for pulumi-import also a .json file path",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     add_connection_flags(parser)
 
@@ -102,6 +113,10 @@ def run(args: argparse.Namespace) -> int:
         status.update(f"reading policies from {client.base_url}")
         policies = client.list_policies()
         source = client.base_url
+    if args.format == "pulumi-import":
+        from pulumi_wxo.cli import import_file
+
+        return import_file.write(models, policies, args)
     exported, notes = export_objects(models, policies, args.name)
     if not exported:
         err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))

@@ -1,0 +1,123 @@
+"""``pulumi-wxo export --format pulumi-import``: the file ``pulumi import --file`` takes, for a
+whole tenant, so that every model and policy comes under the native provider in one command.
+
+The file is Pulumi's import file (``{"resources": [{"type", "name", "id"}, ...]}``): the engine
+reads each object through the plugin's ``read`` by its id and writes the program code for it.
+``name`` is the Pulumi resource name, derived from the object's name: unique within the file,
+made of letters, digits, ``-`` and ``_`` only, so that it is also a good variable name once the
+code generator has camel-cased it. Nothing secret is in it: ids and names only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pulumi_wxo.cli.common import count, err, name_matches
+from pulumi_wxo.schema.server_objects import id_problem, object_name
+
+__all__ = ["MODEL_TYPE", "POLICY_TYPE", "import_file", "resource_name", "write"]
+
+# The native plugin's type tokens (issue 11): what `pulumi import` resolves through the plugin.
+MODEL_TYPE = "wxo:index:Model"
+POLICY_TYPE = "wxo:index:ModelPolicy"
+DEFAULT_FILE = "pulumi-import.json"
+_MAX_NAME = 80
+
+
+def resource_name(object_name_: str, kind: str, taken: set[str]) -> str:
+    """A Pulumi resource name for the object named ``object_name_``, not in ``taken`` (which is
+    updated). ``virtual-model/openai/gpt-4o`` -> ``openai-gpt-4o``; a second one -> ``...-2``.
+
+    Uniqueness is checked without case, ``-`` and ``_``: ``gpt-4o`` and ``gpt_4o`` would become
+    the same variable in generated code.
+    """
+    from pulumi_wxo.specs.names import resource_name as spec_resource_name
+
+    # The spec exporter's stable name (file names, declare()), narrowed to what code accepts.
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", spec_resource_name(object_name_)).strip("-_")
+    base = re.sub(r"-{2,}", "-", base)[:_MAX_NAME].rstrip("-_")
+    if not base or not base[0].isalpha():
+        base = f"{kind}-{base}".rstrip("-")
+    name, n = base, 1
+    while _key(name) in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(_key(name))
+    return name
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[-_]", "", name.lower())
+
+
+def import_file(
+    models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], patterns: Sequence[str] = ()
+) -> tuple[dict[str, Any], list[str]]:
+    """The import file for these server objects (``GET /models``, ``GET /model_policy``), and
+    notes: objects left out (a duplicate name, an unusable id), each named."""
+    resources: list[dict[str, str]] = []
+    notes: list[str] = []
+    taken: set[str] = set()
+    for kind, token, objects in (("model", MODEL_TYPE, models), ("policy", POLICY_TYPE, policies)):
+        seen: dict[str, str] = {}
+        for obj in sorted(objects, key=lambda o: str(o.get("name"))):
+            name = obj.get("name")
+            if not isinstance(name, str) or not name or not name_matches(name, patterns):
+                continue
+            problem = id_problem(obj.get("id"))
+            if problem is not None:
+                notes.append(f"left out {kind} '{object_name(obj)}': its id {problem}")
+                continue
+            if name in seen:
+                # The server may hold duplicates (api-contract §8); one resource per name.
+                notes.append(
+                    f"left out {kind} '{object_name(obj)}' id {obj['id']}: a second {kind} of that name "
+                    f"(imported id {seen[name]}); delete it on the server"
+                )
+                continue
+            seen[name] = str(obj["id"])
+            resources.append({"type": token, "name": resource_name(name, kind, taken), "id": str(obj["id"])})
+    return {"resources": resources}, notes
+
+
+def write(
+    models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], args: argparse.Namespace
+) -> int:
+    """Write the file (``-o`` a ``.json`` path, or a directory for ``pulumi-import.json``; else
+    stdout) and say how to use it."""
+    document, notes = import_file(models, policies, args.name)
+    resources = document["resources"]
+    if not resources:
+        err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))
+        return 1
+    text = json.dumps(document, indent=2) + "\n"
+    target: Path | None = None
+    if args.output:
+        out = Path(args.output)
+        target = out if out.suffix == ".json" else out / DEFAULT_FILE
+        if target.exists() and not args.force:
+            err(f"pulumi-wxo export: {target} already exists; pass --force to overwrite")
+            return 2
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        n_models = sum(r["type"] == MODEL_TYPE for r in resources)
+        err(
+            f"wrote {count(n_models, 'model')} and {count(len(resources) - n_models, 'policy', 'policies')} "
+            f"to {target}"
+        )
+    else:
+        sys.stdout.write(text)
+    for note in notes:
+        err(f"warning: {note}")
+    err(
+        "Import them with the native provider (pulumi-resource-wxo on PATH, wxo:url and credentials "
+        "in the stack config):\n"
+        f"  pulumi import --file {target or DEFAULT_FILE} --out imported.py --yes"
+    )
+    return 0

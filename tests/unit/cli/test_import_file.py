@@ -1,0 +1,97 @@
+"""``pulumi-wxo export --format pulumi-import``: the import file, its names, and what is left out."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_wxo.cli import export
+from pulumi_wxo.cli.import_file import MODEL_TYPE, POLICY_TYPE, import_file, resource_name
+from tests.unit.cli.support import run
+
+pytestmark = pytest.mark.unit
+
+MODELS: list[dict[str, Any]] = [
+    {"id": "m1", "name": "virtual-model/openai/gpt-4o"},
+    {"id": "m2", "name": "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"},
+    {"id": "m3", "name": "virtual-model/openai/gpt_4o"},  # same variable as gpt-4o once camel-cased
+    {"id": "m4", "name": "virtual-model/openai/gpt-4o"},  # a duplicate name on the server
+    {"id": "a/b", "name": "virtual-model/openai/o3"},  # an id that cannot be read by path
+]
+POLICIES: list[dict[str, Any]] = [{"id": "p1", "name": "virtual-policy/openai-gpt-4o"}]
+
+
+def test_one_resource_per_object_with_unique_valid_names_and_notes() -> None:
+    document, notes = import_file(MODELS, POLICIES)
+    assert document == {
+        "resources": [
+            {"type": MODEL_TYPE, "name": "openai-gpt-4o", "id": "m1"},
+            {"type": MODEL_TYPE, "name": "openai-gpt_4o-2", "id": "m3"},
+            {"type": MODEL_TYPE, "name": "watsonx-ibm-granite-3-3-8b-instruct", "id": "m2"},
+            {"type": POLICY_TYPE, "name": "openai-gpt-4o-3", "id": "p1"},
+        ]
+    }
+    assert notes == [
+        "left out model 'virtual-model/openai/gpt-4o' id m4: a second model of that name (imported id m1); "
+        "delete it on the server",
+        "left out model 'virtual-model/openai/o3': its id 'a/b' contains a path separator",
+    ]
+    names = [r["name"] for r in document["resources"]]
+    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", n) for n in names)
+
+
+def test_names_from_unusual_object_names() -> None:
+    taken: set[str] = set()
+    assert resource_name("virtual-model/openai/gpt-4.1 (eu)", "model", taken) == "openai-gpt-4-1-eu"
+    assert resource_name("virtual-policy/2024", "policy", taken) == "policy-2024"
+    assert resource_name("virtual-policy/...", "policy", taken) == "policy"
+    assert resource_name("virtual-policy/" + "x" * 300, "policy", taken) == "x" * 80
+
+
+def test_patterns_filter_like_the_other_formats() -> None:
+    document, _ = import_file(MODELS, POLICIES, ["watsonx/*"])
+    assert [r["id"] for r in document["resources"]] == ["m2"]
+
+
+class StubClient:
+    """What the command's client answers: the tenant above (no socket)."""
+
+    base_url = "http://stub/v1"
+
+    def __enter__(self) -> StubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def list_models(self) -> list[dict[str, Any]]:
+        return MODELS[:2]
+
+    def list_policies(self) -> list[dict[str, Any]]:
+        return POLICIES
+
+
+def _tenant(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(export, "client_from_args", lambda args: StubClient())
+
+
+def test_the_command_writes_the_file_and_refuses_to_overwrite(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _tenant(monkeypatch)
+    out = tmp_path / "tenant.json"
+    flags: list[str] = []
+    code, _, err = run(capsys, "export", *flags, "--format", "pulumi-import", "-o", str(out))
+    assert code == 0, err
+    assert [r["id"] for r in json.loads(out.read_text())["resources"]] == ["m1", "m2", "p1"]
+    assert f"pulumi import --file {out}" in err
+    code, _, err = run(capsys, "export", *flags, "--format", "pulumi-import", "-o", str(out))
+    assert code == 2 and "already exists; pass --force" in err
+    code, _, _ = run(capsys, "export", *flags, "--format", "pulumi-import", "-o", str(tmp_path))
+    assert code == 0 and (tmp_path / "pulumi-import.json").exists()
+    code, stdout, _ = run(capsys, "export", *flags, "--format", "pulumi-import")
+    assert code == 0 and json.loads(stdout)["resources"][0]["type"] == MODEL_TYPE
