@@ -39,7 +39,8 @@ def add_parser(sub: Any) -> None:
     parser.add_argument(
         "--provider-version",
         metavar="SEMVER",
-        help="the plugin version the native SDK requests, if it pins one (default provider default_X_Y_Z)",
+        help="the plugin version the program's native SDK pins (default: this pulumi-wxo's, which names "
+        "the default provider default_X_Y_Z)",
     )
     parser.add_argument("--force", action="store_true", help="overwrite the output file")
 
@@ -75,6 +76,7 @@ def _write(path: Path, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pulumi_wxo._migration import MigrationError, migrate_deployment
+    from pulumi_wxo.native.schema import package_version
 
     source = Path(args.state)
     target = None if args.output == "-" else Path(args.output)
@@ -83,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         migrated = migrate_deployment(
-            _load(source), provider_id=str(uuid.uuid4()), version=args.provider_version
+            _load(source), provider_id=str(uuid.uuid4()), version=args.provider_version or package_version()
         )
     except MigrationError as exc:
         # Name the file once: a problem of the file itself already starts with its path.
