@@ -237,12 +237,16 @@ def _native_provider(
     """The default wxo provider as the engine records it: the package's config keys without
     their namespace (the engine's GetPackageConfig), ``version`` when the SDK asks for one."""
 
-    def config(values: object) -> dict[str, Any]:
+    def config(values: object, *, internal: bool) -> dict[str, Any]:
         if not isinstance(values, dict):
             return {}
         picked = {k[len(CONFIG_NAMESPACE) :]: v for k, v in values.items() if k.startswith(CONFIG_NAMESPACE)}
         if version is not None:
+            # The engine's SetProviderVersion: "version" beside the config, and an empty
+            # "__internal" object in the inputs (not in the outputs), as a real native stack has.
             picked["version"] = version
+            if internal:
+                picked["__internal"] = {}
         return dict(sorted(picked.items()))
 
     provider: dict[str, Any] = {
@@ -250,8 +254,8 @@ def _native_provider(
         "custom": True,
         "id": provider_id,
         "type": NATIVE_PROVIDER_TYPE,
-        "inputs": config(old.get("inputs")),
-        "outputs": config(old.get("outputs")),
+        "inputs": config(old.get("inputs"), internal=True),
+        "outputs": config(old.get("outputs"), internal=False),
     }
     for key in ("created", "modified"):
         if key in old:

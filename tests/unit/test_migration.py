@@ -80,7 +80,13 @@ def test_a_pinned_plugin_version_names_the_provider_as_the_engine_does() -> None
         default_provider_name("0.2")
     result = migrate_deployment(golden(), provider_id=PID, version="0.2.0")
     provider = by_urn(result.export)[f"{P}pulumi:providers:wxo::default_0_2_0"]
-    assert provider["inputs"]["version"] == "0.2.0"
+    assert provider["inputs"] == {
+        "__internal": {},
+        "token": by_urn(golden())[OLD_PROVIDER]["inputs"]["wxo:token"],
+        "url": "{EMULATOR_URL}",
+        "version": "0.2.0",
+    }
+    assert provider["outputs"]["version"] == "0.2.0" and "__internal" not in provider["outputs"]
     model = by_urn(result.export)[f"{P}wxo:index:Model::granite"]
     assert model["provider"] == f"{P}pulumi:providers:wxo::default_0_2_0::{PID}"
 
