@@ -57,10 +57,23 @@ def _key(name: str) -> str:
 
 
 def import_file(
-    models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], patterns: Sequence[str] = ()
+    models: Sequence[dict[str, Any]],
+    policies: Sequence[dict[str, Any]],
+    patterns: Sequence[str] = (),
+    *,
+    version: str | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """The import file for these server objects (``GET /models``, ``GET /model_policy``), and
-    notes: objects left out (a duplicate name, an unusable id), each named."""
+    notes: objects left out (a duplicate name, an unusable id), each named.
+
+    ``version`` (default: this package's, as SemVer) pins the plugin, as the native SDK does:
+    the engine then runs the plugin of this version and records the same default provider
+    (``default_X_Y_Z``) that the generated program will ask for, instead of one per run.
+    """
+    if version is None:
+        from pulumi_wxo.native.schema import package_version
+
+        version = package_version()
     resources: list[dict[str, str]] = []
     notes: list[str] = []
     taken: set[str] = set()
@@ -82,7 +95,14 @@ def import_file(
                 )
                 continue
             seen[name] = str(obj["id"])
-            resources.append({"type": token, "name": resource_name(name, kind, taken), "id": str(obj["id"])})
+            resources.append(
+                {
+                    "type": token,
+                    "name": resource_name(name, kind, taken),
+                    "id": str(obj["id"]),
+                    "version": version,
+                }
+            )
     return {"resources": resources}, notes
 
 
@@ -116,8 +136,10 @@ def write(
     for note in notes:
         err(f"warning: {note}")
     err(
-        "Import them with the native provider (pulumi-resource-wxo on PATH, wxo:url and credentials "
+        "Import them with the native provider (pulumi-resource-wxo installed, wxo:url and credentials "
         "in the stack config):\n"
-        f"  pulumi import --file {target or DEFAULT_FILE} --out imported.py --yes"
+        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py\n"
+        "(add --generate-code=false where the Python language host cannot generate code; secrets are not "
+        "readable from the server: declare them in the program before the next `pulumi up`)"
     )
     return 0

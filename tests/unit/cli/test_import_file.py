@@ -11,6 +11,7 @@ import pytest
 
 from pulumi_wxo.cli import export
 from pulumi_wxo.cli.import_file import MODEL_TYPE, POLICY_TYPE, import_file, resource_name
+from pulumi_wxo.native.schema import package_version
 from tests.unit.cli.support import run
 
 pytestmark = pytest.mark.unit
@@ -26,13 +27,14 @@ POLICIES: list[dict[str, Any]] = [{"id": "p1", "name": "virtual-policy/openai-gp
 
 
 def test_one_resource_per_object_with_unique_valid_names_and_notes() -> None:
-    document, notes = import_file(MODELS, POLICIES)
+    document, notes = import_file(MODELS, POLICIES, version="1.2.3")
+    v = {"version": "1.2.3"}
     assert document == {
         "resources": [
-            {"type": MODEL_TYPE, "name": "openai-gpt-4o", "id": "m1"},
-            {"type": MODEL_TYPE, "name": "openai-gpt_4o-2", "id": "m3"},
-            {"type": MODEL_TYPE, "name": "watsonx-ibm-granite-3-3-8b-instruct", "id": "m2"},
-            {"type": POLICY_TYPE, "name": "openai-gpt-4o-3", "id": "p1"},
+            {"type": MODEL_TYPE, "name": "openai-gpt-4o", "id": "m1", **v},
+            {"type": MODEL_TYPE, "name": "openai-gpt_4o-2", "id": "m3", **v},
+            {"type": MODEL_TYPE, "name": "watsonx-ibm-granite-3-3-8b-instruct", "id": "m2", **v},
+            {"type": POLICY_TYPE, "name": "openai-gpt-4o-3", "id": "p1", **v},
         ]
     }
     assert notes == [
@@ -94,4 +96,6 @@ def test_the_command_writes_the_file_and_refuses_to_overwrite(
     code, _, _ = run(capsys, "export", *flags, "--format", "pulumi-import", "-o", str(tmp_path))
     assert code == 0 and (tmp_path / "pulumi-import.json").exists()
     code, stdout, _ = run(capsys, "export", *flags, "--format", "pulumi-import")
-    assert code == 0 and json.loads(stdout)["resources"][0]["type"] == MODEL_TYPE
+    first = json.loads(stdout)["resources"][0]
+    # The plugin is pinned to this package's version, as the native SDK pins it.
+    assert code == 0 and first["type"] == MODEL_TYPE and first["version"] == package_version()
