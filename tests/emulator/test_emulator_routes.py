@@ -229,7 +229,9 @@ def test_policy_create_list_update_delete(emulator: EmulatorThread, http: httpx.
         json=policy_body(name="virtual-policy/anygem", description=None, policy=new_policy),
     )
     assert replaced.status_code == 200
-    assert replaced.json() == {**created, "description": None, "policy": new_policy}
+    # a null description is accepted (documented as nullable) and shown as the name, which the
+    # ADK's ModelPolicy (description: str) can read (api-contract §6)
+    assert replaced.json() == {**created, "description": "virtual-policy/anygem", "policy": new_policy}
     assert emulator.control.state()["policies"][0]["created_on"] == stored["created_on"]
 
     deleted = http.delete(f"/v1/model_policy/{created['id']}")

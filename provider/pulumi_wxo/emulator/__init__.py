@@ -26,7 +26,7 @@ from .runtime import (
     EmulatorSettings,
     FaultSpec,
 )
-from .server import EmulatorThread, check_bind, serve
+from .server import EmulatorThread, TLSFiles, check_bind, serve
 from .switches import SwitchArgs, Switches
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "FaultSpec",
     "SwitchArgs",
     "Switches",
+    "TLSFiles",
     "check_bind",
     "create_app",
     "serve",

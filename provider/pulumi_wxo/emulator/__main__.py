@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .dbfile import DatabaseFileError
 from .guard import is_loopback
 from .runtime import DEFAULT_API_KEY, EmulatorSettings
-from .server import check_bind, serve
+from .server import TLSFiles, check_bind, serve
 from .switches import add_switch_arguments, switches_from_args
 
 __all__ = ["CONTROL_TOKEN_ENV", "build_parser", "main", "settings_from_args"]
@@ -60,6 +60,23 @@ def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.Argume
     parser.add_argument(
         "--port", type=int, default=4321, help="port, 0 for a free one (default: %(default)s)"
     )
+    parser.add_argument(
+        "--also-port",
+        type=int,
+        action="append",
+        dest="also_ports",
+        default=[],
+        metavar="PORT",
+        help="serve the same emulator on this port too; repeatable. The ADK CLI looks for a local "
+        "Developer Edition's connections on 3001 (docs/emulator.md)",
+    )
+    parser.add_argument(
+        "--tls-cert",
+        metavar="PEM",
+        help="serve HTTPS with this certificate chain (with --tls-key), for the ADK CLI's remote-style "
+        "environments, which must be https:// (docs/emulator.md)",
+    )
+    parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     parser.add_argument("--db", default=defaults.db, help="SQLite file, or :memory: (default: %(default)s)")
     parser.add_argument("--token", default=defaults.token, help="fixed bearer token that never expires")
     parser.add_argument(
@@ -108,6 +125,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
         check_bind(args.host, settings)
     except ValueError as exc:
         parser.error(str(exc))
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    tls = TLSFiles(args.tls_cert, args.tls_key) if args.tls_cert and args.tls_key else None
 
     def ready(url: str) -> None:
         print(f"wxO emulator listening on {url} (db: {settings.db})", flush=True)
@@ -121,8 +141,19 @@ def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
-            serve(args.host, args.port, settings, log_level=args.log_level, on_ready=ready)
+            serve(
+                args.host,
+                args.port,
+                settings,
+                log_level=args.log_level,
+                on_ready=ready,
+                tls=tls,
+                also_ports=tuple(args.also_ports),
+            )
     except DatabaseFileError as exc:
+        print(f"{parser.prog}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a port in use, an unreadable certificate
         print(f"{parser.prog}: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -18,6 +18,7 @@ from .guard import GuardMiddleware
 from .middleware import FaultAndLogMiddleware
 from .routes import install_error_handlers, mount_routes
 from .runtime import EmulatorSettings, Runtime
+from .tenant_routes import mount_tenant_routes
 
 __all__ = ["EmulatorSettings", "create_app"]
 
@@ -44,4 +45,5 @@ def create_app(settings: EmulatorSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(control_router)
     mount_routes(app)
+    mount_tenant_routes(app)
     return app

@@ -18,16 +18,20 @@ This is the only way for tests to tamper with or look into the emulator:
 ``GET  requests``           the request log: ``[{"method", "path", "query", "status", "fault"}]``
 ``DELETE requests``         clear the request log
 ``GET  state``              raw stored objects, secrets included:
-                            ``{"models": [...], "policies": [...], "tenants": [...]}``
+                            ``{"models", "policies", "tenants", "connections", "settings"}``
 ``PUT  state``              replace every model and policy with those of a ``GET state``
                             answer (a recorded server, replayed) -> ``{"models": n, "policies": n}``
 ``POST expire-tokens``      revoke every minted token (the fixed token stays valid)
 ``GET  tokens``             tokens minted per flow since the last reset
+``GET  fixed-token``        the fixed token and its JWT form (for the ADK): ``{"token", "jwt"}``
+``POST models/{id}/tags``   an administrator's tag change: ``{"add": [...], "remove": [...]}``
+                            -> the stored model (api-contract §12.7)
 ==========================  ===============================================================
 """
 
 from __future__ import annotations
 
+import ssl
 from types import TracebackType
 from typing import Annotated, Any, Self, Unpack, cast
 
@@ -35,7 +39,7 @@ import httpx
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .middleware import CONTROL_PREFIX
 from .runtime import FaultSpec, Runtime
@@ -132,6 +136,31 @@ def tokens_issued(runtime: RuntimeDep) -> dict[str, int]:
     return runtime.tokens_issued()
 
 
+@control_router.get("/fixed-token")
+def fixed_token(runtime: RuntimeDep) -> dict[str, str]:
+    return {"token": runtime.settings.token, "jwt": runtime.fixed_token_jwt}
+
+
+class TagEdit(BaseModel):
+    """Body of ``POST /_emulator/models/{id}/tags``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    add: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(
+        default_factory=list, max_length=100
+    )
+    remove: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(
+        default_factory=list, max_length=100
+    )
+
+
+@control_router.post("/models/{model_id}/tags")
+def edit_model_tags(model_id: str, body: TagEdit, runtime: RuntimeDep) -> dict[str, Any]:
+    """Tags an administrator sets on the platform side, e.g. ``wxo-reserved-tag-admin-disallowed``
+    (api-contract §12.7); a later full PUT replaces them like any tag."""
+    return runtime.store.edit_model_tags(model_id, add=body.add, remove=body.remove)
+
+
 def _switches(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
@@ -143,11 +172,18 @@ class EmulatorControl:
     Every method raises :class:`httpx.HTTPStatusError` when the control API answers an error.
     """
 
-    def __init__(self, base_url: str, *, control_token: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        control_token: str | None = None,
+        timeout: float = 10.0,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         headers = {"Authorization": f"Bearer {control_token}"} if control_token else {}
         self._http = httpx.Client(
-            base_url=f"{self.base_url}{CONTROL_PREFIX}", headers=headers, timeout=timeout
+            base_url=f"{self.base_url}{CONTROL_PREFIX}", headers=headers, timeout=timeout, verify=verify
         )
 
     def close(self) -> None:
@@ -238,6 +274,17 @@ class EmulatorControl:
     def expire_tokens(self) -> int:
         """Revoke every minted token; return the new token generation."""
         return int(self._call("POST", "/expire-tokens")["generation"])
+
+    def fixed_token(self) -> dict[str, str]:
+        """``{"token": <the fixed token>, "jwt": <its JWT form, for the ADK>}``."""
+        return cast(dict[str, str], self._call("GET", "/fixed-token"))
+
+    def edit_model_tags(
+        self, model_id: str, *, add: list[str] | None = None, remove: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Add (then remove) tags on a stored model, as an administrator would."""
+        body = {"add": add or [], "remove": remove or []}
+        return cast(dict[str, Any], self._call("POST", f"/models/{model_id}/tags", json=body))
 
     def tokens_issued(self) -> dict[str, int]:
         """Tokens minted per flow: ``iam, mcsp_v1, mcsp_v2, cpd, local_user, local_tenant``."""

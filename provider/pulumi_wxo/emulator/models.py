@@ -18,6 +18,10 @@ Response shapes
       ``ListModelConfig``: ``id, name, display_name, description, policy`` only).
     * :class:`CatalogEntry` / :class:`CatalogList` -- ``GET /models/list`` (api-contract §2).
 
+Bodies of the other endpoints the ADK CLI calls (api-contract §12): :class:`ValidateIn`,
+:class:`ModelSelectionIn`, :class:`ModelSelectionPatchIn`, :class:`ConnectionIn`,
+:class:`ConnectionConfigIn`.
+
 :func:`provider_config_to_wire` turns the canonical (snake_case) stored ``provider_config`` into
 the GET form: camelCase aliases (api-contract §2.1 "casing is asymmetric", [LIVE-3P]).
 """
@@ -27,14 +31,19 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 __all__ = [
     "SECRET_PROVIDER_CONFIG_KEYS",
     "CatalogEntry",
     "CatalogList",
+    "ConnectionConfigIn",
+    "ConnectionEnvironment",
+    "ConnectionIn",
     "ModelPolicyIn",
     "ModelPolicyOut",
+    "ModelSelectionIn",
+    "ModelSelectionPatchIn",
     "ModelType",
     "PolicyCache",
     "PolicyInner",
@@ -44,6 +53,7 @@ __all__ = [
     "ProviderConfig",
     "StrategyMode",
     "TenantIn",
+    "ValidateIn",
     "VirtualModelIn",
     "VirtualModelOut",
     "provider_config_to_wire",
@@ -215,9 +225,20 @@ def provider_config_to_wire(stored: dict[str, Any], *, secrets: str) -> dict[str
             if secrets == "omit":
                 continue
             if secrets == "mask":
-                value = SECRET_MASK
+                value = _masked(value)
         out[wire] = value
     return out
+
+
+def _masked(value: Any) -> Any:
+    """``"********"`` for a string; inside a mapping or list (the vertex service-account JSON) every
+    string masked and the shape kept, because the ADK's type for that field is a mapping and one
+    string in its place makes the whole model unreadable to it (api-contract §12.5)."""
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return SECRET_MASK if isinstance(value, str) else value
 
 
 class VirtualModelIn(BaseModel):
@@ -328,6 +349,8 @@ class ModelPolicyIn(BaseModel):
 
     The docs schema marks ``name``, ``display_name``, ``policy`` and a nullable ``description``
     as required (api-contract §6 [DOC]); unknown top-level keys are ignored like for models [INF].
+    A null ``description`` is accepted, as documented, and stored as the name (api-contract §6:
+    the ADK cannot read a null one back).
     """
 
     model_config = ConfigDict(extra="ignore")
@@ -339,12 +362,15 @@ class ModelPolicyIn(BaseModel):
 
 
 class ModelPolicyOut(BaseModel):
-    """One element of ``GET /model_policy``: the documented ``ListModelConfig`` (api-contract §6 [DOC])."""
+    """One element of ``GET /model_policy``: the documented ``ListModelConfig`` (api-contract §6 [DOC]).
+
+    ``description`` is never null: the ADK's ``ModelPolicy`` requires a string (api-contract §6).
+    """
 
     id: str
     name: str
     display_name: str
-    description: str | None
+    description: str
     policy: dict[str, Any]
 
 
@@ -370,3 +396,88 @@ class TenantIn(BaseModel):
     name: str = Field(min_length=1)
     title: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# The other endpoints the ADK CLI calls (api-contract §12)
+
+
+class ValidateIn(BaseModel):
+    """``POST /models/validate`` body: ``{"model": <name>}`` (api-contract §12.2 [SRC])."""
+
+    model: str = Field(min_length=1, max_length=512)
+
+
+class ModelSelectionIn(BaseModel):
+    """``PUT /model-selection``: the ADK's ``ModelSelectionSettings`` (api-contract §12.3 [SRC])."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    default_llm: str | None = Field(None, max_length=512)
+    llm_denylist: list[Annotated[str, Field(max_length=512)]] = Field(default_factory=list, max_length=1000)
+    premier_models_enabled: bool = False
+
+
+class ModelSelectionPatchIn(BaseModel):
+    """``PATCH /model-selection``: the ADK's ``ModelSelectionPatch`` and its three rules, which a
+    server sharing the type would enforce too (api-contract §12.3 [SRC] for the type, [INF])."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    default_llm: str | None = Field(None, max_length=512)
+    add_to_llm_denylist: list[Annotated[str, Field(max_length=512)]] | None = Field(None, max_length=1000)
+    remove_from_llm_denylist: list[Annotated[str, Field(max_length=512)]] | None = Field(
+        None, max_length=1000
+    )
+    premier_models_enabled: bool | None = None
+
+    @model_validator(mode="after")
+    def _rules(self) -> ModelSelectionPatchIn:
+        if self.default_llm is not None and not self.default_llm.strip():
+            raise ValueError("default_llm cannot be an empty string")
+        overlap = set(self.add_to_llm_denylist or ()) & set(self.remove_from_llm_denylist or ())
+        if overlap:
+            raise ValueError(f"Models cannot be in both add and remove lists: {', '.join(sorted(overlap))}")
+        if not (
+            self.default_llm
+            or self.add_to_llm_denylist
+            or self.remove_from_llm_denylist
+            or self.premier_models_enabled is not None
+        ):
+            raise ValueError(
+                "At least one field must be provided: default_llm, add_to_llm_denylist, "
+                "remove_from_llm_denylist or premier_models_enabled"
+            )
+        return self
+
+
+class ConnectionEnvironment(StrEnum):
+    """A connection's two configurations (api-contract §12.4 [SRC])."""
+
+    DRAFT = "draft"
+    LIVE = "live"
+
+
+class ConnectionIn(BaseModel):
+    """``POST /connections/applications``: ``{"app_id", "resource"?}`` (api-contract §12.4 [SRC])."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    app_id: str = Field(min_length=1, max_length=256)
+    resource: dict[str, Any] | None = None
+
+
+class ConnectionConfigIn(BaseModel):
+    """A connection configuration (ADK ``ConnectionConfiguration``, api-contract §12.4 [SRC]).
+
+    Only the keys the emulator answers with are typed; the rest are kept as sent.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    environment: ConnectionEnvironment | None = None
+    security_scheme: str | None = Field(None, max_length=64)
+    auth_type: str | None = Field(None, max_length=64)
+    preference: str | None = Field(None, max_length=64)
+    sso: bool | None = None
+    server_url: str | None = Field(None, max_length=2048)

@@ -85,6 +85,9 @@ OUT_OF_THE_BOX_MODELS: tuple[CatalogEntry, ...] = (
     ),
 )
 CUSTOM_MODEL_TAG = "third party"  # the ADK marks virtual models in the catalogue by it (api-contract §2)
+# The ADK shows a catalogue entry with this tag as denied (api-contract §12.3): the emulator tags
+# the entries of the model-selection denylist with it [INF].
+DENIED_TAG = "wxo-reserved-tag-admin-disallowed"
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -150,7 +153,12 @@ def render_model(record: dict[str, Any], switches: Switches) -> dict[str, Any]:
 
 
 def render_policy(record: dict[str, Any]) -> dict[str, Any]:
-    """A stored policy as GET shows it: the documented ListModelConfig (api-contract §6 [DOC])."""
+    """A stored policy as GET shows it: the documented ListModelConfig (api-contract §6 [DOC]).
+
+    A null description (a record loaded through the control API) shows as the name: the ADK
+    cannot read null (api-contract §6).
+    """
+    record = {**record, "description": record.get("description") or record["name"]}
     return ModelPolicyOut.model_validate(record).model_dump(mode="json")
 
 
@@ -223,6 +231,13 @@ def list_catalog(runtime: RuntimeDep, ids: Annotated[list[str] | None, Query(ali
             matches_uuid.add(record["name"])
     if ids:
         entries = [e for e in entries if e.id in ids or e.id in matches_uuid]
+    denied = set(runtime.tenant.selection()["llm_denylist"])
+    entries = [
+        e.model_copy(update={"tags": [*e.tags, DENIED_TAG]})
+        if e.id in denied and DENIED_TAG not in e.tags
+        else e
+        for e in entries
+    ]
     return JSONResponse(CatalogList(resources=entries).model_dump(mode="json"))
 
 

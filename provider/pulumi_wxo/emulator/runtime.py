@@ -7,6 +7,7 @@ change them at run time. :class:`Runtime` bundles them with the :class:`~.store.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import threading
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from . import tokens
 from .store import Store
 from .switches import Switches
+from .tenant_objects import TenantObjects
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -45,6 +47,12 @@ DEFAULT_API_KEY = "wxo-emulator-api-key"
 DEFAULT_USERNAME = "wxo.archer@ibm.com"
 DEFAULT_PASSWORD = "watsonx"
 DEFAULT_TENANT_ID = "a0e1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b"
+
+# The JWT form of the fixed token (api-contract §12.6): fixed claims, so that it is the same
+# string on every start for the same --token and tenant; exp 2100-01-01, far beyond the ADK's
+# 600 s rule, and a client that needs an exp (the ADK's remote login) finds one.
+FIXED_TOKEN_IAT = 1767225600  # 2026-01-01T00:00:00Z
+FIXED_TOKEN_EXP = 4102444800  # 2100-01-01T00:00:00Z
 
 # Names under which GET /_emulator/tokens counts minted tokens.
 TOKEN_FLOWS: tuple[str, ...] = ("iam", "mcsp_v1", "mcsp_v2", "cpd", "local_user", "local_tenant")
@@ -163,6 +171,21 @@ class Fault:
         return {"id": self.id, **self.spec.model_dump(), "remaining": self.remaining, "hits": self.hits}
 
 
+def _fixed_token_jwt(settings: EmulatorSettings) -> str:
+    """The fixed token as a JWT the ADK can read (api-contract §12.6), signed with a key derived
+    from the fixed token, so that nobody can mint it without knowing that token."""
+    claims: dict[str, Any] = {
+        "iss": "wxo-emulator",
+        "sub": "fixed-token",
+        "iat": FIXED_TOKEN_IAT,
+        "exp": FIXED_TOKEN_EXP,
+        "scope": "tenant",
+        "flow": "fixed",
+        "tenant_id": settings.tenant_id,
+    }
+    return tokens.encode(claims, hashlib.sha256(b"wxo-emulator-fixed:" + settings.token.encode()).digest())
+
+
 def _patched(switches: Switches, patch: Mapping[str, Any]) -> Switches:
     return Switches.model_validate({**switches.model_dump(), **patch})
 
@@ -178,9 +201,11 @@ class Runtime:
             tenant_name=settings.tenant_name,
             created_by=settings.username,
         )
+        self.tenant = TenantObjects(self.store, tenant_id=settings.tenant_id)
         self._clock = clock
         self._lock = threading.Lock()
         self._switches = settings.switches
+        self.fixed_token_jwt = _fixed_token_jwt(settings)
         self._faults: list[Fault] = []
         self._log: list[dict[str, Any]] = []
 
@@ -285,8 +310,8 @@ class Runtime:
         return token, lifetime["iat"], lifetime.get("exp")
 
     def check_token(self, token: str) -> TokenCheck:
-        """Classify a bearer token: the fixed token or a live minted one, and its scope."""
-        if token == self.settings.token:
+        """Classify a bearer token: the fixed token (or its JWT form) or a live minted one, and its scope."""
+        if token in (self.settings.token, self.fixed_token_jwt):
             return "tenant"
         claims = tokens.decode(token, self.store.jwt_secret())
         if claims is None or claims.get("gen") != self.store.token_generation():

@@ -3,6 +3,10 @@
 ``EmulatorThread`` follows httpx's own test server: uvicorn in a daemon thread on
 ``127.0.0.1`` and port 0, the bound port read back once uvicorn has started.
 
+:class:`TLSFiles` serves HTTPS instead: the ADK CLI accepts a plain ``http://`` URL only for the
+local Developer Edition, whose login it always sends to ``http://localhost:4321`` (api-contract
+§7.3), so a remote-style environment of the CLI needs an ``https://`` emulator on any port.
+
 Both refuse (:func:`check_bind`) to bind anything but loopback unless the settings say
 ``allow_remote`` (which needs a control token): the emulator holds secrets in clear.
 """
@@ -10,9 +14,11 @@ Both refuse (:func:`check_bind`) to bind anything but loopback unless the settin
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
@@ -24,7 +30,17 @@ from .control import EmulatorControl
 from .guard import is_loopback
 from .runtime import EmulatorSettings
 
-__all__ = ["EmulatorThread", "check_bind", "serve"]
+__all__ = ["EmulatorThread", "TLSFiles", "check_bind", "serve"]
+
+
+@dataclass(frozen=True)
+class TLSFiles:
+    """PEM files to serve HTTPS with: the certificate chain and its key, and optionally the CA
+    that clients should trust (the control client of :class:`EmulatorThread` verifies with it)."""
+
+    certfile: str
+    keyfile: str
+    cafile: str | None = None
 
 
 def check_bind(host: str, settings: EmulatorSettings) -> None:
@@ -38,14 +54,14 @@ def check_bind(host: str, settings: EmulatorSettings) -> None:
         )
 
 
-def _url(host: str, port: int) -> str:
+def _url(host: str, port: int, scheme: str = "http") -> str:
     """A URL this machine can open for a socket bound to ``host``: the wildcard address is
     reached on loopback (also so that its ``Host`` header is one the guard accepts)."""
     if host in ("0.0.0.0", ""):  # noqa: S104 - recognising the wildcard, not binding to it
         host = "127.0.0.1"
     elif host == "::":
         host = "::1"
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
 class _Server(uvicorn.Server):
@@ -54,11 +70,12 @@ class _Server(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, on_ready: Callable[[str], None] | None = None) -> None:
         super().__init__(config)
         self._on_ready = on_ready
+        self._scheme = "https" if config.ssl_certfile else "http"
 
     def bound_url(self) -> str:
         sockets = self.servers[0].sockets if self.servers else ()
         host, port = sockets[0].getsockname()[:2]
-        return _url(str(host), int(port))
+        return _url(str(host), int(port), self._scheme)
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
@@ -66,7 +83,9 @@ class _Server(uvicorn.Server):
             self._on_ready(self.bound_url())
 
 
-def _config(settings: EmulatorSettings, host: str, port: int, log_level: str) -> uvicorn.Config:
+def _config(
+    settings: EmulatorSettings, host: str, port: int, log_level: str, tls: TLSFiles | None = None
+) -> uvicorn.Config:
     return uvicorn.Config(
         create_app(settings),
         host=host,
@@ -77,6 +96,8 @@ def _config(settings: EmulatorSettings, host: str, port: int, log_level: str) ->
         http="h11",
         ws="none",
         lifespan="on",
+        ssl_certfile=tls.certfile if tls else None,
+        ssl_keyfile=tls.keyfile if tls else None,
     )
 
 
@@ -87,15 +108,34 @@ def serve(
     *,
     log_level: str = "warning",
     on_ready: Callable[[str], None] | None = None,
+    tls: TLSFiles | None = None,
+    also_ports: tuple[int, ...] = (),
 ) -> None:
     """Serve the emulator until interrupted. ``on_ready(url)`` runs once it listens (port 0 works).
+
+    With ``tls`` it serves HTTPS (and ``url`` starts with ``https://``). ``also_ports``: the same
+    emulator on more ports of ``host``, e.g. 3001, where the ADK CLI looks for the connections of
+    a local Developer Edition (api-contract §12.4); ``url`` names the first port.
 
     ``ValueError`` (see :func:`check_bind`) for a non-loopback ``host`` without ``allow_remote``.
     """
     settings = settings or EmulatorSettings()
     check_bind(host, settings)
-    server = _Server(_config(settings, host, port, log_level), on_ready)
-    server.run()
+    server = _Server(_config(settings, host, port, log_level, tls), on_ready)
+    if not also_ports:
+        server.run()
+        return
+    sockets = [_listen(host, p) for p in (port, *also_ports)]
+    try:
+        server.run(sockets=sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
 
 
 class EmulatorThread:
@@ -104,6 +144,7 @@ class EmulatorThread:
     Use as a context manager (or ``start()``/``stop()``). ``url`` is ``http://127.0.0.1:PORT``,
     ``control`` an :class:`EmulatorControl` for it (with the settings' control token).
     Another ``host`` than loopback needs ``allow_remote`` in the settings (:func:`check_bind`).
+    With ``tls`` it serves HTTPS; ``control`` then trusts ``tls.cafile``.
     """
 
     def __init__(
@@ -113,8 +154,10 @@ class EmulatorThread:
         host: str = "127.0.0.1",
         port: int = 0,
         startup_timeout: float = 10.0,
+        tls: TLSFiles | None = None,
     ) -> None:
         self.settings = settings or EmulatorSettings()
+        self._tls = tls
         check_bind(host, self.settings)
         self._host = host
         self._port = port
@@ -139,7 +182,7 @@ class EmulatorThread:
     def start(self) -> Self:
         if self._server is not None:
             raise RuntimeError("EmulatorThread is already running")
-        server = _Server(_config(self.settings, self._host, self._port, "warning"))
+        server = _Server(_config(self.settings, self._host, self._port, "warning", self._tls))
         thread = threading.Thread(target=server.run, name="wxo-emulator", daemon=True)
         self._server, self._thread = server, thread
         thread.start()
@@ -150,7 +193,10 @@ class EmulatorThread:
                 raise RuntimeError("the emulator did not start")
             time.sleep(0.01)
         self._url = server.bound_url()
-        self._control = EmulatorControl(self._url, control_token=self.settings.control_token)
+        verify: ssl.SSLContext | bool = True
+        if self._tls is not None and self._tls.cafile is not None:
+            verify = ssl.create_default_context(cafile=self._tls.cafile)
+        self._control = EmulatorControl(self._url, control_token=self.settings.control_token, verify=verify)
         self._wait_healthy(deadline)
         return self
 

@@ -43,7 +43,9 @@ __all__ = [
     "split_model_name",
 ]
 
-Kind = Literal["model", "policy"]
+# "connection" and "setting" records are kept for :mod:`.tenant_objects` (connections and the
+# model-selection settings the ADK CLI also calls); a reset clears them with the rest.
+Kind = Literal["model", "policy", "connection", "setting"]
 
 # Union of the Fetch Models response enum (api-contract §2.1 [DOC]) and the ADK's ModelProvider
 # (api-contract §4.2 [SRC]); "redhat-ai" is in the installed ADK 2.19.1 enum [SRC].
@@ -67,7 +69,12 @@ MODEL_PREFIX = "virtual-model/"
 POLICY_PREFIX = "virtual-policy/"
 _PREFIX_SEGMENTS = ("virtual-model", "virtual-policy")
 
-_LABEL: dict[Kind, str] = {"model": "Model", "policy": "Model policy"}
+_LABEL: dict[Kind, str] = {
+    "model": "Model",
+    "policy": "Model policy",
+    "connection": "Connection",
+    "setting": "Setting",
+}
 
 
 class StoreError(Exception):
@@ -320,19 +327,33 @@ class Store:
     def delete_model(self, model_id: str) -> None:
         self._delete("model", model_id)
 
+    def edit_model_tags(self, model_id: str, *, add: Iterable[str], remove: Iterable[str]) -> dict[str, Any]:
+        """An administrator's tag change (control API only): ``add`` appended when absent, then
+        ``remove`` dropped; ``updated_at`` moves. A later full PUT replaces the tags again."""
+        with self._lock, self._conn:
+            record = self._get("model", model_id)
+            tags = [t for t in record["tags"] if t not in set(remove)]
+            tags += [t for t in dict.fromkeys(add) if t not in tags and t not in set(remove)]
+            record = {**record, "tags": tags, "updated_at": self._stamp()}
+            self._replace("model", record)
+            return record
+
     # -- policies (api-contract §6) ----------------------------------------------------------------
 
     def _policy_record(
         self, body: ModelPolicyIn, *, object_id: str, created: dict[str, Any] | None
     ) -> dict[str, Any]:
         now = self._stamp()
+        name = _policy_name(body.name)
         return {
             "id": object_id,
             "tenant_id": created["tenant_id"] if created else self._tenant_id,
             "tenant_name": created["tenant_name"] if created else self._tenant_name,
-            "name": _policy_name(body.name),
+            "name": name,
             "display_name": body.display_name,
-            "description": body.description,
+            # documented as nullable, but the ADK cannot read null back: the name, as for models
+            # (api-contract §6, §10 item 2)
+            "description": body.description or name,
             "policy": body.policy.model_dump(mode="json", exclude_none=True),
             "created_on": created["created_on"] if created else now,
             "updated_at": now,
@@ -365,6 +386,25 @@ class Store:
 
     def delete_policy(self, policy_id: str) -> None:
         self._delete("policy", policy_id)
+
+    # -- other tenant objects, by kind (:mod:`.tenant_objects` owns their rules) -----------------
+
+    def objects(self, kind: Kind) -> list[dict[str, Any]]:
+        with self._lock:
+            return self._rows(kind)
+
+    def put_object(self, kind: Kind, record: dict[str, Any]) -> None:
+        """Insert ``record``, or replace the one with its ``id``."""
+        with self._lock, self._conn:
+            cur = self._conn.execute(
+                "UPDATE objects SET name = ?, data = ? WHERE kind = ? AND id = ?",
+                (record["name"], json.dumps(record), kind, record["id"]),
+            )
+            if cur.rowcount == 0:
+                self._insert(kind, record)
+
+    def remove_object(self, kind: Kind, object_id: str) -> None:
+        self._delete(kind, object_id)
 
     # -- local Developer Edition tenants (api-contract §7.2) ---------------------------------------
 
@@ -429,7 +469,7 @@ class Store:
         counts = {"models": 0, "policies": 0}
         kinds: tuple[tuple[str, Kind], ...] = (("models", "model"), ("policies", "policy"))
         with self._lock, self._conn:
-            self._conn.execute("DELETE FROM objects")
+            self._conn.execute("DELETE FROM objects WHERE kind IN ('model', 'policy')")
             for key, kind in kinds:
                 for record in state.get(key) or []:
                     if not isinstance(record.get("id"), str) or not isinstance(record.get("name"), str):
@@ -451,4 +491,6 @@ class Store:
                 "models": self._rows("model"),
                 "policies": self._rows("policy"),
                 "tenants": self.list_tenants(),
+                "connections": self._rows("connection"),
+                "settings": self._rows("setting"),
             }

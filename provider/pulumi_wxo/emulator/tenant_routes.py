@@ -1,0 +1,249 @@
+"""HTTP layer for the other endpoints that IBM's ADK CLI (``orchestrate``) calls (api-contract §12).
+
+HTTP only, like :mod:`.routes`; state and rules are in :mod:`.tenant_objects` and :mod:`.store`.
+Every route needs a tenant token (as the models API does) and is mounted under every prefix of
+:data:`~.routes.API_PREFIXES` and ``/api/v1/orchestrate`` (the connections manager of a local
+Developer Edition, api-contract §12.4):
+
+* ``GET /knowledge-bases`` -- ``[]``: the check ``orchestrate env activate`` makes (§12.1).
+* ``POST /models/validate`` -- a validation report (§12.2).
+* ``GET|PUT|PATCH|DELETE /model-selection`` (§12.3).
+* ``/connections/applications[...]`` -- list, look up by ``app_id`` or ``connection_id``, create,
+  delete, configurations and credentials (§12.4).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Response
+from fastapi.responses import JSONResponse
+
+from .models import (
+    SECRET_PROVIDER_CONFIG_KEYS,
+    ConnectionConfigIn,
+    ConnectionEnvironment,
+    ConnectionIn,
+    ModelSelectionIn,
+    ModelSelectionPatchIn,
+    ValidateIn,
+)
+from .routes import API_PREFIXES, OUT_OF_THE_BOX_MODELS, RuntimeDep, require_tenant_token
+from .runtime import Runtime
+from .store import NotFound
+
+__all__ = ["TENANT_PREFIXES", "mount_tenant_routes", "tenant_router"]
+
+# The local connections manager answers under /api/v1/orchestrate (api-contract §12.4 [SRC]).
+TENANT_PREFIXES: tuple[str, ...] = (*API_PREFIXES, "/api/v1/orchestrate")
+
+# Providers that need no credential of their own (a local server) [INF].
+_KEYLESS_PROVIDERS = frozenset({"ollama"})
+
+tenant_router = APIRouter(dependencies=[Depends(require_tenant_token)])
+
+
+@tenant_router.get("/knowledge-bases")
+def list_knowledge_bases() -> JSONResponse:
+    """The activation check of ``orchestrate env activate``: any 2xx passes, a 4xx fails it
+    (api-contract §12.1 [SRC]). The emulator has no knowledge bases [INF]."""
+    return JSONResponse([])
+
+
+# ---------------------------------------------------------------------------------------------
+# POST /models/validate (api-contract §12.2)
+
+
+def _test(name: str, status: str, message: str) -> dict[str, Any]:
+    return {"test_name": name, "status": status, "message": message, "duration_ms": 0}
+
+
+def _validation_tests(runtime: Runtime, model: str) -> list[dict[str, Any]]:
+    """The static checks the emulator can make; it never calls a model provider [INF]."""
+    if any(entry.id == model for entry in OUT_OF_THE_BOX_MODELS):
+        return [_test("model_exists", "success", "built-in model")]
+    matches = runtime.store.list_models(names=[model])
+    if not matches:
+        raise NotFound(f"Model '{model}' not found")
+    record = matches[-1]
+    config = record["provider_config"]
+    has_secret = any(config.get(key) for key in SECRET_PROVIDER_CONFIG_KEYS)
+    if has_secret or record["connection_id"] or record["provider"] in _KEYLESS_PROVIDERS:
+        credentials = _test("credentials", "success", "credentials or a connection are configured")
+    else:
+        credentials = _test("credentials", "failed", "no credentials: set api_key or a connection (app_id)")
+    return [
+        _test("model_exists", "success", "virtual model found"),
+        credentials,
+        _test("inference", "skipped", "the emulator does not call model providers"),
+    ]
+
+
+@tenant_router.post("/models/validate")
+def validate_model(body: ValidateIn, runtime: RuntimeDep) -> JSONResponse:
+    """A report shaped as ``orchestrate models add/import`` prints it (api-contract §12.2):
+    ``overall_status`` "passed" unless a test failed; 404 for an unknown model [INF]."""
+    tests = _validation_tests(runtime, body.model)
+    failed = sum(t["status"] == "failed" for t in tests)
+    passed = sum(t["status"] == "success" for t in tests)
+    return JSONResponse(
+        {
+            "model": body.model,
+            "overall_status": "failed" if failed else "passed",
+            "summary": {
+                "total_tests": len(tests),
+                "passed": passed,
+                "failed": failed,
+                "success_rate": round(100 * passed / len(tests), 1),
+                "total_duration_ms": 0,
+            },
+            "tests": tests,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# /model-selection (api-contract §12.3)
+
+
+def _selection(runtime: Runtime) -> dict[str, Any]:
+    settings = runtime.tenant.selection()
+    if settings["default_llm"] is None:
+        default = next(e.id for e in OUT_OF_THE_BOX_MODELS if "default" in e.tags)
+        settings = {**settings, "default_llm": default}
+    return settings
+
+
+@tenant_router.get("/model-selection")
+def get_model_selection(runtime: RuntimeDep) -> JSONResponse:
+    """The ADK's ``GetModelSelectionResponse``: settings and warnings (api-contract §12.3 [SRC])."""
+    return JSONResponse({"model_selection_settings": _selection(runtime), "warnings": []})
+
+
+# PUT and PATCH answer a list of warnings: the ADK logs each item of the answer (§12.3 [SRC]).
+
+
+@tenant_router.put("/model-selection")
+def replace_model_selection(body: ModelSelectionIn, runtime: RuntimeDep) -> JSONResponse:
+    runtime.tenant.replace_selection(body)
+    return JSONResponse([])
+
+
+@tenant_router.patch("/model-selection")
+def patch_model_selection(body: ModelSelectionPatchIn, runtime: RuntimeDep) -> JSONResponse:
+    runtime.tenant.patch_selection(body)
+    return JSONResponse([])
+
+
+@tenant_router.delete("/model-selection")
+def reset_model_selection(runtime: RuntimeDep) -> Response:
+    runtime.tenant.reset_selection()
+    return Response(status_code=200)
+
+
+# ---------------------------------------------------------------------------------------------
+# /connections/applications (api-contract §12.4)
+
+
+@tenant_router.get("/connections/applications")
+def get_connections(
+    runtime: RuntimeDep,
+    app_id: str | None = None,
+    connection_id: str | None = None,
+    connection_ids: Annotated[str | None, Query(alias="connectionIds")] = None,
+) -> JSONResponse:
+    """Three answers on one path, by query (api-contract §12.4 [SRC] ``ConnectionsClient``):
+    ``?app_id=`` one connection, ``?connection_id=`` one connection, otherwise
+    ``{"applications": [...]}`` (optionally only ``?connectionIds=a,b``)."""
+    tenant = runtime.tenant
+    if app_id is not None or connection_id is not None:
+        record = (
+            tenant.connection_by_app_id(app_id)
+            if app_id is not None
+            else tenant.connection_by_id(connection_id or "")
+        )
+        body = {k: record[k] for k in ("connection_id", "app_id", "tenant_id")}
+        return JSONResponse({**body, "resource": record["resource"]})
+    wanted = [c for c in (connection_ids or "").split(",") if c]
+    entries = [entry for record in tenant.connections(wanted) for entry in tenant.listing(record)]
+    return JSONResponse({"applications": entries})
+
+
+@tenant_router.post("/connections/applications", status_code=201)
+def create_connection(body: ConnectionIn, runtime: RuntimeDep) -> JSONResponse:
+    record = runtime.tenant.create_connection(body.app_id, body.resource)
+    return JSONResponse(
+        {"app_id": record["app_id"], "connection_id": record["connection_id"]}, status_code=201
+    )
+
+
+@tenant_router.delete("/connections/applications/{app_id}")
+def delete_connection(app_id: str, runtime: RuntimeDep) -> Response:
+    runtime.tenant.delete_connection(app_id)
+    return Response(status_code=200)
+
+
+@tenant_router.post("/connections/applications/{app_id}/configurations", status_code=201)
+def create_configuration(app_id: str, body: ConnectionConfigIn, runtime: RuntimeDep) -> JSONResponse:
+    environment = body.environment or ConnectionEnvironment.DRAFT
+    config = runtime.tenant.set_configuration(app_id, environment, body, create=True)
+    return JSONResponse(config, status_code=201)
+
+
+@tenant_router.get("/connections/applications/{app_id}/configurations/{environment}")
+def get_configuration(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> JSONResponse:
+    return JSONResponse(runtime.tenant.configuration(app_id, environment))
+
+
+@tenant_router.patch("/connections/applications/{app_id}/configurations/{environment}")
+def update_configuration(
+    app_id: str, environment: ConnectionEnvironment, body: ConnectionConfigIn, runtime: RuntimeDep
+) -> JSONResponse:
+    return JSONResponse(runtime.tenant.set_configuration(app_id, environment, body, create=False))
+
+
+_CREDENTIALS = (
+    "/connections/applications/{app_id}/configs/{environment}/credentials",
+    "/connections/applications/{app_id}/configs/{environment}/runtime_credentials",
+)
+
+
+def _set_credentials(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> Response:
+    # The values are not kept: nothing in the emulator uses them, and none is ever answered.
+    runtime.tenant.set_credentials(app_id, environment, entered=True)
+    return JSONResponse({})
+
+
+def _delete_credentials(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> Response:
+    runtime.tenant.set_credentials(app_id, environment, entered=False)
+    return Response(status_code=200)
+
+
+for _path in _CREDENTIALS:
+    tenant_router.add_api_route(_path, _set_credentials, methods=["POST", "PATCH"])
+    tenant_router.add_api_route(_path, _delete_credentials, methods=["DELETE"])
+
+
+def _credentials_answer(runtime: Runtime, app_id: str, environment: ConnectionEnvironment) -> JSONResponse:
+    # Whether credentials are set: the ADK only tests the answer for truth before it chooses
+    # POST or PATCH (api-contract §12.4 [SRC]); 404 when none [SRC: the ADK maps 404 to None].
+    if not runtime.tenant.credentials_entered(app_id, environment):
+        raise NotFound(f"No {environment.value} credentials for connection '{app_id}'")
+    return JSONResponse({"app_id": app_id, "environment": environment.value, "credentials_entered": True})
+
+
+@tenant_router.get("/connections/applications/runtime_credentials")
+def get_runtime_credentials(app_id: str, env: ConnectionEnvironment, runtime: RuntimeDep) -> JSONResponse:
+    return _credentials_answer(runtime, app_id, env)
+
+
+@tenant_router.get("/connections/applications/{app_id}/credentials/{environment}")
+def get_app_credentials(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> JSONResponse:
+    return _credentials_answer(runtime, app_id, environment)
+
+
+def mount_tenant_routes(app: FastAPI) -> None:
+    """After :func:`~.routes.mount_routes`: ``POST /models/validate`` must not be taken for a
+    model id (the models router has only PUT and DELETE on ``/models/{id}``)."""
+    for prefix in TENANT_PREFIXES:
+        app.include_router(tenant_router, prefix=prefix)
