@@ -32,7 +32,7 @@ from pulumi_wxo.lifecycle.common import (
     validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
-from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, split_tags
+from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, split_tags
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
 from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
@@ -74,11 +74,12 @@ def _ours(obj: Mapping[str, Any], owner: str | None) -> bool:
     return owner is not None and tag is not None and tag.owner == owner
 
 
-def _body(spec: ModelSpec, tag: OwnerTag | None) -> dict[str, Any]:
-    """The API body, with the owner tag beside the user's tags."""
+def _body(spec: ModelSpec, tag: OwnerTag | None, server: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The API body: the user's tags, then the platform's tags ``server`` carries (a full PUT
+    would drop them, api-contract §12.7), then the owner tag."""
     body = spec.to_api()
-    if tag is not None:
-        body["tags"] = [*body["tags"], str(tag)]
+    kept = platform_tags(dict(server)) if server is not None else []
+    body["tags"] = [*body["tags"], *kept, *([str(tag)] if tag is not None else [])]
     return body
 
 
@@ -317,7 +318,7 @@ class ModelLifecycle:
             from pulumi_wxo.schema.server_objects import object_id
 
             model_id = object_id("model", target, action=f"adopt model '{spec.name}'")
-            body = _body(spec, owner_of(target) if target in ours else _tag_for({}, owner))
+            body = _body(spec, owner_of(target) if target in ours else _tag_for({}, owner), target)
             client.update_model(model_id, body, name=spec.name)
             server = client.get_model(model_id, name=spec.name) or {**body, "id": model_id}
         else:
@@ -388,12 +389,16 @@ class ModelLifecycle:
         spec = spec_or_raise(news, verb="update")
         placement(self.runtime, olds, action=f"update model '{spec.name}'")
         client = self.runtime.client()
-        body = _body(spec, _tag_for(olds, _owner(news)))
+        # Read first: a full PUT replaces the tags, and the platform's (an administrator's deny,
+        # api-contract §12.7) must go back as the server has them now, not as the state last saw
+        # them. That read also stands for the object after the PUT (the server stores the body).
+        current = client.get_model(id_, name=spec.name)
+        body = _body(spec, _tag_for(olds, _owner(news)), current)
         try:
             client.update_model(id_, body, name=spec.name)
         except NotFoundError as err:
             raise gone(err, kind="model", name=spec.name, id_=id_) from None
-        server = client.get_model(id_, name=spec.name) or {**body, "id": id_}
+        server = {**(current or {}), **body, "id": id_}
         self.runtime.snapshot("models").put(server)
         outs = model_outputs(
             spec.effective(),

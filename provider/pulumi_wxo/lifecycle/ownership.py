@@ -14,6 +14,11 @@ tag, ``pulumi-wxo-owner:<owner>:<nonce>``:
 The tag is provider-owned: it is never part of ``tags`` in inputs, outputs or diffs, and every
 PUT sends it back. It is a claim, not a proof: anyone who can write to the tenant can copy it,
 just as they could delete or rename the model. docs/lifecycle.md ("Ownership") has the trade-offs.
+
+The same rule covers the tags the *platform* sets (``wxo-reserved-tag-...``, an administrator's
+deny; schema/model.py ``is_platform_tag``, api-contract §12.7): :func:`split_tags` never counts
+them as the user's, and :func:`platform_tags` picks them out of the server's object so that a
+full PUT sends them back as the server has them.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_wxo.schema.model import OWNER_TAG_PREFIX as PREFIX
+from pulumi_wxo.schema.model import is_platform_tag, is_server_owned_tag
 
 _TAG = re.compile(rf"^{re.escape(PREFIX)}([0-9a-f]{{16}}):([0-9a-f]{{8}})$")
 _OWNER = re.compile(r"^[0-9a-f]{16}$")
@@ -65,15 +71,23 @@ def is_owner_tag(tag: Any) -> bool:
 
 
 def split_tags(tags: Iterable[Any]) -> tuple[list[Any], OwnerTag | None]:
-    """The user's tags, and the first well-formed owner tag among ``tags``."""
+    """The user's tags (no server-owned ones), and the first well-formed owner tag among ``tags``."""
     user: list[Any] = []
     found: OwnerTag | None = None
     for tag in tags:
         if is_owner_tag(tag):
             found = found or OwnerTag.parse(tag)
-        else:
+        elif not is_server_owned_tag(tag):
             user.append(tag)
     return user, found
+
+
+def platform_tags(obj: Any) -> list[str]:
+    """The platform's tags on a server object, in its order, each once: what a PUT keeps."""
+    tags = obj.get("tags") if isinstance(obj, dict) else None
+    if not isinstance(tags, list):
+        return []
+    return list(dict.fromkeys(t for t in tags if is_platform_tag(t)))
 
 
 def owner_of(obj: Any) -> OwnerTag | None:

@@ -21,6 +21,21 @@ from pulumi_wxo.schema.values import canonical
 
 # The namespace of the provider's own tag (lifecycle/ownership.py keeps the format).
 OWNER_TAG_PREFIX = "pulumi-wxo-owner:"
+# Tags the platform sets (api-contract §12.7): the ADK's reserved namespace (an administrator's
+# deny, premier models) and the marker the catalogue puts on every virtual model. Like the
+# owner tag they are server-owned: never a user's, never diffed, kept on every PUT.
+PLATFORM_TAG_PREFIXES: tuple[str, ...] = ("wxo-reserved-tag-",)
+PLATFORM_TAGS: frozenset[str] = frozenset({"third party"})
+
+
+def is_platform_tag(tag: Any) -> bool:
+    """A tag the platform sets on a model (api-contract §12.7)."""
+    return isinstance(tag, str) and (tag in PLATFORM_TAGS or tag.startswith(PLATFORM_TAG_PREFIXES))
+
+
+def is_server_owned_tag(tag: Any) -> bool:
+    """A tag that is not the user's: the provider's owner tag or one the platform sets."""
+    return isinstance(tag, str) and (tag.startswith(OWNER_TAG_PREFIX) or is_platform_tag(tag))
 
 
 class ModelConfig(BaseModel):
@@ -99,6 +114,14 @@ class ModelSpec(BaseModel):
             raise ValueError(
                 f"tags starting with '{OWNER_TAG_PREFIX}' are the provider's evidence of ownership "
                 "(docs/lifecycle.md, Ownership); remove that tag"
+            )
+        platform = [t for t in value or () if is_platform_tag(t)]
+        if platform:
+            raise ValueError(
+                f"tag '{platform[0]}' is set by the platform, not by users (tags starting with "
+                f"'{PLATFORM_TAG_PREFIXES[0]}', and '{sorted(PLATFORM_TAGS)[0]}'): the provider keeps "
+                "such tags as the server has them on every update (docs/lifecycle.md, Server-owned "
+                "tags); remove it"
             )
         return value
 

@@ -15,7 +15,8 @@ from hypothesis import given
 
 from pulumi_wxo.api.errors import InvalidInputError
 from pulumi_wxo.lifecycle import UNKNOWN, ModelLifecycle, Runtime
-from pulumi_wxo.lifecycle.model import spec_or_raise
+from pulumi_wxo.lifecycle.model import model_outputs, spec_or_raise
+from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.schema import MODEL_DIFF_FIELDS
 from pulumi_wxo.schema.bounds import MAX_DEPTH
 from tests.unit.lifecycle.strategies import (
@@ -178,3 +179,76 @@ def test_create_and_update_refuse_with_an_error_that_keeps_the_secret(
         spec_or_raise(news, verb="create")
     except InvalidInputError as err:
         assert secret not in str(err) and secret not in repr(err)
+
+
+# -- tags the server owns: the owner tag and the platform's (api-contract §12.7) ---------------
+
+DENY = "wxo-reserved-tag-admin-disallowed"
+
+
+@pytest.mark.parametrize(
+    "tag", [DENY, "wxo-reserved-tag-premier", "wxo-reserved-tag-anything", "third party"]
+)
+def test_a_user_tag_the_platform_owns_is_refused_at_check(tag: str) -> None:
+    reason = failures({**GPT, "tags": ["team-a", tag]})["tags"]
+    assert f"tag '{tag}' is set by the platform, not by users" in reason
+    assert "remove it" in reason
+
+
+def test_platform_tags_in_the_state_or_on_the_server_are_no_drift() -> None:
+    server = {
+        "id": "m1",
+        **OUTPUTS,
+        "tags": ["team-a", DENY, "pulumi-wxo-owner:0123456789abcdef:01234567"],
+        "provider_config": {"provider": "openai"},
+    }
+    outs = model_outputs(OUTPUTS, server, adopt=False)
+    assert outs["tags"] == ["team-a"]
+    assert outs["owner_tag"] == "pulumi-wxo-owner:0123456789abcdef:01234567"
+    # an older state that recorded the deny tag among the user's tags: not a change either
+    assert offline().diff({**OUTPUTS, "tags": ["team-a", DENY]}, {**GPT, "tags": ["team-a"]}).changed == []
+
+
+class _Server:
+    """The two calls an update makes, recorded (no sockets)."""
+
+    def __init__(self, current: dict[str, Any] | None) -> None:
+        self.current = current
+        self.puts: list[dict[str, Any]] = []
+
+    def get_model(self, model_id: str, *, name: str | None = None) -> dict[str, Any] | None:
+        return self.current
+
+    def update_model(self, model_id: str, body: dict[str, Any], *, name: str | None = None) -> None:
+        self.puts.append(body)
+
+
+def _updated(current: dict[str, Any] | None, olds: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    runtime = Runtime()
+    settings = {"wxo:url": "https://wxo.example", "wxo:token": "unit-token"}
+    runtime.configure(settings.get, {})
+    lc = ModelLifecycle(runtime)
+    server = _Server(current)
+    lc.runtime.client = lambda: server  # type: ignore[method-assign]
+    lc.runtime.snapshot = lambda _kind: Snapshot(lambda: [], max_age=60)  # type: ignore[method-assign]
+    outs = lc.update("m1", olds, {**GPT, "tags": ["team-b"], "owner": "0123456789abcdef"})
+    [body] = server.puts
+    return body, outs
+
+
+def test_an_update_keeps_the_platform_tags_the_server_has_now() -> None:
+    owner = "pulumi-wxo-owner:0123456789abcdef:01234567"
+    current = {"id": "m1", **OUTPUTS, "tags": ["team-a", DENY, "third party", owner]}
+    olds = {**OUTPUTS, "tags": ["team-a"], "owner_tag": owner}  # the state never saw the deny
+
+    body, outs = _updated(current, olds)
+
+    assert body["tags"] == ["team-b", DENY, "third party", owner]
+    assert outs["tags"] == ["team-b"] and outs["owner_tag"] == owner
+
+
+def test_an_update_drops_platform_tags_the_server_no_longer_has() -> None:
+    # an administrator lifted the deny after the state recorded it: the server decides
+    current = {"id": "m1", **OUTPUTS, "tags": ["team-a"]}
+    body, _outs = _updated(current, {**OUTPUTS, "tags": ["team-a", DENY]})
+    assert DENY not in body["tags"]

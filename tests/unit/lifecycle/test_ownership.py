@@ -1,4 +1,5 @@
-"""lifecycle.ownership: the owner tag: stable per resource, distinct per stack, never a user's tag."""
+"""lifecycle.ownership: the owner tag: stable per resource, distinct per stack, never a user's tag;
+the platform's tags: never a user's either, and kept for the next PUT."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pulumi_wxo.lifecycle.ownership import (
     is_owner_tag,
     owner_id,
     owner_of,
+    platform_tags,
     split_tags,
 )
 
@@ -65,3 +67,23 @@ def test_split_tags_and_owner_of_a_server_object() -> None:
     assert owner_of({"tags": ["x", str(tag)]}) == tag
     assert owner_of({"tags": ["x"]}) is None
     assert owner_of({"tags": 5}) is None and owner_of({}) is None and owner_of("nope") is None
+
+
+# -- the platform's tags (api-contract §12.7): server-owned like the owner tag ----------------
+
+DENY = "wxo-reserved-tag-admin-disallowed"
+
+
+def test_platform_tags_are_never_user_tags_and_are_picked_out_for_a_put() -> None:
+    owner = OwnerTag.new(owner_id(project="p", stack="dev", type_token=MODEL, resource_name="gpt"))
+    tags = ["team-a", DENY, str(owner), "third party", "wxo-reserved-tag-premier", DENY]
+
+    assert split_tags(tags) == (["team-a"], owner)
+    assert platform_tags({"tags": tags}) == [DENY, "third party", "wxo-reserved-tag-premier"]
+    assert platform_tags({"tags": "not a list"}) == [] and platform_tags(None) == []
+    # look-alikes stay the user's
+    assert split_tags(["wxo-reserved", "reserved-tag-x", "third-party"])[0] == [
+        "wxo-reserved",
+        "reserved-tag-x",
+        "third-party",
+    ]
