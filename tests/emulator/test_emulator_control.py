@@ -170,3 +170,33 @@ def test_load_refuses_an_object_without_id(emulator: EmulatorThread, http: httpx
         ]
     }
     assert [m["id"] for m in emulator.control.state()["models"]] == [kept["id"]]  # nothing replaced
+
+
+# ---------------------------------------------------------------------------------------------
+# An administrator's tags (api-contract §12.7)
+
+
+def test_an_administrator_adds_and_removes_tags(emulator: EmulatorThread, http: httpx.Client) -> None:
+    created = http.post("/v1/models", json={**granite(), "tags": ["ibm"]}).json()
+    deny = "wxo-reserved-tag-admin-disallowed"
+
+    after = emulator.control.edit_model_tags(created["id"], add=[deny, deny, "ibm"])
+
+    assert after["tags"] == ["ibm", deny] and after["updated_at"] > created["updated_at"]
+    assert http.get("/v1/models").json()[0]["tags"] == ["ibm", deny]
+    assert emulator.control.edit_model_tags(created["id"], remove=["ibm"])["tags"] == [deny]
+    # a later full PUT replaces them like any tag (api-contract §2)
+    http.put(f"/v1/models/{created['id']}", json={**granite(), "tags": ["x"]})
+    assert emulator.control.state()["models"][0]["tags"] == ["x"]
+
+
+def test_tag_edits_are_checked(emulator: EmulatorThread) -> None:
+    with pytest.raises(httpx.HTTPStatusError) as missing:
+        emulator.control.edit_model_tags("no-such-id", add=["t"])
+    assert (missing.value.response.status_code, missing.value.response.json()) == (
+        404,
+        {"detail": "Model not found"},
+    )
+    response = emulator.control._http.post("/models/x/tags", json={"add": [""], "other": 1})
+    assert response.status_code == 422
+    assert {tuple(e["loc"]) for e in response.json()["detail"]} == {("body", "add", 0), ("body", "other")}

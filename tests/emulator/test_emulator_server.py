@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import socket
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,7 @@ import httpx
 import pytest
 
 import pulumi_wxo.emulator as package
-from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread, Switches, check_bind, serve
+from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread, Switches, TLSFiles, check_bind, serve
 from pulumi_wxo.emulator.__main__ import CONTROL_TOKEN_ENV, build_parser, main, settings_from_args
 
 pytestmark = pytest.mark.emulator
@@ -172,3 +174,76 @@ def test_emulator_imports_nothing_from_the_provider() -> None:
                 if name.startswith("pulumi_wxo") and not name.startswith("pulumi_wxo.emulator")
             ]
     assert offenders == []
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTPS and extra ports, for the ADK CLI (docs/emulator.md, api-contract §7.3, §12.4)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
+    import trustme
+
+    folder = tmp_path_factory.mktemp("certs")
+    ca = trustme.CA()
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(folder / "server.pem")
+    ca.cert_pem.write_to_path(folder / "ca.pem")
+    return TLSFiles(str(folder / "server.pem"), str(folder / "server.pem"), str(folder / "ca.pem"))
+
+
+def test_a_thread_serves_https_with_tls_files(certificate: TLSFiles) -> None:
+    with EmulatorThread(EmulatorSettings(token="t"), tls=certificate) as emu:
+        assert re.fullmatch(r"https://127\.0\.0\.1:\d+", emu.url)
+        assert emu.control.health()["status"] == "ok"  # the control client trusts the CA
+        context = ssl.create_default_context(cafile=certificate.cafile)
+        response = httpx.get(f"{emu.url}/v1/models", headers={"Authorization": "Bearer t"}, verify=context)
+        assert (response.status_code, response.json()) == (200, [])
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{emu.url}/v1/models")  # not trusted without the CA
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_also_port_serves_the_same_emulator_and_tls_flags(tmp_path: Path, certificate: TLSFiles) -> None:
+    extra = _free_port()
+    command = [
+        sys.executable, "-m", "pulumi_wxo.emulator", "--port", "0", "--also-port", str(extra),
+        "--db", str(tmp_path / "e.db"), "--token", "t", "--tls-cert", certificate.certfile,
+        "--tls-key", certificate.keyfile,
+    ]  # fmt: skip
+    context = ssl.create_default_context(cafile=certificate.cafile)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            match = re.search(r"listening on (https://127\.0\.0\.1:\d+)", process.stdout.readline())
+            assert match
+            headers = {"Authorization": "Bearer t"}
+            created = httpx.post(
+                f"{match.group(1)}/v1/models", json={"name": "openai/x"}, headers=headers, verify=context
+            )
+            assert created.status_code == 201
+            seen = httpx.get(f"https://127.0.0.1:{extra}/v1/models", headers=headers, verify=context).json()
+            assert [m["id"] for m in seen] == [created.json()["id"]]  # one store behind both ports
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_busy_also_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["--port", "0", "--also-port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert "Address already in use" in err and "Traceback" not in err
+
+
+def test_tls_cert_and_key_go_together(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--tls-cert", "server.pem"])
+    assert "--tls-cert and --tls-key go together" in capsys.readouterr().err

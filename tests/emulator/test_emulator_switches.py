@@ -169,3 +169,21 @@ def test_empty_list_404(emulator: EmulatorThread, http: httpx.Client) -> None:
 def test_empty_list_array_is_the_default(http: httpx.Client) -> None:
     assert (http.get("/v1/models").status_code, http.get("/v1/models").json()) == (200, [])
     assert http.get("/v1/model_policy").json() == []
+
+
+def test_mask_keeps_the_service_account_json_a_mapping(emulator: EmulatorThread, http: httpx.Client) -> None:
+    # The ADK types vertex_service_account_json as a mapping: "********" in its place would make
+    # the model unreadable to it (api-contract §12.5). Every string inside is masked instead.
+    emulator.control.settings(secrets="mask")
+    account = {"type": "service_account", "private_key": "-----BEGIN", "n": 3, "scopes": ["a", "b"]}
+    body = {"name": "vertex-ai/gemini", "provider_config": {"vertex_service_account_json": account}}
+    assert http.post("/v1/models", json=body).status_code == 201
+
+    [model] = http.get("/v1/models").json()
+
+    assert model["provider_config"]["vertexServiceAccountJson"] == {
+        "type": "********",
+        "private_key": "********",
+        "n": 3,
+        "scopes": ["********", "********"],
+    }

@@ -224,3 +224,36 @@ def test_token_ttl_zero_mints_expired_tokens(emulator: EmulatorThread, anon: htt
     assert claims(body["token"])["exp"] == claims(body["token"])["iat"]
     response = anon.get("/v1/models", headers={"Authorization": f"Bearer {body['token']}"})
     assert (response.status_code, response.json()) == (401, INVALID_TOKEN)
+
+
+# ---------------------------------------------------------------------------------------------
+# The fixed token's JWT form, for the ADK (api-contract §12.6)
+
+
+def test_the_fixed_token_has_a_jwt_form_that_never_expires(
+    emulator: EmulatorThread, anon: httpx.Client
+) -> None:
+    fixed = emulator.control.fixed_token()
+    assert fixed["token"] == TOKEN
+    payload = claims(fixed["jwt"])
+    # what the ADK reads: exp far beyond its 600 s rule, and the tenant
+    assert payload["exp"] == 4102444800 and payload["exp"] - payload["iat"] > 600
+    assert payload["tenant_id"] == emulator.settings.tenant_id
+
+    assert_live_token(anon, fixed["jwt"])
+    assert_live_token(anon, TOKEN)  # the plain string stays valid, as before
+    emulator.control.expire_tokens()
+    assert_live_token(anon, fixed["jwt"])  # like the fixed token, never revoked
+    assert emulator.control.fixed_token()["jwt"] == fixed["jwt"]  # the same string every time
+
+
+def test_the_fixed_tokens_jwt_form_depends_on_the_fixed_token(
+    emulator: EmulatorThread, anon: httpx.Client
+) -> None:
+    from pulumi_wxo.emulator import EmulatorSettings
+
+    with EmulatorThread(EmulatorSettings(token="another")) as other:
+        theirs = other.control.fixed_token()["jwt"]
+    assert theirs != emulator.control.fixed_token()["jwt"]
+    response = anon.get("/v1/models", headers={"Authorization": f"Bearer {theirs}"})
+    assert (response.status_code, response.json()) == (401, INVALID_TOKEN)

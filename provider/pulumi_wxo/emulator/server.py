@@ -125,8 +125,10 @@ def serve(
     if not also_ports:
         server.run()
         return
-    sockets = [_listen(host, p) for p in (port, *also_ports)]
+    sockets: list[socket.socket] = []
     try:
+        for each in (port, *also_ports):
+            sockets.append(_listen(host, each))  # a busy port: OSError, the others closed below
         server.run(sockets=sockets)
     finally:
         for sock in sockets:
