@@ -188,3 +188,37 @@ def test_model_selection_and_connection_answers_read_as_the_adk_types(http: http
     assert GetConnectionResponse.model_validate(one).connection_id == entries[1].connection_id
     got = http.get("/v1/orchestrate/connections/applications/kv/configurations/draft").json()
     assert GetConfigResponse.model_validate(got).security_scheme == "key_value_creds"
+
+
+def _sample(annotation: Any) -> Any:
+    """A value of an emulator ProviderConfig field's type."""
+    text = str(annotation)
+    for marker, value in (
+        ("list[dict", [{"id": "h"}]),
+        ("list[str]", ["x-h"]),
+        ("dict[str, str]", {"team": "a"}),
+        ("dict[str, typing.Any]", {"type": "service_account"}),
+        ("bool", True),
+        ("int", 1),
+    ):
+        if marker in text:
+            return value
+    return "v"
+
+
+def test_every_provider_config_key_the_emulator_answers_is_one_the_adk_reads(
+    http: httpx.Client, secrets: str
+) -> None:
+    from pulumi_wxo.emulator.models import ProviderConfig
+
+    config = {name: _sample(field.annotation) for name, field in ProviderConfig.model_fields.items()}
+    assert (
+        http.post("/v1/models", json={"name": "openai/every-key", "provider_config": config}).status_code
+        == 201
+    )
+
+    [answer] = http.get("/v1/models").json()
+
+    listed = ListVirtualModel.model_validate(answer)  # the ADK's ProviderConfig forbids unknown keys
+    assert listed.provider_config is not None
+    VirtualModel.model_validate(listed.model_dump(mode="json", exclude_none=True))
