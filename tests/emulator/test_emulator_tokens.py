@@ -257,3 +257,18 @@ def test_the_fixed_tokens_jwt_form_depends_on_the_fixed_token(
     assert theirs != emulator.control.fixed_token()["jwt"]
     response = anon.get("/v1/models", headers={"Authorization": f"Bearer {theirs}"})
     assert (response.status_code, response.json()) == (401, INVALID_TOKEN)
+
+
+@pytest.mark.parametrize(("ttl", "accepted"), [(3600, True), (601 + 60, True), (600, False), (60, False)])
+def test_the_adk_accepts_minted_tokens_that_live_over_600_seconds(
+    emulator: EmulatorThread, anon: httpx.Client, ttl: int, accepted: bool
+) -> None:
+    # the ADK's own rule (api-contract §7.1, §12.6): refused within 600 s of exp
+    from ibm_watsonx_orchestrate_clients.common.utils import check_token_validity
+
+    emulator.control.settings(token_ttl=ttl)
+    token = anon.post("/siusermgr/api/1.0/apikeys/token", json={"apikey": API_KEY}).json()["token"]
+
+    assert check_token_validity(token) is accepted
+    assert check_token_validity(emulator.control.fixed_token()["jwt"]) is True
+    assert check_token_validity(TOKEN) is False  # the plain fixed string is no JWT: the ADK refuses it

@@ -5,132 +5,41 @@ Each command runs as a subprocess with its own ``HOME`` (the ADK keeps its envir
 ``orchestrate env add`` / ``env activate`` (no hand-written credentials file, no
 ``--skip-validation``) and calls the emulator over loopback (api-contract §12).
 
-Why HTTPS: the ADK accepts ``http://`` only for a local Developer Edition, and it sends that
-login to ``http://localhost:4321`` whatever the URL says (api-contract §7.3). A test that needs
-port 4321 collides with any other emulator or Developer Edition on the machine, so these tests
-use remote-style environments (``https://127.0.0.1:<free port>/instances/<tenant>``), which the
-ADK accepts on any port, with a test CA (trustme) that ``REQUESTS_CA_BUNDLE`` makes it trust.
+Over HTTPS on a free port, not on the local Developer Edition's fixed port 4321: why, and the
+helpers, are in tests/emulator/adk_cli.py.
 """
 
 from __future__ import annotations
 
-import os
 import ssl
-import subprocess
-import sys
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import jwt
 import pytest
-import trustme
 import yaml
 
-from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread, TLSFiles
+from tests.emulator.adk_cli import Cli, Emu, fails, login, make_cli, ok, serve_tls
 
 pytestmark = pytest.mark.emulator
 
-API_KEY = "cli-api-key"
-USERNAME, PASSWORD = "wxo.archer@ibm.com", "watsonx"
-ORCHESTRATE = Path(sys.executable).parent / "orchestrate"
-# The ADK's own environment variables would override what `env add` stored.
-_ADK_VARIABLES = (
-    "WXO_URL",
-    "USER_ACCESS_TOKEN",
-    "RUNTIME_ENV_ACCESS_TOKEN_FILE",
-    "WXO_CLIENT_VERIFY_REQUESTS",
-)
 GPT = "virtual-model/openai/gpt-4o"
 KEY = '{"api_key": "sk-x"}'
 CLAUDE = "virtual-model/anthropic/claude-3-5-sonnet"
 
-Cli = Callable[..., subprocess.CompletedProcess[str]]
-
-
-@dataclass(frozen=True)
-class Emu:
-    server: EmulatorThread
-    ca: Path
-
-    @property
-    def instance(self) -> str:
-        return f"{self.server.url}/instances/{self.server.settings.tenant_id}"
-
-    def calls(self) -> list[tuple[str, str, int]]:
-        """(method, path after the instance's /v1/orchestrate, status) of every API request."""
-        prefix = f"/instances/{self.server.settings.tenant_id}/v1/orchestrate"
-        return [
-            (r["method"], r["path"].removeprefix(prefix), r["status"]) for r in self.server.control.requests()
-        ]
-
-    def state(self) -> dict[str, list[dict[str, Any]]]:
-        return self.server.control.state()
-
 
 @pytest.fixture(scope="module")
 def tls_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emu]:
-    if not ORCHESTRATE.exists():
-        pytest.fail(f"{ORCHESTRATE} is missing: install the dev extra (ibm-watsonx-orchestrate)")
-    folder = tmp_path_factory.mktemp("tls")
-    ca = trustme.CA()
-    ca.issue_cert("127.0.0.1", "localhost").private_key_and_cert_chain_pem.write_to_path(
-        folder / "server.pem"
-    )
-    ca.cert_pem.write_to_path(folder / "ca.pem")
-    tls = TLSFiles(str(folder / "server.pem"), str(folder / "server.pem"), str(folder / "ca.pem"))
-    settings = EmulatorSettings(db=str(folder / "emulator.db"), api_keys=(API_KEY,))
-    with EmulatorThread(settings, tls=tls) as server:
-        yield Emu(server, folder / "ca.pem")
+    with serve_tls(tmp_path_factory.mktemp("tls")) as emu:
+        yield emu
 
 
 @pytest.fixture
 def emu(tls_emulator: Emu) -> Emu:
     tls_emulator.server.control.reset()
     return tls_emulator
-
-
-def make_cli(home: Path, ca: Path) -> Cli:
-    env = {k: v for k, v in os.environ.items() if k not in _ADK_VARIABLES}
-    env.update(HOME=str(home), REQUESTS_CA_BUNDLE=str(ca), COLUMNS="200", NO_COLOR="1", TERM="dumb")
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(ORCHESTRATE), *args],
-            env=env,
-            cwd=home,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    return run
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "Traceback" not in output, output
-    return output
-
-
-def fails(result: subprocess.CompletedProcess[str], message: str) -> None:
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
-    assert message in output, output
-
-
-def login(cli: Cli, emu: Emu, auth_type: str = "mcsp") -> str:
-    iam_url = f"{emu.server.url}/icp4d-api" if auth_type == "cpd" else emu.server.url
-    ok(cli("env", "add", "-n", "emu", "-u", emu.instance, "--type", auth_type, "--iam-url", iam_url))
-    secret = (
-        ["--username", USERNAME, "--password", PASSWORD] if auth_type == "cpd" else ["--api-key", API_KEY]
-    )
-    return ok(cli("env", "activate", "emu", *secret))
 
 
 @pytest.fixture(scope="module")
