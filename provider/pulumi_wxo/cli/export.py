@@ -1,5 +1,6 @@
 """``pulumi-wxo export``: spec files (or a Pulumi program) for the models and policies on an
-instance, with ``${secret:KEY}`` placeholders instead of secret values."""
+instance, with ``${secret:KEY}`` placeholders instead of secret values (``--for pulumi``), or
+for IBM's ADK without any credential (``--for adk``, docs/specs.md "Two audiences")."""
 
 from __future__ import annotations
 
@@ -15,11 +16,30 @@ from pulumi_wxo.cli.console import Status
 
 if TYPE_CHECKING:
     from pulumi_wxo.specs import ExportedSpec
+    from pulumi_wxo.specs.export import Audience
 
 EXPORT_HEADER = (
     "Exported by `pulumi-wxo export`. Secrets are ${secret:KEY} placeholders:\n"
     "set them with `pulumi config set --secret KEY <value>`."
 )
+MARKED_HEADER = (
+    "For pulumi-wxo only: `orchestrate models import` refuses secrets_resolved_by\n"
+    "(it would store the placeholders as credentials); `pulumi-wxo export --for adk` writes its file."
+)
+
+
+def adk_header(e: ExportedSpec) -> str:
+    """How to import one ``--for adk`` file with the ADK (the file holds no credential)."""
+    if e.kind == "policy":
+        return (
+            "Exported by `pulumi-wxo export --for adk`, for the ADK:\n"
+            f"  orchestrate models policy import -f {e.filename}"
+        )
+    return (
+        "Exported by `pulumi-wxo export --for adk`, for the ADK: no credentials in this file.\n"
+        f"Import it with a key_value connection holding {e.connection_needs}:\n"
+        f"  orchestrate models import -f {e.filename} --app-id <app id>"
+    )
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +53,7 @@ def add_parser(sub: Any) -> None:
         "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
         example="  pulumi-wxo export --url http://127.0.0.1:4321 --token demo-token --output specs/\n"
         "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
+        "  pulumi-wxo export --for adk --output adk/   # then: orchestrate models import -f ... --app-id ...\n"
         "  pulumi-wxo export --format pulumi-import -o tenant.json && pulumi import --file tenant.json",
     )
     parser.add_argument(
@@ -43,6 +64,14 @@ def add_parser(sub: Any) -> None:
         choices=("yaml", "python", "pulumi-import"),
         default="yaml",
         help="what to write (pulumi-import: the file `pulumi import --file` takes, for the native provider)",
+    )
+    parser.add_argument(
+        "--for",
+        dest="audience",
+        choices=("pulumi", "adk"),
+        default="pulumi",
+        help="pulumi (default): ${secret:KEY} placeholders, refused by the ADK; "
+        "adk: files for `orchestrate models import --app-id`, without credentials",
     )
     parser.add_argument(
         "-o",
@@ -75,7 +104,10 @@ def _unique(objects: Iterable[dict[str, Any]], kind: str) -> tuple[list[dict[str
 
 
 def export_objects(
-    models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], patterns: Sequence[str] = ()
+    models: Sequence[dict[str, Any]],
+    policies: Sequence[dict[str, Any]],
+    patterns: Sequence[str] = (),
+    audience: Audience = "pulumi",
 ) -> tuple[list[ExportedSpec], list[str]]:
     """Server objects (``GET /models``, ``GET /model_policy``) as exported specs, plus notes."""
     from pulumi_wxo.specs import export_model, export_policy
@@ -84,8 +116,12 @@ def export_objects(
     chosen_policies, more = _unique(
         (p for p in policies if name_matches(str(p.get("name")), patterns)), "policy"
     )
-    exported = [export_model(m) for m in sorted(chosen_models, key=lambda m: str(m.get("name")))]
-    exported += [export_policy(p) for p in sorted(chosen_policies, key=lambda p: str(p.get("name")))]
+    exported = [
+        export_model(m, audience=audience) for m in sorted(chosen_models, key=lambda m: str(m.get("name")))
+    ]
+    exported += [
+        export_policy(p, audience=audience) for p in sorted(chosen_policies, key=lambda p: str(p.get("name")))
+    ]
     notes += more
     for e in exported:
         notes += list(e.notes)
@@ -104,9 +140,19 @@ def secrets_summary(exported: Sequence[ExportedSpec]) -> list[str]:
     ]
 
 
+def header(e: ExportedSpec) -> str:
+    """The comment lines above one exported file."""
+    if e.audience == "adk":
+        return adk_header(e)
+    return EXPORT_HEADER + ("\n" + MARKED_HEADER if e.secrets else "")
+
+
 def run(args: argparse.Namespace) -> int:
     from pulumi_wxo.specs import dump_yaml, python_program
 
+    if args.audience == "adk" and args.format != "yaml":
+        err(f"pulumi-wxo export: --for adk writes spec files; --format {args.format} is for Pulumi")
+        return 2
     with Status("connecting...") as status, client_from_args(args) as client:
         status.update(f"reading models from {client.base_url}")
         models = client.list_models()
@@ -117,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         from pulumi_wxo.cli import import_file
 
         return import_file.write(models, policies, args)
-    exported, notes = export_objects(models, policies, args.name)
+    exported, notes = export_objects(models, policies, args.name, args.audience)
     if not exported:
         err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))
         return 1
@@ -127,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
         outputs["__main__.py"] = python_program(exported, source=source)
     else:
         for e in exported:
-            outputs[e.filename] = dump_yaml(e.document, header=EXPORT_HEADER)
+            outputs[e.filename] = dump_yaml(e.document, header=header(e))
     if args.output:
         out_dir = Path(args.output)
         clashes = sorted(name for name in outputs if (out_dir / name).exists())
@@ -152,6 +198,14 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("---\n".join(outputs.values()))
     for note in notes:
         err(f"warning: {note}")
+    if args.audience == "adk":
+        needing = [e for e in exported if e.connection_needs]
+        if needing:
+            err("Import with the ADK, each model with a key_value connection (values are never exported):")
+            for e in needing:
+                command = f"orchestrate models import -f {e.filename} --app-id <app id>"
+                err(f"  {command}   # holding {e.connection_needs}")
+        return 0
     commands = secrets_summary(exported)
     if commands:
         err("Set these secrets in each stack before `pulumi up` (values are never exported):")

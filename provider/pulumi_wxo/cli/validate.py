@@ -30,6 +30,7 @@ def add_parser(sub: Any) -> None:
         example="  pulumi-wxo validate specs/\n"
         "  pulumi-wxo validate 'specs/**/*.yaml' --overrides Pulumi.prod.yaml --strict\n"
         "  pulumi-wxo validate specs/models/ --base-dir specs/   # certs in specs/certs/\n"
+        "  pulumi-wxo validate --adk adk/   # files for `orchestrate models import`\n"
         "  # .pre-commit-config.yaml: entry: pulumi-wxo validate, files: ^specs/",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="spec files, directories or globs")
@@ -44,6 +45,12 @@ def add_parser(sub: Any) -> None:
         help="provider_config.server_cert_file may lead into DIR (default: each spec file's own folder)",
     )
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    parser.add_argument(
+        "--adk",
+        action="store_true",
+        help="the files are for IBM's ADK (`orchestrate models import`): where it is stricter, "
+        "an error instead of a warning",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("-q", "--quiet", action="store_true", help="errors only; no summary line")
 
@@ -71,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     overrides, problems = read_overrides(args.overrides) if args.overrides else (None, [])
     source = f"{args.overrides}: {OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}" if args.overrides else "overrides"
     specs, found = read_specs(
-        args.paths, overrides=overrides or None, override_source=source, base_dir=args.base_dir
+        args.paths, overrides=overrides or None, override_source=source, base_dir=args.base_dir, adk=args.adk
     )
     problems = problems + found
     errors = [p for p in problems if p.is_error]

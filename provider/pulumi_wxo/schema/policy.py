@@ -228,9 +228,21 @@ def _validate_bounded(props: Mapping[str, Any]) -> tuple[PolicySpec | None, list
     try:
         spec = PolicySpec.model_validate(data)
     except ValidationError as err:
-        return None, [_policy_failure(f) for f in failures_from(err, suggest=_suggest)]
+        return None, [_policy_failure(f) for f in failures_from(err, suggest=_policy_suggest)]
     fails = _policy_rules(spec)
     return (None, fails) if fails else (spec, [])
+
+
+def _policy_suggest(loc: tuple[str | int, ...]) -> str:
+    """Why an unknown key is refused; a nested rule's ``weight`` gets its own reason."""
+    if loc and loc[-1] == "weight" and "rule" in loc:
+        # The ADK's nested policy type has no weight and drops it without a word, so the
+        # file would route differently from what it says (docs/specs.md).
+        return (
+            ": a nested rule takes no weight (the ADK drops it silently, so traffic would not "
+            "split as written); weight the targets inside it"
+        )
+    return _suggest(loc)
 
 
 _UNION_PATH = re.compile(r"\.(target|rule)(?=\.|$)")

@@ -8,13 +8,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_wxo.schema import POLICY_PREFIX, provider_of
+from pulumi_wxo.schema import POLICY_PREFIX, SECRET_FIELDS, provider_of, to_snake_key
 from pulumi_wxo.specs.certs import read_server_cert
 from pulumi_wxo.specs.files import Unreadable
 from pulumi_wxo.specs.names import normal_name
 from pulumi_wxo.specs.paths import join_path
 from pulumi_wxo.specs.results import Doc, Problem, SecretRef
-from pulumi_wxo.specs.syntax import META_KEYS, POLICY_BODY, POLICY_KINDS, SPEC_VERSION, Kind, Path_
+from pulumi_wxo.specs.syntax import (
+    AUDIENCE_KEY,
+    AUDIENCE_PULUMI,
+    META_KEYS,
+    POLICY_BODY,
+    POLICY_KINDS,
+    SPEC_VERSION,
+    Kind,
+    Path_,
+)
 
 
 def kind_of(doc: Mapping[str, Any]) -> Kind | None:
@@ -55,6 +64,11 @@ class Built:
     refs: list[SecretRef] = field(default_factory=list)
     override_paths: list[Path_] = field(default_factory=list)
     override_source: str | None = None
+    # Written from a server's answer (an ADK export): it held fields only the server sets, so
+    # a credential it lacks was omitted by the server, not forgotten (docs/specs.md).
+    from_server: bool = False
+    # `provider_config.secrets_resolved_by: pulumi-wxo` was present (and removed).
+    marked: bool = False
 
 
 def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
@@ -116,7 +130,11 @@ def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
             )
         )
     props = {k: v for k, v in data.items() if k not in META_KEYS}
-    problems += _adk_export_fields(doc, props, base_dir)
+    from_server = "app_id" in data or any(k in props for k in ("provider", *_SERVER_FIELDS))
+    marked, found = _audience_marker(doc, props)
+    problems += found
+    leftovers, masked = _adk_export_fields(doc, props, base_dir)
+    problems += leftovers
     lifted = False
     if kind == "policy":
         if "policy" in props and not isinstance(props["policy"], Mapping):
@@ -137,7 +155,34 @@ def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
                 )
             )
         props, lifted = flatten_policy(props)
-    return Built(doc, kind, normal_name(kind, props.get("name")), props, lifted, problems)
+    built = Built(doc, kind, normal_name(kind, props.get("name")), props, lifted, problems)
+    built.from_server, built.marked = from_server or masked, marked
+    return built
+
+
+def _audience_marker(doc: Doc, props: dict[str, Any]) -> tuple[bool, list[Problem]]:
+    """Remove ``provider_config.secrets_resolved_by`` (in place): True when it was there.
+
+    It exists only so that the ADK refuses a ``${secret:...}`` file (its ProviderConfig forbids
+    unknown keys); pulumi-wxo accepts its one value and sends nothing of it.
+    """
+    pc = props.get("provider_config")
+    if not isinstance(pc, Mapping) or AUDIENCE_KEY not in pc:
+        return False, []
+    pc = dict(pc)
+    value = pc.pop(AUDIENCE_KEY)
+    props["provider_config"] = pc
+    if value == AUDIENCE_PULUMI:
+        return True, []
+    path: Path_ = ("provider_config", AUDIENCE_KEY)
+    return True, [
+        Problem(
+            doc.file,
+            doc.lines.get(path, doc.line),
+            join_path(path),
+            f"must be '{AUDIENCE_PULUMI}' (it marks a file whose secrets are ${{secret:NAME}} references)",
+        )
+    ]
 
 
 # Fields a GET returns and an ADK export may leave in a file (`ListVirtualModel`, contract
@@ -150,15 +195,21 @@ _SERVER_FIELDS = (
     "created_by",
     "created_by_username",
     "updated_at",
+    "model_name",  # the part of the name after the provider (ListVirtualModel, §2.1)
 )
+# How a server masks a secret it does not return (api-contract §2.1, emulator `--secrets mask`).
+_MASK_CHARS = frozenset("*")
 
 
-def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) -> list[Problem]:
-    """Make an ``orchestrate models export`` file acceptable (in place); warnings for what is dropped.
+def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) -> tuple[list[Problem], bool]:
+    """Make an ``orchestrate models export`` file acceptable (in place); warnings for what is
+    dropped, and whether a masked secret was among it.
 
     * ``provider`` (top level and in provider_config) is derived from the name, as the ADK
       does (§4.1): dropped silently when it agrees, with a warning when it does not.
-    * server-set fields (``id``, timestamps, tenant) are dropped with a warning.
+    * server-set fields (``id``, ``model_name``, timestamps, tenant) are dropped with a warning.
+    * a secret field whose value is the server's mask (``********``) is dropped with a warning:
+      it is no value, and a literal would otherwise be refused as a secret in the file.
     * ``provider_config.server_cert_file`` (ADK 2.19) is read into ``server_cert``: a path
       relative to the spec file's directory (so the result does not depend on where ``pulumi``
       runs) that stays inside it, or inside ``base_dir`` (:mod:`~pulumi_wxo.specs.certs`).
@@ -196,6 +247,21 @@ def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) ->
                 "warning",
             )
         )
+    masked = False
+    for key in [k for k in (pc or {}) if _is_mask(k, (pc or {})[k])]:
+        assert pc is not None
+        pc.pop(key)
+        masked = True
+        mpath: Path_ = ("provider_config", key)
+        problems.append(
+            Problem(
+                doc.file,
+                doc.lines.get(mpath, doc.line),
+                join_path(mpath),
+                "is the server's mask, not a value (an export wrote it); ignored",
+                "warning",
+            )
+        )
     if pc is not None and "server_cert_file" in pc:
         path: Path_ = ("provider_config", "server_cert_file")
         cert = read_server_cert(pc.pop("server_cert_file"), doc.file, base_dir)
@@ -206,4 +272,13 @@ def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) ->
             pc["server_cert"] = cert
     if pc is not None:
         props["provider_config"] = pc
-    return problems
+    return problems, masked
+
+
+def _is_mask(key: Any, value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) >= 3
+        and set(value) <= _MASK_CHARS
+        and to_snake_key(str(key)) in SECRET_FIELDS
+    )

@@ -1,7 +1,10 @@
 """Server objects -> spec documents (:func:`export_model`, :func:`export_policy`), written as
 YAML (:func:`dump_yaml`) or as a Pulumi Python program that adopts them (:func:`python_program`).
 
-Secret values are never written, whatever the server shows: ``${secret:KEY}`` placeholders are.
+Secret values are never written, whatever the server shows. Two audiences (docs/specs.md):
+``pulumi`` files hold ``${secret:KEY}`` placeholders and the marker the ADK refuses
+(``provider_config.secrets_resolved_by: pulumi-wxo``); ``adk`` files hold no credential at all,
+for ``orchestrate models import --app-id`` (a connection), with every field the ADK requires.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import keyword
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -21,15 +24,39 @@ from pulumi_wxo.schema import (
     is_secret_key,
     normalize_model,
     normalize_policy,
+    provider_of,
     to_snake_key,
     validate_model,
     validate_policy,
 )
 from pulumi_wxo.schema.model import OWNER_TAG_PREFIX
 from pulumi_wxo.schema.targets import fold_targets
+from pulumi_wxo.specs.adk import adk_credentials_missing
 from pulumi_wxo.specs.names import resource_name, secret_config_key
 from pulumi_wxo.specs.results import SecretRef
-from pulumi_wxo.specs.syntax import META_KEYS, POLICY_BODY, SPEC_VERSION, Kind
+from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, META_KEYS, POLICY_BODY, SPEC_VERSION, Kind
+
+Audience = Literal["pulumi", "adk"]
+
+# When the server shows no credential (it omits them, api-contract §2.1), the fields it does
+# show tell which kind the model uses: (any of these shown) -> (the credentials to ask for).
+# Without a hint the schema's own requirement is asked for (api_key for most providers).
+_CREDENTIAL_HINTS: dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]] = {
+    "bedrock": (
+        (
+            frozenset({"aws_region", "aws_auth_type", "aws_role_arn", "aws_external_id"}),
+            ("aws_access_key_id", "aws_secret_access_key"),
+        ),
+    ),
+    "vertex-ai": ((frozenset({"vertex_project_id", "vertex_region"}), ("vertex_service_account_json",)),),
+    "azure-openai": (
+        (frozenset({"azure_entra_client_id", "azure_entra_tenant_id"}), ("azure_entra_client_secret",)),
+    ),
+    "azure-ai": (
+        (frozenset({"azure_entra_client_id", "azure_entra_tenant_id"}), ("azure_entra_client_secret",)),
+    ),
+    "watsonx": ((frozenset({"watsonx_cpd_url", "watsonx_cpd_username"}), ("watsonx_cpd_password",)),),
+}
 
 
 @dataclass(frozen=True)
@@ -43,19 +70,26 @@ class ExportedSpec:
     document: dict[str, Any]
     secrets: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    audience: Audience = "pulumi"
+    # adk files: what the key_value connection given to `--app-id` must hold (None: nothing).
+    connection_needs: str | None = None
 
     @property
     def filename(self) -> str:
         return f"{'policy-' if self.kind == 'policy' else ''}{self.resource_name}.yaml"
 
 
-def export_model(obj: Mapping[str, Any]) -> ExportedSpec:
+def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> ExportedSpec:
     """A ``GET /models`` object as an ADK-compatible spec document (api-contract §5).
 
-    provider_config comes out snake_case (``normalize_model``). Secret values are **never**
-    written, even when the server echoes them: each secret field the server shows, and each
-    one the schema requires when no connection is bound, becomes ``${secret:KEY}``.
-    ``connection_id`` is kept (the ADK writes ``app_id`` instead; see docs/specs.md).
+    provider_config comes out snake_case (``normalize_model``); ``display_name`` and
+    ``description`` are always written (the ADK requires them of policies, and a model's then
+    reads the same both ways). Secret values are **never** written, even when the server
+    echoes them. ``pulumi``: each secret field the server shows, and each one the model needs
+    when no connection is bound (:data:`_CREDENTIAL_HINTS`), becomes ``${secret:KEY}``, and the
+    marker ``secrets_resolved_by: pulumi-wxo`` keeps the file from the ADK; ``connection_id`` is
+    kept. ``adk``: no credential and no ``connection_id`` (the ADK takes both from
+    ``--app-id``); ``connection_needs`` says what that connection must hold.
     """
     norm = normalize_model(obj)
     name = norm["name"]
@@ -72,56 +106,84 @@ def export_model(obj: Mapping[str, Any]) -> ExportedSpec:
         else:
             plain[snake] = value
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
-    if norm["display_name"] != name:
-        doc["display_name"] = norm["display_name"]
-    if norm["description"] != name:
-        doc["description"] = norm["description"]
+    doc["display_name"] = norm["display_name"]
+    doc["description"] = norm["description"]
     # The provider's owner tag belongs to the stack that made the model, not to the spec
     # (docs/recovery.md): an exported file never carries it.
     tags = [t for t in norm["tags"] if not (isinstance(t, str) and t.startswith(OWNER_TAG_PREFIX))]
     if tags:
         doc["tags"] = tags
     doc["model_type"] = norm["model_type"]
-    if norm["connection_id"]:
+    if norm["connection_id"] and audience == "pulumi":
         doc["connection_id"] = norm["connection_id"]
 
     def check() -> list[Failure]:
         pc = {**plain, **{k: SecretRef(k, key).placeholder() for k, key in secrets.items()}}
         fields_ = {k: v for k, v in doc.items() if k not in META_KEYS}
         _, fails = validate_model(
-            {**fields_, "provider_config": pc or None, "config": norm["config"] or None}
+            {
+                **fields_,
+                "connection_id": norm["connection_id"],
+                "provider_config": pc or None,
+                "config": norm["config"] or None,
+            }
         )
         return fails
 
-    # Secrets the server did not show but the schema requires (no connection bound): ask for
-    # them too, so the spec validates and `pulumi up` sends them.
+    # Secrets the server did not show but the model needs (no connection bound): ask for
+    # them too, so the spec validates and `pulumi up` sends them. The fields shown tell
+    # which credential (AWS keys, a service account, ...); else the schema's requirement.
+    if not norm["connection_id"] and not secrets:
+        for shown, wanted in _CREDENTIAL_HINTS.get(provider_of(name), ()):
+            if shown & set(plain):
+                secrets.update({k: secret_config_key(name, k) for k in wanted})
+                break
     for f in check():
         head, _, key = f.path.partition(".")
         if head == "provider_config" and key in SECRET_FIELDS and key not in secrets:
             secrets[key] = secret_config_key(name, key)
-    pc_out = {**plain, **{k: f"${{secret:{key}}}" for k, key in secrets.items()}}
+    notes = tuple(f"{name}: {f}" for f in check())
+    needs: str | None = None
+    if audience == "adk":
+        pc_out = dict(sorted(plain.items()))
+        needs = " and ".join(sorted(secrets)) or adk_credentials_missing(provider_of(name), set())
+        if norm["connection_id"]:
+            needs = f"{needs} (the model was bound to connection {norm['connection_id']})"
+        secrets = {}
+    else:
+        pc_out = dict(sorted({**plain, **{k: f"${{secret:{key}}}" for k, key in secrets.items()}}.items()))
+        if secrets:
+            pc_out = {AUDIENCE_KEY: AUDIENCE_PULUMI, **pc_out}
     if pc_out:
-        doc["provider_config"] = dict(sorted(pc_out.items()))
+        doc["provider_config"] = pc_out
     if norm["config"]:
         doc["config"] = norm["config"]
-    notes = tuple(f"{name}: {f}" for f in check())
-    return ExportedSpec("model", name, resource_name(name), doc, tuple(sorted(secrets.items())), notes)
+    return ExportedSpec(
+        "model",
+        name,
+        resource_name(name),
+        doc,
+        tuple(sorted(secrets.items())),
+        notes,
+        audience,
+        needs,
+    )
 
 
-def export_policy(obj: Mapping[str, Any]) -> ExportedSpec:
-    """A ``GET /model_policy`` object as a spec document in the ADK's form (``policy:``)."""
+def export_policy(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> ExportedSpec:
+    """A ``GET /model_policy`` object as a spec document in the ADK's form (``policy:``), with
+    ``display_name`` and ``description`` always (the ADK requires both). It holds no secret,
+    so it is the same for both audiences."""
     norm = normalize_policy(obj)
     name = norm["name"]
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
-    if norm["display_name"] != name:
-        doc["display_name"] = norm["display_name"]
-    if norm["description"] != name:
-        doc["description"] = norm["description"]
+    doc["display_name"] = norm["display_name"] or name
+    doc["description"] = norm["description"] or name
     inner = {k: norm[k] for k in POLICY_BODY if norm.get(k) is not None}
     doc["policy"] = inner
     _, fails = validate_policy({k: v for k, v in doc.items() if k not in META_KEYS and k != "policy"} | inner)
     notes = tuple(f"{name}: {f}" for f in fails)
-    return ExportedSpec("policy", name, resource_name(name), doc, (), notes)
+    return ExportedSpec("policy", name, resource_name(name), doc, (), notes, audience)
 
 
 # --------------------------------------------------------------------------- YAML

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_wxo.schema import SECRET_FIELDS, ModelSpec, PolicySpec
-from pulumi_wxo.specs.syntax import POLICY_BODY, SPEC_VERSION
+from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, POLICY_BODY, SPEC_VERSION
 
 _SECRET_PATTERN = r"^\$\{secret:([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+\}$"
 
@@ -64,6 +64,11 @@ def spec_json_schema() -> dict[str, Any]:
     policy = PolicySpec.model_json_schema(by_alias=False)
     defs: dict[str, Any] = {**model.pop("$defs", {}), **policy.pop("$defs", {})}
     _secret_fields_in_schema(defs["ProviderConfig"])
+    defs["ProviderConfig"]["properties"][AUDIENCE_KEY] = {
+        "const": AUDIENCE_PULUMI,
+        "description": "Marks a file whose secrets are ${secret:NAME} references: pulumi-wxo drops "
+        "it, the ADK refuses it (docs/specs.md).",
+    }
     policy_flat = dict(policy)
     policy_flat_defs = {"$defs": defs}
     _strategy_shorthand({**policy_flat, **policy_flat_defs})

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi_wxo.api.redaction import logger
+from pulumi_wxo.specs.adk import adk_document_rules, adk_file_rules
 from pulumi_wxo.specs.bounded import NodeBudget
 from pulumi_wxo.specs.discovery import PathsArg, as_list, find_spec_files
 from pulumi_wxo.specs.document import Built, take_apart
@@ -24,6 +25,7 @@ def read_specs(
     overrides: Mapping[str, Any] | None = None,
     override_source: str = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}",
     base_dir: str | os.PathLike[str] | None = None,
+    adk: bool = False,
 ) -> tuple[list[Spec], list[Problem]]:
     """Read and check every spec named by ``paths``; never raises for a problem in the files.
 
@@ -32,6 +34,9 @@ def read_specs(
     checks; their problems are reported against ``override_source``. ``base_dir`` is the
     directory ``provider_config.server_cert_file`` may lead into (default: each spec file's
     own folder). The files are untrusted: every bound is in :mod:`~pulumi_wxo.specs.limits`.
+
+    Where IBM's ADK is stricter (:mod:`~pulumi_wxo.specs.adk`) a file gets warnings; with
+    ``adk=True`` errors, so that a file without errors imports with ``orchestrate``.
     """
     files, problems = find_spec_files(paths)
     base = os.fspath(base_dir) if base_dir is not None else None
@@ -40,7 +45,11 @@ def read_specs(
     for file in files:
         docs, parse_problems = parse_file(file, budget)
         problems += parse_problems
-        built += [take_apart(d, base) for d in docs if d.data is not None]
+        docs = [d for d in docs if d.data is not None]
+        problems += adk_file_rules(file, docs, adk=adk)
+        built += [take_apart(d, base) for d in docs]
+    for b in built:
+        problems += adk_document_rules(b, adk=adk)
     problems += apply_overrides(built, overrides, override_source)
     specs: list[Spec] = []
     for b in built:

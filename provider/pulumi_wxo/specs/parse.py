@@ -89,7 +89,7 @@ def _expand_lists(file: str, data: Any, lines: dict[Path_, int], line: int) -> I
                 subs.setdefault(path[0], {})[path[1:]] = n
         for i, item in enumerate(data):
             sub = subs.get(i, {})
-            yield Doc(file, lines.get((i,), line), item, sub)
+            yield Doc(file, lines.get((i,), line), item, sub, in_list=True)
     else:
         yield Doc(file, line, data, lines)
 

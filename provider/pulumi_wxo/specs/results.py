@@ -134,3 +134,4 @@ class Doc:
     data: Any
     lines: dict[Path_, int]
     problems: list[Problem] = field(default_factory=list)
+    in_list: bool = False  # an item of a list of specs (the ADK reads one mapping per file)

@@ -96,11 +96,18 @@ def validate(b: Built) -> Spec | None:
     fails: list[Failure]
     if b.kind == "model":
         spec, fails = validate_model(b.props)
+        omitted = _omitted_credentials(b, fails)
+        if omitted and len(omitted) == len(fails):
+            spec = _without_credentials(b.props)
     else:
         spec, fails = validate_policy(b.props)
+        omitted = []
     for f in fails:
         file, line = where(b, split_path(f.path))
-        b.problems.append(Problem(file, line, f.path, f.reason))
+        if f in omitted:
+            b.problems.append(Problem(file, line, f.path, f"{f.reason}; {_OMITTED}", "warning"))
+        else:
+            b.problems.append(Problem(file, line, f.path, f.reason))
     if spec is None or any(p.is_error for p in b.problems):
         return None
     return Spec(
@@ -115,6 +122,45 @@ def validate(b: Built) -> Spec | None:
         lines=b.doc.lines,
         lifted=b.lifted,
     )
+
+
+_OMITTED = (
+    "not in the file, which was written from a server's answer (servers do not return "
+    "credentials): `pulumi preview` refuses to create or adopt the model until you add "
+    "${secret:NAME} or connection_id"
+)
+
+
+def _omitted_credentials(b: Built, fails: list[Failure]) -> list[Failure]:
+    """Failures for credentials an exported file lacks because the server left them out.
+
+    Only for a document written from a server's answer (``Built.from_server``): there the
+    missing value is the server's omission, so ``validate`` accepts the file and says what it
+    means; a hand-written spec without its credential stays an error.
+    """
+    if not b.from_server:
+        return []
+    pc = b.props.get("provider_config")
+    present = {to_snake_key(str(k)) for k in pc} if isinstance(pc, Mapping) else set()
+    out = []
+    for f in fails:
+        head, _, key = f.path.partition(".")
+        if head == "provider_config" and key in SECRET_FIELDS and key not in present:
+            out.append(f)
+    return out
+
+
+def _without_credentials(props: Mapping[str, Any]) -> ModelSpec | None:
+    """The spec of a model whose only failures are omitted credentials (the pydantic shape
+    passed; only the per-provider required rule failed)."""
+    data = {k: v for k, v in props.items() if v is not None}
+    pc = data.get("provider_config")
+    if isinstance(pc, Mapping):
+        data["provider_config"] = {to_snake_key(str(k)): v for k, v in pc.items() if v is not None}
+    try:
+        return ModelSpec.model_validate(data)
+    except ValueError:
+        return None
 
 
 def _at(b: Built) -> str:

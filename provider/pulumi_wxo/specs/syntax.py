@@ -7,6 +7,9 @@ import re
 from typing import Literal
 
 __all__ = [
+    "ANTHROPIC_DEFAULT_MAX_TOKENS",
+    "AUDIENCE_KEY",
+    "AUDIENCE_PULUMI",
     "META_KEYS",
     "OVERRIDES_KEY",
     "OVERRIDES_NAMESPACE",
@@ -40,3 +43,12 @@ META_KEYS = ("spec_version", "kind", "app_id")
 POLICY_KINDS = frozenset({"policy", "model_policy"})
 POLICY_BODY = ("strategy", "retry", "cache", "targets")
 SKIPPED_SUFFIX = ".schema.json"  # a JSON Schema next to the specs is not a spec
+
+# The marker of a file whose secrets are `${secret:NAME}` references (docs/specs.md, "Two
+# audiences"): `provider_config.secrets_resolved_by: pulumi-wxo`. The ADK's ProviderConfig
+# forbids unknown keys, so `orchestrate models import` refuses such a file with an error that
+# names this key, instead of storing the text `${secret:NAME}` as the credential.
+AUDIENCE_KEY = "secrets_resolved_by"
+AUDIENCE_PULUMI = "pulumi-wxo"
+# What `orchestrate models import` adds to an anthropic model without config.max_tokens.
+ANTHROPIC_DEFAULT_MAX_TOKENS = 4096

@@ -29,8 +29,13 @@ def test_export_model_never_writes_secrets_and_asks_for_required_ones() -> None:
         "kind": "model",
         "name": "virtual-model/openai/gpt-4o",
         "display_name": "GPT",
+        "description": "virtual-model/openai/gpt-4o",  # always written: the ADK requires it of policies
         "model_type": "chat",
-        "provider_config": {"api_key": "${secret:openaiApiKey}", "custom_host": "https://h"},
+        "provider_config": {
+            "secrets_resolved_by": "pulumi-wxo",  # the ADK refuses the file (docs/specs.md)
+            "api_key": "${secret:openaiApiKey}",
+            "custom_host": "https://h",
+        },
         "config": {"max_tokens": 100},
     }
     assert e.secrets == (("api_key", "openaiApiKey"),)
@@ -38,7 +43,10 @@ def test_export_model_never_writes_secrets_and_asks_for_required_ones() -> None:
     assert "ECHOED" not in dump_yaml(e.document)
 
     omitted = export_model({"id": "m2", "name": "virtual-model/bedrock/claude", "provider_config": {}})
-    assert omitted.document["provider_config"] == {"api_key": "${secret:bedrockApiKey}"}
+    assert omitted.document["provider_config"] == {
+        "secrets_resolved_by": "pulumi-wxo",
+        "api_key": "${secret:bedrockApiKey}",
+    }
     bound = export_model({"id": "m3", "name": "virtual-model/anthropic/c", "connection_id": "conn-1"})
     assert "provider_config" not in bound.document and bound.secrets == ()
     assert bound.document["connection_id"] == "conn-1"
