@@ -136,8 +136,8 @@ class _Rules:
             # By design (docs/specs.md): only under --adk, where the file is meant for the ADK.
             self.add(
                 ("provider_config", AUDIENCE_KEY),
-                "this file is for pulumi-wxo (its secrets are ${secret:NAME} references) and the "
-                "ADK refuses the key; write the ADK's file with `pulumi-wxo export --for adk`",
+                "the ADK refuses this key: the file is for pulumi-wxo (its secrets are "
+                "${secret:NAME} references); write the ADK's file with `pulumi-wxo export --for adk`",
             )
         for key, value in pc.items():
             if isinstance(value, str) and value.startswith(REF_LIKE) and self.adk:
@@ -178,11 +178,13 @@ class _Rules:
                 hint=True,
             )
         config = data.get("config")
-        if provider == "anthropic" and not (isinstance(config, Mapping) and config.get("max_tokens")):
+        # The ADK tests the whole name ("anthropic" in name), so bedrock/anthropic.* counts too.
+        anthropic = isinstance(name, str) and "anthropic" in name
+        if anthropic and not (isinstance(config, Mapping) and config.get("max_tokens")):
             self.add(
                 ("config",) if config is not None else ("name",),
-                f"the ADK adds config.max_tokens: {ANTHROPIC_DEFAULT_MAX_TOKENS} to an anthropic model "
-                "without one; write it to get the same model from both tools",
+                f"the ADK adds config.max_tokens: {ANTHROPIC_DEFAULT_MAX_TOKENS} to a model whose name "
+                "holds 'anthropic' and that has none; write it to get the same model from both tools",
                 hint=True,
             )
 

@@ -55,7 +55,7 @@ def read_specs(
     for b in built:
         if b.kind is not None:
             secret_rules(b)
-            spec = validate(b)
+            spec = validate(b, adk=adk)
             if spec is not None:
                 specs.append(spec)
         problems += b.problems

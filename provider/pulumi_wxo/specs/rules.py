@@ -89,14 +89,18 @@ def secret_rules(b: Built) -> None:
     b.props["provider_config"] = out
 
 
-def validate(b: Built) -> Spec | None:
-    """Schema rules (the provider's own) with failures placed at file and line."""
+def validate(b: Built, *, adk: bool = False) -> Spec | None:
+    """Schema rules (the provider's own) with failures placed at file and line.
+
+    ``adk``: the file is for the ADK, which takes credentials from ``--app-id``; a missing one
+    is then the ADK rule's hint (:mod:`~pulumi_wxo.specs.adk`), not a problem here.
+    """
     assert b.kind is not None
     spec: ModelSpec | PolicySpec | None
     fails: list[Failure]
     if b.kind == "model":
         spec, fails = validate_model(b.props)
-        omitted = _omitted_credentials(b, fails)
+        omitted = _omitted_credentials(b, fails, adk)
         if omitted and len(omitted) == len(fails):
             spec = _without_credentials(b.props)
     else:
@@ -104,6 +108,8 @@ def validate(b: Built) -> Spec | None:
         omitted = []
     for f in fails:
         file, line = where(b, split_path(f.path))
+        if f in omitted and adk:
+            continue
         if f in omitted:
             b.problems.append(Problem(file, line, f.path, f"{f.reason}; {_OMITTED}", "warning"))
         else:
@@ -131,14 +137,15 @@ _OMITTED = (
 )
 
 
-def _omitted_credentials(b: Built, fails: list[Failure]) -> list[Failure]:
-    """Failures for credentials an exported file lacks because the server left them out.
+def _omitted_credentials(b: Built, fails: list[Failure], adk: bool) -> list[Failure]:
+    """Failures for credentials a file lacks on purpose: the server left them out, or the
+    file is for the ADK (``adk``), which takes them from ``--app-id``.
 
-    Only for a document written from a server's answer (``Built.from_server``): there the
-    missing value is the server's omission, so ``validate`` accepts the file and says what it
-    means; a hand-written spec without its credential stays an error.
+    Only for a document written from a server's answer (``Built.from_server``) or under
+    ``adk``: there ``validate`` accepts the file and says what it means; a hand-written spec
+    for pulumi-wxo without its credential stays an error.
     """
-    if not b.from_server:
+    if not (b.from_server or adk):
         return []
     pc = b.props.get("provider_config")
     present = {to_snake_key(str(k)) for k in pc} if isinstance(pc, Mapping) else set()

@@ -242,3 +242,16 @@ def test_an_overrides_fifo_is_not_opened(capsys: pytest.CaptureFixture[str], tmp
     code, out, err = run(capsys, "validate", str(EXAMPLES), "--overrides", str(tmp_path / "Pulumi.pr.yaml"))
     assert (code, out) == (2, "")
     assert "is a FIFO (named pipe), not a regular file; not read" in err
+
+
+def test_adk_turns_the_adks_stricter_rules_into_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    route = DATA / "specs-good" / "nested" / "route.yaml"
+    code, out, err = run(capsys, "validate", str(route))
+    assert code == 0 and out.count(": warning: the ADK ") == 2, out
+    code, out, err = run(capsys, "validate", "--adk", str(route))
+    assert code == 1 and err.endswith("1 valid spec in 1 file: 2 errors, 3 warnings\n"), err
+    assert f"{route}:3: name: the ADK requires description for a policy" in out
+    assert f"{route}:5: strategy: the ADK reads a policy only in its form, under policy:" in out
+    # A file for pulumi-wxo (${secret:...}) is clean by default, refused for the ADK.
+    code, out, _ = run(capsys, "validate", "--adk", str(EXAMPLES / "watsonx-granite.yaml"))
+    assert code == 1 and "provider_config.api_key: the ADK would store the text ${secret:...}" in out

@@ -39,3 +39,55 @@ def test_adk_export_files_are_accepted(tmp_path: Path) -> None:
     _, [problem] = read_specs(tmp_path)
     assert (problem.line, problem.field) == (5, "provider_config.server_cert_file")
     assert problem.message.startswith(f"cannot read {tmp_path / 'missing.pem'}")
+
+
+def test_server_fields_masks_and_the_marker_are_dropped_with_their_line(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "exported.yaml",
+        """
+        name: virtual-model/openai/gpt-4o
+        provider: openai
+        provider_config:
+          provider: openai
+          api_key: '********'
+          custom_host: https://h
+        model_name: gpt-4o
+        created_by: someone@example.com
+        spec_version: v1
+        kind: model
+        """,
+    )
+    specs, problems = read_specs(tmp_path)
+    assert [(p.line, p.field, p.severity) for p in problems] == [
+        (5, "provider_config.api_key", "warning"),  # the mask: no value
+        (5, "provider_config.api_key", "warning"),  # so the server omitted it (rules.validate)
+        (7, "model_name", "warning"),
+        (8, "created_by", "warning"),
+    ]
+    assert problems[0].message == "is the server's mask, not a value (an export wrote it); ignored"
+    assert problems[2].message == "is set by the server (an export wrote it); ignored"
+    [spec] = specs
+    assert isinstance(spec.spec, ModelSpec) and spec.spec.provider_config is not None
+    assert spec.spec.provider_config.api_key is None and spec.spec.provider_config.custom_host == "https://h"
+
+    # A hand-written spec (no server fields) without its credential stays an error.
+    write(tmp_path, "exported.yaml", "spec_version: v1\nname: openai/gpt-4o\n")
+    _, [problem] = read_specs(tmp_path)
+    assert (problem.line, problem.field, problem.severity) == (1, "provider_config.api_key", "error")
+
+
+def test_the_marker_is_accepted_and_never_sent(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "m.yaml",
+        """
+        spec_version: v1
+        name: openai/gpt-4o
+        provider_config:
+          secrets_resolved_by: pulumi-wxo
+          api_key: ${secret:k}
+        """,
+    )
+    [spec], problems = read_specs(tmp_path)
+    assert problems == [] and "secrets_resolved_by" not in spec.data["provider_config"]

@@ -125,3 +125,47 @@ def test_export_drops_the_providers_owner_tag() -> None:
         "provider_config": {"provider": "openai"},
     }
     assert export_model(listed).document["tags"] == ["team-a"]
+
+
+@pytest.mark.parametrize(
+    ("shown", "asked"),
+    [
+        ({"awsRegion": "us-east-1"}, ["aws_access_key_id", "aws_secret_access_key"]),
+        ({"vertexProjectId": "p"}, ["vertex_service_account_json"]),
+        ({"azureEntraClientId": "c", "azureEntraTenantId": "t"}, ["azure_entra_client_secret"]),
+        ({"watsonxCpdUrl": "https://cpd", "watsonxSpaceId": "s"}, ["watsonx_cpd_password"]),
+        ({"customHost": "https://h"}, ["api_key"]),
+    ],
+)
+def test_an_omitted_credential_is_asked_for_by_its_kind(shown: dict[str, str], asked: list[str]) -> None:
+    provider = {
+        "awsRegion": "bedrock",
+        "vertexProjectId": "vertex-ai",
+        "azureEntraClientId": "azure-ai",
+        "watsonxCpdUrl": "watsonx",
+        "customHost": "openai",
+    }[next(iter(shown))]
+    e = export_model({"id": "m", "name": f"virtual-model/{provider}/m", "provider_config": shown})
+    assert [field for field, _ in e.secrets] == asked
+    assert e.notes == ()  # the document passes the schema as written
+    pc = e.document["provider_config"]
+    assert next(iter(pc)) == "secrets_resolved_by" and pc["secrets_resolved_by"] == "pulumi-wxo"
+    adk = export_model(
+        {"id": "m", "name": f"virtual-model/{provider}/m", "provider_config": shown}, audience="adk"
+    )
+    assert adk.connection_needs == " and ".join(asked) and adk.secrets == ()
+    assert set(adk.document["provider_config"]).isdisjoint([*asked, "secrets_resolved_by"])
+    assert (adk.document["display_name"], adk.document["description"]) == (adk.name, adk.name)
+
+
+def test_a_policy_always_has_both_descriptions() -> None:
+    e = export_policy(
+        {
+            "id": "p",
+            "name": "virtual-policy/p",
+            "display_name": "virtual-policy/p",
+            "description": None,
+            "policy": {"strategy": {"mode": "single"}, "targets": [{"model_name": "virtual-model/openai/a"}]},
+        }
+    )
+    assert (e.document["display_name"], e.document["description"]) == ("virtual-policy/p", "virtual-policy/p")
