@@ -131,7 +131,8 @@ def test_export_of_an_adk_tenant_validates_and_never_writes_secrets(
     assert ADK_SECRET not in written and "****" not in written
 
     granite = (tmp_path / "watsonx-ibm-granite-3-3-8b-instruct.yaml").read_text()
-    assert granite.count("\n#") == 1  # the header comment, then the ADK's keys in order
+    # The header comment (with the marker's note: it holds placeholders), then the keys in order.
+    assert granite.count("\n#") == 3
     assert f"spec_version: v1\nkind: model\nname: {GRANITE}\n" in granite
     assert "  api_key: ${secret:watsonxApiKey}\n" in granite
     assert "  watsonx_space_id: space-guid\n" in granite  # snake_case, as the ADK writes it

@@ -289,6 +289,7 @@ def python_program(exported: Sequence[ExportedSpec], *, source: str = "") -> str
             kwargs["provider_config"] = {
                 k: (_Code(f"cfg.require_secret({json.dumps(secret_fields[k])})") if k in secret_fields else v)
                 for k, v in kwargs["provider_config"].items()
+                if k != AUDIENCE_KEY  # a spec file's marker, never an input
             }
         kwargs["adopt"] = True
         lines.append(f"{var} = wxo.Model(")
