@@ -1,0 +1,130 @@
+"""Spec files both ways through the ``orchestrate`` console script itself, for every credential
+shape: ``pulumi-wxo export --for adk`` -> ``orchestrate models import --app-id`` (and ``models
+policy import``, no ``--skip-validation``) -> the emulator holds the same models;
+``orchestrate models export`` / ``models policy export`` -> ``pulumi-wxo validate`` -> the loader.
+The default (``--for pulumi``) file is refused by ``orchestrate models import``.
+
+The login, HTTPS emulator and CLI runner are tests/emulator/test_orchestrate_cli.py's; the
+shapes are tests/emulator/test_adk_roundtrip.py's (the same flows in process).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_wxo.cli import main
+from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.schema import SECRET_FIELDS
+from pulumi_wxo.specs import read_specs
+from tests.emulator.test_adk_roundtrip import BEDROCK, POLICY, SHAPES, create_all, write_exports
+from tests.emulator.test_orchestrate_cli import (  # noqa: F401  (fixtures)
+    Cli,
+    Emu,
+    emu,
+    home,
+    logged_in,
+    ok,
+    tls_emulator,
+)
+
+pytestmark = pytest.mark.emulator
+
+CREDENTIALS = {
+    "api_key": "sk-conn",
+    "aws_access_key_id": "AKIA-conn",
+    "aws_secret_access_key": "aws-conn",
+    "azure_entra_client_secret": "entra-conn",
+    "watsonx_cpd_password": "cpd-conn",
+}
+
+
+def plain(model: dict[str, Any]) -> dict[str, Any]:
+    """What must survive a round trip: every field but the credentials and the server's own."""
+    pc = {k: v for k, v in (model.get("provider_config") or {}).items() if k not in SECRET_FIELDS}
+    pc.pop("provider", None)
+    keys = ("display_name", "description", "tags", "model_type", "config")
+    return {**{k: model.get(k) for k in keys}, "provider_config": pc}
+
+
+def test_our_adk_files_and_the_adks_exports_round_trip_through_orchestrate(
+    emulator: EmulatorThread,
+    http: httpx.Client,
+    emu: Emu,  # noqa: F811
+    logged_in: Cli,  # noqa: F811
+    home: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    emulator.control.settings(secrets="echo")
+    create_all(http)
+    before = {m["name"]: m for m in emulator.control.state()["models"]}
+    adk_files = write_exports(http, home / "adk", "adk")
+    pulumi_files = write_exports(http, home / "pulumi", "pulumi")
+
+    # One key_value connection holding every credential the shapes need.
+    ok(logged_in("connections", "add", "-a", "creds"))
+    ok(logged_in("connections", "configure", "-a", "creds", "--env", "draft", "--kind", "key_value",
+                 "--type", "team"))  # fmt: skip
+    pairs = [arg for k, v in CREDENTIALS.items() for arg in ("-e", f"{k}={v}")]
+    ok(logged_in("connections", "set-credentials", "-a", "creds", "--env", "draft", *pairs))
+    [connection] = emu.state()["connections"]
+
+    # A pulumi-wxo file: refused before anything is sent, naming the marker.
+    gpt = home / "pulumi" / "openai-gpt-4o.yaml"
+    assert gpt in pulumi_files
+    refused = logged_in("models", "import", "-f", str(gpt))
+    output = refused.stdout + refused.stderr
+    assert refused.returncode != 0 and "secrets_resolved_by" in output, output
+    assert emu.state()["models"] == []
+
+    # Our ADK files: imported as they are, with --app-id, validation included.
+    for file in adk_files:
+        if file.name.startswith("policy-"):
+            continue
+        ok(logged_in("models", "import", "-f", str(file), "--app-id", "creds"))
+    [policy_file] = [f for f in adk_files if f.name.startswith("policy-")]
+    ok(logged_in("models", "policy", "import", "-f", str(policy_file)))
+    after = {m["name"]: m for m in emu.state()["models"]}
+    assert set(after) == set(before)
+    for name, was in before.items():
+        now = after[name]
+        assert now["connection_id"] == connection["connection_id"], name
+        expected = plain(was)
+        if name == BEDROCK:  # the ADK adds max_tokens to an anthropic name (validate --adk warns)
+            expected["config"] = {"max_tokens": 4096}
+        assert plain(now) == expected, name
+    [policy] = emu.state()["policies"]
+    assert {k: policy[k] for k in ("name", "display_name", "description", "policy")} == POLICY
+
+    # The ADK's exports: each model on its own, and the policy (its zip repeats its targets).
+    folder = tmp_path / "exported"
+    folder.mkdir()
+    ok(logged_in("models", "policy", "export", "-n", str(POLICY["name"]), "-o", "policy.zip"))
+    with zipfile.ZipFile(home / "policy.zip") as zf:
+        assert {Path(m).name for m in zf.namelist()} >= {"resilient.yaml", "gpt-4o.yaml", "gpt-4o-eu.yaml"}
+        (folder / "resilient.yaml").write_bytes(zf.read("policy/models/resilient.yaml"))
+    for i, body in enumerate(SHAPES.values()):
+        ok(logged_in("models", "export", "-n", body["name"], "-o", f"m{i}.zip"))
+        with zipfile.ZipFile(home / f"m{i}.zip") as zf:
+            [member] = [m for m in zf.namelist() if f"m{i}/models/" in m]  # and the connection's spec
+            (folder / Path(member).name).write_bytes(zf.read(member))
+    assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert ": model_name: warning: is set by the server (an export wrote it); ignored" in out
+    assert ": app_id: warning: is not used by pulumi-wxo" in out
+    specs, problems = read_specs(folder)
+    assert not [p for p in problems if p.is_error]
+    loaded = {s.name: s for s in specs}
+    assert set(loaded) == {*before, POLICY["name"]}
+    for name, now in after.items():
+        spec = loaded[name].spec
+        dumped = spec.model_dump(exclude_none=True, by_alias=False)
+        assert {k: dumped.get(k) for k in ("display_name", "description", "model_type")} == {
+            k: now[k] for k in ("display_name", "description", "model_type")
+        }, name
+        assert plain(dumped)["provider_config"] == plain(now)["provider_config"], name
