@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_wxo.schema import POLICY_PREFIX, SECRET_FIELDS, provider_of, to_snake_key
+from pulumi_wxo.schema.model import is_platform_tag
 from pulumi_wxo.specs.certs import read_server_cert
 from pulumi_wxo.specs.files import Unreadable
 from pulumi_wxo.specs.names import normal_name
@@ -134,6 +135,8 @@ def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
     marked, found = _audience_marker(doc, props)
     problems += found
     leftovers, masked = _adk_export_fields(doc, props, base_dir)
+    if from_server:
+        leftovers += _platform_tags(doc, props)
     problems += leftovers
     lifted = False
     if kind == "policy":
@@ -273,6 +276,31 @@ def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) ->
     if pc is not None:
         props["provider_config"] = pc
     return problems, masked
+
+
+def _platform_tags(doc: Doc, props: dict[str, Any]) -> list[Problem]:
+    """Drop the platform's tags from a file written from a server's answer (in place).
+
+    The platform sets them (an administrator's deny, the catalogue's marker; docs/lifecycle.md)
+    and the provider keeps them on every PUT, so an export that wrote them is not wrong; a
+    hand-written spec that sets one is refused by the schema instead.
+    """
+    tags = props.get("tags")
+    if not isinstance(tags, list):
+        return []
+    problems = [
+        Problem(
+            doc.file,
+            doc.lines.get(("tags", i), doc.line),
+            f"tags[{i}]",
+            f"'{tag}' is set by the platform (an export wrote it); ignored",
+            "warning",
+        )
+        for i, tag in enumerate(tags)
+        if is_platform_tag(tag)
+    ]
+    props["tags"] = [t for t in tags if not is_platform_tag(t)]
+    return problems
 
 
 def _is_mask(key: Any, value: Any) -> bool:

@@ -29,7 +29,7 @@ from pulumi_wxo.schema import (
     validate_model,
     validate_policy,
 )
-from pulumi_wxo.schema.model import OWNER_TAG_PREFIX
+from pulumi_wxo.schema.model import is_server_owned_tag
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.adk import adk_credentials_missing
 from pulumi_wxo.specs.names import resource_name, secret_config_key
@@ -108,9 +108,9 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
     doc["display_name"] = norm["display_name"]
     doc["description"] = norm["description"]
-    # The provider's owner tag belongs to the stack that made the model, not to the spec
-    # (docs/recovery.md): an exported file never carries it.
-    tags = [t for t in norm["tags"] if not (isinstance(t, str) and t.startswith(OWNER_TAG_PREFIX))]
+    # The provider's owner tag belongs to the stack that made the model (docs/recovery.md), the
+    # platform's tags to the platform (docs/lifecycle.md): an exported file carries neither.
+    tags = [t for t in norm["tags"] if not is_server_owned_tag(t)]
     if tags:
         doc["tags"] = tags
     doc["model_type"] = norm["model_type"]

@@ -91,3 +91,25 @@ def test_the_marker_is_accepted_and_never_sent(tmp_path: Path) -> None:
     )
     [spec], problems = read_specs(tmp_path)
     assert problems == [] and "secrets_resolved_by" not in spec.data["provider_config"]
+
+
+def test_the_platforms_tags_in_an_export_are_dropped_with_their_line(tmp_path: Path) -> None:
+    text = (
+        "spec_version: v1\nname: openai/gpt-4o\nconnection_id: c\n"
+        "tags: [team, third party, wxo-reserved-tag-admin-disallowed]\n"
+    )
+    write(tmp_path, "m.yaml", text + "model_name: gpt-4o\n")
+    [spec], problems = read_specs(tmp_path)
+    assert [(p.line, p.field, p.message) for p in problems if p.field.startswith("tags")] == [
+        (4, "tags[1]", "'third party' is set by the platform (an export wrote it); ignored"),
+        (
+            4,
+            "tags[2]",
+            "'wxo-reserved-tag-admin-disallowed' is set by the platform (an export wrote it); ignored",
+        ),
+    ]
+    assert isinstance(spec.spec, ModelSpec) and spec.spec.tags == ["team"]
+    # Written by hand (no server-set field), a platform tag stays the schema's error.
+    write(tmp_path, "m.yaml", text)
+    _, problems = read_specs(tmp_path)
+    assert [p.is_error for p in problems if p.field.startswith("tags")] == [True]

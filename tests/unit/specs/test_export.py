@@ -169,3 +169,9 @@ def test_a_policy_always_has_both_descriptions() -> None:
         }
     )
     assert (e.document["display_name"], e.document["description"]) == ("virtual-policy/p", "virtual-policy/p")
+
+
+def test_export_writes_no_server_owned_tag() -> None:
+    tags = ["team", "third party", "wxo-reserved-tag-premier", "pulumi-wxo-owner:org/proj/stack/urn"]
+    e = export_model({"id": "m", "name": "virtual-model/openai/a", "connection_id": "c", "tags": tags})
+    assert e.document["tags"] == ["team"]
