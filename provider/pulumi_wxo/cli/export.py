@@ -53,7 +53,7 @@ def add_parser(sub: Any) -> None:
         "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
         example="  pulumi-wxo export --url http://127.0.0.1:4321 --token demo-token --output specs/\n"
         "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
-        "  pulumi-wxo export --for adk --output adk/   # then: orchestrate models import -f ... --app-id ...\n"
+        "  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...\n"
         "  pulumi-wxo export --format pulumi-import -o tenant.json && pulumi import --file tenant.json",
     )
     parser.add_argument(
