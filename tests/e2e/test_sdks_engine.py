@@ -1,0 +1,320 @@
+"""Other languages through the real engine and the native plugin (docs/sdks.md).
+
+* YAML: the project directory tests/data/yaml-project (a Model, and a ModelPolicy that routes to
+  it, with the model's key a secret stack setting) runs with the Pulumi YAML language host:
+  ``up``, a ``preview`` without changes, ``destroy``, with the emulator's objects checked between.
+* Go: the inline Automation-API program tests/data/go-automation, built against the Go SDK that
+  scripts/sdks.sh generates (a ``replace`` directive in a copy of its go.mod), runs the same
+  three steps, one per invocation.
+* TypeScript: the generated npm package compiles with ``tsc`` against @pulumi/pulumi.
+
+Each tool comes from its script (scripts/pulumi-yaml.sh, scripts/sdks.sh, scripts/ts-deps.sh),
+built once into the cache outside the repository; ``make test`` runs them before pytest and
+passes their directories in PULUMI_WXO_YAML_DIR, PULUMI_WXO_SDK_DIR and PULUMI_WXO_TS_DEPS. A
+tool that cannot be built fails its test; nothing here is skipped.
+
+The engine finds the plugin as ``pulumi-resource-wxo`` on PATH: a directory with a launcher
+that runs ``python -m pulumi_wxo.native.plugin`` with this interpreter on this checkout's code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+import pulumi_wxo
+from pulumi_wxo.emulator import EmulatorThread
+from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import PASSPHRASE, user_tags
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
+SPACE_ID = "5f0c3a52-0d3e-4c1e-9d7a-00000000de01"  # tests/data/go-automation/main.go sets the same
+YAML_KEY = "wx-yaml-KNOWN-5521-e2e"
+GO_KEY = "wx-go-KNOWN-7734-e2e"
+GO_SDK_MODULE = "github.com/pulumi-wxo/pulumi-wxo/sdk/go"
+# Minutes when cold (docs/sdks.md has the measured times); a hang is a failure, not a wait.
+BUILD_TIMEOUT = 1800
+STEP_TIMEOUT = 600
+
+
+def _tool(script: str, env_var: str, *, env: Mapping[str, str] | None = None) -> Path:
+    """The directory a script prints (or the one ``make test`` passed), failing the test without it."""
+    given = os.environ.get(env_var)
+    if given and Path(given).is_dir():
+        return Path(given)
+    proc = subprocess.run(
+        ["bash", str(ROOT / "scripts" / script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=BUILD_TIMEOUT,
+        env={**os.environ, **(env or {})},
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        detail = proc.stderr[-3000:]
+        pytest.fail(f"scripts/{script} failed (exit {proc.returncode}):\n{detail}", pytrace=False)
+    return Path(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def sdk_dir() -> Path:
+    # The schema comes from this interpreter and this checkout's package (what the plugin serves).
+    return _tool("sdks.sh", "PULUMI_WXO_SDK_DIR", env={"PULUMI_WXO_PYTHON": sys.executable})
+
+
+@pytest.fixture(scope="session")
+def yaml_host() -> Path:
+    path = _tool("pulumi-yaml.sh", "PULUMI_WXO_YAML_DIR")
+    if not (path / "pulumi-language-yaml").is_file():
+        pytest.fail(f"no pulumi-language-yaml in {path}", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ts_deps() -> Path:
+    return _tool("ts-deps.sh", "PULUMI_WXO_TS_DEPS")
+
+
+@pytest.fixture(scope="session")
+def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory whose ``pulumi-resource-wxo`` serves this checkout's plugin."""
+    bin_dir = tmp_path_factory.mktemp("plugin-bin")
+    package_root = Path(pulumi_wxo.__file__).resolve().parents[1]
+    launcher = bin_dir / "pulumi-resource-wxo"
+    launcher.write_text(
+        "#!/bin/sh\n"
+        f'PYTHONPATH="{package_root}${{PYTHONPATH:+:$PYTHONPATH}}" '
+        f'exec "{sys.executable}" -m pulumi_wxo.native.plugin "$@"\n'
+    )
+    launcher.chmod(0o755)
+    return bin_dir
+
+
+def _engine_env(tmp_path: Path, pulumi_cli: auto.PulumiCommand, *path: Path) -> dict[str, str]:
+    state = tmp_path / "state"
+    state.mkdir(exist_ok=True)
+    search = [str(p) for p in path] + [str(Path(pulumi_cli.command).parent), os.environ.get("PATH", "")]
+    return {
+        "PATH": os.pathsep.join(search),
+        "PULUMI_BACKEND_URL": f"file://{state}",
+        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
+        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        # Settings come from stack config only (no leakage from the developer's shell).
+        "WXO_URL": "",
+        "WXO_TOKEN": "",
+        "WXO_API_KEY": "",
+    }
+
+
+def _state_text(tmp_path: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in (tmp_path / "state").rglob("*") if p.is_file())
+
+
+def _check_deployed(
+    emulator: EmulatorThread, *, display_name: str, key: str, policy: str, model_id: str
+) -> None:
+    state = emulator.control.state()
+    (model,) = state["models"]
+    assert model["name"] == GRANITE
+    assert model["id"] == model_id
+    assert model["display_name"] == display_name
+    assert model["provider_config"]["api_key"] == key
+    assert model["provider_config"]["watsonx_space_id"] == SPACE_ID
+    (stored,) = state["policies"]
+    assert stored["name"] == f"virtual-policy/{policy}"
+    assert [t["model_name"] for t in stored["policy"]["targets"]] == [GRANITE]
+
+
+def _check_clean(emulator: EmulatorThread) -> None:
+    state = emulator.control.state()
+    assert state["models"] == [] and state["policies"] == [], state
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML
+
+
+@pytest.fixture
+def yaml_stack(
+    pulumi_cli: auto.PulumiCommand,
+    yaml_host: Path,
+    plugin_dir: Path,
+    emulator: EmulatorThread,
+    tmp_path: Path,
+) -> Iterator[auto.Stack]:
+    # A copy: the workspace writes Pulumi.<stack>.yaml next to Pulumi.yaml.
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "yaml-project", project)
+    opts = auto.LocalWorkspaceOptions(
+        work_dir=str(project),
+        env_vars=_engine_env(tmp_path, pulumi_cli, plugin_dir, yaml_host),
+        pulumi_command=pulumi_cli,
+    )
+    stack = auto.create_or_select_stack("yaml", work_dir=str(project), opts=opts)
+    stack.set_all_config(
+        {
+            "wxo:url": auto.ConfigValue(emulator.url),
+            "wxo:token": auto.ConfigValue(EMULATOR_TOKEN, secret=True),
+            "spaceId": auto.ConfigValue(SPACE_ID),
+            "watsonxKey": auto.ConfigValue(YAML_KEY, secret=True),
+        }
+    )
+    try:
+        yield stack
+    finally:
+        with contextlib.suppress(auto.CommandError):
+            stack.destroy(color="never")
+
+
+def test_yaml_program_up_preview_destroy(
+    yaml_stack: auto.Stack, emulator: EmulatorThread, tmp_path: Path
+) -> None:
+    up = yaml_stack.up(color="never")
+    outputs = {k: v.value for k, v in up.outputs.items()}
+    assert outputs["modelName"] == GRANITE
+    _check_deployed(
+        emulator,
+        display_name="Granite from YAML",
+        key=YAML_KEY,
+        policy="yaml-router",
+        model_id=outputs["modelId"],
+    )
+    (model,) = emulator.control.state()["models"]
+    assert user_tags(model) == ["yaml", "e2e"]
+    assert model["config"]["max_tokens"] == 512
+    assert outputs["policyId"] == emulator.control.state()["policies"][0]["id"]
+    assert YAML_KEY not in up.stdout + up.stderr
+    assert YAML_KEY not in _state_text(tmp_path)
+
+    preview = yaml_stack.preview(color="never", diff=True)
+    assert set(preview.change_summary) == {"same"}, preview.stdout
+
+    yaml_stack.destroy(color="never")
+    _check_clean(emulator)
+
+
+# ---------------------------------------------------------------------------------------------
+# Go: an inline Automation-API program on the generated Go SDK
+
+
+def _go_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "GOFLAGS": "-mod=readonly -buildvcs=false",
+        "GOTOOLCHAIN": "local",
+        "GOWORK": "off",
+        "CGO_ENABLED": "0",
+    }
+
+
+@pytest.fixture(scope="session")
+def go_program(sdk_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("go") is None:
+        pytest.fail("the Go Automation-API test needs 'go' (1.26 or newer) on PATH", pytrace=False)
+    src = tmp_path_factory.mktemp("go-automation")
+    for name in ("go.mod", "go.sum", "main.go"):
+        shutil.copy(DATA / "go-automation" / name, src / name)
+    exe = src / "go-automation"
+    for cmd in (
+        ["go", "mod", "edit", f"-replace={GO_SDK_MODULE}={sdk_dir / 'go'}"],
+        ["go", "build", "-o", str(exe), "."],
+    ):
+        proc = subprocess.run(
+            cmd, cwd=src, env=_go_env(), capture_output=True, text=True, check=False, timeout=BUILD_TIMEOUT
+        )
+        if proc.returncode != 0:
+            pytest.fail(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}", pytrace=False)
+    return exe
+
+
+def _go_step(exe: Path, step: str, env: Mapping[str, str]) -> dict[str, Any]:
+    proc = subprocess.run(
+        [str(exe), step], env=env, capture_output=True, text=True, check=False, timeout=STEP_TIMEOUT
+    )
+    assert proc.returncode == 0, f"go-automation {step} failed:\n{proc.stderr[-4000:]}"
+    assert GO_KEY not in proc.stdout + proc.stderr
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["step"] == step
+    return result
+
+
+def test_go_automation_program_up_preview_destroy(
+    go_program: Path,
+    pulumi_cli: auto.PulumiCommand,
+    plugin_dir: Path,
+    emulator: EmulatorThread,
+    tmp_path: Path,
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {
+        **os.environ,
+        **_engine_env(tmp_path, pulumi_cli, plugin_dir),
+        "PULUMI_WXO_CLI_DIR": str(Path(pulumi_cli.command).parent),
+        "WXO_E2E_WORK_DIR": str(work),
+        "WXO_E2E_URL": emulator.url,
+        "WXO_E2E_TOKEN": EMULATOR_TOKEN,
+        "WXO_E2E_WATSONX_KEY": GO_KEY,
+    }
+    try:
+        up = _go_step(go_program, "up", env)
+        outputs = up["outputs"]
+        assert outputs["modelName"] == {"value": GRANITE, "secret": False}
+        _check_deployed(
+            emulator,
+            display_name="Granite from Go",
+            key=GO_KEY,
+            policy="go-router",
+            model_id=outputs["modelId"]["value"],
+        )
+        (model,) = emulator.control.state()["models"]
+        assert user_tags(model) == ["go", "e2e"]
+        assert GO_KEY not in _state_text(tmp_path)
+
+        preview = _go_step(go_program, "preview", env)
+        assert set(preview["changes"]) == {"same"}, preview
+
+        _go_step(go_program, "destroy", env)
+        _check_clean(emulator)
+    finally:
+        if emulator.control.state()["models"]:
+            subprocess.run(
+                [str(go_program), "destroy"], env=env, capture_output=True, check=False, timeout=STEP_TIMEOUT
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# TypeScript: the generated package compiles
+
+
+def test_typescript_sdk_compiles(sdk_dir: Path, ts_deps: Path, tmp_path: Path) -> None:
+    pkg = tmp_path / "nodejs"
+    shutil.copytree(sdk_dir / "nodejs", pkg)
+    (pkg / "node_modules").symlink_to(ts_deps / "node_modules", target_is_directory=True)
+    proc = subprocess.run(
+        [str(ts_deps / "node_modules" / ".bin" / "tsc"), "-p", "."],
+        cwd=pkg,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=STEP_TIMEOUT,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    index = (pkg / "bin" / "index.d.ts").read_text()
+    assert "Model" in index and "ModelPolicy" in index and "Provider" in index
+    model = (pkg / "bin" / "model.d.ts").read_text()
+    assert "static get(" in model
