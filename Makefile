@@ -24,7 +24,7 @@ DEMO_ENV = PULUMI_BACKEND_URL="file://$(CURDIR)/$(DEMO)/state" \
 	PULUMI_PYTHON_CMD="$(CURDIR)/$(PY)" \
 	WXO_URL=$(DEMO_URL) WXO_TOKEN=$(DEMO_TOKEN)
 
-.PHONY: demo down test lint dist-check unit emulator-tests e2e cli venv emulator-start emulator-stop bench docs clean
+.PHONY: demo down test lint dist-check unit emulator-tests e2e sdks cli venv emulator-start emulator-stop bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -108,8 +108,28 @@ dist-check: venv
 	"$$dist/venv/bin/pulumi-wxo" --help >/dev/null; \
 	"$$dist/venv/bin/python" -c "import pulumi_wxo, importlib.metadata as m; assert pulumi_wxo.__version__ == m.version('pulumi-wxo'); print('dist-check: pulumi-wxo', pulumi_wxo.__version__, 'wheel and sdist built; the wheel installs, imports and runs pulumi-wxo --help')"
 
+# What the e2e tier needs, each built once into the cache outside the checkout (docs/sdks.md,
+# docs/pulumi-cli.md) and timed here, before pytest, so that a cold build's minutes show: the
+# Pulumi CLI, the YAML language host, the SDKs generated from the schema (sdkgen/), the npm
+# packages the TypeScript SDK compiles against, and the Go Automation-API program built on the
+# generated Go SDK. Any of them failing stops the run; the tests would fail without it anyway.
+E2E_TOOLS = tool() { \
+		local started=$$SECONDS dir; \
+		dir=$$(bash "scripts/$$1" | tail -n 1) && [ -n "$$dir" ] || { echo "make: scripts/$$1 failed" >&2; return 1; }; \
+		echo "make: scripts/$$1 ready in $$((SECONDS - started)) s: $$dir" >&2; \
+		printf '%s\n' "$$dir"; \
+	}; \
+	PULUMI_WXO_CLI_DIR=$$(tool pulumi-cli.sh); \
+	PULUMI_WXO_YAML_DIR=$$(tool pulumi-yaml.sh); \
+	PULUMI_WXO_SDK_DIR=$$(PULUMI_WXO_PYTHON="$(CURDIR)/$(PY)" tool sdks.sh); \
+	PULUMI_WXO_TS_DEPS=$$(tool ts-deps.sh); \
+	PULUMI_WXO_GO_AUTOMATION=$$(PULUMI_WXO_SDK_DIR="$$PULUMI_WXO_SDK_DIR" tool go-automation.sh); \
+	export PULUMI_WXO_CLI_DIR PULUMI_WXO_YAML_DIR PULUMI_WXO_SDK_DIR PULUMI_WXO_TS_DEPS PULUMI_WXO_GO_AUTOMATION
+
 test: venv lint dist-check
-	PULUMI_WXO_CLI_DIR="$$(bash scripts/pulumi-cli.sh)" $(VENV)/bin/pytest -p no:cacheprovider
+	@$(E2E_TOOLS); \
+	echo "$(VENV)/bin/pytest -p no:cacheprovider"; \
+	$(VENV)/bin/pytest -p no:cacheprovider
 
 unit: venv
 	$(VENV)/bin/pytest -p no:cacheprovider tests/unit
@@ -118,7 +138,13 @@ emulator-tests: venv
 	$(VENV)/bin/pytest -p no:cacheprovider tests/emulator
 
 e2e: venv
-	PULUMI_WXO_CLI_DIR="$$(bash scripts/pulumi-cli.sh)" $(VENV)/bin/pytest -p no:cacheprovider tests/e2e
+	@$(E2E_TOOLS); \
+	echo "$(VENV)/bin/pytest -p no:cacheprovider tests/e2e"; \
+	$(VENV)/bin/pytest -p no:cacheprovider tests/e2e
+
+# The TypeScript and Go SDKs generated from the schema; prints the directory (docs/sdks.md).
+sdks: venv
+	@PULUMI_WXO_PYTHON="$(CURDIR)/$(PY)" bash scripts/sdks.sh
 
 # The micro-benchmarks (bench/run.py), then the engine benchmark (bench/engine.py: N models
 # through the real engine against the emulator with injected latency) in its quick mode, a few

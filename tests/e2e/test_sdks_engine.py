@@ -3,15 +3,16 @@
 * YAML: the project directory tests/data/yaml-project (a Model, and a ModelPolicy that routes to
   it, with the model's key a secret stack setting) runs with the Pulumi YAML language host:
   ``up``, a ``preview`` without changes, ``destroy``, with the emulator's objects checked between.
-* Go: the inline Automation-API program tests/data/go-automation, built against the Go SDK that
-  scripts/sdks.sh generates (a ``replace`` directive in a copy of its go.mod), runs the same
-  three steps, one per invocation.
+* Go: the inline Automation-API program tests/data/go-automation, built by
+  scripts/go-automation.sh against the Go SDK that scripts/sdks.sh generates (a ``replace``
+  directive in a copy of its go.mod), runs the same three steps, one per invocation.
 * TypeScript: the generated npm package compiles with ``tsc`` against @pulumi/pulumi.
 
-Each tool comes from its script (scripts/pulumi-yaml.sh, scripts/sdks.sh, scripts/ts-deps.sh),
-built once into the cache outside the repository; ``make test`` runs them before pytest and
-passes their directories in PULUMI_WXO_YAML_DIR, PULUMI_WXO_SDK_DIR and PULUMI_WXO_TS_DEPS. A
-tool that cannot be built fails its test; nothing here is skipped.
+Each tool comes from its script (scripts/pulumi-yaml.sh, scripts/sdks.sh, scripts/ts-deps.sh,
+scripts/go-automation.sh), built once into the cache outside the repository; ``make test`` runs
+them before pytest, timed, and passes their directories in PULUMI_WXO_YAML_DIR,
+PULUMI_WXO_SDK_DIR, PULUMI_WXO_TS_DEPS and PULUMI_WXO_GO_AUTOMATION. A tool that cannot be built
+fails its test; nothing here is skipped.
 
 The engine finds the plugin as ``pulumi-resource-wxo`` on PATH: a directory with a launcher
 that runs ``python -m pulumi_wxo.native.plugin`` with this interpreter on this checkout's code.
@@ -43,7 +44,6 @@ GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
 SPACE_ID = "5f0c3a52-0d3e-4c1e-9d7a-00000000de01"  # tests/data/go-automation/main.go sets the same
 YAML_KEY = "wx-yaml-KNOWN-5521-e2e"
 GO_KEY = "wx-go-KNOWN-7734-e2e"
-GO_SDK_MODULE = "github.com/pulumi-wxo/pulumi-wxo/sdk/go"
 # Minutes when cold (docs/sdks.md has the measured times); a hang is a failure, not a wait.
 BUILD_TIMEOUT = 1800
 STEP_TIMEOUT = 600
@@ -211,34 +211,10 @@ def test_yaml_program_up_preview_destroy(
 # Go: an inline Automation-API program on the generated Go SDK
 
 
-def _go_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "GOFLAGS": "-mod=readonly -buildvcs=false",
-        "GOTOOLCHAIN": "local",
-        "GOWORK": "off",
-        "CGO_ENABLED": "0",
-    }
-
-
 @pytest.fixture(scope="session")
-def go_program(sdk_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("go") is None:
-        pytest.fail("the Go Automation-API test needs 'go' (1.26 or newer) on PATH", pytrace=False)
-    src = tmp_path_factory.mktemp("go-automation")
-    for name in ("go.mod", "go.sum", "main.go"):
-        shutil.copy(DATA / "go-automation" / name, src / name)
-    exe = src / "go-automation"
-    for cmd in (
-        ["go", "mod", "edit", f"-replace={GO_SDK_MODULE}={sdk_dir / 'go'}"],
-        ["go", "build", "-o", str(exe), "."],
-    ):
-        proc = subprocess.run(
-            cmd, cwd=src, env=_go_env(), capture_output=True, text=True, check=False, timeout=BUILD_TIMEOUT
-        )
-        if proc.returncode != 0:
-            pytest.fail(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}", pytrace=False)
-    return exe
+def go_program(sdk_dir: Path) -> Path:
+    built = _tool("go-automation.sh", "PULUMI_WXO_GO_AUTOMATION", env={"PULUMI_WXO_SDK_DIR": str(sdk_dir)})
+    return built / "go-automation"
 
 
 def _go_step(exe: Path, step: str, env: Mapping[str, str]) -> dict[str, Any]:
