@@ -277,20 +277,58 @@ def test_go_automation_program_up_preview_destroy(
 # TypeScript: the generated package compiles
 
 
-def test_typescript_sdk_compiles(sdk_dir: Path, ts_deps: Path, tmp_path: Path) -> None:
-    pkg = tmp_path / "nodejs"
-    shutil.copytree(sdk_dir / "nodejs", pkg)
-    (pkg / "node_modules").symlink_to(ts_deps / "node_modules", target_is_directory=True)
-    proc = subprocess.run(
-        [str(ts_deps / "node_modules" / ".bin" / "tsc"), "-p", "."],
-        cwd=pkg,
+# A program as a user writes it (docs/sdks.md): type-checked against the compiled package.
+TS_PROGRAM = """\
+import * as pulumi from "@pulumi/pulumi";
+import * as wxo from "./index";
+
+const cfg = new pulumi.Config();
+const granite = new wxo.Model("granite", {
+    name: "watsonx/ibm/granite-3-3-8b-instruct",
+    display_name: "Granite from TypeScript",
+    tags: ["ts"],
+    provider_config: { watsonx_space_id: cfg.require("spaceId"), api_key: cfg.requireSecret("watsonxKey") },
+    config: { max_tokens: 512 },
+});
+const router = new wxo.ModelPolicy("router", {
+    name: "ts-router",
+    strategy: { mode: "single" },
+    targets: [{ model_name: granite.name }],
+    declared_models: [granite.name],
+});
+export const modelId: pulumi.Output<string> = granite.model_id;
+export const policyId: pulumi.Output<string> = router.policy_id;
+"""
+
+
+TSC_CHECK = ("--noEmit", "--strict", "--skipLibCheck", "--target", "ES2022")
+TSC_CHECK += ("--module", "nodenext", "--types", "node")
+
+
+def _tsc(ts_deps: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ts_deps / "node_modules" / ".bin" / "tsc"), *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
         timeout=STEP_TIMEOUT,
     )
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_typescript_sdk_compiles(sdk_dir: Path, ts_deps: Path, tmp_path: Path) -> None:
+    pkg = tmp_path / "nodejs"
+    shutil.copytree(sdk_dir / "nodejs", pkg)
+    (pkg / "node_modules").symlink_to(ts_deps / "node_modules", target_is_directory=True)
+    built = _tsc(ts_deps, pkg, "-p", ".")
+    assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-2000:]
     index = (pkg / "bin" / "index.d.ts").read_text()
     assert "Model" in index and "ModelPolicy" in index and "Provider" in index
-    model = (pkg / "bin" / "model.d.ts").read_text()
-    assert "static get(" in model
+    # A program as a user writes it type-checks against the SDK, and a misspelt field does not:
+    # the SDK's types are real, not `any`.
+    (pkg / "program.ts").write_text(TS_PROGRAM)
+    checked = _tsc(ts_deps, pkg, *TSC_CHECK, "program.ts")
+    assert checked.returncode == 0, checked.stdout[-4000:]
+    (pkg / "program.ts").write_text(TS_PROGRAM.replace("display_name:", "display_nam:"))
+    wrong = _tsc(ts_deps, pkg, *TSC_CHECK, "program.ts")
+    assert wrong.returncode != 0 and "display_nam" in wrong.stdout, wrong.stdout[-2000:]
