@@ -77,7 +77,7 @@ main() {
     trap "rm -rf '$tmp'" EXIT
     schema="$tmp/schema.json"
     if (($# > 0)); then
-        cp "$1" "$schema"
+        schema="$1"
     elif ! PYTHONPATH="$ROOT/provider${PYTHONPATH:+:$PYTHONPATH}" "$(python_cmd)" -m pulumi_wxo.native.schema >"$schema"; then
         log "python -m pulumi_wxo.native.schema failed (see above)"
         return 1
@@ -85,14 +85,19 @@ main() {
     key=$(cat "$gen" "$schema" | digest)
     out="$CACHE_ROOT/sdks/$key"
     if [[ ! -f "$out/schema.json" ]]; then
-        stage="$tmp/out"
-        if ! "$gen" -schema "$schema" -out "$stage"; then
+        # Staged beside the result and moved with rename(2): a half-written directory is never
+        # visible as $out. schema.json, written last, marks a complete one.
+        stage=$(mktemp -d "$CACHE_ROOT/sdks/.gen-$key.XXXXXX")
+        if ! "$gen" -schema "$schema" -out "$stage/sdk"; then
+            rm -rf "$stage"
             log "the SDK generator failed (see above)"
             return 1
         fi
-        cp "$schema" "$stage/schema.json"
+        cp "$schema" "$stage/sdk/schema.json"
         rm -rf "$out"
-        mv -T "$stage" "$out" 2>/dev/null || cp -r "$stage" "$out"
+        # A concurrent run may have won the race; its result is the same.
+        mv -T "$stage/sdk" "$out" 2>/dev/null || [[ -f "$out/schema.json" ]]
+        rm -rf "$stage"
         log "generated the TypeScript and Go SDKs into $out"
     fi
     printf '%s\n' "$out"

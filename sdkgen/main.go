@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/blang/semver"
+	"github.com/hashicorp/hcl/v2"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -144,7 +145,22 @@ func bind(path string, spec schema.PackageSpec) (*schema.Package, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if diags.HasErrors() {
-		return nil, fmt.Errorf("%s: invalid package schema: %s", path, diags.Error())
+		var lines []string
+		for _, d := range diags {
+			if d.Severity != hcl.DiagError {
+				continue
+			}
+			where := ""
+			if d.Subject != nil && d.Subject.Filename != "" {
+				where = d.Subject.Filename + ": "
+			}
+			line := where + d.Summary
+			if d.Detail != "" {
+				line += " (" + d.Detail + ")"
+			}
+			lines = append(lines, "  "+line)
+		}
+		return nil, fmt.Errorf("%s: invalid package schema:\n%s", path, strings.Join(lines, "\n"))
 	}
 	if err := pkg.ImportLanguages(map[string]schema.Language{"nodejs": nodejs.Importer, "go": gogen.Importer}); err != nil {
 		return nil, fmt.Errorf("%s: language settings: %w", path, err)
