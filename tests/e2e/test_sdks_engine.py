@@ -14,8 +14,8 @@ them before pytest, timed, and passes their directories in PULUMI_WXO_YAML_DIR,
 PULUMI_WXO_SDK_DIR, PULUMI_WXO_TS_DEPS and PULUMI_WXO_GO_AUTOMATION. A tool that cannot be built
 fails its test; nothing here is skipped.
 
-The engine finds the plugin as ``pulumi-resource-wxo`` on PATH: a directory with a launcher
-that runs ``python -m pulumi_wxo.native.plugin`` with this interpreter on this checkout's code.
+The engine starts ``pulumi-resource-wxo`` from each test's plugin cache
+(tests/e2e/native_support.py): a launcher that runs this checkout's code with this interpreter.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-import pulumi_wxo
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
 from tests.e2e.conftest import PASSPHRASE, user_tags
+from tests.e2e.native_support import install_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -87,24 +87,11 @@ def ts_deps() -> Path:
     return _tool("ts-deps.sh", "PULUMI_WXO_TS_DEPS")
 
 
-@pytest.fixture(scope="session")
-def plugin_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A directory whose ``pulumi-resource-wxo`` serves this checkout's plugin."""
-    bin_dir = tmp_path_factory.mktemp("plugin-bin")
-    package_root = Path(pulumi_wxo.__file__).resolve().parents[1]
-    launcher = bin_dir / "pulumi-resource-wxo"
-    launcher.write_text(
-        "#!/bin/sh\n"
-        f'PYTHONPATH="{package_root}${{PYTHONPATH:+:$PYTHONPATH}}" '
-        f'exec "{sys.executable}" -m pulumi_wxo.native.plugin "$@"\n'
-    )
-    launcher.chmod(0o755)
-    return bin_dir
-
-
 def _engine_env(tmp_path: Path, pulumi_cli: auto.PulumiCommand, *path: Path) -> dict[str, str]:
+    """The engine's environment; the plugin goes into the plugin cache of its PULUMI_HOME."""
     state = tmp_path / "state"
     state.mkdir(exist_ok=True)
+    install_plugin(tmp_path / "pulumi-home")
     search = [str(p) for p in path] + [str(Path(pulumi_cli.command).parent), os.environ.get("PATH", "")]
     return {
         "PATH": os.pathsep.join(search),
@@ -152,7 +139,6 @@ def _check_clean(emulator: EmulatorThread) -> None:
 def yaml_stack(
     pulumi_cli: auto.PulumiCommand,
     yaml_host: Path,
-    plugin_dir: Path,
     emulator: EmulatorThread,
     tmp_path: Path,
 ) -> Iterator[auto.Stack]:
@@ -161,7 +147,7 @@ def yaml_stack(
     shutil.copytree(DATA / "yaml-project", project)
     opts = auto.LocalWorkspaceOptions(
         work_dir=str(project),
-        env_vars=_engine_env(tmp_path, pulumi_cli, plugin_dir, yaml_host),
+        env_vars=_engine_env(tmp_path, pulumi_cli, yaml_host),
         pulumi_command=pulumi_cli,
     )
     stack = auto.create_or_select_stack("yaml", work_dir=str(project), opts=opts)
@@ -231,7 +217,6 @@ def _go_step(exe: Path, step: str, env: Mapping[str, str]) -> dict[str, Any]:
 def test_go_automation_program_up_preview_destroy(
     go_program: Path,
     pulumi_cli: auto.PulumiCommand,
-    plugin_dir: Path,
     emulator: EmulatorThread,
     tmp_path: Path,
 ) -> None:
@@ -239,7 +224,7 @@ def test_go_automation_program_up_preview_destroy(
     work.mkdir()
     env = {
         **os.environ,
-        **_engine_env(tmp_path, pulumi_cli, plugin_dir),
+        **_engine_env(tmp_path, pulumi_cli),
         "PULUMI_WXO_CLI_DIR": str(Path(pulumi_cli.command).parent),
         "WXO_E2E_WORK_DIR": str(work),
         "WXO_E2E_URL": emulator.url,
