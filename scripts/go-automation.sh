@@ -29,7 +29,7 @@ main() {
         log "no generated Go SDK in $sdk/go"
         return 1
     }
-    key=$({ go env GOVERSION; printf '%s\n' "$sdk"; cat "$SRC/go.mod" "$SRC/go.sum" "$SRC/main.go"; } |
+    key=$({ go env GOVERSION; printf '%s\n' "$sdk"; cat "$0" "$SRC/go.mod" "$SRC/go.sum" "$SRC/main.go"; } |
         sha256sum | cut -c1-16)
     dest="$CACHE_ROOT/go-automation-$key"
     if [[ ! -x "$dest/go-automation" ]]; then
@@ -44,7 +44,8 @@ main() {
             export GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off \
                 GOGC="${GOGC:-400}"
             go mod edit "-replace=$SDK_MODULE=$sdk/go"
-            go build -o go-automation . >&2
+            # -trimpath as for sdkgen/: the sdk/v3 packages it compiled are reused from Go's build cache.
+            go build -trimpath -o go-automation . >&2
         )
         rm -rf "$dest"
         mv -T "$stage" "$dest"

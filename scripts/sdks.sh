@@ -34,7 +34,8 @@ generator() {
         log "no 'go' on PATH: install Go 1.26 or newer to build the SDK generator (sdkgen/)"
         return 1
     }
-    key=$({ go env GOVERSION; cat "$ROOT"/sdkgen/go.mod "$ROOT"/sdkgen/go.sum "$ROOT"/sdkgen/*.go; } | digest)
+    # This script is part of the key: it holds the build flags.
+    key=$({ go env GOVERSION; cat "$0" "$ROOT"/sdkgen/go.mod "$ROOT"/sdkgen/go.sum "$ROOT"/sdkgen/*.go; } | digest)
     dest="$CACHE_ROOT/sdkgen-$key"
     if [[ ! -x "$dest/sdkgen" ]]; then
         exec 8>"$CACHE_ROOT/.lock-sdkgen-$key"
