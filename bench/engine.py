@@ -16,6 +16,10 @@ backend and PULUMI_HOME, the CLI of ``scripts/pulumi-cli.sh``. The phases, in or
     destroy
     noop up       N do-nothing dynamic resources (bench/engine_noop.py): same host, same engine
     noop destroy
+    native ...    (``--hosts native``, the default with ``dynamic``) the same phases through the
+                  plugin ``pulumi-resource-wxo`` (``pulumi_wxo.native``), on a stack of its own,
+                  with ``native noop up/destroy``: N resources of a do-nothing plugin
+                  (bench/engine_noop_native.py)
     adk loop      N sequential ``ModelsClient.create`` calls of IBM's ADK client, same latency
 
 Each phase records its wall time, the API requests per method and per route (the emulator's
@@ -28,8 +32,9 @@ PULUMI_RUNTIME_TOOLCHAIN is set; the workspace sets both empty.) A phase that do
 should (up creates N, the preview and refresh change nothing, the edit is one update, destroy
 empties the server) stops the run: its time would measure something else.
 
-Reported per cell: up / (noop up + N x L / 4), 4 being the dynamic host's worker threads (an
-ideal provider: the engine's own cost plus one round trip per model, four at a time), and
+Reported per cell and host: up / (noop up + N x L / W), W being 4 for the dynamic host's worker
+threads and 8 for the plugin (the engine's default --parallel here): an ideal provider, the
+engine's own cost plus one round trip per model, W at a time; and
 up / adk loop; across cells, each phase's time per model from the smallest N to the largest.
 A Markdown table on stdout, JSON in bench/results/engine.json (git-ignored); progress on stderr.
 No test asserts a time: tests/unit/test_bench_engine.py tests the pure helpers of this module.
@@ -352,8 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--hosts",
         nargs="+",
         choices=HOSTS,
-        default=["dynamic"],
-        help="which hosts to measure: dynamic (default), native (the plugin), or both",
+        default=list(HOSTS),
+        help="which hosts to measure: dynamic, native (the plugin); default both",
     )
     parser.add_argument(
         "--env",
