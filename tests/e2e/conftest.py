@@ -27,6 +27,30 @@ PROJECT = "wxo-e2e"
 PASSPHRASE = "e2e-passphrase"
 
 
+def engine_env(
+    tmp_path: Path, *, passphrase: str = PASSPHRASE, wxo: dict[str, str] | None = None
+) -> dict[str, str]:
+    """What every engine run of this tier gets: a file backend and PULUMI_HOME under
+    ``tmp_path``, no update check, no plugin download, this interpreter for the Python language
+    host and the dynamic-provider plugin (the legacy language host ignores
+    runtime.options.virtualenv: docs/pulumi-cli.md), and no ``WXO_*`` setting from the
+    developer's shell unless ``wxo`` gives it."""
+    state = tmp_path / "state"
+    state.mkdir(exist_ok=True)
+    return {
+        "PULUMI_BACKEND_URL": f"file://{state}",
+        "PULUMI_CONFIG_PASSPHRASE": passphrase,
+        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+        "PULUMI_SKIP_UPDATE_CHECK": "true",
+        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+        "PULUMI_PYTHON_CMD": sys.executable,
+        "WXO_URL": "",
+        "WXO_TOKEN": "",
+        "WXO_API_KEY": "",
+        **(wxo or {}),
+    }
+
+
 def _cli_dir() -> str:
     given = os.environ.get("PULUMI_WXO_CLI_DIR")
     if given and Path(given, "pulumi").exists():
@@ -94,22 +118,7 @@ def engine_factory(
         config: dict[str, auto.ConfigValue] | None = None,
         env: dict[str, str] | None = None,
     ) -> Engine:
-        state = tmp_path / "state"
-        state.mkdir(exist_ok=True)
-        env_vars = {
-            "PULUMI_BACKEND_URL": f"file://{state}",
-            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-            "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            # The dynamic-provider plugin runs this interpreter, which has pulumi_wxo installed.
-            "PULUMI_PYTHON_CMD": sys.executable,
-            # Settings come from stack config only (no leakage from the developer's shell).
-            "WXO_URL": "",
-            "WXO_TOKEN": "",
-            "WXO_API_KEY": "",
-            **(env or {}),
-        }
+        env_vars = {**engine_env(tmp_path), **(env or {})}
         ws = auto.LocalWorkspaceOptions(
             work_dir=str(tmp_path),
             env_vars=env_vars,

@@ -31,7 +31,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import user_tags
+from tests.e2e.conftest import engine_env, user_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "examples" / "catalogue" / "__main__.py"
@@ -73,20 +73,8 @@ def cli_with_language_host(pulumi_cli: auto.PulumiCommand) -> auto.PulumiCommand
 
 
 def _env(tmp_path: Path, *, url: str, token: str) -> dict[str, str]:
-    (tmp_path / "state").mkdir(exist_ok=True)
-    return {
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_CONFIG_PASSPHRASE": DEMO_PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        # The legacy language host ignores runtime.options.virtualenv (docs/pulumi-cli.md).
-        "PULUMI_PYTHON_CMD": sys.executable,
-        # As `make demo`: Pulumi.dev.yaml sets no wxo:url, the environment names the emulator.
-        "WXO_URL": url,
-        "WXO_TOKEN": token,
-        "WXO_API_KEY": "",
-    }
+    # As `make demo`: Pulumi.dev.yaml sets no wxo:url, the environment names the emulator.
+    return engine_env(tmp_path, passphrase=DEMO_PASSPHRASE, wxo={"WXO_URL": url, "WXO_TOKEN": token})
 
 
 def _run_catalogue() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from tests.data.golden.program import program
+from tests.e2e.conftest import engine_env
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 PROJECT = "wxo-golden"
@@ -50,19 +50,7 @@ def golden_stack(
     work = tmp_path / "work"
     work.mkdir()
     (work / f"Pulumi.{STACK}.yaml").write_text(_golden(f"Pulumi.{STACK}.yaml", golden_emulator.url))
-    state = tmp_path / "state"
-    state.mkdir()
-    env = {
-        "PULUMI_BACKEND_URL": f"file://{state}",
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "WXO_URL": "",
-        "WXO_TOKEN": "",
-        "WXO_API_KEY": "",
-    }
+    env = engine_env(tmp_path, passphrase=PASSPHRASE)
     stack = auto.create_stack(
         STACK,
         project_name=PROJECT,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -18,6 +17,7 @@ import pulumi_wxo.native as wxo
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import engine_env
 from tests.e2e.native_support import export, install_plugin
 
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
@@ -101,18 +101,7 @@ def test_the_exported_file_imports_a_whole_tenant_then_the_program_previews_clea
     capsys.readouterr()
 
     install_plugin(tmp_path / "pulumi-home")
-    env = {
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_CONFIG_PASSPHRASE": "import-passphrase",
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "WXO_URL": "",
-        "WXO_TOKEN": "",
-        "WXO_API_KEY": "",
-    }
-    (tmp_path / "state").mkdir()
+    env = engine_env(tmp_path, passphrase="import-passphrase")
     work = tmp_path / "work"
     work.mkdir()
     stack = auto.create_stack(

@@ -26,6 +26,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import engine_env
 
 PROJECT = Path(__file__).resolve().parents[1] / "data" / "killed-project"
 NAMES = sorted(f"virtual-model/openai/killed-{i:02d}" for i in range(12))
@@ -74,20 +75,7 @@ def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path
     shutil.copytree(PROJECT, work)
     (tmp_path / "state").mkdir()
     path = os.pathsep.join([str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]])
-    env = {
-        **os.environ,
-        "PATH": path,
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_CONFIG_PASSPHRASE": "killed",
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        # The legacy language host ignores runtime.options.virtualenv (docs/pulumi-cli.md).
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "WXO_URL": "",
-        "WXO_TOKEN": "",
-        "WXO_API_KEY": "",
-    }
+    env = {**os.environ, "PATH": path, **engine_env(tmp_path, passphrase="killed")}
     c = Cli(command, work, env)
     for args in (
         ("stack", "init", "ci"),

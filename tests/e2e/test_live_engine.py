@@ -13,7 +13,6 @@ One stack serves every scenario, so the whole run is a handful of engine operati
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from pulumi import automation as auto
 import pulumi_wxo as wxo
 from pulumi_wxo.api.client import WxoClient
 from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import engine_env
 from tests.e2e.live import (
     _WXO_KEYS,
     Target,
@@ -79,19 +79,8 @@ def live_stack(
     pulumi_cli: auto.PulumiCommand, target: Target, tmp_path: Path
 ) -> Iterator[tuple[auto.Stack, str]]:
     prefix = run_prefix()
-    state = tmp_path / "state"
-    state.mkdir()
-    env = {
-        "PULUMI_BACKEND_URL": f"file://{state}",
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_PYTHON_CMD": sys.executable,
-        # Only the target's settings reach the provider, never the developer's shell.
-        **dict.fromkeys(_WXO_KEYS, ""),
-        **target.env,
-    }
+    # Only the target's settings reach the provider, never the developer's shell.
+    env = engine_env(tmp_path, passphrase=PASSPHRASE, wxo={**dict.fromkeys(_WXO_KEYS, ""), **target.env})
     stack = auto.create_stack(
         "live",
         project_name=PROJECT,

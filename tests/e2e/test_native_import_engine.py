@@ -24,6 +24,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import engine_env
 from tests.e2e.native_support import ROOT, export, install_plugin, resources
 
 PROJECT = ROOT / "tests" / "data" / "native-project"
@@ -67,15 +68,7 @@ def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path
             [str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]]
         ),
         "PYTHONPATH": str(ROOT / "provider"),  # the program imports this checkout's package
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_CONFIG_PASSPHRASE": "import",
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        "PULUMI_PYTHON_CMD": sys.executable,
-        "WXO_URL": "",
-        "WXO_TOKEN": "",
-        "WXO_API_KEY": "",
+        **engine_env(tmp_path, passphrase="import"),
     }
     c = Cli(command, work, env)
     c.ok("stack", "init", "ci")

@@ -35,7 +35,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import PASSPHRASE, user_tags
+from tests.e2e.conftest import PASSPHRASE, engine_env, user_tags
 from tests.e2e.native_support import install_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,18 +93,7 @@ def _engine_env(tmp_path: Path, pulumi_cli: auto.PulumiCommand, *path: Path) -> 
     state.mkdir(exist_ok=True)
     install_plugin(tmp_path / "pulumi-home")
     search = [str(p) for p in path] + [str(Path(pulumi_cli.command).parent), os.environ.get("PATH", "")]
-    return {
-        "PATH": os.pathsep.join(search),
-        "PULUMI_BACKEND_URL": f"file://{state}",
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-        # Settings come from stack config only (no leakage from the developer's shell).
-        "WXO_URL": "",
-        "WXO_TOKEN": "",
-        "WXO_API_KEY": "",
-    }
+    return {"PATH": os.pathsep.join(search), **engine_env(tmp_path, passphrase=PASSPHRASE)}
 
 
 def _state_text(tmp_path: Path) -> str:
