@@ -251,7 +251,9 @@ def test_list_never_prints_a_secret_the_server_echoes(
     emulator: EmulatorThread, capsys: pytest.CaptureFixture[str]
 ) -> None:
     emulator.control.settings(secrets="echo")
-    with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}) as http:
+    with httpx.Client(
+        timeout=30, base_url=emulator.url, headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
+    ) as http:
         for name, config in CREDENTIALS.items():
             provider = name.split("/", 1)[0]
             response = http.post(

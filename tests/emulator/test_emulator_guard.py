@@ -62,7 +62,7 @@ def test_loopback_names_are_served_whatever_the_port(http: httpx.Client, host: s
 
 def test_allowed_hosts_add_names_and_star_accepts_any() -> None:
     settings = EmulatorSettings(token=TOKEN, allowed_hosts=("wxo-emulator",))
-    with EmulatorThread(settings) as emu, httpx.Client(base_url=emu.url) as client:
+    with EmulatorThread(settings) as emu, httpx.Client(timeout=30, base_url=emu.url) as client:
         assert client.get("/v1/models", headers={**AUTH, "Host": "WXO-emulator:4321"}).status_code == 200
         assert client.get("/v1/models", headers={**AUTH, "Host": "other:4321"}).status_code == 421
     with EmulatorThread(EmulatorSettings(token=TOKEN, allowed_hosts=("*",))) as emu:

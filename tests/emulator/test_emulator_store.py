@@ -156,7 +156,9 @@ def test_concurrent_creates_are_all_stored(emulator: EmulatorThread) -> None:
     lock = threading.Lock()
 
     def worker(n: int) -> None:
-        with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        with httpx.Client(
+            timeout=30, base_url=emulator.url, headers={"Authorization": f"Bearer {TOKEN}"}
+        ) as client:
             for i in range(5):
                 response = client.post("/v1/models", json=granite(name=f"openai/m-{n}-{i}"))
                 assert response.status_code == 201
@@ -175,7 +177,7 @@ def test_concurrent_creates_are_all_stored(emulator: EmulatorThread) -> None:
 
 def test_restart_with_the_same_db_keeps_models_policies_and_tokens(tmp_path: Any) -> None:
     settings = EmulatorSettings(db=str(tmp_path / "wxo.db"), token="t1")
-    with EmulatorThread(settings) as first, httpx.Client(base_url=first.url) as client:
+    with EmulatorThread(settings) as first, httpx.Client(timeout=30, base_url=first.url) as client:
         auth = {"Authorization": "Bearer t1"}
         model = client.post("/v1/models", json=granite(), headers=auth).json()
         policy = client.post("/v1/model_policy", json=policy_body(), headers=auth).json()
@@ -184,7 +186,7 @@ def test_restart_with_the_same_db_keeps_models_policies_and_tokens(tmp_path: Any
         ).json()["access_token"]
         first_state = first.control.state()
 
-    with EmulatorThread(settings) as second, httpx.Client(base_url=second.url) as client:
+    with EmulatorThread(settings) as second, httpx.Client(timeout=30, base_url=second.url) as client:
         auth = {"Authorization": "Bearer t1"}
         assert client.get("/v1/models", headers=auth).json() == [model]
         assert client.get("/v1/model_policy", headers=auth).json() == [policy]
@@ -193,7 +195,10 @@ def test_restart_with_the_same_db_keeps_models_policies_and_tokens(tmp_path: Any
 
 
 def test_in_memory_db_does_not_persist() -> None:
-    with EmulatorThread(EmulatorSettings(token="t")) as first, httpx.Client(base_url=first.url) as client:
+    with (
+        EmulatorThread(EmulatorSettings(token="t")) as first,
+        httpx.Client(timeout=30, base_url=first.url) as client,
+    ):
         assert (
             client.post("/v1/models", json=granite(), headers={"Authorization": "Bearer t"}).status_code
             == 201

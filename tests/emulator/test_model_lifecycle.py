@@ -75,8 +75,13 @@ def next_run() -> None:
 
 
 def api(emulator: EmulatorThread) -> httpx.Client:
-    """A raw client for out-of-band changes (someone using the UI or the ADK)."""
-    return httpx.Client(base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"})
+    """A raw client for out-of-band changes (someone using the UI or the ADK).
+
+    30 s, not httpx's 5 s: on a 2-core machine running other suites a setup request timed out.
+    """
+    return httpx.Client(
+        base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30
+    )
 
 
 def stored(emulator: EmulatorThread, name: str = NAME) -> list[dict[str, Any]]:

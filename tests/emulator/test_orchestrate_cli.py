@@ -166,7 +166,9 @@ def seed_models(emu: Emu, *names: str) -> None:
     """Models created over the API with the fixed token (faster than one CLI process each)."""
     context = ssl.create_default_context(cafile=str(emu.ca))
     headers = {"Authorization": f"Bearer {emu.server.settings.token}"}
-    with httpx.Client(base_url=f"{emu.instance}/v1/orchestrate", headers=headers, verify=context) as http:
+    with httpx.Client(
+        timeout=30, base_url=f"{emu.instance}/v1/orchestrate", headers=headers, verify=context
+    ) as http:
         for name in names:
             http.post("/models", json={"name": name, "provider_config": {"api_key": "sk"}}).raise_for_status()
 

@@ -97,7 +97,9 @@ def test_adk_reads_back_what_our_provider_created(emulator: Any) -> None:
 
     spec, _ = validate_model(CASES[0])
     assert spec is not None
-    with httpx.Client(base_url=f"{emulator.url}/v1", headers={"Authorization": "Bearer test-token"}) as raw:
+    with httpx.Client(
+        timeout=30, base_url=f"{emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
+    ) as raw:
         raw.post("/models", json=spec.to_api()).raise_for_status()
         [obj] = raw.get("/models", params={"name": spec.name}).json()
     listed = ListVirtualModel.model_validate(obj)

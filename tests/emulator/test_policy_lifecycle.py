@@ -139,7 +139,9 @@ def test_create_checks_targets_again_before_posting(wxo: EmulatorThread) -> None
 
 def test_adopt_and_refusal(wxo: EmulatorThread) -> None:
     make_models(FLASH, LITE)
-    with httpx.Client(base_url=f"{wxo.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"}) as raw:
+    with httpx.Client(
+        timeout=30, base_url=f"{wxo.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"}
+    ) as raw:
         raw.post(
             "/model_policy",
             json={
@@ -164,7 +166,9 @@ def test_out_of_band_delete_then_update_says_refresh(wxo: EmulatorThread) -> Non
     prov = ModelPolicyProvider()
     checked = prov.check({}, dict(NEWS))
     res = prov.create(checked.inputs)
-    with httpx.Client(base_url=f"{wxo.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"}) as raw:
+    with httpx.Client(
+        timeout=30, base_url=f"{wxo.url}/v1", headers={"Authorization": f"Bearer {TOKEN}"}
+    ) as raw:
         raw.delete(f"/model_policy/{res.id}").raise_for_status()
     with pytest.raises(NotFoundError) as info:
         prov.update(str(res.id), res.outs or {}, checked.inputs)
