@@ -225,3 +225,40 @@ def test_two_instances_in_one_program(
         _no_secret_anywhere(eng)
         eng.destroy()
         assert first.control.state()["models"] == [] and second.control.state()["models"] == []
+
+
+def test_get_reads_an_existing_model_without_managing_it(native_engine: Callable[..., Engine]) -> None:
+    eng = native_engine(lambda: None)
+    with httpx.Client(
+        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}, timeout=30
+    ) as raw:
+        body = {
+            "name": "virtual-model/openai/made-elsewhere",
+            "display_name": "Made elsewhere",
+            "description": "by the ADK",
+            "tags": ["team-a"],
+            "provider_config": {"api_key": KEY, "custom_host": "https://elsewhere.example"},
+        }
+        raw.post("/models", json=body).raise_for_status()
+    [made] = eng.models()
+
+    def program() -> None:
+        seen = native.Model.get("seen", made["id"])
+        pulumi.export("name", seen.name)
+        pulumi.export("display_name", seen.display_name)
+        pulumi.export("tags", seen.tags)
+        pulumi.export("custom_host", seen.provider_config.apply(lambda c: (c or {}).get("custom_host")))
+
+    eng.emulator.control.clear_requests()
+    up = eng.up(program)
+    assert {k: v.value for k, v in up.outputs.items()} == {
+        "name": "virtual-model/openai/made-elsewhere",
+        "display_name": "Made elsewhere",
+        "tags": ["team-a"],
+        "custom_host": "https://elsewhere.example",
+    }
+    assert writes(eng) == []  # read, never written
+    assert changes(eng.preview(program).change_summary) == {}
+    eng.destroy()
+    assert [m["id"] for m in eng.models()] == [made["id"]]  # not managed: destroy leaves it
+    _no_secret_anywhere(eng)
