@@ -187,3 +187,17 @@ def test_bad_inputs_fail_at_preview_naming_the_field(
     assert eng.models() == []
     assert not [r for r in eng.emulator.control.requests() if r["method"] != "GET"]
     assert KEY not in msg
+
+
+def test_a_refusal_by_the_server_is_one_line_without_a_traceback(
+    engine_factory: Callable[..., Engine],
+) -> None:
+    eng = engine_factory(catalogue(), config=CONFIG)
+    eng.emulator.control.add_fault(method="POST", path="/models$", status=403, detail="not allowed here")
+    with pytest.raises(auto.CommandError) as info:
+        eng.up()
+    msg = str(info.value)
+    # Raised by create in the dynamic host (pulumi_wxo.dynamic.provider.quiet_dynamic_host).
+    assert "create model 'virtual-model/" in msg and "not allowed here" in msg, msg
+    assert "Traceback" not in msg and 'File "' not in msg, msg
+    assert KEY not in msg

@@ -12,12 +12,19 @@ Facts from Pulumi's dynamic providers that shape this module (docs/lifecycle.md)
   the lifecycle and put back into check's inputs.
 * ``DiffResult.stables`` is ignored; the default ``update`` wipes outputs, so ``update``
   returns every output.
+* The host answers any exception with ``traceback.format_exc()`` as the gRPC error's text,
+  which the engine prints in full. For a :class:`~pulumi_wxo.api.errors.WxoError` (bad input, a
+  name taken, the server's answer: something the user acts on) :func:`quiet_dynamic_host`
+  makes that text the message alone, as the native plugin sends it; any other exception is a
+  bug, and keeps its traceback for the report.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType
 from typing import Any, ClassVar
 
 from pulumi.dynamic import (
@@ -32,6 +39,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.lifecycle import (
     RUNTIME,
     UNKNOWN,
@@ -47,6 +55,44 @@ from pulumi_wxo.schema.bounds import MAX_DEPTH
 PROVIDER_KEY = "__provider"
 # The class path stored in users' state (see the package docstring).
 STATE_MODULE = "pulumi_wxo._provider"
+
+
+class _OneLineErrors:
+    """The ``traceback`` module as the dynamic host sees it: a WxoError formats as its message."""
+
+    def __init__(self, real: ModuleType) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def format_exc(self, limit: int | None = None, chain: bool = True) -> str:
+        err = sys.exc_info()[1]
+        if isinstance(err, WxoError):
+            return str(err)  # names the resource's field or request; never a secret (api/redaction)
+        return str(self._real.format_exc(limit, chain))
+
+
+def quiet_dynamic_host(host: ModuleType | None = None) -> bool:
+    """In the dynamic-provider process, send lifecycle errors to the engine without a traceback.
+
+    The process runs ``python -m pulumi.dynamic``, so its ``__main__`` is the SDK's host, whose
+    error wrapper (``_abort_with_traceback``) calls the module-level ``traceback.format_exc()``
+    when a method raises. This swaps that module for :class:`_OneLineErrors` there and nowhere
+    else: ``False`` (nothing done) in any other process, such as the program's, or when the
+    SDK's host no longer looks the same. Called when this module is imported, which in that
+    process happens when the engine's first call unpickles the provider.
+    """
+    host = host if host is not None else sys.modules.get("__main__")
+    if host is None or not hasattr(host, "DynamicResourceProviderServicer"):
+        return False
+    current = getattr(host, "traceback", None)
+    if isinstance(current, _OneLineErrors):
+        return True
+    if not isinstance(current, ModuleType) or not callable(getattr(current, "format_exc", None)):
+        return False
+    setattr(host, "traceback", _OneLineErrors(current))  # noqa: B010  # the host's own global
+    return True
 
 
 def from_engine(value: Any, depth: int = 1) -> Any:
@@ -155,3 +201,6 @@ class ModelPolicyProvider(_LifecycleHost):
 
     __module__ = STATE_MODULE
     _lifecycle = PolicyLifecycle
+
+
+quiet_dynamic_host()

@@ -263,3 +263,54 @@ def test_policy_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
     assert refusals(fails) == expected_refusals({k: v for k, v in news.items() if k != "__provider"})
     diff = ModelPolicyProvider().diff("id-1", olds, news)
     assert set(diff.replaces or []) <= {"name"}
+
+
+# -- the dynamic host's error text (quiet_dynamic_host) -----------------------------------------
+
+
+def _host() -> Any:
+    """A stand-in for ``pulumi/dynamic/__main__.py``: its servicer class and its ``traceback``."""
+    import traceback
+    import types
+
+    host = types.ModuleType("__main__")
+    host.DynamicResourceProviderServicer = type("DynamicResourceProviderServicer", (), {})  # type: ignore[attr-defined]
+    host.traceback = traceback  # type: ignore[attr-defined]
+    return host
+
+
+def _format_in(host: Any, err: Exception) -> str:
+    try:
+        raise err
+    except Exception:  # noqa: BLE001  # as the host's wrapper does: any exception is formatted
+        return str(host.traceback.format_exc())
+
+
+def test_a_lifecycle_error_reaches_the_engine_as_its_message_alone() -> None:
+    from pulumi_wxo.api.errors import WxoError
+    from pulumi_wxo.dynamic.provider import quiet_dynamic_host
+
+    host = _host()
+    assert "Traceback" in _format_in(host, WxoError("create model 'x': a model with this name exists"))
+    assert quiet_dynamic_host(host) is True
+    assert quiet_dynamic_host(host) is True  # once only: not wrapped twice
+    text = _format_in(host, WxoError("create model 'x': a model with this name exists"))
+    assert text == "create model 'x': a model with this name exists"
+    # Anything else is a bug: its traceback stays for the report.
+    assert "Traceback" in _format_in(host, KeyError("boom")) and "KeyError" in _format_in(host, KeyError("b"))
+    assert host.traceback.format_tb is not None  # the rest of the module still answers
+
+
+def test_no_other_process_is_touched() -> None:
+    import traceback
+    import types
+
+    from pulumi_wxo.dynamic.provider import quiet_dynamic_host
+
+    program = types.ModuleType("__main__")
+    program.traceback = traceback  # type: ignore[attr-defined]
+    assert quiet_dynamic_host(program) is False and program.traceback is traceback  # type: ignore[attr-defined]
+    changed = _host()
+    changed.traceback = None
+    assert quiet_dynamic_host(changed) is False  # the SDK's host no longer looks the same
+    assert quiet_dynamic_host() is False  # this test process is no dynamic host
