@@ -55,6 +55,12 @@ class ModelArgs:
     force_delete: pulumi.Input[bool] = False
 
 
+def keyword_args(args_class: Any, scope: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's keyword arguments, taken from its ``__init__``'s ``locals()``: the names
+    are the fields of its ``*Args`` dataclass, the one list of them for both hosts."""
+    return {f.name: scope[f.name] for f in fields(args_class)}
+
+
 def merge_args(
     args: Any, given: dict[str, Any], *, kind: str, resource_name: str, required: Sequence[str]
 ) -> dict[str, Any]:
@@ -310,18 +316,7 @@ class Model(ModelOutputs, Resource, module="wxo", name="Model"):
         force_delete: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        given = {
-            "name": name,
-            "display_name": display_name,
-            "description": description,
-            "tags": tags,
-            "model_type": model_type,
-            "connection_id": connection_id,
-            "provider_config": provider_config,
-            "config": config,
-            "adopt": adopt,
-            "force_delete": force_delete,
-        }
+        given = keyword_args(ModelArgs, locals())
         props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TYPE_TOKEN)
         super().__init__(ModelProvider(), resource_name, props, model_secret_opts(opts))
 

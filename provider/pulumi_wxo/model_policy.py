@@ -21,7 +21,7 @@ from pulumi_wxo.inputs import (
     PolicyTargetInput,
     to_plain,
 )
-from pulumi_wxo.model import DeclaredNames, Model, ModelOutputs, merge_args
+from pulumi_wxo.model import DeclaredNames, Model, ModelOutputs, keyword_args, merge_args
 from pulumi_wxo.schema import map_targets
 from pulumi_wxo.schema.policy import normalize_policy_name
 
@@ -162,16 +162,7 @@ class ModelPolicy(PolicyOutputs, Resource, module="wxo", name="ModelPolicy"):
         adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        given: dict[str, Any] = {
-            "name": name,
-            "display_name": display_name,
-            "description": description,
-            "strategy": strategy,
-            "targets": targets,
-            "retry": retry,
-            "cache": cache,
-            "adopt": adopt,
-        }
+        given = keyword_args(ModelPolicyArgs, locals())
         props = policy_props(self, resource_name, args, given, opts)
         super().__init__(ModelPolicyProvider(), resource_name, props, opts)
 

@@ -20,6 +20,7 @@ from pulumi_wxo.model import (
     ModelConfigInput,
     ModelOutputs,
     ProviderConfigInput,
+    keyword_args,
     model_props,
     model_secret_opts,
 )
@@ -74,18 +75,7 @@ class Model(ModelOutputs, pulumi.CustomResource):
         force_delete: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        given = {
-            "name": name,
-            "display_name": display_name,
-            "description": description,
-            "tags": tags,
-            "model_type": model_type,
-            "connection_id": connection_id,
-            "provider_config": provider_config,
-            "config": config,
-            "adopt": adopt,
-            "force_delete": force_delete,
-        }
+        given = keyword_args(ModelArgs, locals())
         props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TOKEN)
         super().__init__(MODEL_TOKEN, resource_name, props, _opts(model_secret_opts(opts)))
 
@@ -121,16 +111,7 @@ class ModelPolicy(PolicyOutputs, pulumi.CustomResource):
         adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        given: dict[str, Any] = {
-            "name": name,
-            "display_name": display_name,
-            "description": description,
-            "strategy": strategy,
-            "targets": targets,
-            "retry": retry,
-            "cache": cache,
-            "adopt": adopt,
-        }
+        given = keyword_args(ModelPolicyArgs, locals())
         props = policy_props(self, resource_name, args, given, opts)
         super().__init__(POLICY_TOKEN, resource_name, props, _opts(opts))
 
