@@ -224,6 +224,8 @@ class ModelLifecycle:
         )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        # A dead credential fails every preview, also one where nothing changes (runtime.py).
+        self.runtime.prove_credentials()
         inputs = dict(news)
         # NaN, infinities and deep nesting first: what they refuse becomes None, so no
         # recursive step below (is_unknown, pydantic, canonical) sees it.

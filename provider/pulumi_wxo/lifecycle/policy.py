@@ -118,6 +118,8 @@ class PolicyLifecycle:
         )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        # A dead credential fails every preview, also one where nothing changes (runtime.py).
+        self.runtime.prove_credentials()
         inputs = dict(news)
         # Bounds first, as for a model: nothing below walks a refused value.
         news, refused, paths = split_bounded(news, index="bracket")

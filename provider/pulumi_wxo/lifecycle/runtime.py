@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 from pulumi_wxo.api.client import WxoClient
-from pulumi_wxo.api.errors import ConfigError
+from pulumi_wxo.api.errors import ApiError, AuthError, ConfigError, WxoError
 from pulumi_wxo.api.redaction import logger
 from pulumi_wxo.api.settings import DESCRIPTIONS, SOURCES, ConnectionSettings
 from pulumi_wxo.lifecycle.instance import (
@@ -109,6 +109,9 @@ class Runtime:
         self._error: ConfigError | None = None
         self._clients: dict[Any, WxoClient] = {}
         self._snapshots: dict[tuple[Any, str], Snapshot] = {}
+        # Settings whose credentials an instance accepted. Kept across configure(): the dynamic
+        # host configures once per resource class, with the same settings.
+        self._proven: set[Any] = set()
         self.placement = Placement()
         self.snapshot_max_age = DEFAULT_SNAPSHOT_MAX_AGE
         self.clock: Callable[[], float] = time.monotonic
@@ -167,6 +170,40 @@ class Runtime:
                 self._snapshots[key] = snap
             return snap
 
+    def prove_credentials(self) -> None:
+        """Raise the instance's refusal of the configured credentials; once per settings.
+
+        Every ``check`` (and so every ``preview``, even one where nothing changes) calls this,
+        so a dead credential fails the pull request's preview instead of the ``up`` after the
+        merge. The proof is the list request the preview's name checks use anyway (the models
+        snapshot), so a no-op preview costs one request per instance. Without settings (a
+        fork's pull request has no secrets) nothing is asked, as before; an instance that
+        cannot be reached is left to ``up`` (a preview stays possible offline). Only a refusal
+        of the credential itself stops the preview: a 401 after a token refresh, a failed
+        token exchange, or a 403 (docs/pr-workflow.md, "A dead credential").
+        """
+        try:
+            self.client()
+        except ConfigError:
+            return
+        with self._lock:
+            assert self._settings is not None
+            key = self._settings.cache_key()
+            if key in self._proven:
+                return
+        try:
+            self.snapshot("models").objects()
+        except AuthError:
+            raise
+        except ApiError as err:
+            if err.status in (401, 403):
+                raise
+            return
+        except WxoError:
+            return
+        with self._lock:
+            self._proven.add(key)
+
     def max_retries(self) -> int:
         """``wxo:maxRetries`` (the create loop's bound follows the client's)."""
         with self._lock:
@@ -183,6 +220,7 @@ class Runtime:
                 client.close()
             self._clients.clear()
             self._snapshots.clear()
+            self._proven.clear()
             self.placement = Placement()
             self.snapshot_max_age = DEFAULT_SNAPSHOT_MAX_AGE
             self._settings = self._error = None
