@@ -137,9 +137,9 @@ def write(
         err(f"warning: {note}")
     err(
         "Import them with the native provider (pulumi-resource-wxo installed, wxo:url and credentials "
-        "in the stack config):\n"
-        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py\n"
+        "in the stack config):",
+        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py",
         "(add --generate-code=false where the Python language host cannot generate code; secrets are not "
-        "readable from the server: declare them in the program before the next `pulumi up`)"
+        "readable from the server: declare them in the program before the next `pulumi up`)",
     )
     return 0
