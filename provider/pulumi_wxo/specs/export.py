@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
-from pulumi_wxo._text import inert_literal, is_inert
+from pulumi_wxo._text import inert, inert_literal, is_inert
 from pulumi_wxo.schema import (
     SECRET_FIELDS,
     Failure,
@@ -299,7 +299,9 @@ def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
         )
         text = inert_literal(quoted)
     if header:
-        text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + text
+        # A header may quote the server (a connection id): inert too, each line a comment.
+        lines = inert(header).split("\n")
+        text = "".join(f"# {line}\n" if line else "#\n" for line in lines) + text
     return text
 
 

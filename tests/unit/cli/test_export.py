@@ -226,6 +226,20 @@ def test_hostile_names_never_reach_a_terminal_or_a_ci_log_as_commands(
         )
 
 
+def test_a_hostile_connection_id_in_an_adk_header_stays_a_comment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connection = "conn\n::error::c ##[error]d\x1b[2J"
+    serve(monkeypatch, [{"id": "1", "name": "virtual-model/openai/o3", "connection_id": connection}])
+    code, out, err = run(capsys, "export", "--for", "adk")
+    assert code == 0, err
+    for text in (out, err):
+        assert WORKFLOW_COMMAND.search(text) is None and RAW_CONTROLS.search(text) is None, text
+    header = [line for line in out.splitlines() if line.startswith("#")]
+    assert any("(the model was bound to connection conn" in line for line in header)
+    assert yaml.safe_load(out)["name"] == "virtual-model/openai/o3"
+
+
 def test_an_operator_string_never_becomes_code_in_the_program(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
