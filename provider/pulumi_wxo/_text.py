@@ -7,7 +7,8 @@ Two kinds of danger, each neutralised by writing it as a visible escape (docs/cl
 * **Control characters**: C0, DEL and C1 controls (ESC starts the sequences that move the
   cursor, recolour or retitle a terminal) and the invisible Unicode controls that reorder or
   break lines where a reader does not see it (bidi embeddings, overrides and isolates, the line
-  and paragraph separators). They become ``\\x1b``, ``\\u202e``.
+  and paragraph separators), and lone surrogates, which no UTF-8 stream can write. They become
+  ``\\x1b``, ``\\u202e``, ``\\ud800``.
 * **Workflow commands**: a CI runner reads a log line that starts with ``::`` (GitHub Actions:
   ``::error::``, ``::add-mask::``, ``::stop-commands::``) or that holds ``##[`` / ``##vso[``
   (the older and the Azure Pipelines forms) as an order. The first character of each becomes
@@ -20,8 +21,9 @@ import re
 
 __all__ = ["inert", "inert_json", "inert_literal", "is_inert", "visible"]
 
-# Category Cc (C0, DEL, C1), plus the format and separator characters that reorder or break text.
-CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# Category Cc (C0, DEL, C1), the format and separator characters that reorder or break text, and
+# lone surrogates (a server's JSON can hold "\ud800"; no UTF-8 stream can write one).
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 # A workflow command: "::" at the start of a line (after any blank), "##[" or "##vso[" anywhere.
 _COMMAND_LINE = re.compile(r"^(\s*):(?=:)", re.MULTILINE)
 _COMMAND_ANYWHERE = re.compile(r"#(?=#(?:vso)?\[)", re.IGNORECASE)

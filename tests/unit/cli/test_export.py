@@ -229,7 +229,7 @@ def test_hostile_names_never_reach_a_terminal_or_a_ci_log_as_commands(
 def test_a_hostile_connection_id_in_an_adk_header_stays_a_comment(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    connection = "conn\n::error::c ##[error]d\x1b[2J"
+    connection = "conn\n::error::c ##[error]d\x1b[2J\ud800"
     serve(monkeypatch, [{"id": "1", "name": "virtual-model/openai/o3", "connection_id": connection}])
     code, out, err = run(capsys, "export", "--for", "adk")
     assert code == 0, err
