@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pulumi_wxo._text import inert_json
 from pulumi_wxo.cli.common import count, err, name_matches
 from pulumi_wxo.schema.server_objects import id_problem, object_name
 
@@ -132,7 +133,7 @@ def write(
             f"to {target}"
         )
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/cli.md)
     for note in notes:
         err(f"warning: {note}")
     err(

@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from pulumi_wxo._text import inert_json
 from pulumi_wxo.cli.common import add_command, count, err, write_files
 from pulumi_wxo.specs.limits import MAX_NUMBER_CHARS
 
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         )
     text = json.dumps(migrated.export, indent=4) + "\n"
     if target is None:
-        sys.stdout.write(text)
+        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/cli.md)
     else:
         write_files({target: text})
     n = len(migrated.moved)

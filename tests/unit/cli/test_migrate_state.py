@@ -182,3 +182,16 @@ def test_plaintext_secrets_are_carried_with_a_warning_that_names_them_not_their_
         )
     assert err.count("a secret in plaintext") == 2 and "sk-PLAIN" not in err
     assert "sk-PLAIN-0042" in target.read_text()  # carried over as it was
+
+
+def test_stdout_holds_no_workflow_command_and_reads_back_the_same(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    state = _golden()
+    model = next(r for r in state["resources"] if r["urn"].endswith("Model::gpt-4o"))
+    model["outputs"]["description"] = "##[error]x\n::error::y"
+    code, out, err = run(capsys, "migrate-state", str(_export(tmp_path, state)), "-o", "-")
+    assert code == 0, err
+    assert "##[" not in out and "\n::" not in out
+    moved = next(r for r in json.loads(out)["deployment"]["resources"] if r["urn"].endswith("Model::gpt-4o"))
+    assert moved["outputs"]["description"] == "##[error]x\n::error::y"
