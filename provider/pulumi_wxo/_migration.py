@@ -32,6 +32,7 @@ __all__ = [
     "MigrationError",
     "default_provider_name",
     "migrate_deployment",
+    "plaintext_secrets",
 ]
 
 NATIVE_TYPES: Mapping[str, str] = {
@@ -46,6 +47,9 @@ DYNAMIC_ONLY_KEY = "__provider"
 #: models is a few MiB.
 MAX_STATE_BYTES = 256 * 1024 * 1024
 
+# How the engine marks a secret value in a stack export (its resource.SecretSig).
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"
 _URN_PREFIX = "urn:pulumi:"
 _URN_FIELDS = ("parent", "deletedWith")
 _URN_LIST_FIELDS = ("dependencies", "replaceWith", "aliases")
@@ -61,12 +65,14 @@ class MigrationError(ValueError):
 
 
 class Migrated:
-    """The result: the new export, and what was moved (URN old -> new)."""
+    """The result: the new export, what was moved (URN old -> new), and where it holds a
+    secret in plaintext (:func:`plaintext_secrets`)."""
 
     def __init__(self, export: dict[str, Any], moved: dict[str, str], provider_urn: str) -> None:
         self.export = export
         self.moved = moved
         self.provider_urn = provider_urn
+        self.plaintext: list[str] = []
 
 
 def default_provider_name(version: str | None) -> str:
@@ -127,6 +133,8 @@ def _check_top(export: object) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
         raise MigrationError("is not a list of resource objects", where="deployment.resources")
     pending = deployment.get("pending_operations") or []
+    if not isinstance(pending, list):
+        raise MigrationError("is not a list of operations", where="deployment.pending_operations")
     if pending:
         kinds = sorted({str(op.get("type")) for op in pending if isinstance(op, dict)})
         raise MigrationError(
@@ -150,7 +158,7 @@ def migrate_deployment(export: object, *, provider_id: str, version: str | None 
         _split_urn(urn, f"deployment.resources[{i}].urn")
         by_urn[str(urn)] = res
 
-    ours = [r for r in resources if r.get("type") in NATIVE_TYPES]
+    ours = [r for r in resources if _type(r) in NATIVE_TYPES]
     if not ours:
         raise MigrationError("no pulumi-wxo resource of the dynamic host in this stack: nothing to migrate")
     old_providers: set[str] = set()
@@ -175,7 +183,14 @@ def migrate_deployment(export: object, *, provider_id: str, version: str | None 
                 where=where,
             )
         old_providers.add(provider_urn)
-    [old_provider_urn] = old_providers  # one stack has one default pulumi-python provider
+    if len(old_providers) > 1:
+        # One stack has one default pulumi-python provider: this export merges several.
+        raise MigrationError(
+            f"its pulumi-wxo resources use {len(old_providers)} default pulumi-python providers "
+            f"({', '.join(sorted(old_providers))}); a stack export has one: export each stack on its own",
+            where="deployment.resources",
+        )
+    [old_provider_urn] = old_providers
     old_provider = by_urn[old_provider_urn]
 
     stack, project, _, _ = _split_urn(old_provider_urn, old_provider_urn)
@@ -192,7 +207,7 @@ def migrate_deployment(export: object, *, provider_id: str, version: str | None 
 
     for res in resources:
         _rewrite_urns(res)
-        if res.get("type") in NATIVE_TYPES:
+        if _type(res) in NATIVE_TYPES:
             res["type"] = NATIVE_TYPES[res["type"]]
             res["provider"] = new_ref
             for key in ("inputs", "outputs", "propertyDependencies"):
@@ -206,7 +221,34 @@ def migrate_deployment(export: object, *, provider_id: str, version: str | None 
         resources.insert(at + 1, new_provider)
     else:
         resources[at] = new_provider
-    return Migrated({"version": 3, "deployment": deployment}, moved, new_provider_urn)
+    migrated = Migrated({"version": 3, "deployment": deployment}, moved, new_provider_urn)
+    migrated.plaintext = plaintext_secrets(resources)
+    return migrated
+
+
+def _type(res: Mapping[str, Any]) -> str:
+    value = res.get("type")
+    return value if isinstance(value, str) else ""
+
+
+def plaintext_secrets(resources: list[dict[str, Any]]) -> list[str]:
+    """Where the export holds a secret in plaintext (``pulumi stack export --show-secrets``
+    writes ``{<secret signature>: ..., "plaintext": ...}`` instead of a ciphertext): one
+    ``<URN>: <field path>`` each, never the value."""
+    found: list[str] = []
+    for res in resources:
+        # Iterative: a state nested deeper than Python's recursion still parses as JSON.
+        stack: list[tuple[str, Any]] = [(key, res.get(key)) for key in ("inputs", "outputs")]
+        while stack:
+            path, value = stack.pop()
+            if isinstance(value, dict):
+                if value.get(SECRET_SIG) == SECRET_SIG_VALUE and "plaintext" in value:
+                    found.append(f"{res.get('urn')}: {path}")
+                    continue
+                stack.extend((f"{path}.{k}", v) for k, v in value.items())
+            elif isinstance(value, list):
+                stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+    return sorted(found)
 
 
 def _rewrite_urns(res: dict[str, Any]) -> None:

@@ -276,3 +276,38 @@ def test_list_never_prints_a_secret_the_server_echoes(
     code, out, err = run(capsys, "list", *connect(emulator))  # the table: with rich here
     assert code == 0 and LEAKS.search(out + err) is None
     assert "Models (5)" in out
+
+
+def test_export_of_hostile_names_over_a_socket_is_inert_unique_and_runs(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], tmp_path: Path, mocks: Recorder
+) -> None:
+    """Names a server may hold (the emulator replays them as given): two that map to one file and
+    one resource name, and one with a line break, a workflow command and an ESC sequence."""
+    hostile = "virtual-model/openai/x\n::error title=pwned::owned\x1b[31m"
+    renamed = ["virtual-model/openai/clash'x", "virtual-model/openai/clash x", hostile]
+    with httpx.Client(
+        timeout=30, base_url=emulator.url, headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
+    ) as http:
+        for i in range(len(renamed)):
+            assert (
+                http.post("/v1/models", json={"name": f"openai/m{i}", "connection_id": "c"}).status_code
+                == 201
+            )
+    state = emulator.control.state()
+    for record, name in zip(state["models"], renamed, strict=True):
+        record["name"] = name
+    emulator.control.load_state(state)
+
+    code, _, err = run(capsys, "export", *connect(emulator), "--format", "python", "--output", str(tmp_path))
+    assert code == 0, err
+    assert "warning: left out model 'virtual-model/openai/clash'x': it maps to the same file" in err
+    assert "\x1b" not in err and re.search(r"^\s*::", err, re.MULTILINE) is None
+
+    @pulumi.runtime.test
+    def run_program() -> None:
+        runpy.run_path(str(tmp_path / "__main__.py"))
+
+    run_program()
+    names = {r.inputs["name"] for r in mocks.resources.values()}
+    assert sorted(mocks.resources) == ["openai-clash-x", "openai-x-error-title-pwned-owned-31m"]
+    assert names == {"virtual-model/openai/clash x", hostile}

@@ -20,9 +20,9 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from pulumi_wxo._text import inert
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.cli import emulator, export, listing, migrate_state, schema, validate
-from pulumi_wxo.cli.console import visible
 
 __all__ = ["COMMANDS", "EPILOG", "build_parser", "main"]
 
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(parsed)
     except (WxoError, OSError) as err:
-        # The text can carry what a server or a file said: no control character reaches the terminal.
-        text = "\n".join(visible(line) for line in str(err).splitlines())
-        print(f"pulumi-wxo {parsed.command}: {text}", file=sys.stderr)
+        # The text can carry what a server or a file said: no control character reaches the
+        # terminal, no line is a CI workflow command (pulumi_wxo._text).
+        print(inert(f"pulumi-wxo {parsed.command}: {err}"), file=sys.stderr)
         return 2

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from pulumi_wxo._text import inert, visible
 
-def err(text: str) -> None:
-    print(text, file=sys.stderr)
+
+def err(*lines: str) -> None:
+    """Each of ``lines`` on stderr as one line, made inert (``pulumi_wxo._text``): messages quote
+    what a server or a file said, so a line break in it is shown as ``\x0a``, no control
+    character reaches the terminal and no line is a CI workflow command."""
+    for line in lines:
+        print(inert(visible(line)), file=sys.stderr)
 
 
 def count(n: int, word: str, plural: str | None = None) -> str:
@@ -42,3 +51,24 @@ def add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     return parser
+
+
+def write_files(files: Mapping[Path, str]) -> None:
+    """Write every file whole or none of them: each text is encoded first (a text that is not
+    UTF-8, a lone surrogate, is a ``ValueError`` before anything is written), written to a
+    temporary file beside its target, and only when all are written are they renamed over
+    their targets."""
+    data = {path: text.encode("utf-8") for path, text in files.items()}
+    written: dict[Path, str] = {}
+    try:
+        for path, payload in data.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pulumi-wxo.", suffix=".tmp")
+            written[path] = tmp
+            with os.fdopen(fd, "wb") as out:
+                out.write(payload)
+        for path, tmp in written.items():
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in written.values():
+            Path(tmp).unlink(missing_ok=True)
+        raise

@@ -14,11 +14,14 @@ as a ``Text``, which it never parses for markup (``[bold]``) or emoji codes (``:
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pulumi_wxo._text import inert, visible
+
+__all__ = ["Status", "Table", "inert", "plain_table", "print_tables", "visible"]
 
 
 @dataclass(frozen=True)
@@ -28,23 +31,6 @@ class Table:
     title: str
     columns: tuple[str, ...]
     rows: Sequence[tuple[str, ...]]
-
-
-# C0 controls, DEL and C1 controls (category Cc), plus the Unicode format and separator
-# characters that reorder text or break lines where a reader does not see it (bidi embeddings,
-# overrides and isolates, the line and paragraph separators).
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def visible(text: str) -> str:
-    """``text`` with every control character written as a visible escape (``\\x1b``, ``\\u202e``),
-    so that it prints as one line that cannot move the cursor, recolour or retitle the terminal."""
-    return _CONTROLS.sub(_escape, text)
 
 
 def print_tables(tables: Sequence[Table]) -> None:
@@ -81,9 +67,10 @@ def plain_table(table: Table) -> str:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+        # inert: a row whose first cell starts with "::" is no workflow command in a CI log.
+        return inert("  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()) + "\n"
 
-    out = visible(table.title) + "\n" + line(columns) + line(["-" * w for w in widths])
+    out = inert(table.title) + "\n" + line(columns) + line(["-" * w for w in widths])
     return out + "".join(line(row) for row in rows)
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pulumi_wxo.cli.common import add_command, count, err, name_matches
+from pulumi_wxo.cli.common import add_command, count, err, name_matches, write_files
 from pulumi_wxo.cli.connection import add_connection_flags, client_from_args
 from pulumi_wxo.cli.console import Status
 
@@ -123,9 +123,32 @@ def export_objects(
         export_policy(p, audience=audience) for p in sorted(chosen_policies, key=lambda p: str(p.get("name")))
     ]
     notes += more
+    exported, clashes = _one_per_file(exported)
+    notes += clashes
     for e in exported:
         notes += list(e.notes)
     return exported, notes
+
+
+def _one_per_file(exported: Sequence[ExportedSpec]) -> tuple[list[ExportedSpec], list[str]]:
+    """The first object per file name, letter case aside (and so per resource name): two
+    server names can map to one (``openai/clash'x`` and ``openai/clash x`` both give
+    ``openai-clash-x``), and one file, or one resource of the program, must not silently stand
+    for two objects. Each one left out is named in a note."""
+    first: dict[str, ExportedSpec] = {}
+    kept: list[ExportedSpec] = []
+    notes: list[str] = []
+    for e in exported:
+        other = first.setdefault(e.filename.casefold(), e)
+        if other is e:
+            kept.append(e)
+            continue
+        notes.append(
+            f"left out {e.kind} '{e.name}': it maps to the same file ({e.filename}, letter case aside) "
+            f"and resource name as {other.kind} '{other.name}', which was exported; rename one of them "
+            "on the server to export both"
+        )
+    return kept, notes
 
 
 def secrets_summary(exported: Sequence[ExportedSpec]) -> list[str]:
@@ -184,8 +207,8 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in outputs.items():
-            (out_dir / name).write_text(text, encoding="utf-8")
+        # Every file whole or none (a file name the system refuses, a full disk): no half export.
+        write_files({out_dir / name: text for name, text in outputs.items()})
         n_models = sum(e.kind == "model" for e in exported)
         n_policies = len(exported) - n_models
         err(
@@ -213,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
             err(line)
     if args.format == "yaml":
         err(
-            "Then declare them with adopt, so existing objects are taken over, not duplicated:\n"
-            '  wxo.declare("specs/*.yaml", adopt=True)   # or: pulumi config set wxo-specs:adopt true'
+            "Then declare them with adopt, so existing objects are taken over, not duplicated:",
+            '  wxo.declare("specs/*.yaml", adopt=True)   # or: pulumi config set wxo-specs:adopt true',
         )
     return 0

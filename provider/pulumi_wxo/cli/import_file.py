@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pulumi_wxo._text import inert_json
 from pulumi_wxo.cli.common import count, err, name_matches
 from pulumi_wxo.schema.server_objects import id_problem, object_name
 
@@ -132,14 +133,14 @@ def write(
             f"to {target}"
         )
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/cli.md)
     for note in notes:
         err(f"warning: {note}")
     err(
         "Import them with the native provider (pulumi-resource-wxo installed, wxo:url and credentials "
-        "in the stack config):\n"
-        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py\n"
+        "in the stack config):",
+        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py",
         "(add --generate-code=false where the Python language host cannot generate code; secrets are not "
-        "readable from the server: declare them in the program before the next `pulumi up`)"
+        "readable from the server: declare them in the program before the next `pulumi up`)",
     )
     return 0

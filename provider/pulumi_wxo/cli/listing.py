@@ -13,6 +13,7 @@ import argparse
 import json
 from typing import Any
 
+from pulumi_wxo._text import inert_json
 from pulumi_wxo.cli.common import add_command, name_matches
 from pulumi_wxo.cli.connection import add_connection_flags, client_from_args
 from pulumi_wxo.cli.console import Table, print_tables
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     models = [m for m in models if name_matches(m["name"], args.name)]
     policies = [p for p in policies if name_matches(str(p.get("name")), args.name)]
     if args.json:
-        print(json.dumps({"models": models, "policies": policies}, indent=2, sort_keys=True))
+        print(inert_json(json.dumps({"models": models, "policies": policies}, indent=2, sort_keys=True)))
         return 0
     tables = [
         Table(

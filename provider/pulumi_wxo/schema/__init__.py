@@ -68,6 +68,7 @@ from pulumi_wxo.schema.provider_config import (
     SECRET_FIELDS,
     ProviderConfig,
     is_secret_key,
+    secret_field_of,
     to_snake_key,
 )
 from pulumi_wxo.schema.targets import (
@@ -129,6 +130,7 @@ __all__ = [
     "normalize_policy",
     "policy_model_names",
     "provider_of",
+    "secret_field_of",
     "to_snake_key",
     "validate_model",
     "validate_policy",

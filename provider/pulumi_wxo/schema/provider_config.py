@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -166,9 +167,84 @@ SECRET_ALIASES: frozenset[str] = frozenset(
 )
 
 
+# --------------------------------------------------------------------------- credentials by meaning
+
+# A key is compared by its words, lower-cased and joined (``apiKey``, ``API_KEY``, ``api-key``,
+# ``"api_key "`` all read ``apikey``): case, separators and spacing never hide a credential.
+_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\W\d_]+")
+
+# A key whose compact form ends with one of these names a credential, whatever it is called
+# around it (``clientSecret``, ``x-api-key``, ``db_password``, ``accessToken``, ``Authorization``):
+# docs/cli.md, "Secrets by meaning".
+CREDENTIAL_SUFFIXES: tuple[str, ...] = (
+    "accesskey",
+    "apikey",
+    "apikeys",
+    "auth",
+    "authorization",
+    "bearer",
+    "credential",
+    "credentials",
+    "passphrase",
+    "passwd",
+    "password",
+    "passwords",
+    "privatekey",
+    "pwd",
+    "secret",
+    "secretkey",
+    "secrets",
+    "signingkey",
+    "token",
+)
+
+# ``<word>_token`` that names a vocabulary token of a model's settings, not a credential
+# (``eos_token``, ``pad_token``, ``max_token``).
+_VOCABULARY_TOKENS = frozenset(
+    {"bos", "cls", "end", "eos", "mask", "max", "min", "num", "pad", "sep", "special", "start", "stop", "unk"}
+)
+
+
+def _words(key: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(key)]
+
+
+# The compact form of each secret field and of its alias -> the field.
+_SECRET_COMPACT: dict[str, str] = {
+    "".join(_words(spelling)): name
+    for name, field in ProviderConfig.model_fields.items()
+    if name in SECRET_FIELDS
+    for spelling in (name, field.alias or name)
+}
+
+
+def secret_field_of(key: str) -> str | None:
+    """The secret field that ``key`` spells, in any case, separator or spacing (``APIKey``,
+    ``api-key``, ``"api_key "`` -> ``api_key``), or None when it spells none."""
+    return _SECRET_COMPACT.get("".join(_words(key)))
+
+
 def is_secret_key(key: str) -> bool:
-    """True when ``key`` (snake_case or the API's camelCase alias) names a secret field."""
-    return key in SECRET_FIELDS or key in SECRET_ALIASES
+    """True when ``key`` names a credential: **the** rule of the package (docs/cli.md, "Secrets
+    by meaning"), used to mask, withhold and redact everywhere.
+
+    A secret field of the schema in any spelling (:func:`secret_field_of`), or any key whose last
+    words say it holds a credential (:data:`CREDENTIAL_SUFFIXES`: ``password``, ``token``,
+    ``clientSecret``, ``privateKey``, ``Authorization``, ...), in any case, separator or spacing.
+    Model settings that name vocabulary tokens (``eos_token``) and counts (``max_tokens``) are
+    not credentials.
+    """
+    if not isinstance(key, str):
+        return False
+    words = _words(key)
+    compact = "".join(words)
+    if not compact:
+        return False
+    if compact in _SECRET_COMPACT:
+        return True
+    if not compact.endswith(CREDENTIAL_SUFFIXES):
+        return False
+    return not (words[-1] == "token" and len(words) > 1 and words[-2] in _VOCABULARY_TOKENS)
 
 
 def to_snake_key(key: str, prefer: Iterable[str] = ()) -> str:

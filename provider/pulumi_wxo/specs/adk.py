@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_wxo.schema import SECRET_FIELDS, provider_of, to_snake_key
+from pulumi_wxo.schema import provider_of, secret_field_of, to_snake_key
 from pulumi_wxo.schema.targets import iter_targets
 from pulumi_wxo.specs.document import Built
 from pulumi_wxo.specs.paths import join_path, split_path
@@ -158,7 +158,7 @@ class _Rules:
             self._cert(cert)
         name = data.get("name")
         provider = provider_of(name) if isinstance(name, str) else ""
-        present = {to_snake_key(k) for k, v in pc.items() if v is not None and k in _credential_keys(pc)}
+        present = {f for k, v in pc.items() if v is not None and (f := secret_field_of(str(k))) is not None}
         missing = adk_credentials_missing(provider, present) if provider else None
         if missing and data.get("connection_id"):
             # connection_id is how pulumi-wxo (and the API) binds a connection, the form
@@ -235,7 +235,3 @@ class _Rules:
     def _strategy(self, value: Any, path: Path_) -> None:
         if isinstance(value, str):
             self.add(path, f"the ADK wants a mapping here: strategy: {{mode: {value}}}")
-
-
-def _credential_keys(pc: Mapping[str, Any]) -> set[str]:
-    return {k for k in pc if to_snake_key(k) in SECRET_FIELDS}

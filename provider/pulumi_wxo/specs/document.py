@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_wxo.schema import POLICY_PREFIX, SECRET_FIELDS, provider_of, to_snake_key
+from pulumi_wxo.schema import POLICY_PREFIX, is_secret_key, provider_of
 from pulumi_wxo.schema.model import is_platform_tag
 from pulumi_wxo.specs.certs import read_server_cert
 from pulumi_wxo.specs.files import Unreadable
@@ -305,8 +305,5 @@ def _platform_tags(doc: Doc, props: dict[str, Any]) -> list[Problem]:
 
 def _is_mask(key: Any, value: Any) -> bool:
     return (
-        isinstance(value, str)
-        and len(value) >= 3
-        and set(value) <= _MASK_CHARS
-        and to_snake_key(str(key)) in SECRET_FIELDS
+        isinstance(value, str) and len(value) >= 3 and set(value) <= _MASK_CHARS and is_secret_key(str(key))
     )

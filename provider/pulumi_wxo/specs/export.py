@@ -9,6 +9,7 @@ for ``orchestrate models import --app-id`` (a connection), with every field the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import keyword
 import re
@@ -18,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
+from pulumi_wxo._text import inert, inert_literal, is_inert
 from pulumi_wxo.schema import (
     SECRET_FIELDS,
     Failure,
@@ -25,6 +27,7 @@ from pulumi_wxo.schema import (
     normalize_model,
     normalize_policy,
     provider_of,
+    secret_field_of,
     to_snake_key,
     validate_model,
     validate_policy,
@@ -37,6 +40,13 @@ from pulumi_wxo.specs.results import SecretRef
 from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, META_KEYS, POLICY_BODY, SPEC_VERSION, Kind
 
 Audience = Literal["pulumi", "adk"]
+
+#: The longest file name ``export`` writes, before ``.yaml`` (names are ASCII: resource names).
+MAX_FILE_STEM = 100
+
+# Containers nested deeper than this are not searched for credentials but left out whole (as
+# ``list`` does, cli/masking.py): a real model nests a few levels.
+_MAX_SEARCH_DEPTH = 64
 
 # When the server shows no credential (it omits them, api-contract §2.1), the fields it does
 # show tell which kind the model uses: (any of these shown) -> (the credentials to ask for).
@@ -76,7 +86,14 @@ class ExportedSpec:
 
     @property
     def filename(self) -> str:
-        return f"{'policy-' if self.kind == 'policy' else ''}{self.resource_name}.yaml"
+        """``<resource name>.yaml`` (``policy-`` before a policy's), at most
+        :data:`MAX_FILE_STEM` characters before ``.yaml``: a longer one is cut and ends with a
+        digest of the object's name, so that it stays unique and every file system takes it."""
+        stem = f"{'policy-' if self.kind == 'policy' else ''}{self.resource_name}"
+        if len(stem) > MAX_FILE_STEM:
+            digest = hashlib.sha256(self.name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+            stem = f"{stem[: MAX_FILE_STEM - len(digest) - 1]}-{digest}"
+        return f"{stem}.yaml"
 
 
 def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> ExportedSpec:
@@ -95,16 +112,19 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
     name = norm["name"]
     plain: dict[str, Any] = {}
     secrets: dict[str, str] = {}
+    withheld: list[str] = []
     for key, value in norm["provider_config"].items():
-        snake = to_snake_key(key)
-        # Any spelling of a credential field counts (``apiKey`` is no API alias, yet a server
-        # could answer with it): a value that might be a secret is never written to a file.
-        loose = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
-        if is_secret_key(key) or snake in SECRET_FIELDS or loose in SECRET_FIELDS:
-            snake = loose if loose in SECRET_FIELDS else snake
-            secrets[snake] = secret_config_key(name, snake)
+        # Secrets by meaning (schema.is_secret_key): any spelling of a credential field
+        # (``APIKey``, ``api-key``) becomes that field's placeholder; a credential under a key
+        # the schema does not know (``password``, ``clientSecret``) is withheld, with a note.
+        field_name = secret_field_of(key)
+        if field_name is not None:
+            secrets[field_name] = secret_config_key(name, field_name)
+        elif is_secret_key(key):
+            if value is not None:
+                withheld.append(f"provider_config.{key}")
         else:
-            plain[snake] = value
+            plain[to_snake_key(key)] = _without_credentials(value, f"provider_config.{key}", withheld)
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
     doc["display_name"] = norm["display_name"]
     doc["description"] = norm["description"]
@@ -157,14 +177,14 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
     if pc_out:
         doc["provider_config"] = pc_out
     if norm["config"]:
-        doc["config"] = norm["config"]
+        doc["config"] = _without_credentials(norm["config"], "config", withheld)
     return ExportedSpec(
         "model",
         name,
         resource_name(name),
         doc,
         tuple(sorted(secrets.items())),
-        notes,
+        notes + _withheld_notes(name, withheld),
         audience,
         needs,
     )
@@ -179,14 +199,53 @@ def export_policy(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> E
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
     doc["display_name"] = norm["display_name"] or name
     doc["description"] = norm["description"] or name
-    inner = {k: norm[k] for k in POLICY_BODY if norm.get(k) is not None}
+    withheld: list[str] = []
+    inner = {
+        k: _without_credentials(norm[k], f"policy.{k}", withheld)
+        for k in POLICY_BODY
+        if norm.get(k) is not None
+    }
     doc["policy"] = inner
     _, fails = validate_policy({k: v for k, v in doc.items() if k not in META_KEYS and k != "policy"} | inner)
-    notes = tuple(f"{name}: {f}" for f in fails)
+    notes = tuple(f"{name}: {f}" for f in fails) + _withheld_notes(name, withheld)
     return ExportedSpec("policy", name, resource_name(name), doc, (), notes, audience)
 
 
+def _without_credentials(value: Any, path: str, withheld: list[str], depth: int = 0) -> Any:
+    """A copy of ``value`` without the value of any credential key (``is_secret_key``), at any
+    depth; each one left out is added to ``withheld`` by its path. What is nested too deep to
+    search is left out whole."""
+    if isinstance(value, Mapping | list) and depth >= _MAX_SEARCH_DEPTH:
+        withheld.append(path)
+        return None
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if is_secret_key(str(key)) and item is not None:
+                withheld.append(f"{path}.{key}")
+            else:
+                out[key] = _without_credentials(item, f"{path}.{key}", withheld, depth + 1)
+        return out
+    if isinstance(value, list):
+        return [
+            _without_credentials(item, f"{path}[{i}]", withheld, depth + 1) for i, item in enumerate(value)
+        ]
+    return value
+
+
+def _withheld_notes(name: str, withheld: Sequence[str]) -> tuple[str, ...]:
+    return tuple(
+        f"{name}: {path}: the server shows a credential under a key the schema does not know; "
+        "its value is not exported (declare it in the program if the model needs it)"
+        for path in withheld
+    )
+
+
 # --------------------------------------------------------------------------- YAML
+
+
+# A width no line reaches: a folded line could start with what a server sent.
+_UNFOLDED = 1 << 30
 
 
 class _SpecDumper(yaml.SafeDumper):
@@ -202,8 +261,25 @@ def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _SpecDumper.add_representer(str, _str_presenter)
 
 
+class _QuotedDumper(yaml.SafeDumper):
+    """Every string double-quoted (YAML's escapes for every control), never folded."""
+
+
+def _quoted_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+
+
+_QuotedDumper.add_representer(str, _quoted_presenter)
+
+
 def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
-    """One spec document as YAML, keys in the order given; ``header`` becomes comment lines."""
+    """One spec document as YAML, keys in the order given; ``header`` becomes comment lines.
+
+    What a server sent is data, never an order to whoever prints the file: when the readable
+    form would carry a control character or a line a CI log reads as a workflow command
+    (``::error::``, pulumi_wxo._text), every string is written double-quoted, escaped, in ASCII
+    and on one line instead. Either way the file reads back as the same document.
+    """
     text = yaml.dump(
         dict(document),
         Dumper=_SpecDumper,
@@ -212,8 +288,20 @@ def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
         allow_unicode=True,
         width=100,
     )
+    if not is_inert(text):
+        quoted = yaml.dump(
+            dict(document),
+            Dumper=_QuotedDumper,
+            sort_keys=False,
+            default_flow_style=False,
+            allow_unicode=False,
+            width=_UNFOLDED,
+        )
+        text = inert_literal(quoted)
     if header:
-        text = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + text
+        # A header may quote the server (a connection id): inert too, each line a comment.
+        lines = inert(header).split("\n")
+        text = "".join(f"# {line}\n" if line else "#\n" for line in lines) + text
     return text
 
 
@@ -233,7 +321,7 @@ def _py(value: Any, indent: int) -> str:
     if isinstance(value, Mapping):
         if not value:
             return "{}"
-        items = [f"{pad}    {json.dumps(str(k))}: {_py(v, indent + 4)}," for k, v in value.items()]
+        items = [f"{pad}    {_literal(str(k))}: {_py(v, indent + 4)}," for k, v in value.items()]
         one_line = "{" + ", ".join(i.strip().rstrip(",") for i in items) + "}"
         if len(one_line) + indent < 90 and "\n" not in one_line:
             return one_line
@@ -247,12 +335,23 @@ def _py(value: Any, indent: int) -> str:
             return one_line
         return "[\n" + "\n".join(items) + f"\n{pad}]"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _literal(value)
     return repr(value)
 
 
+def _literal(text: str) -> str:
+    """``text`` as a Python string literal that reads back as ``text`` and prints inert.
+
+    Printable text as JSON writes it (its escapes are Python's); anything else (a control, a
+    bidi override, a lone surrogate) as ``repr`` writes it, every such character escaped.
+    """
+    literal = json.dumps(text, ensure_ascii=False) if text.isprintable() else repr(text)
+    return inert_literal(literal)
+
+
 def _identifier(name: str, taken: set[str]) -> str:
-    ident = re.sub(r"\W+", "_", name).strip("_").lower() or "spec"
+    # ASCII only: Python folds Unicode identifiers (NFKC), so two names could become one variable.
+    ident = re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_").lower() or "spec"
     if ident[0].isdigit() or keyword.iskeyword(ident) or ident in {"pulumi", "wxo", "cfg"}:
         ident = f"m_{ident}"
     base, n = ident, 2
@@ -269,8 +368,11 @@ def python_program(exported: Sequence[ExportedSpec], *, source: str = "") -> str
     were exported too are passed as the Model resources.
     """
     taken: set[str] = set()
+    # The source (an operator's URL and base path) is shown escaped: every quote and backslash
+    # escaped, all ASCII, so no text can end the docstring and become code.
+    shown = inert_literal(json.dumps(source)) if source else ""
     lines = [
-        f'"""Exported by `pulumi-wxo export`{f" from {source}" if source else ""}.',
+        f'"""Exported by `pulumi-wxo export`{f" from {shown}" if shown else ""}.',
         "",
         "Every resource adopts the existing object of the same name (adopt=True): the first",
         "`pulumi up` takes it over instead of creating a duplicate. Set the secrets first:",

@@ -69,7 +69,7 @@ def secret_rules(b: Built) -> None:
             )
             out[key] = SecretRef(snake, "invalid").placeholder()
             continue
-        if value is not None and (is_secret_key(key) or snake in SECRET_FIELDS):
+        if value is not None and is_secret_key(key):
             file, line = where(b, path)
             suggestion = secret_config_key(b.name or "model", snake)
             # The value itself is never repeated: it is a credential.

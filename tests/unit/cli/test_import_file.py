@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from pulumi_wxo.cli import export
 from pulumi_wxo.cli.import_file import MODEL_TYPE, POLICY_TYPE, import_file, resource_name
 from pulumi_wxo.native.schema import package_version
-from tests.unit.cli.support import run
+from tests.unit.cli.support import run, serve
 
 pytestmark = pytest.mark.unit
 
@@ -59,26 +58,8 @@ def test_patterns_filter_like_the_other_formats() -> None:
     assert [r["id"] for r in document["resources"]] == ["m2"]
 
 
-class StubClient:
-    """What the command's client answers: the tenant above (no socket)."""
-
-    base_url = "http://stub/v1"
-
-    def __enter__(self) -> StubClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def list_models(self) -> list[dict[str, Any]]:
-        return MODELS[:2]
-
-    def list_policies(self) -> list[dict[str, Any]]:
-        return POLICIES
-
-
 def _tenant(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export, "client_from_args", lambda args: StubClient())
+    serve(monkeypatch, MODELS[:2], POLICIES)
 
 
 def test_the_command_writes_the_file_and_refuses_to_overwrite(

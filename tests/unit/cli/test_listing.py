@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from pulumi_wxo.cli import listing
 from pulumi_wxo.cli.console import Table, plain_table
-from tests.unit.cli.support import run
+from tests.unit.cli.support import run, serve
 
 pytestmark = pytest.mark.unit
 
@@ -47,26 +44,9 @@ POLICIES = [
 ]
 
 
-class StubClient:
-    def __enter__(self) -> StubClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def list_models(self) -> list[dict[str, Any]]:
-        return MODELS
-
-    def list_policies(self) -> list[dict[str, Any]]:
-        return POLICIES
-
-
 @pytest.fixture(autouse=True)
 def stub_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    def client_from_args(args: argparse.Namespace) -> StubClient:
-        return StubClient()
-
-    monkeypatch.setattr(listing, "client_from_args", client_from_args)
+    serve(monkeypatch, MODELS, POLICIES)
 
 
 @pytest.fixture
@@ -161,8 +141,7 @@ SHOWN = (
 
 @pytest.fixture
 def hostile(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "MODELS", HOSTILE_MODELS)
-    monkeypatch.setattr(sys.modules[__name__], "POLICIES", HOSTILE_POLICIES)
+    serve(monkeypatch, HOSTILE_MODELS, HOSTILE_POLICIES)
 
 
 def test_list_plain_table_escapes_what_the_server_sent(
