@@ -60,8 +60,8 @@ class Analyzer:
 
         levels = {name.lower(): value for name, value in analyzer_pb2.EnforcementLevel.items()}
         request = proto.ConfigureAnalyzerRequest()
-        for name, entry in (pack_config or {}).items():
-            entry = entry if isinstance(entry, Mapping) else {"enforcementLevel": entry}
+        for name, given in (pack_config or {}).items():
+            entry = given if isinstance(given, Mapping) else {"enforcementLevel": given}
             props = {k: v for k, v in entry.items() if k != "enforcementLevel"}
             cfg = request.policyConfig[name]
             cfg.enforcementLevel = levels[entry.get("enforcementLevel", "advisory")]

@@ -11,6 +11,8 @@ from pulumi_wxo.policy.config import json_schema
 
 pytestmark = pytest.mark.unit
 
+NOT_A_LEVEL = "is not one of advisory, mandatory, disabled"
+
 
 def test_defaults_and_levels() -> None:
     cfg = parse_pack_config({})
@@ -26,24 +28,89 @@ def test_defaults_and_levels() -> None:
     ("raw", "policy", "key", "reason"),
     [
         ([], "policy-pack config", "", "must be a JSON object keyed by policy name"),
-        ({"wxo-required-tag": {}}, "wxo-required-tag", "", "no such policy in this pack (did you mean 'wxo-required-tags'?)"),
-        ({"wxo-required-tags": {"tag": ["x"]}}, "wxo-required-tags", "tag", "unknown key (did you mean 'tags'?)"),
-        ({"wxo-required-tags": {"zzz": 1}}, "wxo-required-tags", "zzz", "unknown key; its keys: stacks, tags"),
-        ({"wxo-required-tags": {"tags": "team-*"}}, "wxo-required-tags", "tags", "must be a list of non-empty strings"),
-        ({"wxo-required-tags": {"tags": [""]}}, "wxo-required-tags", "tags", "must be a list of non-empty strings"),
-        ({"wxo-required-tags": {"stacks": [1]}}, "wxo-required-tags", "stacks", "must be a list of non-empty strings"),
-        ({"wxo-required-tags": "strict"}, "wxo-required-tags", "enforcementLevel", "'strict' is not one of advisory, mandatory, disabled"),
-        ({"wxo-required-tags": {"enforcementLevel": "remediate"}}, "wxo-required-tags", "enforcementLevel", "'remediate' is not one of advisory, mandatory, disabled"),
-        ({"all": "loud"}, "all", "enforcementLevel", "'loud' is not one of advisory, mandatory, disabled"),
-        ({"wxo-allowed-providers": {"providers": ["opnai"]}}, "wxo-allowed-providers", "providers", "unknown provider 'opnai' (did you mean 'openai'?)"),
-        ({"wxo-required-guardrails": {"input": "yes"}}, "wxo-required-guardrails", "input", "must be true or false"),
-        ({"wxo-loadbalance-weights": {"tolerance": -1}}, "wxo-loadbalance-weights", "tolerance", "must be a number >= 0"),
-        ({"wxo-loadbalance-weights": {"tolerance": True}}, "wxo-loadbalance-weights", "tolerance", "must be a number >= 0"),
-        ({"wxo-name-patterns": {"model": 3}}, "wxo-name-patterns", "model", "must be a regular expression (a string)"),
-        ({"wxo-name-patterns": {"policy": "("}}, "wxo-name-patterns", "policy", "is not a valid regular expression: missing ), unterminated subpattern at position 0"),
-        ({"wxo-name-patterns": ["x"]}, "wxo-name-patterns", "enforcementLevel", "['x'] is not one of advisory, mandatory, disabled"),
+        (
+            {"wxo-required-tag": {}},
+            "wxo-required-tag",
+            "",
+            "no such policy in this pack (did you mean 'wxo-required-tags'?)",
+        ),
+        (
+            {"wxo-required-tags": {"tag": ["x"]}},
+            "wxo-required-tags",
+            "tag",
+            "unknown key (did you mean 'tags'?)",
+        ),
+        (
+            {"wxo-required-tags": {"zzz": 1}},
+            "wxo-required-tags",
+            "zzz",
+            "unknown key; its keys: stacks, tags",
+        ),
+        (
+            {"wxo-required-tags": {"tags": "team-*"}},
+            "wxo-required-tags",
+            "tags",
+            "must be a list of non-empty strings",
+        ),
+        (
+            {"wxo-required-tags": {"tags": [""]}},
+            "wxo-required-tags",
+            "tags",
+            "must be a list of non-empty strings",
+        ),
+        (
+            {"wxo-required-tags": {"stacks": [1]}},
+            "wxo-required-tags",
+            "stacks",
+            "must be a list of non-empty strings",
+        ),
+        ({"wxo-required-tags": "strict"}, "wxo-required-tags", "enforcementLevel", "'strict' " + NOT_A_LEVEL),
+        (
+            {"wxo-required-tags": {"enforcementLevel": "remediate"}},
+            "wxo-required-tags",
+            "enforcementLevel",
+            "'remediate' " + NOT_A_LEVEL,
+        ),
+        ({"all": "loud"}, "all", "enforcementLevel", "'loud' " + NOT_A_LEVEL),
+        (
+            {"wxo-allowed-providers": {"providers": ["opnai"]}},
+            "wxo-allowed-providers",
+            "providers",
+            "unknown provider 'opnai' (did you mean 'openai'?)",
+        ),
+        (
+            {"wxo-required-guardrails": {"input": "yes"}},
+            "wxo-required-guardrails",
+            "input",
+            "must be true or false",
+        ),
+        (
+            {"wxo-loadbalance-weights": {"tolerance": -1}},
+            "wxo-loadbalance-weights",
+            "tolerance",
+            "must be a number >= 0",
+        ),
+        (
+            {"wxo-loadbalance-weights": {"tolerance": True}},
+            "wxo-loadbalance-weights",
+            "tolerance",
+            "must be a number >= 0",
+        ),
+        (
+            {"wxo-name-patterns": {"model": 3}},
+            "wxo-name-patterns",
+            "model",
+            "must be a regular expression (a string)",
+        ),
+        (
+            {"wxo-name-patterns": {"policy": "("}},
+            "wxo-name-patterns",
+            "policy",
+            "is not a valid regular expression: " + "missing ), unterminated subpattern at position 0",
+        ),
+        ({"wxo-name-patterns": ["x"]}, "wxo-name-patterns", "enforcementLevel", "['x'] " + NOT_A_LEVEL),
     ],
-)  # fmt: skip
+)
 def test_a_bad_entry_names_the_policy_and_the_key(raw: Any, policy: str, key: str, reason: str) -> None:
     with pytest.raises(PolicyConfigError) as raised:
         parse_pack_config(raw)

@@ -48,8 +48,8 @@ def test_a_model_of_either_host(type_: str) -> None:
         ),
         (
             "wxo-required-guardrails",
-            "model 'virtual-model/openai/gpt-4o': no input guardrail; set provider_config.default_input_guardrails "
-            "(this stack requires input guardrails)",
+            "model 'virtual-model/openai/gpt-4o': no input guardrail; set "
+            "provider_config.default_input_guardrails (this stack requires input guardrails)",
         ),
     ]
     assert not [m for _, m, _ in got if SECRET in m]
@@ -81,7 +81,8 @@ def test_a_policy_of_either_host(type_: str) -> None:
     assert messages(got) == [
         (
             "wxo-loadbalance-weights",
-            "policy 'virtual-policy/split': targets: load-balance weights sum to 1.4, not 1; traffic shares must add up to 1",
+            "policy 'virtual-policy/split': targets: load-balance weights sum to 1.4, not 1; "
+            "traffic shares must add up to 1",
         )
     ]
 
@@ -97,7 +98,9 @@ def test_the_stack_policy_sees_every_resource_and_names_the_policy_resource(
     resources = [
         (model_type, "gpt", {"name": "openai/gpt-4o"}),
         (policy_type, "route", {"name": "route", "strategy": "fallback", "targets": [
-            {"model_name": "openai/gpt-4o"}, {"model_name": "watsonx/granite"}, {"model_name": UNKNOWN_STRING},
+            {"model_name": "openai/gpt-4o"},
+            {"model_name": "watsonx/granite"},
+            {"model_name": UNKNOWN_STRING},
         ]}),
         ("random:index/randomString:RandomString", "r", {"name": "openai/x"}),
     ]  # fmt: skip

@@ -210,7 +210,8 @@ def test_name_patterns() -> None:
     got = evaluate([model(name="ollama/llama"), policy(name="route")], cfg)
     assert [(v.resource and v.resource.kind, v.path) for v in got] == [("model", "name"), ("policy", "name")]
     assert got[0].message == (
-        "model 'virtual-model/ollama/llama': the name does not match '(openai|watsonx)/[a-z0-9.-]+'; rename it"
+        "model 'virtual-model/ollama/llama': the name does not match "
+        "'(openai|watsonx)/[a-z0-9.-]+'; rename it"
     )
 
 
