@@ -122,3 +122,16 @@ def test_a_bad_config_file_is_named(
     assert code == 2 and message.format(file=cfg) in err
     code, _, err = run(capsys, "validate", str(EXAMPLES), "--policy-config", str(tmp_path / "missing.json"))
     assert code == 2 and f"read policy config {tmp_path / 'missing.json'}: No such file or directory" in err
+
+
+def test_the_offline_rules_import_neither_pulumi_nor_pulumi_policy() -> None:
+    """``validate --policy-config`` stays a fast pre-commit hook (docs/cli.md, How fast)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import pulumi_wxo.policy.offline, pulumi_wxo.cli.policy_pack; "
+        "print('pulumi' in sys.modules, 'pulumi_policy' in sys.modules, 'httpx' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "False"]
