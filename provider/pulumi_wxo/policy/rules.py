@@ -282,7 +282,7 @@ POLICIES: tuple[PolicyDef, ...] = (
         "Every model a policy routes to is declared in the same stack.",
         frozenset({STACK}),
         "advisory",
-        (Key("external", "strings", [], "Patterns of model names managed elsewhere (routable)."),),
+        (Key("external", "strings", [], "Model names (patterns) a policy may route to undeclared."),),
         targets_exist,
     ),
     PolicyDef(

@@ -177,7 +177,7 @@ def _at(b: Built) -> str:
 
 def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
     """Rules across documents: duplicates, resource-name collisions, undeclared targets; and
-    load-balance weights that do not sum to 1 (a warning: the gateway may normalise them)."""
+    load-balance weights that do not sum to 1 (a warning)."""
     problems: list[Problem] = []
     first: dict[str, Built] = {}
     by_resource: dict[tuple[Kind, str], Built] = {}
