@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> None:
         "  pulumi-wxo validate 'specs/**/*.yaml' --overrides Pulumi.prod.yaml --strict\n"
         "  pulumi-wxo validate specs/models/ --base-dir specs/   # certs in specs/certs/\n"
         "  pulumi-wxo validate --adk adk/   # files for `orchestrate models import`\n"
+        "  pulumi-wxo validate specs/ --policy-config policy.json --stack prod   # the guardrails\n"
         "  # .pre-commit-config.yaml: entry: pulumi-wxo validate, files: ^specs/",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="spec files, directories or globs")
@@ -51,6 +52,13 @@ def add_parser(sub: Any) -> None:
         help="the files are for IBM's ADK (`orchestrate models import`): where it is stricter, "
         "an error instead of a warning",
     )
+    parser.add_argument(
+        "--policy-config",
+        metavar="FILE",
+        help="also apply the policy pack's guardrails, configured by this --policy-pack-config file "
+        "(docs/policy.md): mandatory violations are errors, advisory ones warnings",
+    )
+    parser.add_argument("--stack", metavar="NAME", help="the stack for --policy-config's `stacks` keys")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("-q", "--quiet", action="store_true", help="errors only; no summary line")
 
@@ -81,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
         args.paths, overrides=overrides or None, override_source=source, base_dir=args.base_dir, adk=args.adk
     )
     problems = problems + found
+    if args.policy_config:
+        from pulumi_wxo.policy.offline import read_pack_config, spec_problems
+
+        problems += spec_problems(read_pack_config(args.policy_config), specs, args.stack)
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     failed = bool(errors) or (args.strict and bool(warnings))

@@ -50,6 +50,7 @@ from pulumi_wxo.schema.policy import (
     MAX_POLICY_DEPTH,
     POLICY_DIFF_FIELDS,
     POLICY_REPLACE_FIELDS,
+    WEIGHT_TOLERANCE,
     PolicyNode,
     PolicyRetry,
     PolicySpec,
@@ -59,6 +60,7 @@ from pulumi_wxo.schema.policy import (
     Target,
     normalize_policy,
     policy_model_names,
+    unbalanced_weights,
     validate_policy,
 )
 from pulumi_wxo.schema.provider_config import (
@@ -101,6 +103,7 @@ __all__ = [
     "PROVIDER_CONFIG_ALIASES",
     "SECRET_ALIASES",
     "SECRET_FIELDS",
+    "WEIGHT_TOLERANCE",
     "Failure",
     "ModelConfig",
     "ModelSpec",
@@ -132,6 +135,7 @@ __all__ = [
     "provider_of",
     "secret_field_of",
     "to_snake_key",
+    "unbalanced_weights",
     "validate_model",
     "validate_policy",
 ]

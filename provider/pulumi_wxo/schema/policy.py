@@ -12,7 +12,7 @@ from pulumi_wxo.schema.bounds import split_bounded, under
 from pulumi_wxo.schema.failures import Failure, failures_from
 from pulumi_wxo.schema.model import _suggest
 from pulumi_wxo.schema.names import POLICY_PREFIX, normalize_model_name
-from pulumi_wxo.schema.targets import iter_targets, model_names
+from pulumi_wxo.schema.targets import is_rule, iter_targets, model_names
 from pulumi_wxo.schema.values import canonical, canonical_dict
 
 StrategyMode = Literal["loadbalance", "fallback", "single"]
@@ -295,3 +295,63 @@ POLICY_DIFF_FIELDS: tuple[str, ...] = (
     "targets",
 )
 POLICY_REPLACE_FIELDS: frozenset[str] = frozenset({"name"})
+
+
+# Load-balance weights are shares of traffic: within one rule they should sum to 1. Floats
+# written in a file (0.1 + 0.2 + 0.7) may miss 1 by rounding, hence the tolerance.
+WEIGHT_TOLERANCE = 1e-6
+
+
+def _mode(strategy: Any) -> Any:
+    if isinstance(strategy, Mapping):
+        return strategy.get("mode")
+    return getattr(strategy, "mode", strategy)
+
+
+def unbalanced_weights(
+    strategy: Any, targets: Any, *, tolerance: float = WEIGHT_TOLERANCE
+) -> list[tuple[str, str]]:
+    """``(path, reason)`` for every load-balance rule whose target weights do not sum to 1.
+
+    Works on raw inputs (mappings, a strategy given as its mode) and on schema objects alike;
+    the root rule is ``strategy`` over ``targets``, nested rules are found by the one walker.
+    A rule that weights none of its targets, or whose weights are not all numbers (preview
+    unknowns), is not judged; a rule that weights some targets but not others is.
+    """
+    rules: list[tuple[str, Any, Any]] = [("targets", strategy, targets)]
+    rules += [
+        (f"{v.path}.targets", _field_of(v.item, "strategy"), v.targets)
+        for v in iter_targets(targets)
+        if v.targets is not None
+    ]
+    out: list[tuple[str, str]] = []
+    for path, strat, items in rules:
+        if _mode(strat) != "loadbalance" or not isinstance(items, list | tuple):
+            continue
+        leaves = [t for t in items if not is_rule(t)]
+        weights = [_field_of(t, "weight") for t in leaves]
+        given = [w for w in weights if w is not None]
+        if not given or not all(isinstance(w, int | float) and not isinstance(w, bool) for w in given):
+            continue
+        if len(given) < len(weights):
+            missing = [i for i, t in enumerate(items) if not is_rule(t) and _field_of(t, "weight") is None]
+            out.append(
+                (
+                    path,
+                    f"weights {len(given)} of {len(weights)} load-balanced targets; give "
+                    f"{', '.join(f'{path}[{i}]' for i in missing)} a weight too",
+                )
+            )
+            continue
+        total = float(sum(given))
+        if abs(total - 1.0) > tolerance:
+            out.append(
+                (path, f"load-balance weights sum to {total:g}, not 1; traffic shares must add up to 1")
+            )
+    return out
+
+
+def _field_of(item: Any, key: str) -> Any:
+    if isinstance(item, Mapping):
+        return item.get(key)
+    return getattr(item, key, None)

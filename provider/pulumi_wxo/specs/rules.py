@@ -14,6 +14,7 @@ from pulumi_wxo.schema import (
     PolicySpec,
     is_secret_key,
     to_snake_key,
+    unbalanced_weights,
     validate_model,
     validate_policy,
 )
@@ -175,7 +176,8 @@ def _at(b: Built) -> str:
 
 
 def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
-    """Rules across documents: duplicates, resource-name collisions, undeclared targets."""
+    """Rules across documents: duplicates, resource-name collisions, undeclared targets; and
+    load-balance weights that do not sum to 1 (a warning)."""
     problems: list[Problem] = []
     first: dict[str, Built] = {}
     by_resource: dict[tuple[Kind, str], Built] = {}
@@ -212,6 +214,8 @@ def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
     for s in specs:
         if not isinstance(s.spec, PolicySpec):
             continue
+        for path, reason in unbalanced_weights(s.spec.strategy, s.spec.targets):
+            problems.append(Problem(s.file, s.line_of(path), path, reason, "warning"))
         for path, target in target_paths(s.spec):
             if target not in declared:
                 problems.append(

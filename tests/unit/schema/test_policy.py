@@ -77,3 +77,24 @@ def test_policy_names_are_normalised(given: str, name: str) -> None:
 def test_empty_policy_names_are_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="must"):
         normalize_policy_name(bad)
+
+
+def test_unbalanced_weights_reads_raw_inputs_and_schema_objects_alike() -> None:
+    raw: dict[str, Any] = {
+        "name": "split",
+        "strategy": "loadbalance",
+        "targets": [
+            {"model_name": "openai/a", "weight": 0.6},
+            {"strategy": {"mode": "loadbalance"}, "targets": [{"model_name": "openai/b", "weight": 0.5}]},
+        ],
+    }
+    expected = [
+        ("targets", "load-balance weights sum to 0.6, not 1; traffic shares must add up to 1"),
+        ("targets[1].targets", "load-balance weights sum to 0.5, not 1; traffic shares must add up to 1"),
+    ]
+    assert s.unbalanced_weights(raw["strategy"], raw["targets"]) == expected
+    spec, fails = s.validate_policy(raw)
+    assert fails == [] and spec is not None
+    assert s.unbalanced_weights(spec.strategy, spec.targets) == expected
+    assert s.unbalanced_weights(spec.strategy, spec.targets, tolerance=0.5) == []
+    assert s.unbalanced_weights("loadbalance", "not a list") == []

@@ -1,0 +1,47 @@
+"""``pulumi-wxo policy-pack``: write a ready CrossGuard policy pack of the guardrails (docs/policy.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from pulumi_wxo.api.errors import WxoError
+from pulumi_wxo.cli.common import add_command, err
+
+
+def add_parser(sub: Any) -> None:
+    parser = add_command(
+        sub,
+        "policy-pack",
+        help_text="write a CrossGuard policy pack of the guardrails (pulumi preview --policy-pack)",
+        description="Write a ready Pulumi policy pack (PulumiPolicy.yaml, __main__.py, requirements.txt, "
+        "an example policy-config.json and the launcher `wxo-guardrails`) whose policies are the "
+        "rules `pulumi-wxo validate --policy-config` runs offline.",
+        example="  pulumi-wxo policy-pack --output policy/\n"
+        "  pulumi preview --policy-pack policy/ --policy-pack-config policy/policy-config.json\n"
+        "  pulumi preview --policy-pack policy/wxo-guardrails --policy-pack-config cfg.json  # file form",
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the pack's folder (created)")
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        default=sys.executable,
+        help="the Python the launcher runs (needs pulumi-wxo[policy]; default: this one)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pulumi_wxo.policy.pack import LAUNCHER, write_pack
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise WxoError(f"policy-pack --output {args.output}: exists and is not a directory")
+    for path in write_pack(out, args.python):
+        err(f"wrote {path}")
+    err(
+        f"run it: pulumi preview --policy-pack {out} --policy-pack-config {out / 'policy-config.json'}\n"
+        f"   or:  pulumi preview --policy-pack {out / LAUNCHER} ...   (the file form, docs/policy.md)"
+    )
+    return 0
