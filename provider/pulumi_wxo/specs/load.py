@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_wxo.api.redaction import logger
@@ -26,6 +26,7 @@ def read_specs(
     override_source: str = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}",
     base_dir: str | os.PathLike[str] | None = None,
     adk: bool = False,
+    secret_namespaces: Iterable[str] = (),
 ) -> tuple[list[Spec], list[Problem]]:
     """Read and check every spec named by ``paths``; never raises for a problem in the files.
 
@@ -37,10 +38,15 @@ def read_specs(
 
     Where IBM's ADK is stricter (:mod:`~pulumi_wxo.specs.adk`) a file gets warnings; with
     ``adk=True`` errors, so that a file without errors imports with ``orchestrate``.
+
+    ``secret_namespaces``: the stack config namespaces a ``${secret:NS:NAME}`` may read (the
+    stack's ``wxo-specs:secretNamespaces``); any other is an error at its line, and the
+    provider's own (``wxo``, ``wxo-specs``) always is (:mod:`~pulumi_wxo.specs.namespaces`).
     """
     files, problems = find_spec_files(paths)
     base = os.fspath(base_dir) if base_dir is not None else None
     budget = NodeBudget()
+    allowed = frozenset([secret_namespaces] if isinstance(secret_namespaces, str) else secret_namespaces)
     built: list[Built] = []
     for file in files:
         docs, parse_problems = parse_file(file, budget)
@@ -54,7 +60,7 @@ def read_specs(
     specs: list[Spec] = []
     for b in built:
         if b.kind is not None:
-            secret_rules(b)
+            secret_rules(b, allowed)
             spec = validate(b, adk=adk)
             if spec is not None:
                 specs.append(spec)
@@ -71,11 +77,14 @@ def load_specs(
     *,
     overrides: Mapping[str, Any] | None = None,
     base_dir: str | os.PathLike[str] | None = None,
+    secret_namespaces: Iterable[str] = (),
 ) -> list[Spec]:
     """The specs in ``paths`` (files, directories or globs), or :class:`SpecError` listing
-    every error. Warnings are logged (``pulumi_wxo`` logger). ``base_dir`` as for
-    :func:`read_specs`."""
-    specs, problems = read_specs(paths, overrides=overrides, base_dir=base_dir)
+    every error. Warnings are logged (``pulumi_wxo`` logger). ``base_dir`` and
+    ``secret_namespaces`` as for :func:`read_specs`."""
+    specs, problems = read_specs(
+        paths, overrides=overrides, base_dir=base_dir, secret_namespaces=secret_namespaces
+    )
     errors = [p for p in problems if p.is_error]
     if errors:
         raise SpecError(errors)
