@@ -53,16 +53,35 @@ def apply_overrides(built: list[Built], overrides: Mapping[str, Any] | None, sou
     if not overrides:
         return []
     problems: list[Problem] = []
-    by_key: dict[str, Built] = {}
+    full: dict[str, Built] = {}
+    # A short name or a resource name may fit a model and a policy at once
+    # (`openai-gpt-4o`: the model virtual-model/openai/gpt-4o, the policy
+    # virtual-policy/openai-gpt-4o): such a key is refused, never applied to one of them.
+    by_key: dict[str, list[Built]] = {}
     for b in built:
         if b.name is not None:
-            by_key.setdefault(b.name, b)
-            short = b.name.split("/", 1)[1]
-            by_key.setdefault(short, b)
-            by_key.setdefault(resource_name(b.name), b)
+            full.setdefault(b.name, b)
+            for alias in dict.fromkeys((b.name.split("/", 1)[1], resource_name(b.name))):
+                fits = by_key.setdefault(alias, [])
+                if all(other.name != b.name for other in fits):
+                    fits.append(b)
     for key, given in overrides.items():
         label = _override_label(source, str(key))
-        target = by_key.get(str(key))
+        fits = [full[str(key)]] if str(key) in full else by_key.get(str(key), [])
+        if len(fits) > 1:
+            named = " and ".join(
+                f"'{b.name}' ({b.doc.file}:{b.doc.lines.get(('name',), b.doc.line)})" for b in fits
+            )
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    "",
+                    f"names {named}; write the full name of the one you mean (nothing is overridden)",
+                )
+            )
+            continue
+        target = fits[0] if fits else None
         if target is None:
             hint = did_you_mean(str(key), [b.name for b in built if b.name]) or (
                 "; keys are spec names such as virtual-model/openai/gpt-4o"

@@ -305,3 +305,25 @@ def test_other_namespaces_need_the_stacks_allow_list(
         f"{stack}:2: wxo-specs:secretNamespaces: 'wxo' cannot be allowed: it is the provider's "
         "own configuration\n"
     )
+
+
+def test_an_ambiguous_override_key_fails_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # `openai-gpt-4o` is the model virtual-model/openai/gpt-4o's resource name and the policy
+    # virtual-policy/openai-gpt-4o's short name: it used to patch the model silently.
+    (tmp_path / "twin.yaml").write_text(
+        "spec_version: v1\nkind: model\nname: virtual-policy/openai-gpt-4o\ndisplay_name: P\ndescription: p\n"
+        "policy:\n  strategy: {mode: fallback}\n  targets:\n"
+        "    - model_name: virtual-model/openai/gpt-4o\n    - model_name: virtual-model/azure-openai/gpt-4o\n"
+    )
+    stack = tmp_path / "Pulumi.prod.yaml"
+    stack.write_text("config:\n  wxo-specs:overrides:\n    openai-gpt-4o:\n      config: {max_tokens: 1}\n")
+    code, out, _ = run(
+        capsys, "validate", str(EXAMPLES), str(tmp_path / "twin.yaml"), "--overrides", str(stack)
+    )
+    assert code == 1
+    assert out == (
+        f'{stack}: wxo-specs:overrides["openai-gpt-4o"]: names '
+        f"'virtual-model/openai/gpt-4o' ({EXAMPLES / 'openai.yaml'}:6) and "
+        f"'virtual-policy/openai-gpt-4o' ({tmp_path / 'twin.yaml'}:3); write the full name of the "
+        "one you mean (nothing is overridden)\n"
+    )
