@@ -12,6 +12,7 @@ from pulumi_wxo.specs.adk import adk_document_rules, adk_file_rules
 from pulumi_wxo.specs.bounded import NodeBudget
 from pulumi_wxo.specs.discovery import PathsArg, as_list, find_spec_files
 from pulumi_wxo.specs.document import Built, take_apart
+from pulumi_wxo.specs.lookalike import lookalike_problems
 from pulumi_wxo.specs.overrides import apply_overrides
 from pulumi_wxo.specs.parse import parse_file
 from pulumi_wxo.specs.results import Problem, Spec, SpecError
@@ -66,6 +67,7 @@ def read_specs(
                 specs.append(spec)
         problems += b.problems
     problems += set_rules(built, specs)
+    problems += lookalike_problems(built)
     if not files and not problems:
         problems.append(Problem(", ".join(as_list(paths)) or "(no paths)", None, "", "no spec files given"))
     problems.sort(key=lambda p: (p.file, p.line or 0))

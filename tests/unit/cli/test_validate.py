@@ -122,7 +122,8 @@ def test_validate_path_does_not_import_pulumi_httpx_or_rich() -> None:
         sys.modules["pulumi_wxo"] = pkg
         from pulumi_wxo.cli import main
         code = main(["validate", "--quiet", {str(EXAMPLES)!r}])
-        heavy = sorted(m for m in ("pulumi", "httpx", "rich", "grpc") if m in sys.modules)
+        loaded = ("pulumi", "httpx", "rich", "grpc", "confusable_homoglyphs")  # ASCII names: no data
+        heavy = sorted(m for m in loaded if m in sys.modules)
         print(code, heavy)
         """
     )
@@ -327,3 +328,20 @@ def test_an_ambiguous_override_key_fails_validate(capsys: pytest.CaptureFixture[
         f"'virtual-policy/openai-gpt-4o' ({tmp_path / 'twin.yaml'}:3); write the full name of the "
         "one you mean (nothing is overridden)\n"
     )
+
+
+def test_lookalike_names_fail_validate_strict(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Three names, three models: a reviewer sees one.
+    for i, name in enumerate(["openai/gpt-4o", "openai/gpt-4\u043e", "openai/GPT-4o"]):
+        (tmp_path / f"m{i}.yaml").write_text(
+            f"spec_version: v1\nname: {name}\nprovider_config:\n  api_key: ${{secret:openaiKey}}\n",
+            encoding="utf-8",
+        )
+    code, out, err = run(capsys, "validate", "--strict", str(tmp_path))
+    assert code == 1 and err == "3 valid specs in 3 files: 0 errors, 2 warnings (--strict: warnings fail)\n"
+    first = f"'virtual-model/openai/gpt-4o' ({tmp_path / 'm0.yaml'}:2)"
+    lines = out.splitlines()
+    at = f"{tmp_path / 'm1.yaml'}:2: name: warning: "
+    assert lines[0].startswith(f"{at}'virtual-model/openai/gpt-4\u043e' looks the same as {first}")
+    at = f"{tmp_path / 'm2.yaml'}:2: name: warning: "
+    assert lines[1].startswith(f"{at}'virtual-model/openai/GPT-4o' differs only in case from {first}")
