@@ -444,24 +444,28 @@ class Store:
 
         Records are stored as given (ids, timestamps and secrets included), so a server
         recorded once can be replayed later; tenants in the dump are added to the seeded one.
+        A record belongs to the tenant its ``tenant_id`` names when that tenant is known here
+        (seeded, created, or in the dump); otherwise (a real server's recording) to the home
+        tenant, so that the fixed token sees it.
         """
         counts = {"models": 0, "policies": 0}
         kinds: tuple[tuple[str, Kind], ...] = (("models", "model"), ("policies", "policy"))
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM objects WHERE kind IN ('model', 'policy')")
-            for key, kind in kinds:
-                for record in state.get(key) or []:
-                    if not isinstance(record.get("id"), str) or not isinstance(record.get("name"), str):
-                        raise Invalid(f"{key}: every object needs a string id and name", loc=("body", key))
-                    owner = record.get("tenant_id")
-                    self._insert(kind, {**record}, owner if isinstance(owner, str) else self._home)
-                    counts[key] += 1
             for tenant in state.get("tenants") or []:
                 if isinstance(tenant.get("id"), str):
                     self._conn.execute(
                         "INSERT OR IGNORE INTO tenants (id, data) VALUES (?, ?)",
                         (tenant["id"], _dumps(tenant, "tenants")),
                     )
+            known = {str(row[0]) for row in self._conn.execute("SELECT id FROM tenants")}
+            for key, kind in kinds:
+                for record in state.get(key) or []:
+                    if not isinstance(record.get("id"), str) or not isinstance(record.get("name"), str):
+                        raise Invalid(f"{key}: every object needs a string id and name", loc=("body", key))
+                    owner = record.get("tenant_id")
+                    self._insert(kind, record, owner if owner in known else self._home)
+                    counts[key] += 1
         return counts
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
