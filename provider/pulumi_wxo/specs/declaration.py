@@ -157,10 +157,11 @@ def declare(
         base_dir=base_dir,
         secret_namespaces=_secret_namespaces(),
     )
-    problems += _project_namespace_problems(specs)
+    refused = _project_namespace_problems(specs)
+    problems += refused
     resolved: dict[tuple[str, str], Any] = {}
     for s in specs:
-        for ref in s.secrets:
+        for ref in s.secrets if not refused else ():  # nothing is read from a refused namespace
             value, missing = _resolve_secret(ref, secrets)
             if missing is not None:
                 path = f"provider_config.{ref.field}"
