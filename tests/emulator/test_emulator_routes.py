@@ -18,6 +18,7 @@ from tests.conftest import EMULATOR_TOKEN as TOKEN
 from tests.conftest import (
     INVALID_TOKEN,
     TIMESTAMP,
+    assert_422,
     granite,
     policy_body,
 )
@@ -286,3 +287,45 @@ def test_api_requires_a_valid_bearer_token(
     assert response.json() == INVALID_TOKEN
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert emulator.control.state()["models"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Strings the API could not answer back are refused (docs/emulator.md)
+
+SURROGATE_MSG = "Input should be a valid string, unable to parse raw data as a unicode string"
+
+
+def raw_json(text: str) -> dict[str, Any]:
+    # A lone surrogate is valid JSON text ("\ud800") but no UTF-8 string: httpx's json= cannot
+    # send it, so the body goes as bytes.
+    return {"content": text.encode("ascii"), "headers": {"Content-Type": "application/json"}}
+
+
+def test_a_lone_surrogate_is_refused_and_every_list_still_answers(
+    emulator: EmulatorThread, http: httpx.Client
+) -> None:
+    bad = '{"name": "openai/sur", "display_name": "x\\ud800"}'
+    response = http.post("/v1/orchestrate/models", **raw_json(bad))
+    assert_422(response, ["body", "display_name"], SURROGATE_MSG, "string_unicode")
+    assert http.get("/v1/orchestrate/models").json() == []  # nothing stored; the list answers
+
+    model = http.post("/v1/orchestrate/models", json=granite())
+    assert model.status_code == 201
+    nested = '{"name": "watsonx/ibm/granite-3-3-8b-instruct", "provider_config": {"api_key": "\\ud800"}}'
+    response = http.put(f"/v1/orchestrate/models/{model.json()['id']}", **raw_json(nested))
+    assert_422(response, ["body", "provider_config", "api_key"], SURROGATE_MSG, "string_unicode")
+    [stored] = http.get("/v1/orchestrate/models").json()
+    assert stored["display_name"] == "IBM watsonx.ai (Granite)"  # unchanged
+
+    policy = '{"name": "p", "display_name": "P", "description": "\\ud800", '
+    policy += '"policy": {"strategy": {"mode": "fallback"}, '
+    policy += (
+        '"targets": [{"model_name": "virtual-model/openai/a"}, {"model_name": "virtual-model/openai/b"}]}}'
+    )
+    response = http.post("/v1/orchestrate/model_policy", **raw_json(policy))
+    assert_422(response, ["body", "description"], SURROGATE_MSG, "string_unicode")
+    assert http.get("/v1/orchestrate/model_policy").json() == []
+
+    tenant = http.post("/api/v1/tenants", **raw_json('{"name": "t\\ud800"}'))
+    assert_422(tenant, ["body", "name"], SURROGATE_MSG, "string_unicode")
+    assert len(http.get("/api/v1/tenants").json()) == 1

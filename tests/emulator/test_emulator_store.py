@@ -5,6 +5,8 @@ Driven over loopback and checked in ``GET /_emulator/state`` (the raw stored rec
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import threading
 from typing import Any
 
@@ -205,3 +207,27 @@ def test_in_memory_db_does_not_persist() -> None:
         )
     with EmulatorThread(EmulatorSettings(token="t")) as second:
         assert second.control.state()["models"] == []
+
+
+def test_a_database_from_before_tenants_were_kept_apart_is_the_home_tenants(tmp_path: Any) -> None:
+    # A file written before the objects table had a tenant column: its rows are the tenant
+    # the emulator serves (--tenant-id), and stay readable and writable with its token.
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE TABLE objects (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, "
+            "id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, data TEXT NOT NULL)"
+        )
+        record = {"id": "m-1", "name": GRANITE, "tags": []}
+        conn.execute(
+            "INSERT INTO objects (kind, id, name, data) VALUES ('model', 'm-1', ?, ?)",
+            (GRANITE, json.dumps(record)),
+        )
+    db.chmod(0o600)
+    with (
+        EmulatorThread(EmulatorSettings(db=str(db), token="t1")) as emu,
+        httpx.Client(timeout=30, base_url=emu.url, headers={"Authorization": "Bearer t1"}) as client,
+    ):
+        assert [m["id"] for m in emu.control.state()["models"]] == ["m-1"]
+        assert client.delete("/v1/models/m-1").status_code == 200
+        assert emu.control.state()["models"] == []

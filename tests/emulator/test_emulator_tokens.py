@@ -19,6 +19,8 @@ from tests.conftest import (
     IAM_GRANT,
     INVALID_TOKEN,
     claims,
+    granite,
+    policy_body,
 )
 
 pytestmark = pytest.mark.emulator
@@ -272,3 +274,66 @@ def test_the_adk_accepts_minted_tokens_that_live_over_600_seconds(
     assert check_token_validity(token) is accepted
     assert check_token_validity(emulator.control.fixed_token()["jwt"]) is True
     assert check_token_validity(TOKEN) is False  # the plain fixed string is no JWT: the ADK refuses it
+
+
+# ---------------------------------------------------------------------------------------------
+# Tenants are kept apart: a token acts for the tenant it was minted for (docs/emulator.md)
+
+
+def team_client(emulator: EmulatorThread, anon: httpx.Client) -> tuple[str, httpx.Client]:
+    """A second local tenant and a client holding a token minted for it."""
+    login = {"username": "wxo.archer@ibm.com", "password": "watsonx"}
+    user = anon.post("/api/v1/auth/token", data=login).json()["access_token"]
+    team = anon.post(
+        "/api/v1/tenants", headers={"Authorization": f"Bearer {user}"}, json={"name": "team", "tags": []}
+    ).json()["id"]
+    token = anon.post(f"/api/v1/auth/token?tenant_id={team}", data=login).json()["access_token"]
+    return team, httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_token_of_another_tenant_sees_none_of_the_default_tenants_objects(
+    emulator: EmulatorThread, http: httpx.Client, anon: httpx.Client
+) -> None:
+    home = http.post("/v1/orchestrate/models", json=granite()).json()
+    setup = [
+        http.post("/v1/orchestrate/model_policy", json=policy_body()),
+        http.post("/v1/orchestrate/connections/applications", json={"app_id": "home_creds"}),
+        http.patch("/v1/orchestrate/model-selection", json={"add_to_llm_denylist": [home["name"]]}),
+    ]
+    assert [r.status_code for r in setup] == [201, 201, 200]
+    assert http.get("/v1/orchestrate/model-selection").json()["model_selection_settings"]["llm_denylist"]
+    team, other = team_client(emulator, anon)
+    with other:
+        # Reads: nothing of the default tenant's, by listing, by id or by name.
+        assert other.get("/v1/orchestrate/models").json() == []
+        assert other.get("/v1/orchestrate/models", params={"id": home["id"]}).json() == []
+        assert other.get("/v1/orchestrate/models", params={"name": home["name"]}).json() == []
+        assert other.get("/v1/orchestrate/model_policy").json() == []
+        catalog = [e["id"] for e in other.get("/v1/orchestrate/models/list").json()["resources"]]
+        assert home["name"] not in catalog
+        assert other.get("/v1/orchestrate/connections/applications").json() == {"applications": []}
+        assert (
+            other.get("/v1/orchestrate/model-selection").json()["model_selection_settings"]["llm_denylist"]
+            == []
+        )
+        # Writes: the default tenant's model cannot be replaced or deleted with it.
+        put = other.put(f"/v1/orchestrate/models/{home['id']}", json=granite(display_name="taken"))
+        assert (put.status_code, put.json()) == (404, {"detail": "Model not found"})
+        gone = other.delete(f"/v1/orchestrate/models/{home['id']}")
+        assert (gone.status_code, gone.json()) == (404, {"detail": "Model not found"})
+        # Its own objects are its own; the same name is no duplicate across tenants.
+        emulator.control.settings(duplicates="reject")
+        mine = other.post("/v1/orchestrate/models", json=granite())
+        assert mine.status_code == 201 and mine.json()["tenant_id"] == team
+        assert mine.json()["tenant_name"] == "team"
+        assert [m["id"] for m in other.get("/v1/orchestrate/models").json()] == [mine.json()["id"]]
+        # The SaaS instance path must name the token's own tenant.
+        wrong = other.get(f"/instances/{emulator.settings.tenant_id}/v1/orchestrate/models")
+        assert (wrong.status_code, wrong.json()) == (404, {"detail": "Instance not found"})
+        assert other.get(f"/instances/{team}/v1/orchestrate/models").status_code == 200
+    assert [m["id"] for m in http.get("/v1/orchestrate/models").json()] == [home["id"]]
+    assert http.get("/v1/orchestrate/models").json()[0]["display_name"] == "IBM watsonx.ai (Granite)"
+    # The control API sees both tenants' objects.
+    assert sorted(m["tenant_id"] for m in emulator.control.state()["models"]) == sorted(
+        [emulator.settings.tenant_id, team]
+    )

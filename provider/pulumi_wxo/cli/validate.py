@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pulumi_wxo.api.errors import WxoError
@@ -17,6 +16,7 @@ from pulumi_wxo.cli.common import add_command, count, err
 
 if TYPE_CHECKING:
     from pulumi_wxo.specs import Problem
+    from pulumi_wxo.specs.overrides import StackFile
 
 
 def add_parser(sub: Any) -> None:
@@ -45,6 +45,14 @@ def add_parser(sub: Any) -> None:
         metavar="DIR",
         help="provider_config.server_cert_file may lead into DIR (default: each spec file's own folder)",
     )
+    parser.add_argument(
+        "--secret-namespace",
+        action="append",
+        default=[],
+        metavar="NS",
+        help="a ${secret:NS:NAME} may read stack config namespace NS (repeatable; as the stack's "
+        "wxo-specs:secretNamespaces, which --overrides also reads); never wxo or wxo-specs",
+    )
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     parser.add_argument(
         "--adk",
@@ -63,15 +71,25 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="errors only; no summary line")
 
 
-def read_overrides(file: str) -> tuple[Mapping[str, Any], list[Problem]]:
-    """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (or a plain YAML mapping), and the
-    problems in it (``file:line``); WxoError when the file cannot be read at all."""
-    from pulumi_wxo.specs.overrides import read_overrides_file
+def read_overrides(file: str) -> StackFile:
+    """``wxo-specs:overrides`` and ``wxo-specs:secretNamespaces`` from a ``Pulumi.<stack>.yaml``
+    (or the overrides from a plain YAML mapping), and the problems in it (``file:line``);
+    WxoError when the file cannot be read at all."""
+    from pulumi_wxo.specs.overrides import StackFile, read_stack_file
 
-    got = read_overrides_file(file)
-    if not isinstance(got, tuple):
+    got = read_stack_file(file)
+    if not isinstance(got, StackFile):
         raise WxoError(f"read overrides from {file}: {got.message}")
     return got
+
+
+def _allowed_namespaces(given: list[str]) -> frozenset[str]:
+    from pulumi_wxo.specs.namespaces import parse_allowed
+
+    allowed, wrong = parse_allowed(given)
+    if wrong:
+        raise WxoError(f"--secret-namespace: {wrong[0]}")
+    return allowed
 
 
 def _problem_json(p: Problem) -> dict[str, Any]:
@@ -83,10 +101,17 @@ def run(args: argparse.Namespace) -> int:
 
     if args.base_dir is not None and not os.path.isdir(args.base_dir):
         raise WxoError(f"--base-dir {args.base_dir}: not a directory")
-    overrides, problems = read_overrides(args.overrides) if args.overrides else (None, [])
+    stack = read_overrides(args.overrides) if args.overrides else None
+    overrides, problems = (stack.overrides, stack.problems) if stack is not None else (None, [])
+    allowed = _allowed_namespaces(args.secret_namespace) | (stack.secret_namespaces if stack else frozenset())
     source = f"{args.overrides}: {OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}" if args.overrides else "overrides"
     specs, found = read_specs(
-        args.paths, overrides=overrides or None, override_source=source, base_dir=args.base_dir, adk=args.adk
+        args.paths,
+        overrides=overrides or None,
+        override_source=source,
+        base_dir=args.base_dir,
+        adk=args.adk,
+        secret_namespaces=allowed,
     )
     problems = problems + found
     if args.policy_config:

@@ -25,6 +25,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from .catalog import CUSTOM_MODEL_TAG, DENIED_TAG, OUT_OF_THE_BOX_MODELS
 from .models import (
     CatalogEntry,
     CatalogList,
@@ -35,13 +36,14 @@ from .models import (
     VirtualModelOut,
     provider_config_to_wire,
 )
-from .runtime import Runtime
+from .runtime import Runtime, TenantScope
 from .store import Conflict, Invalid, NotFound, StoreError
 from .switches import Switches
 
 __all__ = [
     "API_PREFIXES",
     "OUT_OF_THE_BOX_MODELS",
+    "ScopeDep",
     "api_router",
     "auth_router",
     "install_error_handlers",
@@ -59,35 +61,6 @@ API_PREFIXES: tuple[str, ...] = (
 
 INVALID_TOKEN = "Invalid or expired token"
 IAM_APIKEY_GRANT = "urn:ibm:params:oauth:grant-type:apikey"
-
-# Out-of-the-box catalogue entries of GET /models/list (api-contract §2: ids are model names; tags
-# "default", "recommended" are what the ADK looks for [SRC]). The selection is illustrative [INF].
-OUT_OF_THE_BOX_MODELS: tuple[CatalogEntry, ...] = (
-    CatalogEntry(
-        id="watsonx/meta-llama/llama-3-2-90b-vision-instruct",
-        description="Llama 3.2 90B Vision Instruct on watsonx.ai",
-        tags=["default", "recommended"],
-    ),
-    CatalogEntry(
-        id="watsonx/ibm/granite-3-8b-instruct",
-        description="IBM Granite 3 8B Instruct on watsonx.ai",
-        tags=["recommended"],
-    ),
-    CatalogEntry(
-        id="watsonx/meta-llama/llama-3-405b-instruct",
-        description="Llama 3.1 405B Instruct on watsonx.ai",
-        tags=[],
-    ),
-    CatalogEntry(
-        id="watsonx/mistralai/mistral-large",
-        description="Mistral Large on watsonx.ai",
-        tags=[],
-    ),
-)
-CUSTOM_MODEL_TAG = "third party"  # the ADK marks virtual models in the catalogue by it (api-contract §2)
-# The ADK shows a catalogue entry with this tag as denied (api-contract §12.3): the emulator tags
-# the entries of the model-selection denylist with it [INF].
-DENIED_TAG = "wxo-reserved-tag-admin-disallowed"
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -117,21 +90,27 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def require_tenant_token(request: Request, runtime: RuntimeDep) -> None:
-    """Every API route needs ``Authorization: Bearer <token>`` (api-contract §1, §10 item 5).
+def require_tenant_token(request: Request, runtime: RuntimeDep) -> TenantScope:
+    """Every API route needs ``Authorization: Bearer <token>`` (api-contract §1, §10 item 5);
+    the request then sees the objects of the token's tenant only (docs/emulator.md, "Tenants").
 
     Valid: the fixed token, or a minted token that is neither expired nor revoked -> else 401.
     A local *user* token (no tenant, api-contract §7.2 step 1) is refused with 403 [INF].
     """
     token = _bearer(request)
     check = runtime.check_token(token) if token else "invalid"
-    if check == "invalid":
+    if check == "invalid" or token is None:
         raise _AuthError(401, INVALID_TOKEN)
     if check == "user":
         raise _AuthError(403, "Token is not scoped to a tenant")
+    tenant = runtime.token_tenant(token)
     instance_id = request.path_params.get("instance_id")
-    if instance_id is not None and instance_id != runtime.settings.tenant_id:
+    if instance_id is not None and instance_id != tenant:
         raise _AuthError(404, "Instance not found")
+    return runtime.scope(tenant)
+
+
+ScopeDep = Annotated[TenantScope, Depends(require_tenant_token)]
 
 
 def require_any_token(request: Request, runtime: RuntimeDep) -> None:
@@ -189,7 +168,7 @@ api_router = APIRouter(dependencies=[Depends(require_tenant_token)])
 
 
 @api_router.post("/models", status_code=201)
-def create_model(body: VirtualModelIn, runtime: RuntimeDep) -> Response:
+def create_model(body: VirtualModelIn, runtime: ScopeDep) -> Response:
     """``POST /models`` (api-contract §2 "Create", §10 item 2)."""
     switches = runtime.switches
     record = runtime.store.create_model(body, reject_duplicates=switches.duplicates == "reject")
@@ -198,7 +177,7 @@ def create_model(body: VirtualModelIn, runtime: RuntimeDep) -> Response:
 
 @api_router.get("/models")
 def list_models(
-    runtime: RuntimeDep,
+    runtime: ScopeDep,
     name: QueryList = None,
     display_name: QueryList = None,
     ids: Annotated[list[str] | None, Query(alias="id")] = None,
@@ -213,7 +192,7 @@ def list_models(
 
 
 @api_router.get("/models/list")
-def list_catalog(runtime: RuntimeDep, ids: Annotated[list[str] | None, Query(alias="id")] = None) -> Response:
+def list_catalog(runtime: ScopeDep, ids: Annotated[list[str] | None, Query(alias="id")] = None) -> Response:
     """``GET /models/list``: out-of-the-box plus virtual models in ``{"resources": [...]}`` (api-contract §2).
 
     The ADK's ``get_drafts_by_ids`` sends ``?id=`` here [SRC]; an entry matches by its ``id``
@@ -242,7 +221,7 @@ def list_catalog(runtime: RuntimeDep, ids: Annotated[list[str] | None, Query(ali
 
 
 @api_router.put("/models/{model_id}")
-def replace_model(model_id: str, body: VirtualModelIn, runtime: RuntimeDep) -> Response:
+def replace_model(model_id: str, body: VirtualModelIn, runtime: ScopeDep) -> Response:
     """``PUT /models/{id}``: full replace (api-contract §2 "Update", §10 item 4)."""
     switches = runtime.switches
     record = runtime.store.replace_model(model_id, body, reject_duplicates=switches.duplicates == "reject")
@@ -250,14 +229,14 @@ def replace_model(model_id: str, body: VirtualModelIn, runtime: RuntimeDep) -> R
 
 
 @api_router.delete("/models/{model_id}")
-def delete_model(model_id: str, runtime: RuntimeDep) -> Response:
+def delete_model(model_id: str, runtime: ScopeDep) -> Response:
     """``DELETE /models/{id}`` -> 200 with an empty body (api-contract §2 "Delete", §10 item 4)."""
     runtime.store.delete_model(model_id)
     return Response(status_code=200)
 
 
 @api_router.post("/model_policy", status_code=201)
-def create_policy(body: ModelPolicyIn, runtime: RuntimeDep) -> Response:
+def create_policy(body: ModelPolicyIn, runtime: ScopeDep) -> Response:
     """``POST /model_policy`` (api-contract §6)."""
     switches = runtime.switches
     record = runtime.store.create_policy(body, reject_duplicates=switches.duplicates == "reject")
@@ -266,7 +245,7 @@ def create_policy(body: ModelPolicyIn, runtime: RuntimeDep) -> Response:
 
 @api_router.get("/model_policy")
 def list_policies(
-    runtime: RuntimeDep,
+    runtime: ScopeDep,
     name: QueryList = None,
     display_name: QueryList = None,
     ids: Annotated[list[str] | None, Query(alias="id")] = None,
@@ -278,7 +257,7 @@ def list_policies(
 
 
 @api_router.put("/model_policy/{policy_id}")
-def replace_policy(policy_id: str, body: ModelPolicyIn, runtime: RuntimeDep) -> Response:
+def replace_policy(policy_id: str, body: ModelPolicyIn, runtime: ScopeDep) -> Response:
     """``PUT /model_policy/{id}``: full replace (api-contract §6)."""
     switches = runtime.switches
     record = runtime.store.replace_policy(policy_id, body, reject_duplicates=switches.duplicates == "reject")
@@ -286,7 +265,7 @@ def replace_policy(policy_id: str, body: ModelPolicyIn, runtime: RuntimeDep) -> 
 
 
 @api_router.delete("/model_policy/{policy_id}")
-def delete_policy(policy_id: str, runtime: RuntimeDep) -> Response:
+def delete_policy(policy_id: str, runtime: ScopeDep) -> Response:
     """``DELETE /model_policy/{id}`` -> 200 with an empty body (api-contract §6)."""
     runtime.store.delete_policy(policy_id)
     return Response(status_code=200)

@@ -36,10 +36,23 @@ __all__ = [
     "Fault",
     "FaultSpec",
     "Runtime",
+    "TenantScope",
     "TokenCheck",
 ]
 
 TokenCheck = Literal["tenant", "user", "invalid"]
+
+
+@dataclass(frozen=True)
+class TenantScope:
+    """What a request with a tenant token acts on: that tenant's store view and objects, and
+    the switches in force (docs/emulator.md, "Tenants")."""
+
+    tenant_id: str
+    store: Store
+    tenant: TenantObjects
+    switches: Switches
+
 
 DEFAULT_TOKEN = "wxo-emulator-token"
 DEFAULT_API_KEY = "wxo-emulator-api-key"
@@ -319,6 +332,20 @@ class Runtime:
         if tokens.expired(claims, self._clock()):
             return "invalid"
         return "user" if claims.get("scope") == "user" else "tenant"
+
+    def token_tenant(self, token: str) -> str:
+        """The tenant a tenant-scoped token was minted for (the fixed token: the emulator's own)."""
+        if token in (self.settings.token, self.fixed_token_jwt):
+            return self.settings.tenant_id
+        tenant = (tokens.decode(token, self.store.jwt_secret()) or {}).get("tenant_id")
+        return tenant if isinstance(tenant, str) else self.settings.tenant_id
+
+    def scope(self, tenant_id: str) -> TenantScope:
+        """The objects a token of ``tenant_id`` sees: only that tenant's."""
+        home = tenant_id == self.settings.tenant_id
+        store = self.store if home else self.store.scoped(tenant_id)
+        objects = self.tenant if home else TenantObjects(store, tenant_id=tenant_id, home=False)
+        return TenantScope(tenant_id, store, objects, self.switches)
 
     def expire_tokens(self) -> int:
         """Revoke every minted token (the fixed token stays valid); return the new generation."""

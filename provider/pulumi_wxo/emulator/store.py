@@ -21,6 +21,7 @@ because uvicorn runs sync handlers in a thread pool.
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 import sqlite3
@@ -31,7 +32,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from .dbfile import prepare_private_file
+from .errors import Conflict, Invalid, NotFound, StoreError
 from .models import ModelPolicyIn, VirtualModelIn
+from .names import KNOWN_PROVIDERS, policy_name, split_model_name
 
 __all__ = [
     "KNOWN_PROVIDERS",
@@ -47,28 +50,6 @@ __all__ = [
 # model-selection settings the ADK CLI also calls); a reset clears them with the rest.
 Kind = Literal["model", "policy", "connection", "setting"]
 
-# Union of the Fetch Models response enum (api-contract §2.1 [DOC]) and the ADK's ModelProvider
-# (api-contract §4.2 [SRC]); "redhat-ai" is in the installed ADK 2.19.1 enum [SRC].
-KNOWN_PROVIDERS: frozenset[str] = frozenset(
-    {
-        # api-contract §2.1 response enum
-        "openai", "anthropic", "azure-openai", "azure-ai", "anyscale", "cohere", "cerebras", "palm",
-        "google", "together-ai", "mistral-ai", "perplexity-ai", "stability-ai", "nomic", "ollama",
-        "bedrock", "ai21", "groq", "segmind", "vertex-ai", "deepinfra", "novita-ai", "fireworks-ai",
-        "deepseek", "voyage", "vllm", "jina", "reka-ai", "moonshot", "openrouter", "lingyi", "zhipu",
-        "monsterapi", "predibase", "huggingface", "github", "deepbricks", "siliconflow", "workers-ai",
-        "ibm_bam", "watsonx", "mistralai", "specialized_routing_model", "product_rag", "x-ai",
-        # api-contract §4.2 ADK enum (adds these)
-        "openai-oauth2-client-creds", "a21",
-        # installed ADK 2.19.1
-        "redhat-ai",
-    }
-)  # fmt: skip
-
-MODEL_PREFIX = "virtual-model/"
-POLICY_PREFIX = "virtual-policy/"
-_PREFIX_SEGMENTS = ("virtual-model", "virtual-policy")
-
 _LABEL: dict[Kind, str] = {
     "model": "Model",
     "policy": "Model policy",
@@ -77,29 +58,30 @@ _LABEL: dict[Kind, str] = {
 }
 
 
-class StoreError(Exception):
-    """Base of the store's domain errors; ``message`` is safe to show (never holds secrets)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(StoreError):
-    """No object with that id (api-contract §10 item 4 [INF])."""
-
-
-class Conflict(StoreError):
-    """Duplicate name while the ``duplicates=reject`` switch is on (api-contract §8 [INF])."""
+def _unencodable(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The path of the first string (or key) that UTF-8 cannot hold: a lone surrogate
+    (``"\\ud800"`` in JSON) decodes into a Python str, but no answer can carry it."""
+    if isinstance(value, str):
+        return path if any("\ud800" <= c <= "\udfff" for c in value) else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _unencodable(key, path) or _unencodable(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
-class Invalid(StoreError):
-    """A rule violation reported in FastAPI's 422 shape (api-contract §8)."""
-
-    def __init__(self, message: str, *, loc: tuple[str | int, ...], type_: str = "value_error") -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.type = type_
+def _dumps(record: Any, root: str = "body") -> str:
+    """``record`` as stored; Invalid (422) when it holds a string the API could not answer back,
+    in the words pydantic uses for the same input (docs/emulator.md)."""
+    found = _unencodable(record, (root,))
+    if found is not None:
+        raise Invalid(
+            "Input should be a valid string, unable to parse raw data as a unicode string",
+            loc=found,
+            type_="string_unicode",
+        )
+    return json.dumps(record)
 
 
 def _now() -> datetime:
@@ -110,36 +92,6 @@ def _timestamp(moment: datetime) -> str:
     # ISO-8601 with a Z suffix like the docs' "2023-11-07T05:31:56Z" (api-contract §2.1); microseconds
     # are kept so that an update within the same second still moves updated_at.
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def split_model_name(raw_name: str) -> tuple[str, str, str]:
-    """Return ``(full_name, provider, model_name)`` for a model name (api-contract §4.1 [SRC], §10 [INF]).
-
-    ``virtual-model/`` is prepended when missing. The provider is the first ``/``-segment that
-    is not ``virtual-model``/``virtual-policy``; it must be a known provider id. The model name
-    is the rest after the provider segment, and must not be empty (it is a required field of the
-    Fetch Models schema, api-contract §2.1).
-    """
-    full = raw_name if raw_name.startswith(MODEL_PREFIX) else MODEL_PREFIX + raw_name
-    segments = full.split("/")
-    index = next((i for i, seg in enumerate(segments) if seg not in _PREFIX_SEGMENTS), None)
-    provider = segments[index] if index is not None else ""
-    if provider not in KNOWN_PROVIDERS:
-        raise Invalid(f"Value error, Unsupported model provider '{provider}'", loc=("body", "name"))
-    assert index is not None
-    model_name = "/".join(segments[index + 1 :])
-    if not model_name:
-        raise Invalid(
-            "Value error, Model name must have the form virtual-model/<provider>/<model>",
-            loc=("body", "name"),
-        )
-    return full, provider, model_name
-
-
-def _policy_name(raw_name: str) -> str:
-    # The CLI prefixes policy names with virtual-policy/ (api-contract §4.1); the server is assumed
-    # to do the same as for models [INF].
-    return raw_name if raw_name.startswith(POLICY_PREFIX) else POLICY_PREFIX + raw_name
 
 
 class Store:
@@ -157,6 +109,8 @@ class Store:
         self._lock = threading.RLock()
         prepare_private_file(path)  # secrets in clear: only this user may read the file
         self._conn = sqlite3.connect(path, check_same_thread=False)
+        # The emulator's own tenant (`--tenant-id`), and the one this view acts for (`scoped`).
+        self._home, self._home_name = tenant_id, tenant_name
         self._tenant_id = tenant_id
         self._tenant_name = tenant_name
         self._created_by = created_by
@@ -184,7 +138,20 @@ class Store:
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('jwt_secret', ?)", (secrets.token_hex(32),)
             )
             self._conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('token_generation', '0')")
+            columns = {row[1] for row in self._conn.execute("PRAGMA table_info(objects)")}
+            if "tenant" not in columns:  # a file from before tenants were kept apart: all the home's
+                self._conn.execute("ALTER TABLE objects ADD COLUMN tenant TEXT")
             self._seed_tenant()
+
+    def scoped(self, tenant_id: str) -> Store:
+        """The same database seen by one tenant: its models, policies, connections and settings
+        only (a token minted for a tenant acts for that tenant, docs/emulator.md)."""
+        view = copy.copy(self)
+        view._tenant_id = tenant_id
+        view._tenant_name = next(
+            (t.get("name") or tenant_id for t in self.list_tenants() if t.get("id") == tenant_id), tenant_id
+        )
+        return view
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -202,24 +169,33 @@ class Store:
 
     def _seed_tenant(self) -> None:
         tenant = {
-            "id": self._tenant_id,
-            "name": self._tenant_name,
+            "id": self._home,
+            "name": self._home_name,
             "title": "WatsonX Orchestrate Development",
             "tags": ["test"],
         }
         self._conn.execute(
-            "INSERT OR IGNORE INTO tenants (id, data) VALUES (?, ?)", (self._tenant_id, json.dumps(tenant))
+            "INSERT OR IGNORE INTO tenants (id, data) VALUES (?, ?)", (self._home, _dumps(tenant, "body"))
         )
 
     # -- generic object helpers ----------------------------------------------------------------
 
-    def _rows(self, kind: Kind) -> list[dict[str, Any]]:
-        cur = self._conn.execute("SELECT data FROM objects WHERE kind = ? ORDER BY seq", (kind,))
+    # Rows of this view's tenant (`COALESCE(tenant, home) = tenant`): a row without one, from a
+    # file older than the column, is the home tenant's. `every`: the control API's view.
+    def _mine(self, every: bool = False) -> tuple[int, str, str]:
+        return int(every), self._home, self._tenant_id
+
+    def _rows(self, kind: Kind, *, every: bool = False) -> list[dict[str, Any]]:
+        cur = self._conn.execute(
+            "SELECT data FROM objects WHERE kind = ? AND (? OR COALESCE(tenant, ?) = ?) ORDER BY seq",
+            (kind, *self._mine(every)),
+        )
         return [json.loads(row[0]) for row in cur.fetchall()]
 
-    def _get(self, kind: Kind, object_id: str) -> dict[str, Any]:
+    def _get(self, kind: Kind, object_id: str, *, every: bool = False) -> dict[str, Any]:
         row = self._conn.execute(
-            "SELECT data FROM objects WHERE kind = ? AND id = ?", (kind, object_id)
+            "SELECT data FROM objects WHERE kind = ? AND id = ? AND (? OR COALESCE(tenant, ?) = ?)",
+            (kind, object_id, *self._mine(every)),
         ).fetchone()
         if row is None:
             raise NotFound(f"{_LABEL[kind]} not found")
@@ -228,22 +204,26 @@ class Store:
 
     def _check_duplicate(self, kind: Kind, name: str, *, except_id: str | None) -> None:
         row = self._conn.execute(
-            "SELECT id FROM objects WHERE kind = ? AND name = ? AND id IS NOT ?", (kind, name, except_id)
+            "SELECT id FROM objects WHERE kind = ? AND name = ? AND id IS NOT ? "
+            "AND (? OR COALESCE(tenant, ?) = ?)",
+            (kind, name, except_id, *self._mine()),
         ).fetchone()
         if row is not None:
             raise Conflict(f"{_LABEL[kind]} with name '{name}' already exists")
 
-    def _insert(self, kind: Kind, record: dict[str, Any]) -> None:
+    def _insert(self, kind: Kind, record: dict[str, Any], tenant: str | None = None) -> None:
         self._conn.execute(
-            "INSERT INTO objects (kind, id, name, data) VALUES (?, ?, ?, ?)",
-            (kind, record["id"], record["name"], json.dumps(record)),
+            "INSERT INTO objects (kind, id, name, data, tenant) VALUES (?, ?, ?, ?, ?)",
+            (kind, record["id"], record["name"], _dumps(record), tenant or self._tenant_id),
         )
 
-    def _replace(self, kind: Kind, record: dict[str, Any]) -> None:
-        self._conn.execute(
-            "UPDATE objects SET name = ?, data = ? WHERE kind = ? AND id = ?",
-            (record["name"], json.dumps(record), kind, record["id"]),
+    def _replace(self, kind: Kind, record: dict[str, Any]) -> int:
+        cur = self._conn.execute(
+            "UPDATE objects SET name = ?, data = ? "
+            "WHERE kind = ? AND id = ? AND (? OR COALESCE(tenant, ?) = ?)",
+            (record["name"], _dumps(record), kind, record["id"], *self._mine()),
         )
+        return cur.rowcount
 
     def _list(
         self,
@@ -262,7 +242,10 @@ class Store:
 
     def _delete(self, kind: Kind, object_id: str) -> None:
         with self._lock, self._conn:
-            cur = self._conn.execute("DELETE FROM objects WHERE kind = ? AND id = ?", (kind, object_id))
+            cur = self._conn.execute(
+                "DELETE FROM objects WHERE kind = ? AND id = ? AND (? OR COALESCE(tenant, ?) = ?)",
+                (kind, object_id, *self._mine()),
+            )
             if cur.rowcount == 0:
                 raise NotFound(f"{_LABEL[kind]} not found")
 
@@ -331,11 +314,11 @@ class Store:
         """An administrator's tag change (control API only): ``add`` appended when absent, then
         ``remove`` dropped; ``updated_at`` moves. A later full PUT replaces the tags again."""
         with self._lock, self._conn:
-            record = self._get("model", model_id)
+            record = self._get("model", model_id, every=True)
             tags = [t for t in record["tags"] if t not in set(remove)]
             tags += [t for t in dict.fromkeys(add) if t not in tags and t not in set(remove)]
             record = {**record, "tags": tags, "updated_at": self._stamp()}
-            self._replace("model", record)
+            self._conn.execute("UPDATE objects SET data = ? WHERE id = ?", (_dumps(record), model_id))
             return record
 
     # -- policies (api-contract §6) ----------------------------------------------------------------
@@ -344,7 +327,7 @@ class Store:
         self, body: ModelPolicyIn, *, object_id: str, created: dict[str, Any] | None
     ) -> dict[str, Any]:
         now = self._stamp()
-        name = _policy_name(body.name)
+        name = policy_name(body.name)
         return {
             "id": object_id,
             "tenant_id": created["tenant_id"] if created else self._tenant_id,
@@ -396,11 +379,7 @@ class Store:
     def put_object(self, kind: Kind, record: dict[str, Any]) -> None:
         """Insert ``record``, or replace the one with its ``id``."""
         with self._lock, self._conn:
-            cur = self._conn.execute(
-                "UPDATE objects SET name = ?, data = ? WHERE kind = ? AND id = ?",
-                (record["name"], json.dumps(record), kind, record["id"]),
-            )
-            if cur.rowcount == 0:
+            if self._replace(kind, record) == 0:
                 self._insert(kind, record)
 
     def remove_object(self, kind: Kind, object_id: str) -> None:
@@ -417,7 +396,7 @@ class Store:
         tenant = {"id": str(uuid.uuid4()), "name": name, "title": title, "tags": tags}
         with self._lock, self._conn:
             self._conn.execute(
-                "INSERT INTO tenants (id, data) VALUES (?, ?)", (tenant["id"], json.dumps(tenant))
+                "INSERT INTO tenants (id, data) VALUES (?, ?)", (tenant["id"], _dumps(tenant, "body"))
             )
         return tenant
 
@@ -465,32 +444,37 @@ class Store:
 
         Records are stored as given (ids, timestamps and secrets included), so a server
         recorded once can be replayed later; tenants in the dump are added to the seeded one.
+        A record belongs to the tenant its ``tenant_id`` names when that tenant is known here
+        (seeded, created, or in the dump); otherwise (a real server's recording) to the home
+        tenant, so that the fixed token sees it.
         """
         counts = {"models": 0, "policies": 0}
         kinds: tuple[tuple[str, Kind], ...] = (("models", "model"), ("policies", "policy"))
         with self._lock, self._conn:
             self._conn.execute("DELETE FROM objects WHERE kind IN ('model', 'policy')")
-            for key, kind in kinds:
-                for record in state.get(key) or []:
-                    if not isinstance(record.get("id"), str) or not isinstance(record.get("name"), str):
-                        raise Invalid(f"{key}: every object needs a string id and name", loc=("body", key))
-                    self._insert(kind, record)
-                    counts[key] += 1
             for tenant in state.get("tenants") or []:
                 if isinstance(tenant.get("id"), str):
                     self._conn.execute(
                         "INSERT OR IGNORE INTO tenants (id, data) VALUES (?, ?)",
-                        (tenant["id"], json.dumps(tenant)),
+                        (tenant["id"], _dumps(tenant, "tenants")),
                     )
+            known = {str(row[0]) for row in self._conn.execute("SELECT id FROM tenants")}
+            for key, kind in kinds:
+                for record in state.get(key) or []:
+                    if not isinstance(record.get("id"), str) or not isinstance(record.get("name"), str):
+                        raise Invalid(f"{key}: every object needs a string id and name", loc=("body", key))
+                    owner = record.get("tenant_id")
+                    self._insert(kind, record, owner if owner in known else self._home)
+                    counts[key] += 1
         return counts
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Raw stored objects, secrets included (for the control API only)."""
         with self._lock:
             return {
-                "models": self._rows("model"),
-                "policies": self._rows("policy"),
+                "models": self._rows("model", every=True),
+                "policies": self._rows("policy", every=True),
                 "tenants": self.list_tenants(),
-                "connections": self._rows("connection"),
-                "settings": self._rows("setting"),
+                "connections": self._rows("connection", every=True),
+                "settings": self._rows("setting", every=True),
             }

@@ -31,11 +31,15 @@ _DEFAULT_SELECTION: dict[str, Any] = {
 
 
 class TenantObjects:
-    """Connections and model selection of the one emulated tenant, stored in ``store``."""
+    """Connections and model selection of one tenant, stored in ``store`` (a view scoped to
+    that tenant, :meth:`~.store.Store.scoped`). ``home``: the emulator's own tenant, whose
+    settings record keeps the id it always had; another tenant's gets its own id (ids are
+    unique across the database)."""
 
-    def __init__(self, store: Store, *, tenant_id: str) -> None:
+    def __init__(self, store: Store, *, tenant_id: str, home: bool = True) -> None:
         self._store = store
         self._tenant_id = tenant_id
+        self._selection_id = _SELECTION_ID if home else f"{_SELECTION_ID}/{tenant_id}"
 
     # -- model selection (api-contract §12.3) ----------------------------------------------------
 
@@ -43,12 +47,12 @@ class TenantObjects:
         """The settings in force: ``default_llm`` is ``None`` until one is set (the route fills
         in the catalogue's default)."""
         for record in self._store.objects("setting"):
-            if record["id"] == _SELECTION_ID:
+            if record["id"] == self._selection_id:
                 return {key: record[key] for key in _DEFAULT_SELECTION}
         return dict(_DEFAULT_SELECTION, llm_denylist=[])
 
     def _save_selection(self, settings: dict[str, Any]) -> dict[str, Any]:
-        self._store.put_object("setting", {"id": _SELECTION_ID, "name": _SELECTION_ID, **settings})
+        self._store.put_object("setting", {"id": self._selection_id, "name": self._selection_id, **settings})
         return self.selection()
 
     def replace_selection(self, body: ModelSelectionIn) -> dict[str, Any]:
@@ -78,7 +82,7 @@ class TenantObjects:
 
     def reset_selection(self) -> None:
         with contextlib.suppress(NotFound):  # already the defaults: DELETE is idempotent [INF]
-            self._store.remove_object("setting", _SELECTION_ID)
+            self._store.remove_object("setting", self._selection_id)
 
     # -- connections (api-contract §12.4) --------------------------------------------------------
 

@@ -28,8 +28,8 @@ from .models import (
     ModelSelectionPatchIn,
     ValidateIn,
 )
-from .routes import API_PREFIXES, OUT_OF_THE_BOX_MODELS, RuntimeDep, require_tenant_token
-from .runtime import Runtime
+from .routes import API_PREFIXES, OUT_OF_THE_BOX_MODELS, ScopeDep, require_tenant_token
+from .runtime import TenantScope
 from .store import NotFound
 
 __all__ = ["TENANT_PREFIXES", "mount_tenant_routes", "tenant_router"]
@@ -58,7 +58,7 @@ def _test(name: str, status: str, message: str) -> dict[str, Any]:
     return {"test_name": name, "status": status, "message": message, "duration_ms": 0}
 
 
-def _validation_tests(runtime: Runtime, model: str) -> list[dict[str, Any]]:
+def _validation_tests(runtime: TenantScope, model: str) -> list[dict[str, Any]]:
     """The static checks the emulator can make; it never calls a model provider [INF]."""
     if any(entry.id == model for entry in OUT_OF_THE_BOX_MODELS):
         return [_test("model_exists", "success", "built-in model")]
@@ -80,7 +80,7 @@ def _validation_tests(runtime: Runtime, model: str) -> list[dict[str, Any]]:
 
 
 @tenant_router.post("/models/validate")
-def validate_model(body: ValidateIn, runtime: RuntimeDep) -> JSONResponse:
+def validate_model(body: ValidateIn, runtime: ScopeDep) -> JSONResponse:
     """A report shaped as ``orchestrate models add/import`` prints it (api-contract §12.2):
     ``overall_status`` "passed" unless a test failed; 404 for an unknown model [INF]."""
     tests = _validation_tests(runtime, body.model)
@@ -106,7 +106,7 @@ def validate_model(body: ValidateIn, runtime: RuntimeDep) -> JSONResponse:
 # /model-selection (api-contract §12.3)
 
 
-def _selection(runtime: Runtime) -> dict[str, Any]:
+def _selection(runtime: TenantScope) -> dict[str, Any]:
     settings = runtime.tenant.selection()
     if settings["default_llm"] is None:
         default = next(e.id for e in OUT_OF_THE_BOX_MODELS if "default" in e.tags)
@@ -115,7 +115,7 @@ def _selection(runtime: Runtime) -> dict[str, Any]:
 
 
 @tenant_router.get("/model-selection")
-def get_model_selection(runtime: RuntimeDep) -> JSONResponse:
+def get_model_selection(runtime: ScopeDep) -> JSONResponse:
     """The ADK's ``GetModelSelectionResponse``: settings and warnings (api-contract §12.3 [SRC])."""
     return JSONResponse({"model_selection_settings": _selection(runtime), "warnings": []})
 
@@ -124,19 +124,19 @@ def get_model_selection(runtime: RuntimeDep) -> JSONResponse:
 
 
 @tenant_router.put("/model-selection")
-def replace_model_selection(body: ModelSelectionIn, runtime: RuntimeDep) -> JSONResponse:
+def replace_model_selection(body: ModelSelectionIn, runtime: ScopeDep) -> JSONResponse:
     runtime.tenant.replace_selection(body)
     return JSONResponse([])
 
 
 @tenant_router.patch("/model-selection")
-def patch_model_selection(body: ModelSelectionPatchIn, runtime: RuntimeDep) -> JSONResponse:
+def patch_model_selection(body: ModelSelectionPatchIn, runtime: ScopeDep) -> JSONResponse:
     runtime.tenant.patch_selection(body)
     return JSONResponse([])
 
 
 @tenant_router.delete("/model-selection")
-def reset_model_selection(runtime: RuntimeDep) -> Response:
+def reset_model_selection(runtime: ScopeDep) -> Response:
     runtime.tenant.reset_selection()
     return Response(status_code=200)
 
@@ -147,7 +147,7 @@ def reset_model_selection(runtime: RuntimeDep) -> Response:
 
 @tenant_router.get("/connections/applications")
 def get_connections(
-    runtime: RuntimeDep,
+    runtime: ScopeDep,
     app_id: str | None = None,
     connection_id: str | None = None,
     connection_ids: Annotated[str | None, Query(alias="connectionIds")] = None,
@@ -170,7 +170,7 @@ def get_connections(
 
 
 @tenant_router.post("/connections/applications", status_code=201)
-def create_connection(body: ConnectionIn, runtime: RuntimeDep) -> JSONResponse:
+def create_connection(body: ConnectionIn, runtime: ScopeDep) -> JSONResponse:
     record = runtime.tenant.create_connection(body.app_id, body.resource)
     return JSONResponse(
         {"app_id": record["app_id"], "connection_id": record["connection_id"]}, status_code=201
@@ -178,26 +178,26 @@ def create_connection(body: ConnectionIn, runtime: RuntimeDep) -> JSONResponse:
 
 
 @tenant_router.delete("/connections/applications/{app_id}")
-def delete_connection(app_id: str, runtime: RuntimeDep) -> Response:
+def delete_connection(app_id: str, runtime: ScopeDep) -> Response:
     runtime.tenant.delete_connection(app_id)
     return Response(status_code=200)
 
 
 @tenant_router.post("/connections/applications/{app_id}/configurations", status_code=201)
-def create_configuration(app_id: str, body: ConnectionConfigIn, runtime: RuntimeDep) -> JSONResponse:
+def create_configuration(app_id: str, body: ConnectionConfigIn, runtime: ScopeDep) -> JSONResponse:
     environment = body.environment or ConnectionEnvironment.DRAFT
     config = runtime.tenant.set_configuration(app_id, environment, body, create=True)
     return JSONResponse(config, status_code=201)
 
 
 @tenant_router.get("/connections/applications/{app_id}/configurations/{environment}")
-def get_configuration(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> JSONResponse:
+def get_configuration(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> JSONResponse:
     return JSONResponse(runtime.tenant.configuration(app_id, environment))
 
 
 @tenant_router.patch("/connections/applications/{app_id}/configurations/{environment}")
 def update_configuration(
-    app_id: str, environment: ConnectionEnvironment, body: ConnectionConfigIn, runtime: RuntimeDep
+    app_id: str, environment: ConnectionEnvironment, body: ConnectionConfigIn, runtime: ScopeDep
 ) -> JSONResponse:
     return JSONResponse(runtime.tenant.set_configuration(app_id, environment, body, create=False))
 
@@ -208,13 +208,13 @@ _CREDENTIALS = (
 )
 
 
-def _set_credentials(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> Response:
+def _set_credentials(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> Response:
     # The values are not kept: nothing in the emulator uses them, and none is ever answered.
     runtime.tenant.set_credentials(app_id, environment, entered=True)
     return JSONResponse({})
 
 
-def _delete_credentials(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> Response:
+def _delete_credentials(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> Response:
     runtime.tenant.set_credentials(app_id, environment, entered=False)
     return Response(status_code=200)
 
@@ -224,7 +224,9 @@ for _path in _CREDENTIALS:
     tenant_router.add_api_route(_path, _delete_credentials, methods=["DELETE"])
 
 
-def _credentials_answer(runtime: Runtime, app_id: str, environment: ConnectionEnvironment) -> JSONResponse:
+def _credentials_answer(
+    runtime: TenantScope, app_id: str, environment: ConnectionEnvironment
+) -> JSONResponse:
     # Whether credentials are set: the ADK only tests the answer for truth before it chooses
     # POST or PATCH (api-contract §12.4 [SRC]); 404 when none [SRC: the ADK maps 404 to None].
     if not runtime.tenant.credentials_entered(app_id, environment):
@@ -233,12 +235,12 @@ def _credentials_answer(runtime: Runtime, app_id: str, environment: ConnectionEn
 
 
 @tenant_router.get("/connections/applications/runtime_credentials")
-def get_runtime_credentials(app_id: str, env: ConnectionEnvironment, runtime: RuntimeDep) -> JSONResponse:
+def get_runtime_credentials(app_id: str, env: ConnectionEnvironment, runtime: ScopeDep) -> JSONResponse:
     return _credentials_answer(runtime, app_id, env)
 
 
 @tenant_router.get("/connections/applications/{app_id}/credentials/{environment}")
-def get_app_credentials(app_id: str, environment: ConnectionEnvironment, runtime: RuntimeDep) -> JSONResponse:
+def get_app_credentials(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> JSONResponse:
     return _credentials_answer(runtime, app_id, environment)
 
 

@@ -17,6 +17,8 @@ Rules of this package (why they exist):
 * **Secrets never live in spec files.** A credential field (``SECRET_FIELDS``) must be a
   reference ``${secret:NAME}``, resolved by :func:`declare` from the stack config as a Pulumi
   secret, or be left to a connection (``connection_id``). The literal value is never echoed.
+  A reference reads the project's namespace, or one the stack lists in
+  ``wxo-specs:secretNamespaces``; never the provider's own ``wxo:*`` (``namespaces``).
 * **Light imports.** ``pulumi-wxo validate`` runs as a pre-commit hook: nothing here imports
   ``pulumi`` at module level (only :func:`declare` does, when called).
 * **Files are hostile.** Specs come in pull requests and are read on CI runners that hold
@@ -38,6 +40,8 @@ Modules, in the order a file goes through them::
     certs         provider_config.server_cert_file, confined to the spec's folder
     overrides     per-stack overrides merged in, and problems attributed to them
     rules         secret rules, the schema's rules at file:line, rules across documents
+    namespaces    which stack config namespaces a ${secret:NS:NAME} may read
+    lookalike     look-alike names (Unicode confusables, case-only twins): warnings
     load          read_specs / load_specs: the above, end to end
     names         resource names and suggested secret config keys
     targets       the one walk over (nested) policy targets

@@ -15,10 +15,11 @@ from pulumi_wxo.schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.discovery import PathsArg
 from pulumi_wxo.specs.load import read_specs
+from pulumi_wxo.specs.namespaces import parse_allowed, project_problem
 from pulumi_wxo.specs.overrides import deep_merge
 from pulumi_wxo.specs.parse import load_json_value
-from pulumi_wxo.specs.results import Problem, SecretRef, SpecError
-from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE
+from pulumi_wxo.specs.results import Problem, SecretRef, Spec, SpecError
+from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE, SECRET_NAMESPACES_KEY
 
 if TYPE_CHECKING:
     import pulumi
@@ -35,6 +36,32 @@ def _as_run_error(err: SpecError) -> SpecError:
 
         _run_error_class = type("SpecRunError", (SpecError, pulumi.RunError), {})
     return _run_error_class(err.problems)
+
+
+def _secret_namespaces() -> frozenset[str]:
+    """The stack's ``wxo-specs:secretNamespaces`` (specs/namespaces.py); a bad value raises."""
+    import pulumi
+
+    source = f"{OVERRIDES_NAMESPACE}:{SECRET_NAMESPACES_KEY}"
+    allowed, wrong = parse_allowed(pulumi.Config(OVERRIDES_NAMESPACE).get(SECRET_NAMESPACES_KEY))
+    if wrong:
+        raise _as_run_error(SpecError([Problem(source, None, "", message) for message in wrong]))
+    return allowed
+
+
+def _project_namespace_problems(specs: Sequence[Spec]) -> list[Problem]:
+    """``${secret:NAME}`` reads the project's namespace: refused when that is the provider's."""
+    import pulumi
+
+    why = project_problem(pulumi.get_project())
+    if why is None:
+        return []
+    return [
+        Problem(s.file, s.line_of(f"provider_config.{ref.field}"), f"provider_config.{ref.field}", why)
+        for s in specs
+        for ref in s.secrets
+        if ref.namespace is None
+    ]
 
 
 def _stack_overrides() -> tuple[Mapping[str, Any] | None, bool | None]:
@@ -94,9 +121,11 @@ def declare(
     * Resource names are stable: :func:`~pulumi_wxo.specs.names.resource_name` of the spec's
       name (``virtual-model/openai/gpt-4o`` -> ``openai-gpt-4o``); the dict is keyed by the API
       name (``virtual-model/openai/gpt-4o``, ``virtual-policy/anygem``).
-    * ``${secret:NAME}`` is read with ``pulumi.Config().get_secret(NAME)`` (``NAME`` may carry
-      a namespace: ``${secret:team:openaiKey}``); ``secrets`` (config key -> value) is looked
-      up first. A missing key is an error naming the file, line and field.
+    * ``${secret:NAME}`` is read with ``pulumi.Config().get_secret(NAME)`` (the project's own
+      namespace); ``${secret:team:openaiKey}`` reads namespace ``team`` only when the stack
+      lists it in ``wxo-specs:secretNamespaces``, and never the provider's own ``wxo`` /
+      ``wxo-specs`` (:mod:`~pulumi_wxo.specs.namespaces`). ``secrets`` (config key -> value) is
+      looked up first. A missing key is an error naming the file, line and field.
     * Overrides: ``overrides`` (spec name -> partial spec), then the stack's
       ``wxo-specs:overrides`` object, are merged over the files (docs/specs.md).
     * A policy target naming a model declared here is wired to that Model resource, so the
@@ -121,10 +150,18 @@ def declare(
         for key, patch in stack_overrides.items():
             merged[key] = deep_merge(merged.get(key), patch) if key in merged else patch
         source = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
-    specs, problems = read_specs(paths, overrides=merged or None, override_source=source, base_dir=base_dir)
+    specs, problems = read_specs(
+        paths,
+        overrides=merged or None,
+        override_source=source,
+        base_dir=base_dir,
+        secret_namespaces=_secret_namespaces(),
+    )
+    refused = _project_namespace_problems(specs)
+    problems += refused
     resolved: dict[tuple[str, str], Any] = {}
     for s in specs:
-        for ref in s.secrets:
+        for ref in s.secrets if not refused else ():  # nothing is read from a refused namespace
             value, missing = _resolve_secret(ref, secrets)
             if missing is not None:
                 path = f"provider_config.{ref.field}"

@@ -5,15 +5,23 @@ overrides read from a file (``pulumi-wxo validate --overrides``), as untrusted a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_wxo.schema import did_you_mean
 from pulumi_wxo.specs.document import Built, flatten_policy
 from pulumi_wxo.specs.names import resource_name
+from pulumi_wxo.specs.namespaces import parse_allowed
 from pulumi_wxo.specs.parse import load_yaml_value, read_text
 from pulumi_wxo.specs.paths import line_for
 from pulumi_wxo.specs.results import Problem
-from pulumi_wxo.specs.syntax import META_KEYS, OVERRIDES_KEY, OVERRIDES_NAMESPACE, Path_
+from pulumi_wxo.specs.syntax import (
+    META_KEYS,
+    OVERRIDES_KEY,
+    OVERRIDES_NAMESPACE,
+    SECRET_NAMESPACES_KEY,
+    Path_,
+)
 
 
 def deep_merge(base: Any, patch: Any) -> Any:
@@ -45,16 +53,35 @@ def apply_overrides(built: list[Built], overrides: Mapping[str, Any] | None, sou
     if not overrides:
         return []
     problems: list[Problem] = []
-    by_key: dict[str, Built] = {}
+    full: dict[str, Built] = {}
+    # A short name or a resource name may fit a model and a policy at once
+    # (`openai-gpt-4o`: the model virtual-model/openai/gpt-4o, the policy
+    # virtual-policy/openai-gpt-4o): such a key is refused, never applied to one of them.
+    by_key: dict[str, list[Built]] = {}
     for b in built:
         if b.name is not None:
-            by_key.setdefault(b.name, b)
-            short = b.name.split("/", 1)[1]
-            by_key.setdefault(short, b)
-            by_key.setdefault(resource_name(b.name), b)
+            full.setdefault(b.name, b)
+            for alias in dict.fromkeys((b.name.split("/", 1)[1], resource_name(b.name))):
+                fits = by_key.setdefault(alias, [])
+                if all(other.name != b.name for other in fits):
+                    fits.append(b)
     for key, given in overrides.items():
         label = _override_label(source, str(key))
-        target = by_key.get(str(key))
+        fits = [full[str(key)]] if str(key) in full else by_key.get(str(key), [])
+        if len(fits) > 1:
+            named = " and ".join(
+                f"'{b.name}' ({b.doc.file}:{b.doc.lines.get(('name',), b.doc.line)})" for b in fits
+            )
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    "",
+                    f"names {named}; write the full name of the one you mean (nothing is overridden)",
+                )
+            )
+            continue
+        target = fits[0] if fits else None
         if target is None:
             hint = did_you_mean(str(key), [b.name for b in built if b.name]) or (
                 "; keys are spec names such as virtual-model/openai/gpt-4o"
@@ -90,25 +117,49 @@ def where(b: Built, path: Path_) -> tuple[str, int | None]:
     return b.doc.file, line_for(b.doc.lines, path, b.lifted, b.doc.line)
 
 
-def read_overrides_file(file: str) -> tuple[Mapping[str, Any], list[Problem]] | Problem:
-    """``wxo-specs:overrides`` from a ``Pulumi.<stack>.yaml`` (only that key is read) or from a
-    plain YAML mapping of spec name -> fields, within the limits of a spec file.
+@dataclass(frozen=True)
+class StackFile:
+    """What ``pulumi-wxo validate`` reads from a ``Pulumi.<stack>.yaml``: the stack's
+    ``wxo-specs:overrides``, its ``wxo-specs:secretNamespaces``, and the problems found."""
 
-    Returns the overrides and the problems in the file (``file:line``), or one Problem without
-    a line when the file cannot be read at all (missing, a FIFO, ...).
+    overrides: Mapping[str, Any]
+    secret_namespaces: frozenset[str] = frozenset()
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_stack_file(file: str) -> StackFile | Problem:
+    """``wxo-specs:overrides`` and ``wxo-specs:secretNamespaces`` from a ``Pulumi.<stack>.yaml``
+    (only those keys are read), or the overrides from a plain YAML mapping of spec name ->
+    fields, within the limits of a spec file.
+
+    Returns one Problem without a line when the file cannot be read at all (missing, a FIFO,
+    ...); problems in the file have its ``file:line``.
     """
     text = read_text(file, "the limit for an overrides file")
     if isinstance(text, Problem):
-        return text if text.line is None else ({}, [text])
+        return text if text.line is None else StackFile({}, problems=[text])
     data, lines, problems = load_yaml_value(file, text)
     if problems:
-        return {}, problems
+        return StackFile({}, problems=problems)
     key = f"{OVERRIDES_NAMESPACE}:{OVERRIDES_KEY}"
     path: Path_ = ()
+    allowed: frozenset[str] = frozenset()
     if isinstance(data, Mapping) and isinstance(data.get("config"), Mapping):
-        data = data["config"].get(key) or {}  # a stack file: only its overrides
+        config = data["config"]
+        ns_key = f"{OVERRIDES_NAMESPACE}:{SECRET_NAMESPACES_KEY}"
+        allowed, wrong = parse_allowed(config.get(ns_key))
+        at = lines.get(("config", ns_key), 1)
+        problems += [Problem(file, at, ns_key, message) for message in wrong]
+        data = config.get(key) or {}  # a stack file: only its overrides
         path = ("config", key)
     if not isinstance(data, Mapping):
         where = lines.get(path, lines.get((), 1))
-        return {}, [Problem(file, where, "", "expected a mapping of spec name -> fields")]
-    return data, []
+        problems.append(Problem(file, where, "", "expected a mapping of spec name -> fields"))
+        return StackFile({}, allowed, problems)
+    return StackFile(data, allowed, problems)
+
+
+def read_overrides_file(file: str) -> tuple[Mapping[str, Any], list[Problem]] | Problem:
+    """The overrides of :func:`read_stack_file` and its problems (or the one Problem)."""
+    got = read_stack_file(file)
+    return got if isinstance(got, Problem) else (got.overrides, got.problems)

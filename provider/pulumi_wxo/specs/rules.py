@@ -21,14 +21,20 @@ from pulumi_wxo.schema import (
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.document import Built
 from pulumi_wxo.specs.names import resource_name, secret_config_key
+from pulumi_wxo.specs.namespaces import namespace_problem
 from pulumi_wxo.specs.overrides import where
 from pulumi_wxo.specs.paths import join_path, split_path
 from pulumi_wxo.specs.results import Problem, SecretRef, Spec
 from pulumi_wxo.specs.syntax import REF_LIKE, SECRET_REF, Kind, Path_
 
 
-def secret_rules(b: Built) -> None:
-    """Secret literals are errors; ``${secret:NAME}`` references become typed placeholders."""
+def secret_rules(b: Built, allowed: frozenset[str] = frozenset()) -> None:
+    """Secret literals are errors; ``${secret:NAME}`` references become typed placeholders.
+
+    ``allowed``: the config namespaces a ``${secret:NS:NAME}`` may read (the stack's
+    ``wxo-specs:secretNamespaces``); any other namespace is an error at its line
+    (:mod:`~pulumi_wxo.specs.namespaces`).
+    """
 
     def scan(value: Any, path: Path_) -> None:
         # A reference outside provider_config would be sent as text: refuse it.
@@ -58,6 +64,10 @@ def secret_rules(b: Built) -> None:
         ref = SECRET_REF.match(value) if isinstance(value, str) else None
         if ref:
             sref = SecretRef(snake, f"{ref.group(1)}:{ref.group(2)}" if ref.group(1) else ref.group(2))
+            refused = namespace_problem(sref, allowed)
+            if refused is not None:
+                file, line = where(b, path)
+                b.problems.append(Problem(file, line, join_path(path), refused))
             b.refs.append(sref)
             out[key] = sref.placeholder()
             continue

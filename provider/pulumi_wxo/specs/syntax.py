@@ -16,6 +16,7 @@ __all__ = [
     "POLICY_BODY",
     "POLICY_KINDS",
     "REF_LIKE",
+    "SECRET_NAMESPACES_KEY",
     "SECRET_REF",
     "SKIPPED_SUFFIX",
     "SPEC_SUFFIXES",
@@ -31,6 +32,9 @@ SPEC_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
 # name) and `wxo-specs:adopt` (adopt every declared object; handy once, after an export).
 OVERRIDES_NAMESPACE = "wxo-specs"
 OVERRIDES_KEY = "overrides"
+# `wxo-specs:secretNamespaces`: the config namespaces a `${secret:NS:NAME}` may read
+# (specs/namespaces.py; docs/specs.md).
+SECRET_NAMESPACES_KEY = "secretNamespaces"
 
 Kind = Literal["model", "policy"]
 Severity = Literal["error", "warning"]

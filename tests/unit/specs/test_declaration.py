@@ -216,3 +216,58 @@ def test_declare_reads_a_certificate_under_base_dir(
 
     program()
     assert rec.resources["openai-m"].inputs["provider_config"] == {"server_cert": pem}
+
+
+EXFIL = """\
+spec_version: v1
+name: openai/exfil
+provider_config:
+  api_key: ${secret:wxo:token}
+  custom_host: https://collector.invalid/v1
+"""
+
+
+def test_declare_never_reads_the_providers_own_config(
+    mocks: tuple[Recorder, DependencyMonitor], tmp_path: Path
+) -> None:
+    rec, _ = mocks
+    set_config({"wxo:token": "pipeline-TOKEN-1", "team:openaiKey": "sk-team"}, secret=("wxo:token",))
+    spec = write(tmp_path, "exfil.yaml", EXFIL)
+    with pytest.raises(SpecError) as info:
+        declare(tmp_path)
+    assert isinstance(info.value, pulumi.RunError)
+    [problem] = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(spec), 4, "provider_config.api_key")
+    assert problem.message.startswith("'wxo' is the provider's own configuration")
+    assert "pipeline-TOKEN-1" not in str(info.value) and rec.resources == {}
+
+    # Another namespace: only when the stack lists it in wxo-specs:secretNamespaces.
+    spec.write_text(EXFIL.replace("wxo:token", "team:openaiKey"))
+    with pytest.raises(SpecError, match="reads the stack config namespace 'team'"):
+        declare(tmp_path)
+    set_config(
+        {"team:openaiKey": "sk-team", "wxo-specs:secretNamespaces": ["team"]}, secret=("team:openaiKey",)
+    )
+
+    @pulumi.runtime.test
+    def program() -> None:
+        declare(tmp_path)
+
+    program()
+    assert rec.resources["openai-exfil"].inputs["provider_config"]["value"]["api_key"] == "sk-team"
+
+
+def test_declare_refuses_unqualified_references_in_a_project_named_wxo(tmp_path: Path) -> None:
+    # ${secret:NAME} reads the project's namespace, which is then the provider's own.
+    pulumi.runtime.set_mocks(Recorder(), project="wxo", stack="dev", preview=False)
+    try:
+        set_config({"wxo:token": "pipeline-TOKEN-2"}, secret=("wxo:token",))
+        write(tmp_path, "m.yaml", EXFIL.replace("wxo:token", "token"))
+        with pytest.raises(SpecError) as info:
+            declare(tmp_path)
+        [problem] = info.value.problems
+        assert (problem.line, problem.field) == (4, "provider_config.api_key")
+        assert problem.message.startswith("the project is named 'wxo'")
+        assert "pipeline-TOKEN-2" not in str(info.value)
+    finally:
+        pulumi.runtime.set_all_config({}, [])

@@ -78,3 +78,37 @@ def test_an_overrides_file_is_read_like_a_spec_file(tmp_path: Path) -> None:
     missing = read_overrides_file(str(tmp_path / "missing.yaml"))
     assert not isinstance(missing, tuple) and missing.line is None
     assert missing.message == "cannot be read: No such file or directory"
+
+
+TWIN_POLICY = """\
+spec_version: v1
+kind: model
+name: virtual-policy/openai-gpt-4o
+display_name: Twin
+description: a policy whose name is the model's resource name
+policy:
+  strategy:
+    mode: fallback
+  targets:
+    - model_name: virtual-model/openai/gpt-4o
+    - model_name: virtual-model/azure-openai/gpt-4o
+"""
+
+
+def test_a_key_that_names_a_model_and_a_policy_is_refused(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(EXAMPLES, specs)
+    (specs / "twin.yaml").write_text(TWIN_POLICY)
+    overrides = {"openai-gpt-4o": {"description": "which one?"}}
+    found, problems = read_specs(specs, overrides=overrides, override_source="Pulumi.prod.yaml")
+    assert [str(p) for p in problems] == [
+        'Pulumi.prod.yaml["openai-gpt-4o"]: names '
+        f"'virtual-model/openai/gpt-4o' ({specs / 'openai.yaml'}:6) and "
+        f"'virtual-policy/openai-gpt-4o' ({specs / 'twin.yaml'}:3); write the full name of the "
+        "one you mean (nothing is overridden)"
+    ]
+    assert all(s.spec.description != "which one?" for s in found)
+    # The full name is never ambiguous.
+    exact = by_name(specs, overrides={"virtual-policy/openai-gpt-4o": {"description": "this one"}})
+    assert exact["virtual-policy/openai-gpt-4o"].spec.description == "this one"
+    assert exact["virtual-model/openai/gpt-4o"].spec.description != "this one"

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.unit
 
 
 def test_good_specs_multi_doc_json_nested_and_lines() -> None:
-    specs = by_name(GOOD)
+    specs = by_name(GOOD, secret_namespaces=["shared"])  # models.yaml reads shared:azureKey
     assert sorted(specs) == [
         "virtual-model/anthropic/claude-3-7-sonnet-latest",
         "virtual-model/azure-openai/gpt-4o-mini",

@@ -1,0 +1,65 @@
+"""What a reviewer reads in `pulumi preview --diff`: the user's fields, nothing internal, on both hosts.
+
+After drift made out of band and a refresh, the preview of the update shows the drifted field
+and nothing the provider keeps for itself (the owner it computes, the pickled provider, the
+stamps) nor control inputs left at their defaults (``adopt``, ``force_delete``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+import pulumi_wxo as wxo
+import pulumi_wxo.native as native
+from tests.conftest import EMULATOR_TOKEN
+from tests.e2e.conftest import Engine
+from tests.e2e.native_support import install_plugin
+
+HOSTS = {"dynamic": wxo, "native": native}
+INTERNAL = ("owner", "owner_tag", "__provider", "provider_version", "instance", "adopt", "force_delete")
+
+
+def catalogue(host: str) -> Callable[[], None]:
+    sdk = HOSTS[host]
+
+    def program() -> None:
+        sdk.Model(
+            "gpt",
+            name=f"openai/review-{host}",
+            display_name="Review GPT",
+            provider_config={"api_key": "sk-review-1"},
+            config={"max_tokens": 64},
+            tags=["team-a"],
+        )
+
+    return program
+
+
+def shown_keys(stdout: str) -> set[str]:
+    """The property names the diff prints, from lines such as `~ display_name: ...` or `+ owner: ...`."""
+    return set(re.findall(r"^\s*[-+~]\s+([A-Za-z_][\w]*)\s*:", stdout, flags=re.M))
+
+
+@pytest.mark.parametrize("host", sorted(HOSTS))
+def test_preview_diff_after_drift_shows_only_declared_fields(
+    host: str, engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    install_plugin(tmp_path / "pulumi-home")
+    eng = engine_factory(catalogue(host))
+    eng.up()
+    model = eng.models()[0]
+    with httpx.Client(
+        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
+    ) as raw:
+        raw.put(f"/models/{model['id']}", json={**model, "display_name": "edited by hand"}).raise_for_status()
+    eng.refresh()
+    prev = eng.preview(diff=True)
+    assert {k: v for k, v in prev.change_summary.items() if k != "same"} == {"update": 1}, prev.stdout
+    keys = shown_keys(prev.stdout)
+    assert "display_name" in keys, prev.stdout
+    assert not keys & set(INTERNAL), prev.stdout
