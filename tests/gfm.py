@@ -42,7 +42,9 @@ def _text(inline: Token) -> str:
     for child in inline.children or []:
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and child.content == "<br>"):
+        elif child.type in ("softbreak", "hardbreak") or (
+            child.type == "html_inline" and child.content == "<br>"
+        ):
             out.append("\n")
     return "".join(out)
 

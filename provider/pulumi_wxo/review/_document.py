@@ -244,7 +244,7 @@ def parse_preview(value: Any, label: str) -> StackPreview:
             raise ReviewError(
                 label, "not the output of `pulumi preview --json` (no `steps`, `changeSummary` or `config`)"
             )
-        raw_steps = value.get("steps") or []
+        raw_steps = value.get("steps", [])
         if not isinstance(raw_steps, list):
             raise ReviewError(label, f"expected a list, found {_what(raw_steps)}", where="steps")
         found = (_step(label, raw, f"steps[{i}]", stream=False) for i, raw in enumerate(raw_steps))

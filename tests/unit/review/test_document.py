@@ -104,7 +104,10 @@ def test_policy_events_of_the_stream_are_read() -> None:
             {"steps": [{"op": "update", "urn": "u", "newState": {"inputs": "x"}}]},
             "steps[0].newState.inputs: expected an object, found a string",
         ),
-        ({"steps": [{"op": "update", "urn": "u", "diffReasons": [1]}]}, "steps[0].diffReasons: expected a list"),
+        (
+            {"steps": [{"op": "update", "urn": "u", "diffReasons": [1]}]},
+            "steps[0].diffReasons: expected a list",
+        ),
         (
             [{"sequence": 1, "resourcePreEvent": {"metadata": {"op": "create", "urn": "u", "new": 5}}}],
             "event 1.resourcePreEvent.metadata.new: expected an object, found a number",
@@ -120,6 +123,12 @@ def test_wrong_shapes_are_refused_naming_the_document_and_the_path(document: Any
 
 
 def test_other_providers_resources_are_kept_without_a_kind() -> None:
-    doc = digest({"op": "create", "urn": "urn:pulumi:dev::p::random:index:RandomId::r", "newState": {"type": "random:index:RandomId", "inputs": {}}})
+    doc = digest(
+        {
+            "op": "create",
+            "urn": "urn:pulumi:dev::p::random:index:RandomId::r",
+            "newState": {"type": "random:index:RandomId", "inputs": {}},
+        }
+    )
     [got] = parse_preview(doc, "x").steps
     assert got.kind is None and got.action == "create"

@@ -48,7 +48,9 @@ def test_captured_preview_renders_every_change(host: str) -> None:
     adopt = _table_after(md, "Adopt model existing")
     assert adopt["name"] == ["—", "virtual-model/ollama/existing"]
     assert "adopt" not in adopt and "owner" not in adopt
-    assert "Adopts the existing model virtual-model/ollama/existing" in md.replace("<code>", "").replace("</code>", "")
+    assert "Adopts the existing model virtual-model/ollama/existing" in md.replace("<code>", "").replace(
+        "</code>", ""
+    )
     mini = _table_after(md, "Replace model mini")
     assert mini == {"name": ["virtual-model/ollama/mini", "virtual-model/ollama/mini-2"]}
     assert re.search(r"because <code>name</code> cannot change in place", md)
@@ -68,11 +70,20 @@ def test_the_stream_renders_as_the_digest_does() -> None:
     assert text(captured("native-stream")) == text(captured("native-preview"))
 
 
-PLANTED = ("sk-PLANTED-marked", "sk-PLANTED-unmarked", "sk-PLANTED-camel", "PLANTED-password", "sk-PLANTED-cipher")
+PLANTED = (
+    "sk-PLANTED-marked",
+    "sk-PLANTED-unmarked",
+    "sk-PLANTED-camel",
+    "PLANTED-password",
+    "sk-PLANTED-cipher",
+)
 
 
 def test_a_planted_secret_never_appears_marked_or_not() -> None:
-    sig = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": '"sk-PLANTED-cipher"'}
+    sig = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        "plaintext": '"sk-PLANTED-cipher"',
+    }
     old = {"name": GPT, "provider_config": {"api_key": "sk-PLANTED-marked", "custom_host": "https://a"}}
     new = {
         "name": GPT,
@@ -101,7 +112,12 @@ def test_a_deleted_model_names_the_policies_that_still_route_to_it() -> None:
     doc = digest(
         step("delete", "gpt", old={"name": GPT}),
         step("same", "p", kind="ModelPolicy", old=policy, new=policy),
-        step("same", "other", kind="ModelPolicy", old={**policy, "targets": [{"model_name": "virtual-model/x/y"}]}),
+        step(
+            "same",
+            "other",
+            kind="ModelPolicy",
+            old={**policy, "targets": [{"model_name": "virtual-model/x/y"}]},
+        ),
     )
     md = text(doc)
     assert "**Deletes** the model <code>virtual\\-model" not in md  # names are not over-escaped
@@ -128,13 +144,22 @@ def test_an_update_the_preview_cannot_show_says_so() -> None:
 
 
 def test_force_delete_shows_only_when_it_is_set() -> None:
-    md = text(digest(step("update", "m", old={"name": GPT, "force_delete": False}, new={"name": GPT, "force_delete": True})))
+    md = text(
+        digest(
+            step(
+                "update",
+                "m",
+                old={"name": GPT, "force_delete": False},
+                new={"name": GPT, "force_delete": True},
+            )
+        )
+    )
     assert _table_after(md, "Update model m") == {"force_delete": ["false", "true"]}
     created = text(digest(step("create", "n", new={"name": GPT, "force_delete": False, "owner": "abc"})))
     assert set(_table_after(created, "Create model n")) == {"name"}
 
 
-HOSTILE = 'evil | <img src=x onerror=alert(1)> `tick` [link](https://x.example) *b* @org/team $x$\nline2'
+HOSTILE = "evil | <img src=x onerror=alert(1)> `tick` [link](https://x.example) *b* @org/team $x$\nline2"
 
 
 def test_hostile_values_stay_inside_their_cell() -> None:
@@ -180,7 +205,10 @@ def test_several_stacks_each_have_a_summary() -> None:
     dev = digest(step("create", "a", new={"name": GPT}, stack="dev"))
     prod = digest(step("same", "a", old={"name": GPT}, new={"name": GPT}, stack="prod"))
     md = text(dev, prod)
-    assert [h for h in headings(md) if h.startswith("Stack")] == ["Stack dev (project proj)", "Stack prod (project proj)"]
+    assert [h for h in headings(md) if h.startswith("Stack")] == [
+        "Stack dev (project proj)",
+        "Stack prod (project proj)",
+    ]
     assert "2 stacks: changes below." in md
 
 
