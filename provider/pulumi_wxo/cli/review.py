@@ -18,7 +18,6 @@ from typing import Any
 
 from pulumi_wxo.cli.common import add_command, count, err
 from pulumi_wxo.cli.console import visible
-from pulumi_wxo.cli.masking import is_secret_spelling
 
 __all__ = ["EXIT_CHANGES", "MAX_PREVIEW_BYTES", "MAX_PREVIEW_NODES", "add_parser", "run"]
 
@@ -130,6 +129,7 @@ def _write(parts: list[str], output_dir: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pulumi_wxo.cli.masking import is_secret_spelling
     from pulumi_wxo.review import MIN_PART_BYTES, ReviewError, parse_preview, render
 
     if args.max_bytes < MIN_PART_BYTES:

@@ -9,6 +9,7 @@ flowchart), and the policy packs' violations. Pure: values in, text out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -264,6 +265,8 @@ def render(
     shown, whether or not the engine marked them secret.
     """
     changed = any(p.changed for p in previews)
+    # One answer per key: a preview repeats the same few keys thousands of times.
+    is_secret_key = functools.lru_cache(maxsize=4096)(is_secret_key)
     stacks = len(previews)
     lead = f"{stacks} stack{'s' if stacks != 1 else ''}: " + (
         "changes below." if changed else "nothing changes."

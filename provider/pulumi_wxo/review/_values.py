@@ -13,8 +13,7 @@ a model name cannot end a table row, open a link or post HTML.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, Final
 
 __all__ = [
@@ -57,25 +56,26 @@ Masked = Any
 """A JSON-like value in which secrets are :data:`SECRET` and unknowns :data:`UNKNOWN`."""
 
 
-def _engine_secret(value: Any) -> bool:
-    if value == SECRET_TEXT:
-        return True
-    return isinstance(value, Mapping) and value.get(_SECRET_SIG) == _SECRET_SIG_VALUE
-
-
-def mask(value: Any, is_secret_key: Callable[[str], bool], *, key: str = "", depth: int = 0) -> Masked:
+def mask(value: Any, is_secret_key: Callable[[str], bool]) -> Masked:
     """A copy of ``value`` with every secret (marked, or under a credential key) as :data:`SECRET`."""
-    if _engine_secret(value) or (value is not None and key and is_secret_key(key)):
-        return SECRET
-    if value == UNKNOWN_SENTINEL:
-        return UNKNOWN
-    if isinstance(value, Mapping | list) and depth >= MAX_DEPTH:
-        return _DEEP
-    if isinstance(value, Mapping):
-        return {str(k): mask(v, is_secret_key, key=str(k), depth=depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask(v, is_secret_key, depth=depth + 1) for v in value]
-    return value
+
+    def walk(item: Any, depth: int) -> Masked:
+        if isinstance(item, str):
+            return SECRET if item == SECRET_TEXT else UNKNOWN if item == UNKNOWN_SENTINEL else item
+        if isinstance(item, dict):
+            if item.get(_SECRET_SIG) == _SECRET_SIG_VALUE:
+                return SECRET
+            if depth >= MAX_DEPTH:
+                return _DEEP
+            return {
+                str(k): SECRET if v is not None and is_secret_key(str(k)) else walk(v, depth + 1)
+                for k, v in item.items()
+            }
+        if isinstance(item, list):
+            return _DEEP if depth >= MAX_DEPTH else [walk(v, depth + 1) for v in item]
+        return item
+
+    return walk(value, 0)
 
 
 def flatten(value: Masked, prefix: str = "") -> dict[str, Masked]:
@@ -115,11 +115,15 @@ def _jsonable(value: Masked) -> Any:
 # Any ASCII punctuation may be backslash-escaped in CommonMark; these are the ones that can
 # act inside a line (escapes, code, emphasis, links, table cells, strikethrough, GitHub's math).
 # An escaped value never starts a line, so block markers (``#``, ``-``, ``>``) need nothing.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-# A word joiner after ``@`` keeps GitHub from reading ``@org/team`` as a mention (a ping).
-_MENTION = "@\u2060"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+# HTML's specials become entities; a word joiner after ``@`` keeps GitHub from reading
+# ``@org/team`` as a mention (a ping); a line break is a ``<br>``; other control characters
+# (and the Unicode line separators) a space. One translation table does it all.
+_ESCAPES: dict[int, str] = {
+    **{ord(c): "\\" + c for c in "\\`*_[]|~$"},
+    **{ord(c): e for c, e in {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "@": "@\u2060"}.items()},
+    **{c: " " for c in (*range(0x20), 0x7F, 0x2028, 0x2029)},
+    ord("\n"): "<br>",
+}
 
 
 def escape(text: str, *, limit: int = MAX_CELL) -> str:
@@ -127,10 +131,7 @@ def escape(text: str, *, limit: int = MAX_CELL) -> str:
     (then ``…``), HTML and Markdown punctuation escaped, no mention, each newline a ``<br>``."""
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    text = _CONTROL.sub(" ", text)
-    text = "".join(_HTML.get(c, c) for c in text)
-    text = _MD_SPECIAL.sub(r"\\\1", text).replace("@", _MENTION)
-    return "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_ESCAPES)
 
 
 def cell(value: Masked, *, absent: bool = False) -> str:
