@@ -21,8 +21,8 @@ from pulumi_wxo.cli.console import visible
 
 __all__ = ["EXIT_CHANGES", "MAX_PREVIEW_BYTES", "MAX_PREVIEW_NODES", "add_parser", "run"]
 
-#: The exit status when the previews change something (0: nothing changes; 1: bad input;
-#: 2: usage, as for every command).
+#: The exit status when the previews change something, or report an error (0: nothing changes;
+#: 1: bad input; 2: usage, as for every command).
 EXIT_CHANGES = 3
 #: One preview document: a stack of thousands of models previews in a few MiB.
 MAX_PREVIEW_BYTES = 256 * 1024 * 1024
@@ -152,8 +152,12 @@ def run(args: argparse.Namespace) -> int:
             return 1
     review = render(previews, is_secret_key=is_secret_spelling, max_bytes=args.max_bytes)
     _write(review.parts, args.output_dir)
+    attention = review.changed or review.errors
+    found = ("changes" if review.changed else "no changes") + (
+        f", {count(review.errors, 'preview error')}" if review.errors else ""
+    )
     err(
         f"pulumi-wxo review: {count(len(previews), 'stack')}, {count(len(review.parts), 'part')}; "
-        + ("changes: exit " + str(EXIT_CHANGES) if review.changed else "no changes")
+        f"{found}: exit {EXIT_CHANGES if attention else 0}"
     )
-    return EXIT_CHANGES if review.changed else 0
+    return EXIT_CHANGES if attention else 0

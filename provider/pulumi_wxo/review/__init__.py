@@ -8,7 +8,7 @@ that fit GitHub's comment limit. See docs/cli.md, "review".
 
 from __future__ import annotations
 
-from pulumi_wxo.review._document import ReviewError, StackPreview, Step, Violation, parse_preview
+from pulumi_wxo.review._document import Diagnostic, ReviewError, StackPreview, Step, Violation, parse_preview
 from pulumi_wxo.review._render import ACTIONS, Review, render
 from pulumi_wxo.review._split import MIN_PART_BYTES, Block, split_parts
 from pulumi_wxo.review._values import SECRET_TEXT
@@ -18,6 +18,7 @@ __all__ = [
     "MIN_PART_BYTES",
     "SECRET_TEXT",
     "Block",
+    "Diagnostic",
     "Review",
     "ReviewError",
     "StackPreview",

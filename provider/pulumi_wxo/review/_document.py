@@ -11,6 +11,9 @@ The engine writes two shapes (docs/cli.md, "review"):
   and policy packs report violations as ``policyEvent``. A replacement is three events there
   (``create-replacement``, ``replace``, ``delete-replaced``) and one step in the digest.
 
+Errors the preview reported (``diagnostics`` in the digest, ``diagnosticEvent`` in the stream,
+``severity: error``) are kept too: a preview that failed must not read as "nothing changes".
+
 Input is untrusted: anything of the wrong shape raises :class:`ReviewError` naming the
 document and the JSON path; nothing here raises anything else on a JSON value.
 """
@@ -23,7 +26,7 @@ from typing import Any
 
 from pulumi_wxo._migration import NATIVE_TYPES
 
-__all__ = ["ReviewError", "StackPreview", "Step", "Violation", "parse_preview"]
+__all__ = ["Diagnostic", "ReviewError", "StackPreview", "Step", "Violation", "parse_preview"]
 
 #: Both hosts' type tokens, to the resource kind (``Model`` or ``ModelPolicy``).
 KINDS: Mapping[str, str] = {token: token.rsplit(":", 1)[1] for pair in NATIVE_TYPES.items() for token in pair}
@@ -103,6 +106,18 @@ class Violation:
     urn: str = ""
 
 
+@dataclass(frozen=True)
+class Diagnostic:
+    """An error the engine or a provider reported during the preview."""
+
+    message: str
+    urn: str = ""
+
+
+#: Errors kept per document: a failing preview can repeat one error per resource.
+MAX_ERRORS = 50
+
+
 @dataclass
 class StackPreview:
     """One stack's preview: its steps (those of watsonx Orchestrate resources, and any other
@@ -113,6 +128,7 @@ class StackPreview:
     project: str = ""
     steps: list[Step] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -204,9 +220,22 @@ def _violation(label: str, raw: Any, where: str) -> Violation:
     )
 
 
-def _events(label: str, events: list[Any]) -> tuple[list[Step], list[Violation]]:
+def _error(label: str, raw: Any, where: str) -> Diagnostic | None:
+    """The diagnostic at ``where`` when it is an error (``severity: error``), else None."""
+    item = _mapping(label, raw, where, optional=False)
+    assert item is not None
+    if item.get("severity") != "error":
+        return None
+    message = _text(label, item.get("message"), f"{where}.message", optional=True)
+    return Diagnostic(
+        message=message.strip(), urn=_text(label, item.get("urn"), f"{where}.urn", optional=True)
+    )
+
+
+def _events(label: str, events: list[Any]) -> tuple[list[Step], list[Violation], list[Diagnostic]]:
     steps: list[Step] = []
     violations: list[Violation] = []
+    errors: list[Diagnostic] = []
     for i, raw in enumerate(events):
         event = _mapping(label, raw, f"event {i + 1}", optional=False)
         assert event is not None
@@ -221,7 +250,11 @@ def _events(label: str, events: list[Any]) -> tuple[list[Step], list[Violation]]
                 steps.append(step)
         elif "policyEvent" in event:
             violations.append(_violation(label, event["policyEvent"], f"event {i + 1}.policyEvent"))
-    return steps, violations
+        elif "diagnosticEvent" in event:
+            error = _error(label, event["diagnosticEvent"], f"event {i + 1}.diagnosticEvent")
+            if error is not None and len(errors) < MAX_ERRORS:
+                errors.append(error)
+    return steps, violations, errors
 
 
 def _urn_parts(urn: str) -> tuple[str, str]:
@@ -236,7 +269,7 @@ def parse_preview(value: Any, label: str) -> StackPreview:
     Raises :class:`ReviewError` when ``value`` is neither, or is of the wrong shape.
     """
     if isinstance(value, list):
-        steps, violations = _events(label, value)
+        steps, violations, errors = _events(label, value)
         if not value or not any(isinstance(e, Mapping) and "sequence" in e for e in value):
             raise ReviewError(label, "a list, but not the event stream of `pulumi preview --json`")
     elif isinstance(value, Mapping):
@@ -249,7 +282,14 @@ def parse_preview(value: Any, label: str) -> StackPreview:
             raise ReviewError(label, f"expected a list, found {_what(raw_steps)}", where="steps")
         found = (_step(label, raw, f"steps[{i}]", stream=False) for i, raw in enumerate(raw_steps))
         steps, violations = [s for s in found if s is not None], []
+        diagnostics = value.get("diagnostics", [])
+        if not isinstance(diagnostics, list):
+            raise ReviewError(label, f"expected a list, found {_what(diagnostics)}", where="diagnostics")
+        kept = (_error(label, raw, f"diagnostics[{i}]") for i, raw in enumerate(diagnostics))
+        errors = [e for e in kept if e is not None][:MAX_ERRORS]
     else:
         raise ReviewError(label, f"expected a JSON object (a preview), found {_what(value)}")
     stack, project = _urn_parts(steps[0].urn) if steps else ("", "")
-    return StackPreview(label=label, stack=stack, project=project, steps=steps, violations=violations)
+    return StackPreview(
+        label=label, stack=stack, project=project, steps=steps, violations=violations, errors=errors
+    )

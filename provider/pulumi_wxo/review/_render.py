@@ -51,6 +51,8 @@ class Review:
 
     parts: list[str]
     changed: bool
+    errors: int = 0
+    """Errors the previews reported (each listed in the comment)."""
 
 
 def _masked_inputs(bag: Mapping[str, Any] | None, is_secret_key: Callable[[str], bool]) -> dict[str, Masked]:
@@ -240,6 +242,18 @@ def _violation_blocks(preview: StackPreview) -> list[Block]:
     return [Block(head=(title, "", *header), rows=rows, continued=(f"{title} (continued)", "", *header))]
 
 
+def _error_blocks(preview: StackPreview) -> list[Block]:
+    if not preview.errors:
+        return []
+    header = ("| Resource | Error |", "| --- | --- |")
+    rows = tuple(
+        f"| {_code(e.urn.rsplit('::', 1)[-1]) if e.urn else '—'} | {escape(e.message, limit=1000)} |"
+        for e in preview.errors
+    )
+    title = f"#### ❌ The preview reported {len(rows)} error{'s' if len(rows) != 1 else ''}"
+    return [Block(head=(title, "", *header), rows=rows, continued=(f"{title} (continued)", "", *header))]
+
+
 def _order(step: Step) -> tuple[int, str]:
     keys = list(ACTIONS)
     return (keys.index(step.action) if step.action in keys else len(keys), step.urn)
@@ -249,6 +263,7 @@ def stack_blocks(preview: StackPreview, is_secret_key: Callable[[str], bool], ma
     title = _code(preview.stack) if preview.stack else escape(preview.label)
     project = f" (project {_code(preview.project)})" if preview.project else ""
     blocks = [Block(head=(f"### Stack {title}{project}", "", _summary(preview)))]
+    blocks += _error_blocks(preview)
     routes = _routes(preview.steps)
     changed = sorted((s for s in preview.steps if s.kind and s.action != "same"), key=_order)
     for step in changed:
@@ -265,13 +280,16 @@ def render(
     shown, whether or not the engine marked them secret.
     """
     changed = any(p.changed for p in previews)
+    errors = sum(len(p.errors) for p in previews)
     # One answer per key: a preview repeats the same few keys thousands of times.
     is_secret_key = functools.lru_cache(maxsize=4096)(is_secret_key)
     stacks = len(previews)
     lead = f"{stacks} stack{'s' if stacks != 1 else ''}: " + (
         "changes below." if changed else "nothing changes."
     )
+    if errors:
+        lead += f" **The previews reported {errors} error{'s' if errors != 1 else ''}**: see below."
     blocks = [Block(head=("## pulumi-wxo review", "", lead))]
     for preview in previews:
         blocks.extend(stack_blocks(preview, is_secret_key, max_bytes))
-    return Review(parts=split_parts(blocks, max_bytes), changed=changed)
+    return Review(parts=split_parts(blocks, max_bytes), changed=changed, errors=errors)

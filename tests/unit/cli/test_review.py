@@ -122,3 +122,10 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert code == 2 and "stdin" in err
     code, _, err = run(capsys, "review", str(tmp_path / "missing.json"))
     assert code == 1 and "missing.json: No such file or directory" in err
+
+
+def test_a_preview_that_reported_an_error_exits_3(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    failed = {**SAME, "diagnostics": [{"message": "boom", "severity": "error"}]}
+    code, out, err = run(capsys, "review", _write(tmp_path, "dev.json", failed))
+    assert code == EXIT_CHANGES and "boom" in out
+    assert "no changes, 1 preview error: exit 3" in err

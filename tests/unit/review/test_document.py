@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pulumi_wxo.review import ReviewError, parse_preview
 from tests.unit.review.support import captured, digest, step
@@ -132,3 +134,96 @@ def test_other_providers_resources_are_kept_without_a_kind() -> None:
     )
     [got] = parse_preview(doc, "x").steps
     assert got.kind is None and got.action == "create"
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+STEP_KEYS = (
+    "op",
+    "urn",
+    "type",
+    "oldState",
+    "newState",
+    "old",
+    "new",
+    "inputs",
+    "diffReasons",
+    "replaceReasons",
+)
+
+
+def _shaped(keys: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.dictionaries(st.sampled_from(keys), JSON_VALUES, max_size=len(keys))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.one_of(
+        JSON_VALUES,
+        st.fixed_dictionaries({"steps": st.lists(_shaped(STEP_KEYS) | JSON_VALUES, max_size=4)}),
+        st.lists(
+            st.fixed_dictionaries(
+                {"sequence": st.integers()},
+                optional={
+                    "resourcePreEvent": st.fixed_dictionaries({"metadata": _shaped(STEP_KEYS)}) | JSON_VALUES,
+                    "policyEvent": JSON_VALUES,
+                    "diagnosticEvent": JSON_VALUES,
+                },
+            ),
+            max_size=4,
+        ),
+    )
+)
+def test_any_json_value_is_reviewed_or_refused_with_a_review_error(value: Any) -> None:
+    """Whatever a document holds, the reader and the renderer raise nothing but ReviewError."""
+    from pulumi_wxo.cli.masking import is_secret_spelling
+    from pulumi_wxo.review import render
+
+    try:
+        got = parse_preview(value, "fuzz.json")
+    except ReviewError:
+        return
+    render([got], is_secret_key=is_secret_spelling, max_bytes=4096)
+
+
+INPUT_KEYS = ("name", "targets", "strategy", "provider_config", "adopt", "force_delete", "config", "tags")
+TARGET = st.fixed_dictionaries(
+    {}, optional={"model_name": JSON_VALUES, "weight": JSON_VALUES, "targets": JSON_VALUES}
+)
+INPUTS = st.dictionaries(
+    st.sampled_from(INPUT_KEYS),
+    JSON_VALUES | st.lists(TARGET | JSON_VALUES, max_size=3),
+    max_size=len(INPUT_KEYS),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "op": st.sampled_from(["create", "update", "replace", "delete", "same", "import", "read"]),
+                "urn": st.text(max_size=30).map(lambda s: f"urn:pulumi:dev::p::t::{s}"),
+                "type": st.sampled_from(["wxo:index:Model", "wxo:index:ModelPolicy", "random:index:X"]),
+            },
+            optional={
+                "oldState": st.fixed_dictionaries({"inputs": INPUTS, "id": JSON_VALUES}),
+                "newState": st.fixed_dictionaries({"inputs": INPUTS}),
+                "diffReasons": st.lists(st.sampled_from(INPUT_KEYS)),
+                "replaceReasons": st.lists(st.sampled_from(INPUT_KEYS)),
+            },
+        ),
+        max_size=5,
+    )
+)
+def test_any_inputs_of_a_well_formed_step_render(steps: list[dict[str, Any]]) -> None:
+    from pulumi_wxo.cli.masking import is_secret_spelling
+    from pulumi_wxo.review import render
+
+    got = render(
+        [parse_preview({"steps": steps}, "fuzz.json")], is_secret_key=is_secret_spelling, max_bytes=4096
+    )
+    assert all(len(part.encode()) <= 4096 for part in got.parts)

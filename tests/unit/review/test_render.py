@@ -216,3 +216,25 @@ def test_an_empty_preview_is_labelled_by_its_file() -> None:
     md = text({"config": {}})
     assert "### Stack doc0.json" in md
     assert json.dumps(md)  # plain text
+
+
+def test_errors_the_preview_reported_are_listed_and_need_review() -> None:
+    doc = {
+        "config": {},
+        "steps": [step("same", "m", old={"name": GPT}, new={"name": GPT})],
+        "diagnostics": [
+            {"message": "retrying GET /v1/models\n\n", "severity": "info#err"},
+            {
+                "urn": "urn:pulumi:dev::p::wxo:index:Model::m",
+                "message": "wxo:index:Model resource 'm': the instance refused the credential\n",
+                "severity": "error",
+            },
+        ],
+    }
+    got = review(doc)
+    assert not got.changed and got.errors == 1
+    md = got.parts[0]
+    assert "**The previews reported 1 error**" in md
+    [table] = [t for t in tables(md) if t.header == ["Resource", "Error"]]
+    assert table.rows == [["m", "wxo:index:Model resource 'm': the instance refused the credential"]]
+    assert "retrying" not in md
