@@ -95,15 +95,22 @@ class Step:
         return None
 
 
+# The engine's words for enforcement levels (apitype.PolicyEvent: "warning", "mandatory",
+# "remediate", "none") in the words a pack's configuration uses.
+_LEVELS = {"warning": "advisory", "none": "disabled"}
+
+
 @dataclass(frozen=True)
 class Violation:
-    """A policy pack's finding (``policyEvent``)."""
+    """A policy pack's finding (``policyEvent``; only the event stream carries them)."""
 
     pack: str
     policy: str
     level: str
+    """advisory, mandatory, remediate (as the pack's configuration says it)."""
     message: str
     urn: str = ""
+    severity: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,12 +218,14 @@ def _violation(label: str, raw: Any, where: str) -> Violation:
     def text(key: str) -> str:
         return _text(label, item.get(key), f"{where}.{key}", optional=True)
 
+    level = text("enforcementLevel") or "warning"
     return Violation(
         pack=text("policyPackName"),
         policy=text("policyName"),
-        level=text("enforcementLevel") or "advisory",
+        level=_LEVELS.get(level, level),
         message=text("message"),
         urn=text("resourceUrn"),
+        severity=text("severity"),
     )
 
 

@@ -234,7 +234,8 @@ def _violation_blocks(preview: StackPreview) -> list[Block]:
         return []
     header = ("| Level | Policy pack | Policy | Resource | Message |", "| --- | --- | --- | --- | --- |")
     rows = tuple(
-        f"| {escape(v.level)} | {escape(v.pack)} | {escape(v.policy)} | "
+        f"| {'❌ ' if v.level == 'mandatory' else ''}{escape(v.level)}"
+        f"{' (' + escape(v.severity) + ')' if v.severity else ''} | {escape(v.pack)} | {escape(v.policy)} | "
         f"{_code(v.urn.rsplit('::', 1)[-1]) if v.urn else '—'} | {escape(v.message, limit=1000)} |"
         for v in preview.violations
     )

@@ -184,6 +184,16 @@ def test_policy_violations_are_listed() -> None:
                 "policyName": "credentials-through-connection",
                 "policyPackName": "wxo-guardrails",
                 "enforcementLevel": "mandatory",
+                "severity": "high",
+            },
+        },
+        {
+            "sequence": 2,
+            "policyEvent": {
+                "message": "weights sum to 1.4",
+                "policyName": "weights",
+                "policyPackName": "wxo-guardrails",
+                "enforcementLevel": "warning",  # the engine's word for advisory
             },
         },
     ]
@@ -192,12 +202,13 @@ def test_policy_violations_are_listed() -> None:
     assert table.header == ["Level", "Policy pack", "Policy", "Resource", "Message"]
     assert table.rows == [
         [
-            "mandatory",
+            "❌ mandatory (high)",
             "wxo-guardrails",
             "credentials-through-connection",
             "gpt",
             "provider_config.api_key: use a connection | not inline\nsecond line",
-        ]
+        ],
+        ["advisory", "wxo-guardrails", "weights", "—", "weights sum to 1.4"],
     ]
 
 
