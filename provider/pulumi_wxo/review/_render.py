@@ -149,7 +149,10 @@ def _intro(step: Step, routes: Mapping[str, list[str]]) -> list[str]:
             if action == "takeover"
             else "nothing is created"
         )
-        out.append(f"{verb} {what} {_code(new_name or step.name)}{known} on the server; {tail}.")
+        out.append(
+            f"{verb} {what} {_code(new_name or step.name)}{known} on the server; {tail}. "
+            "The table shows what `up` will set; the preview does not show the server's current values."
+        )
     if step.kind == "Model" and action in ("delete", "replace"):
         users = sorted({p for n in {old_name, new_name} if n for p in routes.get(n, [])})
         if users:
