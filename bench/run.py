@@ -15,6 +15,9 @@ these numbers, never from timed tests.
 6. validate    `pulumi-wxo validate DIR` of 1000 spec files, as a user runs it (a new process:
                interpreter start, imports, reading, parsing, every rule) vs a bare Python process
                that reads and YAML-parses the same files and nothing else
+7. review      `pulumi-wxo review`'s work on a preview of 1000 changed models and one policy
+               over all of them (json.loads, read the steps, render and split the Markdown) vs
+               json.loads of the same document alone
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from typing import Any
 import httpx
 
 from pulumi_wxo._provider import ModelProvider
+from pulumi_wxo.cli.masking import is_secret_spelling
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
+from pulumi_wxo.review import parse_preview, render
 from pulumi_wxo.schema import ModelSpec, validate_model
 
 MODEL: dict[str, Any] = {
@@ -218,6 +223,61 @@ def bench_validate(n: int) -> dict[str, float]:
     }
 
 
+def _preview_document(n: int) -> str:
+    """``pulumi preview --json`` (the digest, native host) of ``n`` models that each change a
+    field and carry a secret, and of one load-balancing policy whose weights all move."""
+    urn = "urn:pulumi:prod::catalogue::wxo:index:{kind}::{name}"
+    steps: list[dict[str, Any]] = []
+    for i in range(n):
+        name = f"virtual-model/openai/model-{i:04d}"
+        old = {**MODEL, "name": name, "provider_config": {**MODEL["provider_config"], "api_key": "[secret]"}}
+        new = {**old, "display_name": f"Model {i}", "config": {**MODEL["config"], "max_tokens": 4096}}
+        steps.append(
+            {
+                "op": "update",
+                "urn": urn.format(kind="Model", name=f"m{i}"),
+                "oldState": {"type": "wxo:index:Model", "id": f"id-{i}", "inputs": old, "outputs": old},
+                "newState": {"type": "wxo:index:Model", "inputs": new},
+                "diffReasons": ["display_name", "config"],
+            }
+        )
+    names = [f"virtual-model/openai/model-{i:04d}" for i in range(n)]
+    policy = {"name": "virtual-policy/all", "strategy": {"mode": "loadbalance"}}
+    before = [{"model_name": m, "weight": 1 / n} for m in names]
+    after = [{"model_name": m, "weight": (2 if i % 2 else 0.5) / n} for i, m in enumerate(names)]
+    steps.append(
+        {
+            "op": "update",
+            "urn": urn.format(kind="ModelPolicy", name="all"),
+            "oldState": {"type": "wxo:index:ModelPolicy", "id": "p", "inputs": {**policy, "targets": before}},
+            "newState": {"type": "wxo:index:ModelPolicy", "inputs": {**policy, "targets": after}},
+            "diffReasons": ["targets"],
+        }
+    )
+    return json.dumps({"config": {}, "steps": steps, "changeSummary": {"update": n + 1}})
+
+
+def bench_review(n: int) -> dict[str, float]:
+    text = _preview_document(n)
+    parts = 0
+
+    def ours() -> None:
+        nonlocal parts
+        preview = parse_preview(json.loads(text), "prod.json")
+        parts = len(render([preview], is_secret_key=is_secret_spelling).parts)
+
+    ours_s = timeit(ours, repeat=5, number=1)
+    base_s = timeit(lambda: json.loads(text), repeat=5, number=1)
+    return {
+        "models": float(n),
+        "bytes": float(len(text)),
+        "parts": float(parts),
+        "review_s": ours_s,
+        "json_loads_s": base_s,
+        "ratio": ours_s / base_s,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -231,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "check_diff": bench_check_diff(2000 // scale),
         "memory": bench_memory(1000 // scale),
         "validate": bench_validate(1000 // scale),
+        "review": bench_review(1000 // scale),
     }
     with EmulatorThread(EmulatorSettings(token="bench-token")) as emu:
         results["create"] = bench_create(emu, 50 // scale or 5)

@@ -6,8 +6,8 @@ argparse (standard library) rather than typer: the commands are few, and the CLI
 no dependency to a provider that runs inside every ``pulumi up``.
 
 One module per command (``validate``, ``schema``, ``export``, ``listing`` for ``list``,
-``migrate_state``, ``policy_pack``, ``emulator``), each with ``add_parser(sub)`` and ``run(args)``;
-``common``, ``connection`` and ``console`` hold what they share.
+``migrate_state``, ``policy_pack``, ``review``, ``emulator``), each with ``add_parser(sub)``
+and ``run(args)``; ``common``, ``connection`` and ``console`` hold what they share.
 
 Import cost matters: ``validate`` runs as a pre-commit hook over hundreds of files, so these
 modules import nothing heavy at the top; each command imports what it needs (``validate``
@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 
 from pulumi_wxo._text import inert
 from pulumi_wxo.api.errors import WxoError
-from pulumi_wxo.cli import emulator, export, listing, migrate_state, policy_pack, schema, validate
+from pulumi_wxo.cli import emulator, export, listing, migrate_state, policy_pack, review, schema, validate
 
 __all__ = ["COMMANDS", "EPILOG", "build_parser", "main"]
 
@@ -35,6 +35,7 @@ EPILOG = """examples:
   pulumi-wxo list --json --name 'virtual-model/openai/*'
   pulumi-wxo migrate-state s.json -o s2.json     # dynamic host -> native plugin (docs/migration.md)
   pulumi-wxo policy-pack --output policy/      # guardrails for pulumi preview --policy-pack
+  pulumi-wxo review dev.json prod.json           # `pulumi preview --json` -> PR comment; exit 3 on changes
   pulumi-wxo emulator --port 4321 --db .demo/emulator.db --token demo-token
 """
 
@@ -45,6 +46,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": export.run,
     "migrate-state": migrate_state.run,
     "policy-pack": policy_pack.run,
+    "review": review.run,
 }
 
 
@@ -57,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # The order of --help's command list.
-    for command in (validate, schema, export, listing, migrate_state, policy_pack, emulator):
+    for command in (validate, schema, export, listing, migrate_state, policy_pack, review, emulator):
         command.add_parser(sub)
     return parser
 

@@ -10,7 +10,7 @@ from tests.unit.cli.support import run
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize("command", ["validate", "schema", "export", "list"])
+@pytest.mark.parametrize("command", ["validate", "schema", "export", "list", "review"])
 def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[str], command: str) -> None:
     code, out, _ = run(capsys, command, "--help")
     assert code == 0

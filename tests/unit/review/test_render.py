@@ -1,0 +1,251 @@
+"""The review comment, read back with a GFM parser (tests/gfm.py): summaries, field tables,
+adoptions, replacements and deletions with their reasons and routing policies, secrets that
+never appear, and values that cannot break out of their cell."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from pulumi_wxo.review import SECRET_TEXT
+from tests.gfm import code_blocks, headings, html_tags, tables
+from tests.unit.review.support import captured, digest, review, step, text
+
+pytestmark = pytest.mark.unit
+
+GPT = "virtual-model/openai/gpt"
+
+
+def _table_after(markdown: str, heading_part: str, header0: str = "Field") -> dict[str, list[str]]:
+    [table] = [t for t in tables(markdown) if heading_part in t.heading and t.header[0] == header0]
+    assert all(len(r) == len(table.header) for r in table.rows)
+    return {r[0]: r[1:] for r in table.rows}
+
+
+@pytest.mark.parametrize("host", ["native", "dynamic"])
+def test_captured_preview_renders_every_change(host: str) -> None:
+    md = text(captured(f"{host}-preview"))
+    assert headings(md) == [
+        "pulumi-wxo review",
+        "Stack s (project wxo-review)",
+        "⚠️ Delete model old",
+        "⚠️ Replace model mini",
+        "Adopt model existing",
+        "Create model fresh",
+        "Update model gpt",
+        "Update policy route",
+    ]
+    assert "**1 to delete, 1 to replace, 1 to adopt, 1 to create, 2 to update**" in md
+    gpt = _table_after(md, "Update model gpt")
+    assert gpt["config.max_tokens"] == ["512", "1024"]
+    assert gpt["display_name"] == ["GPT", "GPT v2"]
+    secret_note = "(changed)" if host == "native" else "(may change: the preview does not compare secrets)"
+    assert gpt["provider_config.api_key"] == [SECRET_TEXT, f"{SECRET_TEXT} {secret_note}"]
+    # Internal inputs are never a row: the owner stamp, the pickled provider, control inputs.
+    assert set(gpt) == {"config.max_tokens", "display_name", "provider_config.api_key"}
+    adopt = _table_after(md, "Adopt model existing")
+    assert adopt["name"] == ["—", "virtual-model/ollama/existing"]
+    assert "adopt" not in adopt and "owner" not in adopt
+    assert "Adopts the existing model virtual-model/ollama/existing" in md.replace("<code>", "").replace(
+        "</code>", ""
+    )
+    mini = _table_after(md, "Replace model mini")
+    assert mini == {"name": ["virtual-model/ollama/mini", "virtual-model/ollama/mini-2"]}
+    assert re.search(r"because <code>name</code> cannot change in place", md)
+    assert "Policies that route to it: <code>route</code>" in md
+    targets = _table_after(md, "Update policy route", "Target")
+    assert targets == {
+        GPT: ["0.5", "0.7"],
+        "virtual-model/ollama/mini-2": ["—", "0.3 (added)"],
+        "virtual-model/ollama/mini": ["0.5", "removed"],
+    }
+    [(info, diagram)] = code_blocks(md)
+    assert info == "mermaid" and diagram.startswith("flowchart LR\n")
+    assert f'P -->|"0.5 to 0.7"| T0["{GPT}"]' in diagram
+
+
+def test_the_stream_renders_as_the_digest_does() -> None:
+    assert text(captured("native-stream")) == text(captured("native-preview"))
+
+
+PLANTED = (
+    "sk-PLANTED-marked",
+    "sk-PLANTED-unmarked",
+    "sk-PLANTED-camel",
+    "PLANTED-password",
+    "sk-PLANTED-cipher",
+)
+
+
+def test_a_planted_secret_never_appears_marked_or_not() -> None:
+    sig = {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        "plaintext": '"sk-PLANTED-cipher"',
+    }
+    old = {"name": GPT, "provider_config": {"api_key": "sk-PLANTED-marked", "custom_host": "https://a"}}
+    new = {
+        "name": GPT,
+        "provider_config": {
+            "api_key": "sk-PLANTED-unmarked",  # not marked secret by the engine: still a credential
+            "apiKey": "sk-PLANTED-camel",
+            "watsonx_cpd_password": "PLANTED-password",
+            "aws_secret_access_key": sig,
+            "custom_host": "https://b",
+        },
+    }
+    doc = digest(step("update", "gpt", old=old, new=new, diff=["provider_config"]))
+    created = digest(step("create", "n", new=new, stack="prod"))
+    parts = review(doc, created, max_bytes=4096).parts
+    whole = "\n".join(parts)
+    for planted in PLANTED:
+        assert planted not in whole
+    rows = _table_after(whole.split("### Stack <code>prod</code>")[0], "Update model gpt")
+    assert rows["provider_config.custom_host"] == ["https://a", "https://b"]
+    for key in ("apiKey", "watsonx_cpd_password", "aws_secret_access_key"):
+        assert rows[f"provider_config.{key}"] == ["—", SECRET_TEXT]
+
+
+def test_a_deleted_model_names_the_policies_that_still_route_to_it() -> None:
+    policy = {"name": "virtual-policy/p", "strategy": {"mode": "fallback"}, "targets": [{"model_name": GPT}]}
+    doc = digest(
+        step("delete", "gpt", old={"name": GPT}),
+        step("same", "p", kind="ModelPolicy", old=policy, new=policy),
+        step(
+            "same",
+            "other",
+            kind="ModelPolicy",
+            old={**policy, "targets": [{"model_name": "virtual-model/x/y"}]},
+        ),
+    )
+    md = text(doc)
+    assert "**Deletes** the model <code>virtual\\-model" not in md  # names are not over-escaped
+    assert "Policies that route to it: <code>p</code>." in md
+    assert "<code>other</code>" not in md
+    assert "**1 to delete** (2 unchanged)" in md
+
+
+def test_takeover_says_from_whom_it_is_taken() -> None:
+    md = text(digest(step("create", "m", new={"name": GPT, "adopt": "takeover"})))
+    assert "⚠️ Take over model m" in headings(md)
+    assert "**Takes over** the existing model" in md and "**1 to take over**" in md
+
+
+def test_nothing_changes() -> None:
+    got = review(digest(step("same", "m", old={"name": GPT}, new={"name": GPT})))
+    assert not got.changed
+    assert "1 stack: nothing changes." in got.parts[0] and "**no changes** (1 unchanged)" in got.parts[0]
+
+
+def test_an_update_the_preview_cannot_show_says_so() -> None:
+    md = text(digest(step("update", "m", old={"name": GPT, "tags": ["a"]}, new={"name": GPT, "tags": ["a"]})))
+    assert "_No field that the preview shows changes._" in md
+
+
+def test_force_delete_shows_only_when_it_is_set() -> None:
+    md = text(
+        digest(
+            step(
+                "update",
+                "m",
+                old={"name": GPT, "force_delete": False},
+                new={"name": GPT, "force_delete": True},
+            )
+        )
+    )
+    assert _table_after(md, "Update model m") == {"force_delete": ["false", "true"]}
+    created = text(digest(step("create", "n", new={"name": GPT, "force_delete": False, "owner": "abc"})))
+    assert set(_table_after(created, "Create model n")) == {"name"}
+
+
+HOSTILE = "evil | <img src=x onerror=alert(1)> `tick` [link](https://x.example) *b* @org/team $x$\nline2"
+
+
+def test_hostile_values_stay_inside_their_cell() -> None:
+    old = {"name": GPT, "description": "plain"}
+    new = {"name": GPT, "description": HOSTILE}
+    md = text(digest(step("update", HOSTILE.replace("\n", " "), old=old, new=new)))
+    rows = _table_after(md, "Update model")
+    # The whole value comes back as the text of one cell (a word joiner after @ stops a mention).
+    assert rows["description"] == ["plain", HOSTILE.replace("@", "@\u2060")]
+    assert html_tags(md) <= {"<code>", "</code>", "<br>"}
+    assert "](https" not in md.replace("\\](", "")
+
+
+def test_policy_violations_are_listed() -> None:
+    events = [
+        {"sequence": 0, "preludeEvent": {"config": {}}},
+        {
+            "sequence": 1,
+            "policyEvent": {
+                "resourceUrn": "urn:pulumi:dev::p::wxo:index:Model::gpt",
+                "message": "provider_config.api_key: use a connection | not inline\nsecond line",
+                "policyName": "credentials-through-connection",
+                "policyPackName": "wxo-guardrails",
+                "enforcementLevel": "mandatory",
+                "severity": "high",
+            },
+        },
+        {
+            "sequence": 2,
+            "policyEvent": {
+                "message": "weights sum to 1.4",
+                "policyName": "weights",
+                "policyPackName": "wxo-guardrails",
+                "enforcementLevel": "warning",  # the engine's word for advisory
+            },
+        },
+    ]
+    md = text(events)
+    [table] = [t for t in tables(md) if t.heading.startswith("Policy violations")]
+    assert table.header == ["Level", "Policy pack", "Policy", "Resource", "Message"]
+    assert table.rows == [
+        [
+            "❌ mandatory (high)",
+            "wxo-guardrails",
+            "credentials-through-connection",
+            "gpt",
+            "provider_config.api_key: use a connection | not inline\nsecond line",
+        ],
+        ["advisory", "wxo-guardrails", "weights", "—", "weights sum to 1.4"],
+    ]
+
+
+def test_several_stacks_each_have_a_summary() -> None:
+    dev = digest(step("create", "a", new={"name": GPT}, stack="dev"))
+    prod = digest(step("same", "a", old={"name": GPT}, new={"name": GPT}, stack="prod"))
+    md = text(dev, prod)
+    assert [h for h in headings(md) if h.startswith("Stack")] == [
+        "Stack dev (project proj)",
+        "Stack prod (project proj)",
+    ]
+    assert "2 stacks: changes below." in md
+
+
+def test_an_empty_preview_is_labelled_by_its_file() -> None:
+    md = text({"config": {}})
+    assert "### Stack doc0.json" in md
+    assert json.dumps(md)  # plain text
+
+
+def test_errors_the_preview_reported_are_listed_and_need_review() -> None:
+    doc = {
+        "config": {},
+        "steps": [step("same", "m", old={"name": GPT}, new={"name": GPT})],
+        "diagnostics": [
+            {"message": "retrying GET /v1/models\n\n", "severity": "info#err"},
+            {
+                "urn": "urn:pulumi:dev::p::wxo:index:Model::m",
+                "message": "wxo:index:Model resource 'm': the instance refused the credential\n",
+                "severity": "error",
+            },
+        ],
+    }
+    got = review(doc)
+    assert not got.changed and got.errors == 1
+    md = got.parts[0]
+    assert "**The previews reported 1 error**" in md
+    [table] = [t for t in tables(md) if t.header == ["Resource", "Error"]]
+    assert table.rows == [["m", "wxo:index:Model resource 'm': the instance refused the credential"]]
+    assert "retrying" not in md
