@@ -92,6 +92,13 @@ def _tag_for(olds: Mapping[str, Any], owner: str | None) -> OwnerTag | None:
     return OwnerTag.new(owner) if owner else None
 
 
+def after_put(current: Mapping[str, Any] | None, body: Mapping[str, Any], id_: str) -> dict[str, Any]:
+    """The model as a full PUT leaves it: the body, and from ``current`` only what the body cannot
+    carry (server-owned fields, api-contract §2.2). A field the body omits (``config``,
+    ``connection_id``) is reset by the PUT (api-contract §2), so it is empty now, not ``current``'s."""
+    return {**(current or {}), "config": {}, "connection_id": None, **body, "id": id_}
+
+
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
     return declared_fields(props, MODEL_DIFF_FIELDS)
 
@@ -420,7 +427,7 @@ class ModelLifecycle:
             client.update_model(id_, body, name=spec.name)
         except NotFoundError as err:
             raise gone(err, kind="model", name=spec.name, id_=id_) from None
-        server = {**(current or {}), **body, "id": id_}
+        server = after_put(current, body, id_)
         self.runtime.snapshot("models").put(server)
         outs = model_outputs(
             spec.effective(),
