@@ -97,7 +97,8 @@ def test_a_read_is_gone_only_when_the_whole_collection_answers(kind: str, collec
 
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_a_filter_404_with_the_object_in_the_collection_returns_it(kind: str, collection: str) -> None:
-    api = Api(httpx.Response(404, json={"detail": "x"}), httpx.Response(200, json=[{"id": "abc", "name": "n"}]))
+    listed = httpx.Response(200, json=[{"id": "abc", "name": "n"}])
+    api = Api(httpx.Response(404, json={"detail": "x"}), listed)
     client, _ = make_client(api)
     assert call(client, "get", kind)("abc") == {"id": "abc", "name": "n"}
 
