@@ -297,3 +297,12 @@ def test_a_declared_secret_omitted_or_masked_is_no_drift(shown: str | None) -> N
     outs = model_outputs(OUTPUTS, {**DRIFTED, "provider_config": pc, "config": {}}, adopt=False)
     assert outs["provider_config"] == {"api_key": "sk-unit-1"}
     assert offline().diff(outs, GPT).changed == []
+
+
+def test_an_update_records_what_the_full_put_leaves_not_the_keys_it_removed() -> None:
+    current = {**DRIFTED, "connection_id": "conn-added-by-hand"}
+    body, outs = _updated(current, OUTPUTS)
+    assert "config" not in body and "connection_id" not in body  # omitted: the PUT resets them
+    assert body["provider_config"] == {"provider": "openai", "api_key": "sk-unit-1"}
+    assert outs["config"] == {} and outs["connection_id"] is None
+    assert outs["provider_config"] == {"api_key": "sk-unit-1"}
