@@ -55,6 +55,22 @@ def test_invalid_fault_specs_are_422(emulator: EmulatorThread) -> None:
     assert emulator.control.faults() == []
 
 
+def test_an_html_fault_answers_a_page_instead_of_json(emulator: EmulatorThread, http: httpx.Client) -> None:
+    page = "<html><body>Down for maintenance</body></html>"
+    for kwargs in ({"html": page}, {"html": page, "status": 404, "detail": "x"}):
+        with pytest.raises(httpx.HTTPStatusError) as info:
+            emulator.control.add_fault(**kwargs)
+        assert info.value.response.status_code == 422
+    emulator.control.add_fault(method="GET", status=404, html=page)
+    answer = http.get("/v1/models")
+    assert (answer.status_code, answer.headers["content-type"], answer.text) == (
+        404,
+        "text/html; charset=utf-8",
+        page,
+    )
+    assert http.post("/v1/models", json=granite()).status_code == 201  # GET only
+
+
 # ---------------------------------------------------------------------------------------------
 # Request log, state, reset
 

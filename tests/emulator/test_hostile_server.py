@@ -25,6 +25,7 @@ import pytest
 
 from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import (
+    ApiError,
     AuthError,
     DeadlineExceededError,
     ResponseTooLargeError,
@@ -384,3 +385,45 @@ def test_a_malformed_policy_blocks_a_model_delete_by_name(
     assert info.value.field == "policy.targets"
     assert "force_delete=True" in str(info.value)
     assert server.requests("DELETE") == []
+
+
+# ------------------------------------------------------------------ a gateway's 404 (api/listing.py)
+
+PAGE = b"<html><head><title>404</title></head><body>Down for maintenance</body></html>"
+
+
+def html_404(_: Seen) -> Reply:
+    return [head(404, Content_Type="text/html", Content_Length=str(len(PAGE))), PAGE]
+
+
+def test_a_gateway_page_on_every_request_is_no_empty_list(
+    server: HostileServer, runtime: Callable[..., Runtime]
+) -> None:
+    for method in ("GET", "DELETE"):
+        for path in ("/v1/models", "/v1/models/m-1", "/v1/model_policy", "/v1/model_policy/p-1"):
+            server.on(method, path, html_404)
+    models, policies = ModelLifecycle(runtime()), PolicyLifecycle(runtime())
+    forced = {"name": NAME, "force_delete": True}
+    for action, call in [
+        ("list models: HTTP 404", lambda: models.read("m-1", {"name": NAME})),
+        ("list policies: HTTP 404", lambda: policies.read("p-1", {"name": POLICY})),
+        (f"delete model '{NAME}': HTTP 404", lambda: models.delete("m-1", forced)),
+        (f"delete policy '{POLICY}': HTTP 404", lambda: policies.delete("p-1", {"name": POLICY})),
+    ]:
+        with pytest.raises(ApiError) as info:
+            call()
+        message = str(info.value)
+        assert message.startswith(f"{action}: the answer is an HTML page, not the API's"), message
+        assert "nothing was changed in the state" in message and "<html>" not in message
+
+
+def test_a_json_404_on_every_list_does_not_show_a_model_gone(
+    server: HostileServer, runtime: Callable[..., Runtime]
+) -> None:
+    # The default route: 404 {"detail": "Not Found"} for everything, as a JSON-speaking gateway.
+    with pytest.raises(ApiError) as info:
+        ModelLifecycle(runtime()).read("m-1", {"name": NAME})
+    assert "GET /v1/models?id=m-1 answered 404, and so did the whole collection" in str(info.value)
+    with pytest.raises(ApiError) as info:
+        ModelLifecycle(runtime()).delete("m-1", {"name": NAME, "force_delete": True})
+    assert "DELETE /v1/models/m-1 answered 404, and so did the whole collection" in str(info.value)

@@ -6,6 +6,7 @@ module             what it holds
 =================  ============================================================================
 ``settings``       ConnectionSettings: every ``wxo:*`` key with its ``WXO_*`` fallback, TLS rule
 ``client``         WxoClient: the Models and model-policy endpoints, status -> error
+``listing``        list answers: their objects, and when a 404 stands for "none" (§8)
 ``retry``          RetryPolicy: the one retry policy, and the parameters of each caller
 ``auth``           WxoAuth: the ``httpx.Auth`` (token cache, refresh, one resend after a 401)
 ``auth_flows``     how each flow mints a token (IAM, MCSP, CPD, local, bearer)

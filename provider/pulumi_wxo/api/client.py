@@ -46,6 +46,7 @@ from pulumi_wxo.api.errors import (
     parse_detail,
 )
 from pulumi_wxo.api.http import is_tls_error, new_http_client
+from pulumi_wxo.api.listing import base_collection_404, check_404, objects_of, still_listed
 from pulumi_wxo.api.redaction import logger, redact, register_secret
 from pulumi_wxo.api.retry import RetryPolicy, api_policy, parse_retry_after
 from pulumi_wxo.api.settings import ConnectionSettings, resolved_base_path
@@ -166,12 +167,13 @@ class WxoClient:
 
     def catalog(self) -> list[JsonObject]:
         """``GET /models/list`` → ``resources``: virtual plus out-of-the-box models (§2)."""
-        response = self._send("GET", "/models/list", action="list the model catalog", empty_on_404=True)
-        if response is None:
+        response = self._send("GET", "/models/list", action="list the model catalog", tolerate_404=True)
+        if response.status_code == 404:
+            check_404(response, action="list the model catalog")  # a gateway's page is no catalogue
             return []
         body = self._json(response, "GET", action="list the model catalog")
         resources = body.get("resources", []) if isinstance(body, dict) else body
-        return _objects(resources, response, action="list the model catalog")
+        return objects_of(resources, response, action="list the model catalog")
 
     # ------------------------------------------------------------------ policies (§6)
 
@@ -213,11 +215,17 @@ class WxoClient:
         pairs = [("name", n) for n in names] + [("id", i) for i in ids]
         pairs += [("display_name", d) for d in display_names]
         params = httpx.QueryParams(tuple(pairs))  # a tuple: covariant, so mypy accepts str pairs
-        # §8: the ADK maps a 404 on a list/filter GET to an empty list.
-        response = self._send("GET", collection, params=params, action=action, empty_on_404=True)
-        if response is None:
-            return []
-        return _objects(self._json(response, "GET", action=action), response, action=action)
+        return self._answer(collection, params, action=action)[0]
+
+    def _answer(
+        self, collection: str, params: httpx.QueryParams, *, action: str
+    ) -> tuple[list[JsonObject], bool]:
+        """The objects of a list GET, and whether it answered 404 (§8, :mod:`pulumi_wxo.api.listing`)."""
+        response = self._send("GET", collection, params=params, action=action, tolerate_404=True)
+        if response.status_code != 404:
+            return objects_of(self._json(response, "GET", action=action), response, action=action), False
+        body = check_404(response, action=action)
+        return (objects_of(body, response, action=action) if isinstance(body, list) else []), True
 
     def _find(self, collection: str, name: str, *, kind: str, action: str) -> list[JsonObject]:
         found = [
@@ -227,13 +235,21 @@ class WxoClient:
             object_id(kind, item, action=action)  # an object without a usable id cannot be managed
         return found
 
-    def _get(self, collection: str, object_id: str, *, action: str) -> JsonObject | None:
-        items = self._list(collection, ids=(object_id,), action=action)
+    def _get(self, collection: str, object_id: str, *, action: str, first: str = "") -> JsonObject | None:
+        """The object, or None once its absence is shown (:mod:`pulumi_wxo.api.listing`)."""
+        items, answered_404 = self._answer(collection, httpx.QueryParams({"id": object_id}), action=action)
+        found = next((item for item in items if item.get("id") == object_id), None)
+        if found is not None or not answered_404:
+            return found
+        # A 404 may be a gateway's: "gone" holds only if the whole collection answers.
+        items, answered_404 = self._answer(collection, httpx.QueryParams(), action=action)
+        if answered_404:
+            path = urlsplit(self.base_url + collection).path
+            raise base_collection_404(path, first=first or f"GET {path}?id={object_id}", action=action)
         return next((item for item in items if item.get("id") == object_id), None)
 
     def _create(self, collection: str, body: JsonObject, *, action: str) -> Any:
         response = self._send("POST", collection, body=body, action=action)
-        assert response is not None
         # §2/§11: the create body is undocumented (object, id string or empty); return what came.
         if not response.content.strip():
             return None
@@ -250,7 +266,14 @@ class WxoClient:
     def _delete(self, collection: str, id_: str, *, kind: str, label: object) -> bool:
         action = _action("delete", kind, label)
         path = _object_path(collection, id_, kind=kind, label=label, action=action)
-        return self._send("DELETE", path, action=action, empty_on_404=True) is not None
+        response = self._send("DELETE", path, action=action, tolerate_404=True)
+        if response.status_code != 404:
+            return True
+        # "Already deleted" only when the 404 is the API's and the object is not listed (§8).
+        check_404(response, action=action)
+        if self._get(collection, id_, action=action, first=f"DELETE {response.request.url.path}"):
+            raise still_listed(response, action=action)
+        return False
 
     # ------------------------------------------------------------------ transport
 
@@ -262,9 +285,9 @@ class WxoClient:
         action: str,
         params: httpx.QueryParams | None = None,
         body: JsonObject | None = None,
-        empty_on_404: bool = False,
-    ) -> httpx.Response | None:
-        """Send with retries (``self.retry_policy``); a 2xx, None for a tolerated 404, or an error."""
+        tolerate_404: bool = False,
+    ) -> httpx.Response:
+        """Send with retries (``self.retry_policy``); a 2xx, a 404 when tolerated, or an error."""
         url = self.base_url + path
         url_path = urlsplit(url).path
         if body is not None:
@@ -345,8 +368,8 @@ class WxoClient:
                 )
                 if response.is_success:
                     return response
-                if response.status_code == 404 and empty_on_404:
-                    return None
+                if response.status_code == 404 and tolerate_404:
+                    return response
                 api_error = self._api_error(response, method, url_path, action)
                 if (
                     isinstance(api_error, QuotaExceededError)  # a quota does not lift by waiting (§8)
@@ -448,19 +471,6 @@ class WxoClient:
                 detail=f"expected a JSON body, got: {detail}",
                 action=action,
             ) from None
-
-
-def _objects(value: Any, response: httpx.Response, *, action: str) -> list[JsonObject]:
-    """The JSON objects of a list response (§2: a bare array, no envelope, no pagination)."""
-    if not isinstance(value, list):
-        raise ApiError(
-            status=response.status_code,
-            method=response.request.method,
-            path=response.request.url.path,
-            detail=f"expected a JSON array, got {type(value).__name__}",
-            action=action,
-        )
-    return [item for item in value if isinstance(item, dict)]
 
 
 def _object_path(collection: str, id_: object, *, kind: str, label: object, action: str) -> str:

@@ -227,6 +227,7 @@ class EmulatorControl:
         path: str = ".*",
         status: int | None = None,
         detail: Any = None,
+        html: str | None = None,
         retry_after: int | None = None,
         quota: bool = False,
         delay: float = 0.0,
@@ -242,6 +243,7 @@ class EmulatorControl:
             _switches(
                 status=status,
                 detail=detail,
+                html=html,
                 retry_after=retry_after,
                 count=count,
                 fraction=fraction,

@@ -80,8 +80,11 @@ class FaultAndLogMiddleware:
 
 async def _send_fault(fault: Fault, send: Send) -> None:
     status = fault.spec.status or 500
-    body = json.dumps(fault.body()).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if fault.spec.html is not None:
+        body, content_type = fault.spec.html.encode(), b"text/html; charset=utf-8"
+    else:
+        body, content_type = json.dumps(fault.body()).encode(), b"application/json"
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     if fault.spec.retry_after is not None:
         headers.append((b"retry-after", str(fault.spec.retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})

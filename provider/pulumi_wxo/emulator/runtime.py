@@ -119,6 +119,8 @@ class FaultSpec(BaseModel):
     path: str = ".*"
     status: int | None = Field(None, ge=400, le=599)
     detail: Any = None
+    # A page instead of the JSON error body: what a gateway or a maintenance page answers.
+    html: str | None = Field(None, max_length=100_000)
     retry_after: int | None = Field(None, ge=0)
     quota: bool = False
     delay: float = Field(0.0, ge=0, le=60)
@@ -141,6 +143,8 @@ class FaultSpec(BaseModel):
         # A quota fault is a 429 (api-contract §8; the ADK's ResourceQuotaExceededError needs 429).
         if self.quota and self.status is None:
             self.status = 429
+        if self.html is not None and (self.status is None or self.quota or self.detail is not None):
+            raise ValueError("html needs a status, and replaces the JSON body: no quota, no detail")
         return self
 
 

@@ -44,6 +44,7 @@ from pulumi_wxo.schema import (
     ModelSpec,
     canonical,
     is_masked,
+    is_secret_key,
     normalize_model,
     policy_model_names,
     to_snake_key,
@@ -91,6 +92,13 @@ def _tag_for(olds: Mapping[str, Any], owner: str | None) -> OwnerTag | None:
     return OwnerTag.new(owner) if owner else None
 
 
+def after_put(current: Mapping[str, Any] | None, body: Mapping[str, Any], id_: str) -> dict[str, Any]:
+    """The model as a full PUT leaves it: the body, and from ``current`` only what the body cannot
+    carry (server-owned fields, api-contract §2.2). A field the body omits (``config``,
+    ``connection_id``) is reset by the PUT (api-contract §2), so it is empty now, not ``current``'s."""
+    return {**(current or {}), "config": {}, "connection_id": None, **body, "id": id_}
+
+
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
     return declared_fields(props, MODEL_DIFF_FIELDS)
 
@@ -99,6 +107,11 @@ def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
     return validated_or_raise(
         props, fields=MODEL_DIFF_FIELDS, validate=validate_model, kind="model", verb=verb
     )
+
+
+# What state records for a secret the server holds and the program does not declare: its
+# presence (drift, removed by the next full PUT), never its value.
+UNDECLARED_SECRET = "(a secret set outside Pulumi)"
 
 
 def _merge_secret(reference: Any, server: Any) -> Any:
@@ -113,25 +126,37 @@ def _merge_secret(reference: Any, server: Any) -> Any:
 
 
 def model_outputs(
-    reference: Mapping[str, Any], server: Mapping[str, Any], *, adopt: bool, force_delete: bool = False
+    reference: Mapping[str, Any],
+    server: Mapping[str, Any],
+    *,
+    adopt: bool,
+    force_delete: bool = False,
+    undeclared_secrets: bool = True,
 ) -> dict[str, Any]:
-    """Outputs for state from a server object, tracking the keys ``reference`` declares.
+    """Outputs for state from a server object: every key it holds, secrets as ``reference`` has them.
 
     ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
-    fields hold the server's effective values (display_name defaults to the name, ...);
-    inside ``provider_config`` and ``config`` only declared keys are tracked, so keys the
-    server adds never cause a diff while a declared key changed or removed out of band does.
+    fields hold the server's effective values (display_name defaults to the name, ...). Inside
+    ``provider_config`` and ``config`` every key the server shows is tracked, declared or not
+    (the server-owned ``provider`` excepted, api-contract §2.2): a full PUT removes what the
+    program does not declare, so a key added out of band is drift, shown on refresh and removed
+    by the next ``up``. A secret keeps the declared value when the server omits or masks it; one
+    the program does not declare is recorded as :data:`UNDECLARED_SECRET`, never by its value
+    (``undeclared_secrets=False``, for a read without state, leaves it out).
     """
     ref_pc = dict(reference.get("provider_config") or {})
-    ref_cfg = dict(reference.get("config") or {})
     norm = normalize_model(server, prefer_keys=ref_pc)
     pc: dict[str, Any] = {}
-    for key, value in ref_pc.items():
-        if key in SECRET_FIELDS:
-            pc[key] = _merge_secret(value, norm["provider_config"].get(key))
-        elif key in norm["provider_config"]:
-            pc[key] = norm["provider_config"][key]
-    cfg = {k: norm["config"][k] for k in ref_cfg if k in norm["config"]}
+    for key in [*ref_pc, *(k for k in norm["provider_config"] if k not in ref_pc)]:
+        value = norm["provider_config"].get(key)
+        if key in ref_pc and key in SECRET_FIELDS:
+            pc[key] = _merge_secret(ref_pc[key], value)
+        elif value is None:
+            continue  # declared, gone from the server: the diff shows it
+        elif key in ref_pc or not is_secret_key(key):
+            pc[key] = value
+        elif undeclared_secrets:
+            pc[key] = UNDECLARED_SECRET
     # The owner tag is the provider's, not the user's: never in ``tags``, never in a diff.
     tags, tag = split_tags(norm["tags"])
     outs = {
@@ -142,7 +167,7 @@ def model_outputs(
         "model_type": norm["model_type"],
         "connection_id": norm["connection_id"],
         "provider_config": pc,
-        "config": cfg,
+        "config": dict(norm["config"]),
         "adopt": adopt,
         "force_delete": force_delete,
         "model_id": norm["id"],
@@ -376,7 +401,11 @@ class ModelLifecycle:
             }
             kept = kept_stamp(props)
         outs = model_outputs(
-            reference, server, adopt=bool(props.get("adopt")), force_delete=bool(props.get("force_delete"))
+            reference,
+            server,
+            adopt=bool(props.get("adopt")),
+            force_delete=bool(props.get("force_delete")),
+            undeclared_secrets=props.get("name") is not None,
         )
         if "owner_tag" not in outs and isinstance(props.get("owner_tag"), str):
             outs["owner_tag"] = props["owner_tag"]
@@ -400,7 +429,7 @@ class ModelLifecycle:
             client.update_model(id_, body, name=spec.name)
         except NotFoundError as err:
             raise gone(err, kind="model", name=spec.name, id_=id_) from None
-        server = {**(current or {}), **body, "id": id_}
+        server = after_put(current, body, id_)
         self.runtime.snapshot("models").put(server)
         outs = model_outputs(
             spec.effective(),

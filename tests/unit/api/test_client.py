@@ -118,8 +118,11 @@ def test_get_keeps_exact_id_match(url: str, prefix: str, kind: str, collection: 
 def test_get_absent_is_none(kind: str, collection: str) -> None:
     client, _ = make_client(Api(httpx.Response(200, json=[{"id": "other"}])))
     assert method(client, "get", kind)("abc") is None
-    client, _ = make_client(Api(httpx.Response(404, json={"detail": "Not Found"})))
+    # A 404 on the filtered read is checked against the whole collection (test_listing.py).
+    api = Api(httpx.Response(404, json={"detail": "Not Found"}), httpx.Response(200, json=[{"id": "other"}]))
+    client, _ = make_client(api)
     assert method(client, "get", kind)("abc", name=NAME) is None
+    assert [r.url.params.multi_items() for r in api.requests] == [[("id", "abc")], []]
 
 
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
@@ -181,13 +184,18 @@ def test_update_puts_the_full_body(url: str, prefix: str, kind: str, collection:
 @pytest.mark.parametrize(("url", "prefix"), BASES)
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_delete(url: str, prefix: str, kind: str, collection: str) -> None:
-    api = Api(httpx.Response(200, content=b""), httpx.Response(404, json={"detail": "Model not found"}))
+    api = Api(
+        httpx.Response(200, content=b""),
+        httpx.Response(404, json={"detail": "Model not found"}),
+        httpx.Response(200, json=[]),
+    )
     client, _ = make_client(api, url=url)
     assert method(client, "delete", kind)("m-1", name=NAME) is True
-    assert method(client, "delete", kind)("m-1") is False  # already gone
+    assert method(client, "delete", kind)("m-1") is False  # already gone: the read by id agrees
     assert [(r.method, r.url.path, r.content) for r in api.requests] == [
         ("DELETE", f"{prefix}{collection}/m-1", b""),
         ("DELETE", f"{prefix}{collection}/m-1", b""),
+        ("GET", f"{prefix}{collection}", b""),
     ]
 
 

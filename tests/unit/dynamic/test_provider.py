@@ -143,9 +143,11 @@ def test_diff_drift_in_a_declared_field_is_a_change() -> None:
     assert ModelProvider().diff("id-1", olds, dict(NEWS)).changes is True
 
 
-def test_diff_server_added_keys_are_ignored() -> None:
+def test_diff_a_key_added_on_the_server_is_a_change() -> None:
+    # A full PUT removes what the program does not declare: such a key is drift (lifecycle.md).
     olds = outputs_for(NEWS, config={"max_tokens": 2048, "temperature": 0.2, "server_default": 1})
-    assert ModelProvider().diff("id-1", olds, dict(NEWS)).changes is False
+    res = ModelProvider().diff("id-1", olds, dict(NEWS))
+    assert res.changes is True and res.replaces == []
 
 
 def test_diff_unknown_name_is_a_possible_replace() -> None:

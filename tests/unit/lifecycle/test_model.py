@@ -15,7 +15,7 @@ from hypothesis import given
 
 from pulumi_wxo.api.errors import InvalidInputError
 from pulumi_wxo.lifecycle import UNKNOWN, ModelLifecycle, Runtime
-from pulumi_wxo.lifecycle.model import model_outputs, spec_or_raise
+from pulumi_wxo.lifecycle.model import UNDECLARED_SECRET, model_outputs, spec_or_raise
 from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.schema import MODEL_DIFF_FIELDS
 from pulumi_wxo.schema.bounds import MAX_DEPTH
@@ -252,3 +252,57 @@ def test_an_update_drops_platform_tags_the_server_no_longer_has() -> None:
     current = {"id": "m1", **OUTPUTS, "tags": ["team-a"]}
     body, _outs = _updated(current, {**OUTPUTS, "tags": ["team-a", DENY]})
     assert DENY not in body["tags"]
+
+
+# ------------------------------------------------------------------ drift on every key (lifecycle.md)
+
+DRIFTED: dict[str, Any] = {
+    "id": "m1",
+    **OUTPUTS,
+    "provider_config": {"provider": "openai", "customHost": "https://collector.invalid/v1"},
+    "config": {"max_tokens": 1},
+}
+
+
+def test_keys_added_on_the_server_are_tracked_and_are_drift() -> None:
+    outs = model_outputs(OUTPUTS, DRIFTED, adopt=False)
+    # the declared secret stays (the server omitted it); the derived ``provider`` is the server's
+    assert outs["provider_config"] == {"api_key": "sk-unit-1", "custom_host": "https://collector.invalid/v1"}
+    assert outs["config"] == {"max_tokens": 1}
+    assert offline().diff(outs, GPT).changed == ["provider_config", "config"]
+    # the same server object without the additions: no drift, whatever the host's number types
+    clean = model_outputs(
+        OUTPUTS, {**DRIFTED, "provider_config": {"provider": "openai"}, "config": {}}, adopt=False
+    )
+    assert offline().diff(clean, GPT).changed == []
+
+
+@pytest.mark.parametrize("shown", ["sk-SERVER-side-9931", "********"])
+def test_an_undeclared_secret_on_the_server_is_drift_without_its_value(shown: str) -> None:
+    server = {**DRIFTED, "provider_config": {"provider": "openai", "awsSecretAccessKey": shown}, "config": {}}
+    outs = model_outputs(OUTPUTS, server, adopt=False)
+    assert outs["provider_config"] == {"api_key": "sk-unit-1", "aws_secret_access_key": UNDECLARED_SECRET}
+    assert shown not in repr(outs)
+    assert offline().diff(outs, GPT).changed == ["provider_config"]
+    # a read without state (Model.get, import) leaves secrets out, as before
+    assert (
+        "aws_secret_access_key"
+        not in model_outputs({}, server, adopt=False, undeclared_secrets=False)["provider_config"]
+    )
+
+
+@pytest.mark.parametrize("shown", [None, "********", "****1234"])
+def test_a_declared_secret_omitted_or_masked_is_no_drift(shown: str | None) -> None:
+    pc = {"provider": "openai", **({"api_key": shown} if shown is not None else {})}
+    outs = model_outputs(OUTPUTS, {**DRIFTED, "provider_config": pc, "config": {}}, adopt=False)
+    assert outs["provider_config"] == {"api_key": "sk-unit-1"}
+    assert offline().diff(outs, GPT).changed == []
+
+
+def test_an_update_records_what_the_full_put_leaves_not_the_keys_it_removed() -> None:
+    current = {**DRIFTED, "connection_id": "conn-added-by-hand"}
+    body, outs = _updated(current, OUTPUTS)
+    assert "config" not in body and "connection_id" not in body  # omitted: the PUT resets them
+    assert body["provider_config"] == {"provider": "openai", "api_key": "sk-unit-1"}
+    assert outs["config"] == {} and outs["connection_id"] is None
+    assert outs["provider_config"] == {"api_key": "sk-unit-1"}
