@@ -80,6 +80,18 @@ def name_taken(kind: str, name: str, find: Callable[[], list[dict[str, Any]]]) -
     ]
 
 
+def register_secrets(*props: Mapping[str, Any]) -> None:
+    """Register every credential in ``props`` for redaction (api/redaction.py) before anything
+    can fail: the old inputs and outputs a host hands over as well as the new ones, so that a
+    server refusal echoing the *previous* key during a rotation is masked too."""
+    from pulumi_wxo.api.client import register_body_secrets
+    from pulumi_wxo.schema.bounds import within_bounds
+
+    for bag in props:
+        # Only fields a recursive walk can take (schema/bounds.py); check refuses the rest.
+        register_body_secrets({k: v for k, v in bag.items() if within_bounds(v)})
+
+
 def read_inputs(
     outs: Mapping[str, Any], *, defaults_to_name: Iterable[str], computed: Iterable[str]
 ) -> dict[str, Any]:

@@ -27,12 +27,20 @@ from pulumi_wxo.lifecycle.common import (
     placement,
     previewed,
     read_inputs,
+    register_secrets,
     stamp,
     unknown_inputs,
     validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
-from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, split_tags
+from pulumi_wxo.lifecycle.ownership import (
+    OwnerTag,
+    is_owner_id,
+    owner_of,
+    platform_tags,
+    split_tags,
+    verify_at_id,
+)
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
 from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
@@ -67,6 +75,12 @@ MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
 def _owner(props: Mapping[str, Any]) -> str | None:
     value = props.get("owner")
     return value if is_owner_id(value) else None
+
+
+def _recorded(props: Mapping[str, Any]) -> bool:
+    """Whether ``props`` are a state's outputs (a refresh), not a read without state
+    (``Model.get``, an import), which records nothing to compare with."""
+    return any(props.get(k) is not None for k in ("name", "model_id", "owner_tag"))
 
 
 def _ours(obj: Mapping[str, Any], owner: str | None) -> bool:
@@ -218,12 +232,20 @@ class ModelLifecycle:
     def __init__(self, runtime: Runtime = RUNTIME) -> None:
         self.runtime = runtime
 
+    def _verify(
+        self, id_: str, server: Mapping[str, Any], olds: Mapping[str, Any], *, action: str, owner: str | None
+    ) -> None:
+        """The object at ``id_`` is the one the state recorded, or nothing is done
+        (lifecycle/ownership.py, ``verify_at_id``)."""
+        verify_at_id(kind="model", id_=id_, server=server, recorded=olds, action=action, owner=owner)
+
     def _by_name(self, name: str) -> list[dict[str, Any]]:
         return from_snapshot(
             self.runtime, "models", lambda s: s.by_name(name), lambda: self.runtime.client().find_models(name)
         )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        register_secrets(olds, news)
         inputs = dict(news)
         # NaN, infinities and deep nesting first: what they refuse becomes None, so no
         # recursive step below (is_unknown, pydantic, canonical) sees it.
@@ -264,6 +286,7 @@ class ModelLifecycle:
         return fails
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        register_secrets(olds, news)
         where = placement(self.runtime, olds, action=f"diff model '{olds.get('name')}'")
         changed, complete = diff_fields(olds, news)
         if where == "move":
@@ -278,6 +301,7 @@ class ModelLifecycle:
         A host whose engine asks for preview outputs (the native plugin) returns these, so a
         resource that reads this model's ``model_id`` does not see it unknown on every update.
         """
+        register_secrets(olds, news)
         given = declared(news)
         spec = None if any(is_unknown(v) for v in given.values()) else validate_model(given)[0]
         desired: dict[str, Any] = (
@@ -293,6 +317,7 @@ class ModelLifecycle:
         )
 
     def create(self, props: Mapping[str, Any]) -> Created:
+        register_secrets(props)
         spec = spec_or_raise(props, verb="create")
         adopt, owner = bool(props.get("adopt")), _owner(props)
         client = self.runtime.client()
@@ -343,6 +368,7 @@ class ModelLifecycle:
         return Created(model_id, {**outs, **stamp(self.runtime)})
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
+        register_secrets(props)
         label = props.get("name") or id_
         if placement(self.runtime, props, action=f"refresh model '{label}'") == "move":
             raise WxoError(
@@ -356,6 +382,9 @@ class ModelLifecycle:
         ) or client.get_model(id_, name=props.get("name"))
         if server is None:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
+        if _recorded(props):
+            # Refresh never takes a foreign object into the state (docs/lifecycle.md, "Ownership").
+            self._verify(id_, server, props, action=f"refresh model '{label}'", owner=_owner(props))
         if props.get("name") is None:
             # Read without state (``Model.get``, import): track every key the server shows
             # (secrets are never taken from the server: it omits or masks them).
@@ -386,6 +415,7 @@ class ModelLifecycle:
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """Full PUT; returns every output (a host's default update would wipe them)."""
+        register_secrets(olds, news)
         spec = spec_or_raise(news, verb="update")
         placement(self.runtime, olds, action=f"update model '{spec.name}'")
         client = self.runtime.client()
@@ -393,6 +423,8 @@ class ModelLifecycle:
         # api-contract §12.7) must go back as the server has them now, not as the state last saw
         # them. That read also stands for the object after the PUT (the server stores the body).
         current = client.get_model(id_, name=spec.name)
+        if current is not None:  # gone: the PUT's 404 says how to recover
+            self._verify(id_, current, olds, action=f"update model '{spec.name}'", owner=_owner(news))
         body = _body(spec, _tag_for(olds, _owner(news)), current)
         try:
             client.update_model(id_, body, name=spec.name)
@@ -409,11 +441,17 @@ class ModelLifecycle:
         return {**outs, **stamp(self.runtime)}
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        register_secrets(props)
         name = props.get("name")
         if placement(self.runtime, props, action=f"delete model '{name or id_}'") == "move":
             left_behind("model", name or id_, props)  # the moved stack's old copy: a separate choice
             return
         client = self.runtime.client()
+        server = from_snapshot(
+            self.runtime, "models", lambda s: s.by_id(id_), lambda: None
+        ) or client.get_model(id_, name=name if isinstance(name, str) else None)
+        if server is not None:  # else gone already: the DELETE's 404 counts as done
+            self._verify(id_, server, props, action=f"delete model '{name or id_}'", owner=_owner(props))
         if isinstance(name, str) and not props.get("force_delete"):
             # A policy routing to a deleted model would fail at inference time: refuse
             # instead of leaving a broken route (policies declared in the same stack that
