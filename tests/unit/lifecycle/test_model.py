@@ -252,3 +252,27 @@ def test_an_update_drops_platform_tags_the_server_no_longer_has() -> None:
     current = {"id": "m1", **OUTPUTS, "tags": ["team-a"]}
     body, _outs = _updated(current, {**OUTPUTS, "tags": ["team-a", DENY]})
     assert DENY not in body["tags"]
+
+
+@pytest.mark.parametrize("call", ["check", "diff", "preview", "create", "read", "update", "delete"])
+def test_the_old_inputs_and_outputs_are_registered_for_redaction_in_every_call(call: str) -> None:
+    from pulumi_wxo.api.errors import WxoError
+    from pulumi_wxo.api.redaction import redact
+
+    old = f"sk-unit-OLD-{call}-7731"
+    olds = {**OUTPUTS, "provider_config": {"api_key": old}}
+    lc = offline()
+    args: dict[str, tuple[Any, ...]] = {
+        "check": (olds, GPT),
+        "diff": (olds, GPT),
+        "preview": (olds, GPT),
+        "create": (olds,),
+        "read": ("m1", olds),
+        "update": ("m1", olds, GPT),
+        "delete": ("m1", olds),
+    }
+    try:
+        getattr(lc, call)(*args[call])
+    except WxoError:
+        pass  # no connection settings: what matters is what was registered before
+    assert redact(f"the stored key {old} is still active") == "the stored key *** is still active"
