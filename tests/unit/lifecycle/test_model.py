@@ -7,6 +7,7 @@ create/read/update/delete paths run against the emulator in tests/emulator.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -271,8 +272,6 @@ def test_the_old_inputs_and_outputs_are_registered_for_redaction_in_every_call(c
         "update": ("m1", olds, GPT),
         "delete": ("m1", olds),
     }
-    try:
+    with contextlib.suppress(WxoError):  # no connection settings: what was registered before counts
         getattr(lc, call)(*args[call])
-    except WxoError:
-        pass  # no connection settings: what matters is what was registered before
     assert redact(f"the stored key {old} is still active") == "the stored key *** is still active"
