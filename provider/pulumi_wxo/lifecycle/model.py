@@ -16,6 +16,7 @@ from pulumi_wxo.api.errors import (
     NotFoundError,
     WxoError,
 )
+from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
     declared_fields,
@@ -60,8 +61,9 @@ from pulumi_wxo.schema import (
 from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
 
 # Inputs of a Model that are not part of the API body. ``owner`` is set by the resource
-# class (lifecycle/ownership.py), never by a user.
-MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner"})
+# class (lifecycle/ownership.py), never by a user; ``secret_name`` too, when the program gave
+# the name as a secret (messages then say "a secret name", api/redaction.py).
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner", "secret_name"})
 # Outputs computed by the provider (never inputs).
 MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
     "model_id",
@@ -75,6 +77,12 @@ MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
 def _owner(props: Mapping[str, Any]) -> str | None:
     value = props.get("owner")
     return value if is_owner_id(value) else None
+
+
+def _secret_name(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``secret_name`` for the outputs, only when set: delete and read get the outputs alone,
+    and must still mask the name (lifecycle/common.py, ``register_secrets``)."""
+    return {"secret_name": True} if props.get("secret_name") is True else {}
 
 
 def _recorded(props: Mapping[str, Any]) -> bool:
@@ -251,7 +259,9 @@ class ModelLifecycle:
         # recursive step below (is_unknown, pydantic, canonical) sees it.
         news, refused, paths = split_bounded(news)
         fails = self._check(olds, news, inputs)
-        return CheckOutcome(inputs, refused + [f for f in fails if not under(f.path, paths)])
+        kept = refused + [f for f in fails if not under(f.path, paths)]
+        # A failure may quote the name (taken, invalid): a secret one is masked (register_secrets).
+        return CheckOutcome(inputs, [Failure(f.path, redact(f.reason)) for f in kept])
 
     def _check(
         self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
@@ -309,6 +319,7 @@ class ModelLifecycle:
         )
         desired["provider"] = spec.provider if spec is not None else olds.get("provider", UNKNOWN)
         desired.update(adopt=bool(news.get("adopt")), force_delete=bool(news.get("force_delete")))
+        desired.update(_secret_name(news))
         return previewed(
             desired,
             olds,
@@ -365,7 +376,7 @@ class ModelLifecycle:
             spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
         )
         outs["model_id"] = model_id
-        return Created(model_id, {**outs, **stamp(self.runtime)})
+        return Created(model_id, {**outs, **_secret_name(props), **stamp(self.runtime)})
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
         register_secrets(props)
@@ -408,6 +419,7 @@ class ModelLifecycle:
         if "owner_tag" not in outs and isinstance(props.get("owner_tag"), str):
             outs["owner_tag"] = props["owner_tag"]
         outs.update(kept)
+        outs.update(_secret_name(props))
         inputs = read_inputs(
             outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
         )
@@ -438,7 +450,7 @@ class ModelLifecycle:
             adopt=bool(news.get("adopt")),
             force_delete=bool(news.get("force_delete")),
         )
-        return {**outs, **stamp(self.runtime)}
+        return {**outs, **_secret_name(news), **stamp(self.runtime)}
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         register_secrets(props)

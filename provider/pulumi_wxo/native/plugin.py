@@ -176,6 +176,9 @@ class WxoProvider(Provider):
             if given is not None and not is_unknown(given) and given != own:
                 failures.append(CheckFailure("owner", OWNER_REFUSED))
             news["owner"] = own
+            name = request.new_inputs.get("name")
+            if name is not None and name.is_secret:
+                news["secret_name"] = True  # messages say "a secret name" (lifecycle/model.py)
         outcome = await self._call(request.urn, core.check, plain_map(request.old_inputs), news)
         return CheckResponse(
             inputs=engine_map(outcome.inputs, request.new_inputs),

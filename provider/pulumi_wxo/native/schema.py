@@ -89,6 +89,11 @@ LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
         "the SDK, else by the plugin); the provider's evidence of ownership on the server. Leave "
         "unset: any other value is refused.",
     },
+    "secret_name": {
+        "type": "boolean",
+        "description": 'True when `name` was given as a secret: messages then say "a secret name" '
+        "instead of quoting it. Set by the SDK or the plugin.",
+    },
     "declared_models": {
         "type": "array",
         "items": {"type": "string"},

@@ -275,3 +275,16 @@ def test_the_old_inputs_and_outputs_are_registered_for_redaction_in_every_call(c
     with contextlib.suppress(WxoError):  # no connection settings: what was registered before counts
         getattr(lc, call)(*args[call])
     assert redact(f"the stored key {old} is still active") == "the stored key *** is still active"
+
+
+def test_a_secret_name_is_never_quoted_in_a_failure_and_is_kept_secret_in_outputs() -> None:
+    hidden = "virtual-model/openai/unit-hidden-5150"
+    runtime = Runtime()
+    runtime.configure({"wxo:url": "https://wxo.example", "wxo:token": "unit-token"}.get, {})
+    taken = {**OUTPUTS, "id": "m-9", "name": hidden}
+    runtime.snapshot = lambda _kind: Snapshot(lambda: [taken], max_age=60)  # type: ignore[method-assign]
+    news = {**GPT, "name": "openai/unit-hidden-5150", "secret_name": True}
+    reasons = [f.reason for f in ModelLifecycle(runtime).check({}, news).failures]
+    assert any("a model named a secret name already exists" in r for r in reasons), reasons
+    assert not any("unit-hidden-5150" in r for r in reasons), reasons
+    assert ModelLifecycle(runtime).preview({}, news)["secret_name"] is True
