@@ -394,7 +394,8 @@ class ModelLifecycle:
         if server is None:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
         if _recorded(props):
-            # Refresh never takes a foreign object into the state (docs/lifecycle.md, "Ownership").
+            # Refresh never takes a foreign object into the state
+            # (docs/lifecycle.md, "The object at a state's id").
             self._verify(id_, server, props, action=f"refresh model '{label}'", owner=_owner(props))
         if props.get("name") is None:
             # Read without state (``Model.get``, import): track every key the server shows

@@ -258,7 +258,8 @@ class PolicyLifecycle:
         if server is None:
             return ReadOutcome(None, {})
         if props.get("name") is not None or props.get("policy_id") is not None:
-            # Refresh never takes a foreign object into the state (docs/lifecycle.md, "Ownership").
+            # Refresh never takes a foreign object into the state
+            # (docs/lifecycle.md, "The object at a state's id").
             self._verify(id_, server, props, action=f"refresh policy '{props.get('name') or id_}'")
         outs = policy_outputs(server, props, id_=id_)
         outs.update(
