@@ -6,6 +6,9 @@ as a mis-merged, restored or hand-edited state would be. ``up`` (an edit), ``ref
 ``up --refresh`` and ``destroy`` must each refuse, naming the id and both names, and leave the
 victim exactly as it was. The repair docs/recovery.md gives (``pulumi state delete``, then
 ``up``) then works: the stack takes its own model back by its owner tag.
+
+A program that sends another stack's ``owner`` to the plugin (a YAML or TypeScript program can)
+is refused at preview, so it cannot take that stack's model back without ``adopt``.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pulumi
 import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
-from tests.e2e.conftest import Engine
+from pulumi_wxo.lifecycle.ownership import owner_id
+from pulumi_wxo.native.schema import package_version
+from tests.e2e.conftest import PROJECT, Engine
 from tests.e2e.native_support import install_plugin
 
 MINE, VICTIM = "virtual-model/openai/mine", "virtual-model/openai/victim"
@@ -96,3 +102,27 @@ def test_a_state_id_pointing_at_another_model_is_refused_and_the_model_left_alon
     assert models[before["id"]] == before and len(models) == 2
     eng.destroy()
     assert [m["id"] for m in eng.models()] == [before["id"]]
+
+
+def test_a_program_naming_another_stacks_owner_is_refused_by_the_plugin(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    """What a YAML or TypeScript program can send: ``owner`` set to another stack's owner id,
+    to take that stack's model back without ``adopt``."""
+    install_plugin(tmp_path / "pulumi-home")
+    prod = engine_factory(program("native"), stack_name="prod")
+    prod.up()
+    [theirs] = prod.models()
+    stolen = owner_id(project=PROJECT, stack="prod", type_token=TOKENS["native"], resource_name="mine")
+
+    def intruder() -> None:
+        props = {"name": "openai/mine", "provider_config": {"api_key": "sk-intruder-e2e"}, "owner": stolen}
+        opts = pulumi.ResourceOptions(version=package_version())
+        pulumi.CustomResource(TOKENS["native"], "taker", props, opts)
+
+    other = engine_factory(intruder, stack_name="other")
+    with pytest.raises(auto.CommandError) as info:
+        other.up()
+    msg = str(info.value)
+    assert "owner: is computed from the resource's URN" in msg, msg
+    assert prod.models() == [theirs]  # not taken over, not re-tagged
