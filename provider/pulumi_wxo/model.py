@@ -221,6 +221,7 @@ MODEL_OUTPUTS: tuple[str, ...] = (
     "provider",
     "instance",
     "provider_version",
+    "secret_name",
 )
 
 # The type token stored in every stack (tests/unit/test_compat.py pins it).
@@ -246,6 +247,8 @@ class ModelOutputs:
     """The instance that holds the model: ``{"url": <base URL>, "tenant": <id or None>}``."""
     provider_version: pulumi.Output[str]
     """The pulumi-wxo version that last created or updated the model."""
+    secret_name: pulumi.Output[bool | None]
+    """True when ``name`` was given as a secret (messages then say "a secret name")."""
 
 
 def model_props(
@@ -262,6 +265,7 @@ def model_props(
     given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
     return {
         **given,
+        **_secret_name_props(given),
         "name": MODEL_NAMES.input(given["name"], resource_name, resource, opts),
         "model_type": given.get("model_type") or "chat",
         "adopt": given.get("adopt") or False,
@@ -282,6 +286,36 @@ def model_props(
         "instance": None,
         "provider_version": None,
     }
+
+
+def _default_from_secret_name(name: Any, secret: Any) -> Any:
+    """The server's default for display_name/description (the name), as a secret Output when
+    ``name`` is one, else None: the engine keeps an output secret only under the key of a
+    secret input, so without it the state's copy of a secret name would be plaintext."""
+
+    def pick(args: list[Any]) -> Any:
+        if not args[1] or not isinstance(args[0], str):
+            return None
+        try:
+            return normalize_model_name(args[0])
+        except ValueError:
+            return None  # check reports the name
+
+    return pulumi.Output.all(name, secret).apply(pick)
+
+
+def _secret_name_props(given: Mapping[str, Any]) -> dict[str, Any]:
+    """``secret_name`` (lifecycle/model.py) and secret defaults for a name given as an Output."""
+    name = given["name"]
+    if not isinstance(name, pulumi.Output):
+        return {}
+    is_secret: Any = name.is_secret()  # a coroutine; the SDK types Inputs narrowly
+    secret = pulumi.Output.from_input(is_secret)
+    out: dict[str, Any] = {"secret_name": secret}
+    for key in ("display_name", "description"):
+        if given.get(key) is None:
+            out[key] = _default_from_secret_name(name, secret)
+    return out
 
 
 def model_secret_opts(opts: pulumi.ResourceOptions | None, **more: Any) -> pulumi.ResourceOptions:

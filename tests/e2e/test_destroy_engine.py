@@ -145,9 +145,10 @@ def test_destroy_uses_the_credentials_stored_by_the_last_run_unless_run_program(
     with pytest.raises(auto.CommandError) as info:
         eng.destroy(run_program=True)  # the current config: the rotated token
     msg = str(info.value)
-    # The first call of delete is the policy guard's lookup: it names that call, and the
+    # The first call of delete is the lookup of the object at the state's id (the models
+    # snapshot, docs/lifecycle.md "The object at a state's id"): it names that call, and the
     # engine names the resource.
-    assert "list policies: the API rejected wxo:token (HTTP 401: Invalid or expired token)" in msg, msg
+    assert "list models: the API rejected wxo:token (HTTP 401: Invalid or expired token)" in msg, msg
     for res in ("gpt", "granite", "claude"):
         assert f"pulumi-python:dynamic/wxo:Model ({res}):" in msg
     assert rotated not in msg

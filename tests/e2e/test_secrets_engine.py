@@ -30,12 +30,15 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pulumi
 import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
+import pulumi_wxo.native as native
 from tests.e2e.conftest import PROJECT, Engine
+from tests.e2e.native_support import install_plugin
 
 PLAIN_KEY = "sk-plain-KNOWN-0451-e2e"  # a plain string in the program
 STACK_KEY = "wx-stack-KNOWN-9926-e2e"  # a stack secret
@@ -255,3 +258,71 @@ def test_a_key_echoed_by_the_server_in_an_error_is_redacted(engine_factory: Call
     assert "HTTP 400" in msg and "upstream rejected api_key ***" in msg, msg
     assert_clean("failed up", msg, eng.text())
     assert not [m for m in eng.models() if m["name"] == "virtual-model/openai/gpt-4o"]
+
+
+def _one_model(host: str, key: str) -> Callable[[], None]:
+    def run() -> None:
+        make = native.Model if host == "native" else wxo.Model
+        make("gpt", name="openai/rotate", provider_config={"api_key": key})
+
+    return run
+
+
+@pytest.mark.parametrize("host", ["dynamic", "native"])
+def test_the_previous_key_echoed_by_a_refused_rotation_is_redacted(
+    engine_factory: Callable[..., Engine], tmp_path: Path, host: str
+) -> None:
+    if host == "native":
+        install_plugin(tmp_path / "pulumi-home")
+    eng = engine_factory(_one_model(host, PLAIN_KEY), env=LOGGING)
+    eng.up()
+    eng.emulator.control.add_fault(
+        method="PUT", path="/models/", status=400, detail=f"the stored key {PLAIN_KEY} is still active"
+    )
+    with pytest.raises(auto.CommandError) as info:
+        eng.up(_one_model(host, ROTATED_PLAIN_KEY), **VERBOSE)  # -v=9: the engine's log on stderr too
+    msg = str(info.value)
+    assert "HTTP 400" in msg and "the stored key *** is still active" in msg, msg
+    assert_clean("refused rotation", msg, eng.text())
+    [model] = eng.models()
+    assert model["provider_config"]["api_key"] == PLAIN_KEY  # the PUT was refused: not vacuous
+
+
+SECRET_NAME = "openai/hidden-KNOWN-5150"  # a model name the program gives as a secret
+HIDDEN = "hidden-KNOWN-5150"
+
+
+@pytest.mark.parametrize("host", ["dynamic", "native"])
+def test_a_secret_name_stays_secret_in_errors_and_state(
+    engine_factory: Callable[..., Engine], tmp_path: Path, host: str
+) -> None:
+    if host == "native":
+        install_plugin(tmp_path / "pulumi-home")
+
+    def program() -> None:
+        make = native.Model if host == "native" else wxo.Model
+        make("hidden", name=pulumi.Output.secret(SECRET_NAME), provider_config={"api_key": PLAIN_KEY})
+
+    eng = engine_factory(program, env=LOGGING)
+    # A person's model of that name: the create is refused, naming "a secret name".
+    with httpx.Client(
+        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
+    ) as raw:
+        raw.post(
+            "/models", json={"name": f"virtual-model/{SECRET_NAME}", "provider_config": {}}
+        ).raise_for_status()
+        with pytest.raises(auto.CommandError) as info:
+            eng.up(**VERBOSE)
+        msg = str(info.value)
+        assert "a model named a secret name already exists" in msg, msg
+        assert HIDDEN not in msg and HIDDEN not in eng.text()
+        [person] = eng.models()
+        raw.delete(f"/models/{person['id']}").raise_for_status()
+
+    eng.up(**VERBOSE)
+    assert [m["name"] for m in eng.models()] == [f"virtual-model/{SECRET_NAME}"]  # not vacuous
+    at_rest = json.dumps(export_at_rest(eng))
+    assert HIDDEN not in at_rest  # the name and its copies (description, display_name) are ciphertext
+    down = eng.destroy(**VERBOSE)
+    assert eng.models() == []
+    assert HIDDEN not in eng.text() and HIDDEN not in down.stderr

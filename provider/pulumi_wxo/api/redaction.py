@@ -14,17 +14,19 @@ import logging
 import threading
 from urllib.parse import quote
 
-__all__ = ["RedactingFilter", "logger", "redact", "register_secret"]
+__all__ = ["SECRET_NAME", "RedactingFilter", "logger", "redact", "register_secret", "register_secret_name"]
 
 _MIN_SECRET_LEN = 4
 _MASK = "***"
 _secrets_lock = threading.Lock()
-# Kept sorted longest first so that a secret containing another secret is masked whole.
-_secrets: tuple[str, ...] = ()
+SECRET_NAME = "a secret name"
+# (text, what replaces it), kept sorted longest first so that a secret containing another
+# secret is masked whole.
+_secrets: tuple[tuple[str, str], ...] = ()
 
 
-def register_secret(value: str) -> None:
-    """Remember ``value`` so that :func:`redact` masks it from now on.
+def register_secret(value: str, *, mask: str = _MASK) -> None:
+    """Remember ``value`` so that :func:`redact` masks it from now on (as ``mask``).
 
     Values shorter than 4 characters are ignored: masking "on" or "1" would mangle every
     message while protecting nothing. Besides the value itself, its JSON-escaped and
@@ -36,15 +38,25 @@ def register_secret(value: str) -> None:
         return
     variants = {value, json.dumps(value)[1:-1], quote(value, safe="")}
     with _secrets_lock:
-        merged = set(_secrets) | {v for v in variants if len(v) >= _MIN_SECRET_LEN}
-        _secrets = tuple(sorted(merged, key=lambda s: (-len(s), s)))
+        known = dict(_secrets)
+        for v in variants:
+            if len(v) >= _MIN_SECRET_LEN:
+                known.setdefault(v, mask)
+        _secrets = tuple(sorted(known.items(), key=lambda s: (-len(s[0]), s[0])))
+
+
+def register_secret_name(name: str) -> None:
+    """A resource name given as a secret: messages say "a secret name" where it was quoted,
+    and ``***`` wherever else it appears."""
+    register_secret(f"'{name}'", mask=SECRET_NAME)
+    register_secret(name)
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with every registered secret replaced by ``***``."""
-    for secret in _secrets:  # reading a tuple reference is atomic; no lock needed
+    """Return ``text`` with every registered secret replaced by its mask (``***``)."""
+    for secret, mask in _secrets:  # reading a tuple reference is atomic; no lock needed
         if secret in text:
-            text = text.replace(secret, _MASK)
+            text = text.replace(secret, mask)
     return text
 
 

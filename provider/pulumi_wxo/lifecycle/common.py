@@ -19,6 +19,7 @@ from pulumi_wxo.lifecycle.runtime import Runtime
 from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
 from pulumi_wxo.schema import Failure
+from pulumi_wxo.schema.names import MODEL_PREFIX
 
 T = TypeVar("T")
 
@@ -78,6 +79,27 @@ def name_taken(kind: str, name: str, find: Callable[[], list[dict[str, Any]]]) -
             "it with Pulumi, or choose another name",
         )
     ]
+
+
+def register_secrets(*props: Mapping[str, Any]) -> None:
+    """Register every credential in ``props`` for redaction (api/redaction.py) before anything
+    can fail: the old inputs and outputs a host hands over as well as the new ones, so that a
+    server refusal echoing the *previous* key during a rotation is masked too. A name the
+    program gave as a secret (``secret_name``, set by the SDK or the plugin) is registered as
+    well, so that every message calls it "a secret name"."""
+    from pulumi_wxo.api.client import register_body_secrets
+    from pulumi_wxo.api.redaction import register_secret_name
+    from pulumi_wxo.schema.bounds import within_bounds
+
+    names = [bag.get("name") for bag in props if bag.get("secret_name") is True]
+    for name in names:  # a name given as a secret (Output.secret): "a secret name" in messages
+        if isinstance(name, str):
+            register_secret_name(name)
+            if not name.startswith(MODEL_PREFIX):
+                register_secret_name(MODEL_PREFIX + name)  # as the server and the state spell it
+    for bag in props:
+        # Only fields a recursive walk can take (schema/bounds.py); check refuses the rest.
+        register_body_secrets({k: v for k, v in bag.items() if within_bounds(v)})
 
 
 def read_inputs(

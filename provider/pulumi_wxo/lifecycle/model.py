@@ -16,6 +16,7 @@ from pulumi_wxo.api.errors import (
     NotFoundError,
     WxoError,
 )
+from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
     declared_fields,
@@ -27,12 +28,20 @@ from pulumi_wxo.lifecycle.common import (
     placement,
     previewed,
     read_inputs,
+    register_secrets,
     stamp,
     unknown_inputs,
     validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
-from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, split_tags
+from pulumi_wxo.lifecycle.ownership import (
+    OwnerTag,
+    is_owner_id,
+    owner_of,
+    platform_tags,
+    split_tags,
+    verify_at_id,
+)
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
 from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
@@ -53,8 +62,9 @@ from pulumi_wxo.schema import (
 from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
 
 # Inputs of a Model that are not part of the API body. ``owner`` is set by the resource
-# class (lifecycle/ownership.py), never by a user.
-MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner"})
+# class (lifecycle/ownership.py), never by a user; ``secret_name`` too, when the program gave
+# the name as a secret (messages then say "a secret name", api/redaction.py).
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner", "secret_name"})
 # Outputs computed by the provider (never inputs).
 MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
     "model_id",
@@ -68,6 +78,18 @@ MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
 def _owner(props: Mapping[str, Any]) -> str | None:
     value = props.get("owner")
     return value if is_owner_id(value) else None
+
+
+def _secret_name(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``secret_name`` for the outputs, only when set: delete and read get the outputs alone,
+    and must still mask the name (lifecycle/common.py, ``register_secrets``)."""
+    return {"secret_name": True} if props.get("secret_name") is True else {}
+
+
+def _recorded(props: Mapping[str, Any]) -> bool:
+    """Whether ``props`` are a state's outputs (a refresh), not a read without state
+    (``Model.get``, an import), which records nothing to compare with."""
+    return any(props.get(k) is not None for k in ("name", "model_id", "owner_tag"))
 
 
 def _ours(obj: Mapping[str, Any], owner: str | None) -> bool:
@@ -243,12 +265,20 @@ class ModelLifecycle:
     def __init__(self, runtime: Runtime = RUNTIME) -> None:
         self.runtime = runtime
 
+    def _verify(
+        self, id_: str, server: Mapping[str, Any], olds: Mapping[str, Any], *, action: str, owner: str | None
+    ) -> None:
+        """The object at ``id_`` is the one the state recorded, or nothing is done
+        (lifecycle/ownership.py, ``verify_at_id``)."""
+        verify_at_id(kind="model", id_=id_, server=server, recorded=olds, action=action, owner=owner)
+
     def _by_name(self, name: str) -> list[dict[str, Any]]:
         return from_snapshot(
             self.runtime, "models", lambda s: s.by_name(name), lambda: self.runtime.client().find_models(name)
         )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        register_secrets(olds, news)
         # A dead credential fails every preview, also one where nothing changes (runtime.py).
         self.runtime.prove_credentials()
         inputs = dict(news)
@@ -256,7 +286,9 @@ class ModelLifecycle:
         # recursive step below (is_unknown, pydantic, canonical) sees it.
         news, refused, paths = split_bounded(news)
         fails = self._check(olds, news, inputs)
-        return CheckOutcome(inputs, refused + [f for f in fails if not under(f.path, paths)])
+        kept = refused + [f for f in fails if not under(f.path, paths)]
+        # A failure may quote the name (taken, invalid): a secret one is masked (register_secrets).
+        return CheckOutcome(inputs, [Failure(f.path, redact(f.reason)) for f in kept])
 
     def _check(
         self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
@@ -291,6 +323,7 @@ class ModelLifecycle:
         return fails
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        register_secrets(olds, news)
         where = placement(self.runtime, olds, action=f"diff model '{olds.get('name')}'")
         changed, complete = diff_fields(olds, news)
         if where == "move":
@@ -305,6 +338,7 @@ class ModelLifecycle:
         A host whose engine asks for preview outputs (the native plugin) returns these, so a
         resource that reads this model's ``model_id`` does not see it unknown on every update.
         """
+        register_secrets(olds, news)
         given = declared(news)
         spec = None if any(is_unknown(v) for v in given.values()) else validate_model(given)[0]
         desired: dict[str, Any] = (
@@ -312,6 +346,7 @@ class ModelLifecycle:
         )
         desired["provider"] = spec.provider if spec is not None else olds.get("provider", UNKNOWN)
         desired.update(adopt=bool(news.get("adopt")), force_delete=bool(news.get("force_delete")))
+        desired.update(_secret_name(news))
         return previewed(
             desired,
             olds,
@@ -320,6 +355,7 @@ class ModelLifecycle:
         )
 
     def create(self, props: Mapping[str, Any]) -> Created:
+        register_secrets(props)
         spec = spec_or_raise(props, verb="create")
         adopt, owner = bool(props.get("adopt")), _owner(props)
         client = self.runtime.client()
@@ -367,9 +403,10 @@ class ModelLifecycle:
             spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
         )
         outs["model_id"] = model_id
-        return Created(model_id, {**outs, **stamp(self.runtime)})
+        return Created(model_id, {**outs, **_secret_name(props), **stamp(self.runtime)})
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
+        register_secrets(props)
         label = props.get("name") or id_
         if placement(self.runtime, props, action=f"refresh model '{label}'") == "move":
             raise WxoError(
@@ -383,6 +420,10 @@ class ModelLifecycle:
         ) or client.get_model(id_, name=props.get("name"))
         if server is None:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
+        if _recorded(props):
+            # Refresh never takes a foreign object into the state
+            # (docs/lifecycle.md, "The object at a state's id").
+            self._verify(id_, server, props, action=f"refresh model '{label}'", owner=_owner(props))
         if props.get("name") is None:
             # Read without state (``Model.get``, import): track every key the server shows
             # (secrets are never taken from the server: it omits or masks them).
@@ -410,6 +451,7 @@ class ModelLifecycle:
         if "owner_tag" not in outs and isinstance(props.get("owner_tag"), str):
             outs["owner_tag"] = props["owner_tag"]
         outs.update(kept)
+        outs.update(_secret_name(props))
         inputs = read_inputs(
             outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
         )
@@ -417,6 +459,7 @@ class ModelLifecycle:
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """Full PUT; returns every output (a host's default update would wipe them)."""
+        register_secrets(olds, news)
         spec = spec_or_raise(news, verb="update")
         placement(self.runtime, olds, action=f"update model '{spec.name}'")
         client = self.runtime.client()
@@ -424,6 +467,8 @@ class ModelLifecycle:
         # api-contract §12.7) must go back as the server has them now, not as the state last saw
         # them. That read also stands for the object after the PUT (the server stores the body).
         current = client.get_model(id_, name=spec.name)
+        if current is not None:  # gone: the PUT's 404 says how to recover
+            self._verify(id_, current, olds, action=f"update model '{spec.name}'", owner=_owner(news))
         body = _body(spec, _tag_for(olds, _owner(news)), current)
         try:
             client.update_model(id_, body, name=spec.name)
@@ -437,14 +482,20 @@ class ModelLifecycle:
             adopt=bool(news.get("adopt")),
             force_delete=bool(news.get("force_delete")),
         )
-        return {**outs, **stamp(self.runtime)}
+        return {**outs, **_secret_name(news), **stamp(self.runtime)}
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        register_secrets(props)
         name = props.get("name")
         if placement(self.runtime, props, action=f"delete model '{name or id_}'") == "move":
             left_behind("model", name or id_, props)  # the moved stack's old copy: a separate choice
             return
         client = self.runtime.client()
+        server = from_snapshot(
+            self.runtime, "models", lambda s: s.by_id(id_), lambda: None
+        ) or client.get_model(id_, name=name if isinstance(name, str) else None)
+        if server is not None:  # else gone already: the DELETE's 404 counts as done
+            self._verify(id_, server, props, action=f"delete model '{name or id_}'", owner=_owner(props))
         if isinstance(name, str) and not props.get("force_delete"):
             # A policy routing to a deleted model would fail at inference time: refuse
             # instead of leaving a broken route (policies declared in the same stack that

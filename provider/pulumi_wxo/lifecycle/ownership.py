@@ -19,6 +19,12 @@ The same rule covers the tags the *platform* sets (``wxo-reserved-tag-...``, an 
 deny; schema/model.py ``is_platform_tag``, api-contract §12.7): :func:`split_tags` never counts
 them as the user's, and :func:`platform_tags` picks them out of the server's object so that a
 full PUT sends them back as the server has them.
+
+Before an update, a delete or a refresh acts on the id a state records, :func:`verify_at_id`
+checks that the object there is the one the state describes: its name is the recorded one and
+its owner tag is the recorded owner's (or absent, as recorded). An edited, merged or restored
+state whose id points at another object is refused (:class:`ForeignObjectError`), never acted
+on: docs/recovery.md ("The object at the state's id is not this resource").
 """
 
 from __future__ import annotations
@@ -26,10 +32,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.schema.model import OWNER_TAG_PREFIX as PREFIX
 from pulumi_wxo.schema.model import is_platform_tag, is_server_owned_tag
 
@@ -96,3 +103,72 @@ def owner_of(obj: Any) -> OwnerTag | None:
     if not isinstance(tags, list):
         return None
     return split_tags(tags)[1]
+
+
+class ForeignObjectError(WxoError):
+    """The object at the state's id is not the one the state recorded: nothing was done."""
+
+    def __init__(self, *, action: str, kind: str, id_: str, recorded: str, found: str) -> None:
+        self.id = id_
+        super().__init__(
+            f"{action}: the state records {kind} id {id_} as {recorded}, but the {kind} with that id "
+            f"on the server is {found}; nothing was changed or deleted. The state's id is not this "
+            f"resource's (an edited, merged or restored state), or the {kind} was replaced outside "
+            "Pulumi. Repair the state: remove the resource from it with `pulumi state delete <urn>` "
+            f"and run `pulumi up` again (adopt=True takes over an existing {kind} of the recorded "
+            "name), or put the right id back with `pulumi stack export`, an edit and `pulumi stack "
+            'import` (docs/recovery.md, "The object at the state\'s id is not this resource")'
+        )
+
+
+def _shown(name: Any, tag: OwnerTag | None, *, tagged: bool, secret: bool = False) -> str:
+    from pulumi_wxo.schema.server_objects import shown_text
+
+    if secret:
+        text = "a secret name"
+    else:
+        text = f"'{shown_text(name)}'" if isinstance(name, str) and name else "(no name)"
+    if not tagged:
+        return text
+    return f"{text} with owner tag {tag}" if tag is not None else f"{text} without an owner tag"
+
+
+def verify_at_id(
+    *,
+    kind: str,
+    id_: str,
+    server: Mapping[str, Any],
+    recorded: Mapping[str, Any],
+    action: str,
+    owner: str | None = None,
+    tagged: bool = True,
+    secret_name: bool = False,
+) -> None:
+    """Raise :class:`ForeignObjectError` unless ``server`` (the object at ``id_``) is the one
+    ``recorded`` (the state's outputs) describes.
+
+    * The name must be the recorded one (when the state records one: a read without state,
+      ``Model.get`` or an import, has nothing to compare).
+    * With ``tagged`` (models): an owner tag on the server must name the recorded tag's owner
+      or ``owner`` (this resource's, when the caller knows it); a state that recorded a tag
+      needs one on the server; a state that recorded none accepts an untagged object.
+    """
+    name = recorded.get("name")
+    name_ok = not isinstance(name, str) or server.get("name") == name
+    tag_ok = True
+    want = OwnerTag.parse(recorded.get("owner_tag")) if tagged else None
+    found = owner_of(dict(server)) if tagged else None
+    if tagged:
+        if found is None:
+            tag_ok = want is None
+        else:
+            tag_ok = found.owner in {t for t in (want.owner if want else None, owner) if t}
+    if name_ok and tag_ok:
+        return
+    raise ForeignObjectError(
+        action=action,
+        kind=kind,
+        id_=id_,
+        recorded=_shown(name, want, tagged=tagged, secret=secret_name),
+        found=_shown(server.get("name"), found, tagged=tagged),
+    )

@@ -17,11 +17,13 @@ from pulumi_wxo.lifecycle.common import (
     placement,
     previewed,
     read_inputs,
+    register_secrets,
     stamp,
     unknown_inputs,
     validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
+from pulumi_wxo.lifecycle.ownership import verify_at_id
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
 from pulumi_wxo.lifecycle.values import is_unknown
@@ -109,6 +111,11 @@ class PolicyLifecycle:
     def __init__(self, runtime: Runtime = RUNTIME) -> None:
         self.runtime = runtime
 
+    def _verify(self, id_: str, server: Mapping[str, Any], olds: Mapping[str, Any], *, action: str) -> None:
+        """The policy at ``id_`` has the recorded name, or nothing is done (policies carry no
+        owner tag; lifecycle/ownership.py, ``verify_at_id``)."""
+        verify_at_id(kind="policy", id_=id_, server=server, recorded=olds, action=action, tagged=False)
+
     def _by_name(self, name: str) -> list[dict[str, Any]]:
         return from_snapshot(
             self.runtime,
@@ -118,6 +125,7 @@ class PolicyLifecycle:
         )
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckOutcome:
+        register_secrets(olds, news)
         # A dead credential fails every preview, also one where nothing changes (runtime.py).
         self.runtime.prove_credentials()
         inputs = dict(news)
@@ -160,6 +168,7 @@ class PolicyLifecycle:
             return []  # unreachable at preview: create checks again
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
+        register_secrets(olds, news)
         where = placement(self.runtime, olds, action=f"diff policy '{olds.get('name')}'")
         outcome = self._diff(olds, news)
         if where != "move":
@@ -194,6 +203,7 @@ class PolicyLifecycle:
 
     def preview(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """The outputs of a create (``olds`` empty) or an update at preview, without a request."""
+        register_secrets(olds, news)
         given = declared(news)
         spec = None if any(is_unknown(v) for v in given.values()) else validate_policy(given)[0]
         desired: dict[str, Any] = (
@@ -207,6 +217,7 @@ class PolicyLifecycle:
         return previewed(desired, olds, kept=("policy_id", "instance"), computed=("policy_id", "instance"))
 
     def create(self, props: Mapping[str, Any]) -> Created:
+        register_secrets(props)
         spec = spec_or_raise(props, verb="create")
         client = self.runtime.client()
         self._targets_exist(spec, "create")
@@ -238,6 +249,7 @@ class PolicyLifecycle:
         return Created(policy_id, {**outs, **stamp(self.runtime)})
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
+        register_secrets(props)
         if placement(self.runtime, props, action=f"refresh policy '{props.get('name') or id_}'") == "move":
             raise WxoError(
                 f"refresh policy '{props.get('name') or id_}': wxo:moveInstance is set and the policy is "
@@ -247,6 +259,10 @@ class PolicyLifecycle:
         server = found or self.runtime.client().get_policy(id_, name=props.get("name"))
         if server is None:
             return ReadOutcome(None, {})
+        if props.get("name") is not None or props.get("policy_id") is not None:
+            # Refresh never takes a foreign object into the state
+            # (docs/lifecycle.md, "The object at a state's id").
+            self._verify(id_, server, props, action=f"refresh policy '{props.get('name') or id_}'")
         outs = policy_outputs(server, props, id_=id_)
         outs.update(
             kept_stamp(props) if props.get("name") else {"instance": self.runtime.instance().as_output()}
@@ -257,10 +273,14 @@ class PolicyLifecycle:
         return ReadOutcome(id_, outs, inputs)
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        register_secrets(olds, news)
         spec = spec_or_raise(news, verb="update")
         placement(self.runtime, olds, action=f"update policy '{spec.name}'")
         client = self.runtime.client()
         self._targets_exist(spec, "update")
+        current = client.get_policy(id_, name=spec.name)
+        if current is not None:  # gone: the PUT's 404 says how to recover
+            self._verify(id_, current, olds, action=f"update policy '{spec.name}'")
         try:
             client.update_policy(id_, spec.to_api(), name=spec.name)
         except NotFoundError as err:
@@ -270,9 +290,16 @@ class PolicyLifecycle:
         return {**policy_outputs(server, news), **stamp(self.runtime)}
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        register_secrets(props)
         name = props.get("name")
         if placement(self.runtime, props, action=f"delete policy '{name or id_}'") == "move":
             left_behind("policy", name or id_, props)
             return
-        self.runtime.client().delete_policy(id_, name=name if isinstance(name, str) else None)
+        client = self.runtime.client()
+        server = from_snapshot(
+            self.runtime, "policies", lambda s: s.by_id(id_), lambda: None
+        ) or client.get_policy(id_, name=name if isinstance(name, str) else None)
+        if server is not None:  # else gone already: the DELETE's 404 counts as done
+            self._verify(id_, server, props, action=f"delete policy '{name or id_}'")
+        client.delete_policy(id_, name=name if isinstance(name, str) else None)
         self.runtime.snapshot("policies").remove(id_)

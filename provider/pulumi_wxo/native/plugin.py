@@ -15,8 +15,9 @@ calls the lifecycle and turns the result back. What differs from the dynamic hos
   synchronous over a pooled ``httpx.Client``; each call runs on a thread of a pool larger than
   any parallelism the engine asks for, so that throughput follows ``--parallel`` without a
   second, asynchronous copy of the lifecycle or the HTTP layer (docs/hosts.md).
-* ``owner`` (lifecycle/ownership.py) is computed from the URN when the program did not send
-  it (a YAML or TypeScript program), with the same formula the Python SDK uses.
+* ``owner`` (lifecycle/ownership.py) is always the one computed from the URN, with the same
+  formula the Python SDK uses; a program that sends another one (a YAML or TypeScript program
+  naming another stack's owner, to take its model back without ``adopt``) is refused at check.
 * The plugin supports preview: a previewed create or update answers with the lifecycle's
   ``preview`` (the inputs with the server's defaults, the id and instance kept, the rest
   unknown), without a request, so what reads ``model_id`` stays known across an update.
@@ -55,7 +56,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from pulumi_wxo.api.errors import WxoError
-from pulumi_wxo.lifecycle import RUNTIME, DiffOutcome, ModelLifecycle, PolicyLifecycle, Runtime
+from pulumi_wxo.lifecycle import RUNTIME, DiffOutcome, ModelLifecycle, PolicyLifecycle, Runtime, is_unknown
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.lifecycle.runtime import config_name, setting_text
 from pulumi_wxo.native.schema import MODEL_TOKEN, POLICY_TOKEN, package_version, schema_json
@@ -77,6 +78,12 @@ def _resource_type(urn: str) -> str:
 
 def _resource_name(urn: str) -> str:
     return urn.rsplit("::", maxsplit=1)[-1]
+
+
+OWNER_REFUSED = (
+    "owner: is computed from the resource's URN (its project, stack, type and name) and is not an "
+    "input; remove it from the program (to manage an existing model, set adopt=True)"
+)
 
 
 def owner_from_urn(urn: str) -> str:
@@ -163,12 +170,19 @@ class WxoProvider(Provider):
     async def check(self, request: CheckRequest) -> CheckResponse:
         core = self._core(request.urn)
         news = plain_map(request.new_inputs)
-        if isinstance(core, ModelLifecycle) and news.get("owner") is None:
-            news["owner"] = owner_from_urn(request.urn)
+        failures: list[CheckFailure] = []
+        if isinstance(core, ModelLifecycle):
+            own, given = owner_from_urn(request.urn), news.get("owner")
+            if given is not None and not is_unknown(given) and given != own:
+                failures.append(CheckFailure("owner", OWNER_REFUSED))
+            news["owner"] = own
+            name = request.new_inputs.get("name")
+            if name is not None and name.is_secret:
+                news["secret_name"] = True  # messages say "a secret name" (lifecycle/model.py)
         outcome = await self._call(request.urn, core.check, plain_map(request.old_inputs), news)
         return CheckResponse(
             inputs=engine_map(outcome.inputs, request.new_inputs),
-            failures=[CheckFailure(f.path, str(f)) for f in outcome.failures],
+            failures=failures + [CheckFailure(f.path, str(f)) for f in outcome.failures],
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:

@@ -85,8 +85,14 @@ LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
     },
     "owner": {
         "type": "string",
-        "description": "Which resource of which stack this is (set by the SDK or, when absent, by the "
-        "plugin from the URN); the provider's evidence of ownership on the server. Leave unset.",
+        "description": "Which resource of which stack this is, computed from the resource's URN (by "
+        "the SDK, else by the plugin); the provider's evidence of ownership on the server. Leave "
+        "unset: any other value is refused.",
+    },
+    "secret_name": {
+        "type": "boolean",
+        "description": 'True when `name` was given as a secret: messages then say "a secret name" '
+        "instead of quoting it. Set by the SDK or the plugin.",
     },
     "declared_models": {
         "type": "array",

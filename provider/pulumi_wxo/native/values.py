@@ -25,6 +25,8 @@ from pulumi_wxo.schema import SECRET_FIELDS
 
 # Where the schema's credential fields sit in a Model's properties.
 SECRET_PATHS: dict[str, frozenset[str]] = {"provider_config": SECRET_FIELDS}
+# Fields whose server default is the name: secret whenever the name is (a copy of it).
+NAME_DEFAULTS: tuple[str, ...] = ("display_name", "description")
 
 
 def to_plain(value: PropertyValue) -> Any:
@@ -74,7 +76,8 @@ def to_engine(value: Any, like: PropertyValue | None = None, *, secret: bool = F
 def engine_map(props: Mapping[str, Any], *likes: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
     """Plain properties as engine values: secret where the first of ``likes`` holding a key has
     it secret (or any of them has it secret as a whole), and at every credential path of the
-    schema (``SECRET_PATHS``)."""
+    schema (``SECRET_PATHS``); the fields that default to the name (``NAME_DEFAULTS``) are secret
+    when the name is."""
     out: dict[str, PropertyValue] = {}
     for key, value in props.items():
         like = next((m[key] for m in likes if key in m), None)
@@ -88,4 +91,8 @@ def engine_map(props: Mapping[str, Any], *likes: Mapping[str, PropertyValue]) ->
                 }
             )
         out[key] = pv
+    if "name" in out and out["name"].is_secret:
+        for key in NAME_DEFAULTS:
+            if key in out and not out[key].is_secret:
+                out[key] = out[key].with_secret(True)
     return out

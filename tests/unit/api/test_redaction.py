@@ -48,3 +48,12 @@ def test_log_filter_redacts_messages_and_args(caplog: pytest.LogCaptureFixture) 
         logger.debug("token %s sent", "errors-log-FFFF")
         logger.warning("inline errors-log-FFFF")
     assert [r.getMessage() for r in caplog.records] == ["token *** sent", "inline ***"]
+
+
+def test_a_secret_name_reads_as_a_secret_name_where_it_was_quoted() -> None:
+    from pulumi_wxo.api.redaction import register_secret_name
+
+    register_secret_name("virtual-model/openai/unit-hidden-CCCC")
+    hidden = "virtual-model/openai/unit-hidden-CCCC"
+    shown = redact(f"create model '{hidden}': GET /models?name={hidden}")
+    assert shown == "create model a secret name: GET /models?name=***"

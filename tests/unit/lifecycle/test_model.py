@@ -7,6 +7,7 @@ create/read/update/delete paths run against the emulator in tests/emulator.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -306,3 +307,38 @@ def test_an_update_records_what_the_full_put_leaves_not_the_keys_it_removed() ->
     assert body["provider_config"] == {"provider": "openai", "api_key": "sk-unit-1"}
     assert outs["config"] == {} and outs["connection_id"] is None
     assert outs["provider_config"] == {"api_key": "sk-unit-1"}
+
+
+@pytest.mark.parametrize("call", ["check", "diff", "preview", "create", "read", "update", "delete"])
+def test_the_old_inputs_and_outputs_are_registered_for_redaction_in_every_call(call: str) -> None:
+    from pulumi_wxo.api.errors import WxoError
+    from pulumi_wxo.api.redaction import redact
+
+    old = f"sk-unit-OLD-{call}-7731"
+    olds = {**OUTPUTS, "provider_config": {"api_key": old}}
+    lc = offline()
+    args: dict[str, tuple[Any, ...]] = {
+        "check": (olds, GPT),
+        "diff": (olds, GPT),
+        "preview": (olds, GPT),
+        "create": (olds,),
+        "read": ("m1", olds),
+        "update": ("m1", olds, GPT),
+        "delete": ("m1", olds),
+    }
+    with contextlib.suppress(WxoError):  # no connection settings: what was registered before counts
+        getattr(lc, call)(*args[call])
+    assert redact(f"the stored key {old} is still active") == "the stored key *** is still active"
+
+
+def test_a_secret_name_is_never_quoted_in_a_failure_and_is_kept_secret_in_outputs() -> None:
+    hidden = "virtual-model/openai/unit-hidden-5150"
+    runtime = Runtime()
+    runtime.configure({"wxo:url": "https://wxo.example", "wxo:token": "unit-token"}.get, {})
+    taken = {**OUTPUTS, "id": "m-9", "name": hidden}
+    runtime.snapshot = lambda _kind: Snapshot(lambda: [taken], max_age=60)  # type: ignore[method-assign]
+    news = {**GPT, "name": "openai/unit-hidden-5150", "secret_name": True}
+    reasons = [f.reason for f in ModelLifecycle(runtime).check({}, news).failures]
+    assert any("a model named a secret name already exists" in r for r in reasons), reasons
+    assert not any("unit-hidden-5150" in r for r in reasons), reasons
+    assert ModelLifecycle(runtime).preview({}, news)["secret_name"] is True

@@ -1,11 +1,16 @@
 """lifecycle.ownership: the owner tag: stable per resource, distinct per stack, never a user's tag;
-the platform's tags: never a user's either, and kept for the next PUT."""
+the platform's tags: never a user's either, and kept for the next PUT; and the object at a
+state's id: updated, deleted or refreshed only when it is the one the state recorded."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle, Runtime
 from pulumi_wxo.lifecycle.ownership import (
+    ForeignObjectError,
     OwnerTag,
     is_owner_id,
     is_owner_tag,
@@ -13,7 +18,9 @@ from pulumi_wxo.lifecycle.ownership import (
     owner_of,
     platform_tags,
     split_tags,
+    verify_at_id,
 )
+from pulumi_wxo.lifecycle.snapshot import Snapshot
 
 pytestmark = pytest.mark.unit
 
@@ -87,3 +94,157 @@ def test_platform_tags_are_never_user_tags_and_are_picked_out_for_a_put() -> Non
         "reserved-tag-x",
         "third-party",
     ]
+
+
+# ---------------------------------------------------------------- the object at a state's id
+
+OURS = "pulumi-wxo-owner:0123456789abcdef:01234567"
+THEIRS = "pulumi-wxo-owner:fedcba9876543210:89abcdef"
+MINE, VICTIM = "virtual-model/openai/mine", "virtual-model/openai/victim"
+STATE: dict[str, Any] = {
+    "name": MINE,
+    "display_name": MINE,
+    "description": MINE,
+    "tags": [],
+    "model_type": "chat",
+    "connection_id": None,
+    "provider_config": {"api_key": "sk-unit-mine"},
+    "config": {},
+    "model_id": "m-victim",  # edited: the victim's id
+    "owner_tag": OURS,
+}
+NEWS: dict[str, Any] = {"name": "openai/mine", "provider_config": {"api_key": "sk-unit-mine"}}
+
+
+class _Tenant:
+    """The calls the lifecycle makes for one object, recorded (no sockets)."""
+
+    def __init__(self, *objects: dict[str, Any]) -> None:
+        self.objects = {o["id"]: o for o in objects}
+        self.writes: list[tuple[str, str]] = []
+
+    def get_model(self, object_id: str, *, name: str | None = None) -> dict[str, Any] | None:
+        return self.objects.get(object_id)
+
+    get_policy = get_model
+
+    def list_models(self, **_kw: Any) -> list[dict[str, Any]]:
+        return list(self.objects.values())
+
+    def list_policies(self, **_kw: Any) -> list[dict[str, Any]]:
+        return []
+
+    def update_model(self, object_id: str, body: dict[str, Any], *, name: str | None = None) -> None:
+        self.writes.append(("PUT", object_id))
+
+    update_policy = update_model
+
+    def delete_model(self, object_id: str, *, name: str | None = None) -> bool:
+        self.writes.append(("DELETE", object_id))
+        return True
+
+    delete_policy = delete_model
+
+
+def _runtime(tenant: _Tenant) -> Runtime:
+    runtime = Runtime()
+    runtime.configure({"wxo:url": "https://wxo.example", "wxo:token": "unit-token"}.get, {})
+    runtime.client = lambda: tenant  # type: ignore[method-assign,assignment,return-value]
+    snaps = {
+        kind: Snapshot(tenant.list_models if kind == "models" else tenant.list_policies, max_age=60)
+        for kind in ("models", "policies")
+    }
+    runtime.snapshot = snaps.__getitem__  # type: ignore[method-assign]
+    return runtime
+
+
+def _victim(**over: Any) -> dict[str, Any]:
+    return {**STATE, "id": "m-victim", "name": VICTIM, "tags": [], "connection_id": "conn-1", **over}
+
+
+@pytest.mark.parametrize(
+    ("server", "found"),
+    [
+        (_victim(), f"'{VICTIM}' without an owner tag"),  # a person's model
+        (_victim(tags=[THEIRS]), f"'{VICTIM}' with owner tag {THEIRS}"),  # another stack's
+        (_victim(name=MINE, tags=[THEIRS]), f"'{MINE}' with owner tag {THEIRS}"),  # same name, not ours
+        (_victim(name=MINE), f"'{MINE}' without an owner tag"),  # same name, a person's duplicate
+    ],
+)
+@pytest.mark.parametrize("op", ["update", "delete", "read"])
+def test_no_write_delete_or_refresh_on_an_object_the_state_cannot_prove_is_its_own(
+    server: dict[str, Any], found: str, op: str
+) -> None:
+    tenant = _Tenant(server)
+    lc = ModelLifecycle(_runtime(tenant))
+    with pytest.raises(ForeignObjectError) as info:
+        if op == "update":
+            lc.update("m-victim", STATE, {**NEWS, "owner": "0123456789abcdef"})
+        elif op == "delete":
+            lc.delete("m-victim", STATE)
+        else:
+            lc.read("m-victim", STATE)
+    msg = str(info.value)
+    assert tenant.writes == []
+    verb = {"read": "refresh"}.get(op, op)
+    assert msg.startswith(f"{verb} model '"), msg
+    assert f"the state records model id m-victim as '{MINE}' with owner tag {OURS}" in msg, msg
+    assert f"on the server is {found}; nothing was changed or deleted" in msg, msg
+    assert "pulumi state delete" in msg and "pulumi stack import" in msg and "docs/recovery.md" in msg
+    assert "sk-unit-mine" not in msg
+
+
+@pytest.mark.parametrize(
+    ("recorded", "tags"),
+    [
+        (OURS, [OURS]),
+        (OURS, ["pulumi-wxo-owner:0123456789abcdef:ffffffff"]),  # our owner, another run's nonce
+        (None, []),  # a state from before owner tags, an untagged model
+        (None, [OURS]),  # an update wrote the tag, the state did not record it yet
+    ],
+)
+def test_the_object_the_state_recorded_is_updated_and_deleted(recorded: str | None, tags: list[str]) -> None:
+    state = {**STATE, "owner_tag": recorded}
+    tenant = _Tenant({**STATE, "id": "m-1", "tags": tags})
+    lc = ModelLifecycle(_runtime(tenant))
+    lc.update("m-1", state, {**NEWS, "owner": "0123456789abcdef"})
+    assert lc.read("m-1", {**state, "owner": "0123456789abcdef"}).id == "m-1"
+    lc.delete("m-1", {**state, "owner": "0123456789abcdef"})
+    assert tenant.writes == [("PUT", "m-1"), ("DELETE", "m-1")]
+
+
+def test_a_state_that_recorded_a_tag_refuses_an_untagged_object_of_the_same_name() -> None:
+    with pytest.raises(ForeignObjectError, match="without an owner tag"):
+        verify_at_id(
+            kind="model", id_="m-1", server={"name": MINE}, recorded=STATE, action="delete model 'x'"
+        )
+
+
+def test_a_read_without_state_compares_nothing() -> None:
+    tenant = _Tenant(_victim(tags=[THEIRS]))
+    outcome = ModelLifecycle(_runtime(tenant)).read("m-victim", {})
+    assert outcome.id == "m-victim" and outcome.outputs["name"] == VICTIM
+
+
+@pytest.mark.parametrize("op", ["update", "delete", "read"])
+def test_a_policy_at_the_state_id_must_have_the_recorded_name(op: str) -> None:
+    recorded = {"name": "virtual-policy/mine", "policy_id": "p-victim", "strategy": {"mode": "fallback"}}
+    server = {"id": "p-victim", "name": "virtual-policy/victim", "policy": {"strategy": {"mode": "fallback"}}}
+    tenant = _Tenant(server)
+    lc = PolicyLifecycle(_runtime(tenant))
+    lc._targets_exist = lambda *_a: None  # type: ignore[method-assign]
+    news = {
+        "name": "virtual-policy/mine",
+        "strategy": {"mode": "fallback"},
+        "targets": [{"model_name": "openai/a"}, {"model_name": "openai/b"}],
+    }
+    with pytest.raises(ForeignObjectError) as info:
+        if op == "update":
+            lc.update("p-victim", recorded, news)
+        elif op == "delete":
+            lc.delete("p-victim", recorded)
+        else:
+            lc.read("p-victim", recorded)
+    assert "the state records policy id p-victim as 'virtual-policy/mine', but the policy" in str(info.value)
+    assert "is 'virtual-policy/victim'; nothing was changed or deleted" in str(info.value)
+    assert tenant.writes == []

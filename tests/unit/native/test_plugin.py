@@ -211,3 +211,17 @@ def test_preview_create_and_update_answer_without_a_request(runtime: Runtime) ->
     policy_urn = "urn:pulumi:dev::proj::wxo:index:ModelPolicy::route"
     outs = arun(provider.create(CreateRequest(policy_urn, policy, 60, True))).properties
     assert outs["name"].value == "virtual-policy/route" and outs["policy_id"].value == ENGINE_UNKNOWN
+
+
+def test_an_owner_other_than_the_urns_is_refused_and_never_used(runtime: Runtime) -> None:
+    provider = WxoProvider(runtime)
+    own = owner_from_urn(MODEL_URN)
+    other = owner_id(project="proj", stack="prod", type_token="wxo:index:Model", resource_name="gpt")
+    news = props(name="openai/gpt-4o", provider_config={"api_key": "k"}, owner=other)
+    resp = arun(provider.check(CheckRequest(MODEL_URN, {}, news, b"")))
+    [failure] = [f for f in resp.failures if f.property == "owner"]
+    assert "computed from the resource's URN" in failure.reason and "adopt=True" in failure.reason
+    assert resp.inputs is not None and resp.inputs["owner"] == PropertyValue(own)
+    # The SDK's own value (and an old state's inputs, which hold it) pass.
+    resp = arun(provider.check(CheckRequest(MODEL_URN, {"owner": pv(own)}, {**news, "owner": pv(own)}, b"")))
+    assert not [f for f in resp.failures if f.property == "owner"]

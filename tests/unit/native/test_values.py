@@ -94,3 +94,12 @@ def test_nesting_past_the_bound_reaches_the_lifecycle_whole() -> None:
     runtime.configure(lambda _k: None, {})  # no server: the name check is skipped
     [failure] = ModelLifecycle(runtime).check({}, news).failures
     assert failure.path.startswith("provider_config.cache.k") and "nested deeper" in failure.reason
+
+
+def test_the_fields_that_copy_a_secret_name_are_secret_too() -> None:
+    name = "virtual-model/openai/hidden"
+    outs = {"name": name, "display_name": name, "description": name, "model_type": "chat"}
+    secret = engine_map(outs, {"name": PropertyValue(name, is_secret=True)})
+    assert [k for k, v in secret.items() if v.is_secret] == ["name", "display_name", "description"]
+    plain = engine_map(outs, {"name": PropertyValue(name)})
+    assert not any(v.is_secret for v in plain.values())
