@@ -60,6 +60,7 @@ from pulumi_wxo.schema import (
     validate_model,
 )
 from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
+from pulumi_wxo.schema.server_objects import object_id
 
 # Inputs of a Model that are not part of the API body. ``owner`` is set by the resource
 # class (lifecycle/ownership.py), never by a user; ``secret_name`` too, when the program gave
@@ -378,8 +379,6 @@ class ModelLifecycle:
                 raise ModelExistsError(action=f"recover model '{spec.name}'", ids=ids, duplicates=True)
             target = ours[0]  # left behind by a killed run of this very resource: take it back
         if target is not None:
-            from pulumi_wxo.schema.server_objects import object_id
-
             model_id = object_id("model", target, action=f"adopt model '{spec.name}'")
             body = _body(spec, owner_of(target) if target in ours else _tag_for({}, owner), target)
             client.update_model(model_id, body, name=spec.name)
@@ -491,6 +490,8 @@ class ModelLifecycle:
             left_behind("model", name or id_, props)  # the moved stack's old copy: a separate choice
             return
         client = self.runtime.client()
+        # An id that cannot name one object (``..``, ``a/b``) is refused before any request.
+        object_id("model", {"id": id_, "name": name}, action=f"delete model '{name or id_}'")
         server = from_snapshot(
             self.runtime, "models", lambda s: s.by_id(id_), lambda: None
         ) or client.get_model(id_, name=name if isinstance(name, str) else None)

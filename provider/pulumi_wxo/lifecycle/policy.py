@@ -38,6 +38,7 @@ from pulumi_wxo.schema import (
     validate_policy,
 )
 from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
+from pulumi_wxo.schema.server_objects import object_id
 from pulumi_wxo.schema.targets import iter_targets
 
 # Inputs of a ModelPolicy that are not part of the API body: ``declared_models`` lists the
@@ -296,6 +297,8 @@ class PolicyLifecycle:
             left_behind("policy", name or id_, props)
             return
         client = self.runtime.client()
+        # An id that cannot name one object (``..``, ``a/b``) is refused before any request.
+        object_id("policy", {"id": id_, "name": name}, action=f"delete policy '{name or id_}'")
         server = from_snapshot(
             self.runtime, "policies", lambda s: s.by_id(id_), lambda: None
         ) or client.get_policy(id_, name=name if isinstance(name, str) else None)
