@@ -68,13 +68,13 @@ cmd_validate() {
         [ -f "$file" ] && stacks+=("${file#Pulumi.}")
     done
     if [ ${#stacks[@]} -eq 0 ]; then
-        pulumi-wxo validate "$specs" "${policy[@]}"
+        pulumi-wxo validate "$specs" ${policy[@]+"${policy[@]}"}
         return
     fi
     for stack in "${stacks[@]%.yaml}"; do
         echo "== stack $stack"
-        pulumi-wxo validate "$specs" --overrides "Pulumi.$stack.yaml" --stack "$stack" "${policy[@]}" ||
-            failed=1
+        pulumi-wxo validate "$specs" --overrides "Pulumi.$stack.yaml" --stack "$stack" \
+            ${policy[@]+"${policy[@]}"} || failed=1
     done
     return $failed
 }
@@ -99,7 +99,7 @@ cmd_preview() {
 # One comment per part of the review (each fits GitHub's limit), and the label when something
 # changes (review's exit status 3); without WXO_CI_PR the parts are only written.
 cmd_review() {
-    local previews=() parts=() status=0 part
+    local previews=() status=0 part
     shopt -s nullglob
     previews=("$out"/preview-*.json)
     if [ ${#previews[@]} -eq 0 ]; then
@@ -107,13 +107,12 @@ cmd_review() {
         return 1
     fi
     pulumi-wxo review "${previews[@]}" --output-dir "$out/review" >"$out/review-parts.txt" || status=$?
-    mapfile -t parts <"$out/review-parts.txt"
     [ "$status" -eq 0 ] || [ "$status" -eq 3 ] || return "$status"
-    for part in "${parts[@]}"; do
+    while IFS= read -r part; do
         cat "$part"
         [ -z "${GITHUB_STEP_SUMMARY:-}" ] || cat "$part" >>"$GITHUB_STEP_SUMMARY"
-        [ -z "${WXO_CI_PR:-}" ] || gh pr comment "$WXO_CI_PR" --body-file "$part"
-    done
+        [ -z "${WXO_CI_PR:-}" ] || gh pr comment "$WXO_CI_PR" --body-file "$part" </dev/null
+    done <"$out/review-parts.txt"
     if [ -n "${WXO_CI_PR:-}" ]; then
         gh label create "$label" --force --color FBCA04 --description "pulumi-wxo: the preview changes models"
         if [ "$status" -eq 3 ]; then
