@@ -26,8 +26,12 @@ class ProjectCli:
         self.command, self.work, self.env, self.secrets = command, work, env, tuple(secrets)
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return self.call(self.command, *args, "--non-interactive", env=env)
+
+    def call(self, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """Any program (``argv``) run in the project directory with the project's environment."""
         proc = subprocess.run(
-            [self.command, *args, "--non-interactive"],
+            argv,
             cwd=self.work,
             env={**self.env, **(env or {})},
             capture_output=True,
@@ -48,6 +52,20 @@ class ProjectCli:
         return proc.stdout
 
 
+def project_env(command: str, tmp_path: Path, *, wxo: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a run on a project directory: the ``pulumi`` CLI ``command`` and this
+    interpreter's scripts (``pulumi-wxo``, ``python``) first on PATH, this checkout's package for
+    the program, the test's backend and PULUMI_HOME (``engine_env``, with ``wxo`` settings)."""
+    return {
+        **os.environ,
+        "PATH": os.pathsep.join(
+            [str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]]
+        ),
+        "PYTHONPATH": str(ROOT / "provider"),  # the program imports this checkout's package
+        **engine_env(tmp_path, passphrase="project", wxo=wxo),
+    }
+
+
 def project_cli(
     command: str, project: Path, tmp_path: Path, *, url: str, stack: str = "ci", secrets: Sequence[str] = ()
 ) -> ProjectCli:
@@ -55,15 +73,7 @@ def project_cli(
     work = tmp_path / "project"
     shutil.copytree(project, work)
     install_plugin(tmp_path / "pulumi-home")
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join(
-            [str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]]
-        ),
-        "PYTHONPATH": str(ROOT / "provider"),  # the program imports this checkout's package
-        **engine_env(tmp_path, passphrase="project"),
-    }
-    cli = ProjectCli(command, work, env, secrets)
+    cli = ProjectCli(command, work, project_env(command, tmp_path), secrets)
     cli.ok("stack", "init", stack)
     cli.ok("config", "set", "wxo:url", url)
     cli.ok("config", "set", "--secret", "wxo:token", EMULATOR_TOKEN)
