@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     for path in write_pack(out, args.python):
         err(f"wrote {path}")
     err(
-        f"run it: pulumi preview --policy-pack {out} --policy-pack-config {out / 'policy-config.json'}\n"
-        f"   or:  pulumi preview --policy-pack {out / LAUNCHER} ...   (the file form, docs/policy.md)"
+        f"run it: pulumi preview --policy-pack {out} --policy-pack-config {out / 'policy-config.json'}",
+        f"   or:  pulumi preview --policy-pack {out / LAUNCHER} ...   (the file form, docs/policy.md)",
     )
     return 0

@@ -223,7 +223,7 @@ def _violation(label: str, raw: Any, where: str) -> Violation:
         pack=text("policyPackName"),
         policy=text("policyName"),
         level=_LEVELS.get(level, level),
-        message=text("message"),
+        message=text("message").strip(),
         urn=text("resourceUrn"),
         severity=text("severity"),
     )
