@@ -61,9 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from pulumi_wxo import __version__
-
-    parser.add_argument("--version", action="version", version=f"pulumi-wxo {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # The order of --help's command list.
     for command in (validate, schema, export, listing, migrate_state, policy_pack, plugin, emulator):
@@ -101,6 +99,11 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2): a return code, not an exit
         return int(exc.code or 0)
     command = COMMANDS.get(parsed.command or "")
+    if parsed.version and command is None:
+        from pulumi_wxo import __version__
+
+        print(f"pulumi-wxo {__version__}")
+        return 0
     if command is None:
         parser.print_help()
         return 2
