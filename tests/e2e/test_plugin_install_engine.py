@@ -51,4 +51,3 @@ def test_a_native_program_uses_the_installed_plugin_without_a_warning(
     assert up.summary.result == "succeeded"
     assert eng.names() == ["virtual-model/openai/installed"]
     assert _warnings(eng) == []
-
