@@ -51,7 +51,7 @@ def add_parser(sub: Any) -> None:
         "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
         "under management without duplicates. Secret values are never written: placeholders "
         "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
-        example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token   # or WXO_API_KEY, or --token-stdin\n"
+        example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token  # or WXO_API_KEY, --token-stdin\n"
         "  pulumi-wxo export --output specs/\n"
         "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
         "  pulumi-wxo export --format python --host native --output prog/   # for the native plugin\n"
