@@ -51,12 +51,14 @@ def add_parser(sub: Any) -> None:
         "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
         "under management without duplicates. Secret values are never written: placeholders "
         "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
-        example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token  # or WXO_API_KEY, --token-stdin\n"
+        example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token   # or WXO_API_KEY\n"
         "  pulumi-wxo export --output specs/\n"
+        "  vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/\n"
         "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
         "  pulumi-wxo export --format python --host native --output prog/   # for the native plugin\n"
         "  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...\n"
-        "  pulumi-wxo export --format pulumi-import -o tenant.json && pulumi import --file tenant.json",
+        "  pulumi-wxo export --format pulumi-import -o tenant.json\n"
+        "  pulumi import --file tenant.json --yes --generate-code=false   # docs/hosts.md, Import",
     )
     parser.add_argument(
         "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
