@@ -131,10 +131,10 @@ def write(
     for note in notes:
         err(f"warning: {note}")
     err(
-        "Import them with the native provider (pulumi-resource-wxo installed, wxo:url and credentials "
+        "Import them with the native provider (`pulumi-wxo plugin install` once; wxo:url and credentials "
         "in the stack config):",
-        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py",
-        "(add --generate-code=false where the Python language host cannot generate code; secrets are not "
-        "readable from the server: declare them in the program before the next `pulumi up`)",
+        f"  pulumi import --file {target or DEFAULT_FILE} --yes --generate-code=false",
+        "(secrets cannot be read back from the server: the engine warns about each model's missing api_key; "
+        "declare the secrets in the program before the next `pulumi up`; docs/hosts.md, Import)",
     )
     return 0
