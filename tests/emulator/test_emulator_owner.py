@@ -79,11 +79,13 @@ def test_a_closed_port_is_free(tmp_path: Path) -> None:
 
 def test_make_demo_refuses_an_emulator_it_did_not_start(emulator: EmulatorThread, tmp_path: Path) -> None:
     """Another checkout's emulator on the demo port: a message, exit non-zero, and not one
-    request reaches it beyond its health (nothing is deployed into it)."""
+    request reaches it beyond its health (nothing is deployed into it). ``emulator-start`` is
+    the step of ``make demo`` (and ``make down``) that decides, before any ``pulumi`` command;
+    the whole ``make demo`` would also start a Pulumi CLI build, which this tier does not need."""
     emulator.control.clear_requests()
     port = emulator.url.rsplit(":", 1)[1]
     proc = subprocess.run(
-        ["make", "--no-print-directory", "demo", f"DEMO={tmp_path / 'demo'}", f"DEMO_PORT={port}"],
+        ["make", "--no-print-directory", "emulator-start", f"DEMO={tmp_path / 'demo'}", f"DEMO_PORT={port}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
