@@ -50,7 +50,8 @@ def add_parser(sub: Any) -> None:
         description="Read models and policies from an instance and write ADK-compatible spec files "
         "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
         "under management without duplicates. Secret values are never written: placeholders "
-        "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
+        "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed. "
+        "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]').",
         example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token   # or WXO_API_KEY\n"
         "  pulumi-wxo export --output specs/\n"
         "  vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/\n"

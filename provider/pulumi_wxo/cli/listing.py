@@ -24,7 +24,8 @@ def add_parser(sub: Any) -> None:
         sub,
         "list",
         help_text="table of the models and policies on an instance",
-        description="List the models and policies on an instance (a table on a terminal, JSON with --json).",
+        description="List the models and policies on an instance (a table on a terminal, JSON with --json). "
+        "Boxed tables need the table extra (pip install 'pulumi-wxo[table]'); else plain text columns.",
         example="  WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token pulumi-wxo list --json\n"
         "  pulumi-wxo list --name 'virtual-model/openai/*' --name 'watsonx/*'   # settings from WXO_*",
     )

@@ -81,3 +81,13 @@ def test_a_closed_pipe_ends_quietly(argv: list[str]) -> None:
         os.close(write_end)
     assert "Traceback" not in proc.stderr and "Errno" not in proc.stderr and "Broken pipe" not in proc.stderr
     assert proc.returncode == 1, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"), [("list", "table"), ("export", "table"), ("policy-pack", "policy")]
+)
+def test_help_says_how_to_install_an_optional_extra(
+    capsys: pytest.CaptureFixture[str], command: str, extra: str
+) -> None:
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0 and f"pip install 'pulumi-wxo[{extra}]'" in " ".join(out.split())
