@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pulumi import automation as auto
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +34,11 @@ def _make(target: str, demo: Path, port: int) -> subprocess.CompletedProcess[str
     )
 
 
-def test_make_demo_prints_no_warning_and_make_down_stops_its_emulator(tmp_path: Path) -> None:
+def test_make_demo_prints_no_warning_and_make_down_stops_its_emulator(
+    pulumi_cli: auto.PulumiCommand, tmp_path: Path
+) -> None:
+    """(``pulumi_cli``: the CLI is built before, as for every test of the tier, so that the output
+    is the demo's own; scripts/pulumi-cli.sh then finds it in its cache.)"""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
