@@ -8,16 +8,22 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEMO := .demo
+DEMO ?= .demo
 DEMO_PORT ?= 4321
 DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
 DEMO_TOKEN := demo-token
 # Pulumi's local file backend and the fixed demo passphrase "demo", with which the fake keys
 # in Pulumi.dev.yaml are encrypted: no account, no login prompt. The provider finds the
 # emulator through WXO_URL / WXO_TOKEN (Pulumi.dev.yaml sets no wxo:url, so any DEMO_PORT works).
-# PULUMI_PYTHON_CMD: the legacy language host (below) ignores Pulumi.yaml's virtualenv option.
-DEMO_ENV = PULUMI_BACKEND_URL="file://$(CURDIR)/$(DEMO)/state" \
-	PULUMI_HOME="$(CURDIR)/$(DEMO)/pulumi-home" \
+# PULUMI_PYTHON_CMD: the legacy language host (below) ignores Pulumi.yaml's virtualenv option,
+# so the virtualenv's bin/ need not be on PATH. The native plugin is installed into the demo's
+# plugin cache (`pulumi-wxo plugin install`), and PULUMI_IGNORE_AMBIENT_PLUGINS keeps the engine
+# from preferring a pulumi-resource-wxo on PATH (an activated virtualenv's) with a warning on every
+# run: the language host names the plugin of every pulumi-* package (docs/hosts.md).
+DEMO_ABS := $(abspath $(DEMO))
+DEMO_ENV = PULUMI_BACKEND_URL="file://$(DEMO_ABS)/state" \
+	PULUMI_HOME="$(DEMO_ABS)/pulumi-home" \
+	PULUMI_IGNORE_AMBIENT_PLUGINS=true \
 	PULUMI_CONFIG_PASSPHRASE=demo \
 	PULUMI_SKIP_UPDATE_CHECK=true \
 	PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true \
@@ -37,20 +43,38 @@ venv: $(VENV)/.installed
 cli:
 	@bash scripts/pulumi-cli.sh
 
+# The demo owns its emulator: one it started (its pid file and database, which the emulator's
+# health answer names) is reused; anything else on the port is refused, so that nothing is
+# deployed into another checkout's emulator (pulumi_wxo/emulator/owner.py).
+OWNER = $(PY) -m pulumi_wxo.emulator.owner $(DEMO_URL) $(DEMO)/emulator.pid $(DEMO)/emulator.db
+FOREIGN = echo "make: refusing to use $(DEMO_URL): it is not the emulator this checkout started, and nothing is deployed into it. Stop that process, or pick another port: make demo DEMO_PORT=4322 (then make down DEMO_PORT=4322)" >&2
+
 emulator-start: venv
 	@mkdir -p $(DEMO)
-	@if curl -fsS $(DEMO_URL)/_emulator/health >/dev/null 2>&1; then \
-		echo "emulator already running on $(DEMO_URL)"; \
+	@set +e; $(OWNER) >/dev/null; owner=$$?; set -e; \
+	if [ $$owner = 0 ]; then \
+		echo "emulator already running on $(DEMO_URL) (started here: $(DEMO)/emulator.pid)"; \
+	elif [ $$owner != 3 ]; then \
+		$(FOREIGN); exit 1; \
 	else \
 		nohup $(VENV)/bin/pulumi-wxo emulator --host 127.0.0.1 --port $(DEMO_PORT) \
 			--db $(DEMO)/emulator.db --token $(DEMO_TOKEN) > $(DEMO)/emulator.log 2>&1 & echo $$! > $(DEMO)/emulator.pid; \
 		for i in $$(seq 1 50); do curl -fsS $(DEMO_URL)/_emulator/health >/dev/null 2>&1 && break; sleep 0.2; done; \
-		curl -fsS $(DEMO_URL)/_emulator/health >/dev/null || { cat $(DEMO)/emulator.log; exit 1; }; \
+		$(OWNER) >/dev/null 2>&1 || { cat $(DEMO)/emulator.log; $(FOREIGN); exit 1; }; \
 		echo "emulator listening on $(DEMO_URL) (db: $(DEMO)/emulator.db, log: $(DEMO)/emulator.log)"; \
 	fi
 
+# Stops only the emulator this checkout started; a stale pid file is removed.
 emulator-stop:
-	@if [ -f $(DEMO)/emulator.pid ]; then kill $$(cat $(DEMO)/emulator.pid) 2>/dev/null || true; rm -f $(DEMO)/emulator.pid; echo "emulator stopped"; fi
+	@if [ -f $(DEMO)/emulator.pid ]; then \
+		pid=$$(cat $(DEMO)/emulator.pid); \
+		if $(OWNER) >/dev/null 2>&1; then \
+			kill $$pid 2>/dev/null || true; \
+			for i in $$(seq 1 50); do kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+			echo "emulator stopped"; \
+		fi; \
+		rm -f $(DEMO)/emulator.pid; \
+	fi
 
 # `pulumi up` on this project directory needs the Python language host next to the CLI.
 # scripts/pulumi-cli.sh builds it when the Go module proxy serves it, and otherwise the legacy
@@ -69,28 +93,26 @@ demo:
 	host=$$(sed -n 's/^language host: \([a-z]*\).*/\1/p' "$$cli/../BUILD-INFO" 2>/dev/null || true); \
 	echo "make demo: pulumi up via $$cli/pulumi (language host: $${host:-installed with the CLI})"; \
 	mkdir -p $(DEMO)/state $(DEMO)/pulumi-home; \
-	export PATH="$$cli:$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV); \
+	$(VENV)/bin/pulumi-wxo plugin install --pulumi-home $(DEMO)/pulumi-home 2>/dev/null; \
+	export PATH="$$cli:$$PATH" $(DEMO_ENV); \
 	pulumi stack select dev --create --non-interactive >/dev/null; \
 	pulumi up --yes --stack dev --non-interactive --color never
 	@echo
 	@echo "Models now on $(DEMO_URL):"
-	@$(VENV)/bin/pulumi-wxo list --url $(DEMO_URL) --token $(DEMO_TOKEN)
+	@WXO_URL=$(DEMO_URL) WXO_TOKEN=$(DEMO_TOKEN) $(VENV)/bin/pulumi-wxo list
 
 # Destroy the demo stack (starting the emulator again if needed, e.g. after a reboot: its
 # SQLite file is under .demo/), then stop the emulator.
 down: venv
 	@if [ -d $(DEMO)/state/.pulumi/stacks ]; then \
 		$(MAKE) --no-print-directory emulator-start; \
-		cli=$$(bash scripts/pulumi-cli.sh); \
-		export PATH="$$cli:$(CURDIR)/$(VENV)/bin:$$PATH" $(DEMO_ENV); \
+		cli=$$(bash scripts/pulumi-cli.sh | tail -n 1); \
+		export PATH="$$cli:$$PATH" $(DEMO_ENV); \
 		if pulumi stack select dev --non-interactive >/dev/null 2>&1; then \
 			pulumi destroy --yes --stack dev --non-interactive --color never; \
 		fi; \
 	fi
 	@$(MAKE) --no-print-directory emulator-stop
-	@# uvicorn shuts down gracefully: wait (bounded) so that a `make demo` right after starts a new one.
-	@for i in $$(seq 1 50); do curl -fsS $(DEMO_URL)/_emulator/health >/dev/null 2>&1 || exit 0; sleep 0.1; done; \
-		echo "make down: the emulator on $(DEMO_URL) still answers (not started by this checkout?)" >&2; exit 1
 
 lint: venv
 	$(VENV)/bin/ruff check provider tests examples bench

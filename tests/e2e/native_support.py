@@ -1,9 +1,10 @@
 """The native plugin for the e2e tier: ``pulumi-resource-wxo`` installed in a test's PULUMI_HOME.
 
-The engine finds a plugin in its plugin cache (``$PULUMI_HOME/plugins/resource-wxo-v<version>``)
-before ``PATH``; installing there avoids the "using pulumi-resource-wxo from $PATH" warning. The
-launcher runs this checkout's code with this interpreter, so it works the same from a fresh
-clone (``make venv``) and from a worktree whose package is not the installed one.
+The engine takes a ``pulumi-resource-wxo`` on ``PATH`` first (with the warning "using
+pulumi-resource-wxo from $PATH") and its plugin cache (``$PULUMI_HOME/plugins/resource-wxo-v<version>``)
+otherwise, or always with ``PULUMI_IGNORE_AMBIENT_PLUGINS=true`` (docs/hosts.md). The launcher
+runs this checkout's code with this interpreter, so it works the same from a fresh clone
+(``make venv``) and from a worktree whose package is not the installed one.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from tests.e2e.conftest import engine_env
 from tests.e2e.native_support import export, install_plugin
 
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
-CLAUDE = "virtual-model/anthropic/claude-3-7-sonnet"
+# A dot in the name: the import file names it as every export format does (anthropic-claude-3.7-sonnet).
+CLAUDE = "virtual-model/anthropic/claude-3.7-sonnet"
 
 
 def _seed(emulator: EmulatorThread) -> None:
@@ -58,8 +59,8 @@ def program() -> None:
         connection_id="conn-wx",
     )
     claude = wxo.Model(
-        "anthropic-claude-3-7-sonnet",
-        name="anthropic/claude-3-7-sonnet",
+        "anthropic-claude-3.7-sonnet",
+        name="anthropic/claude-3.7-sonnet",
         display_name="d",
         connection_id="conn-anthropic",
     )
@@ -79,8 +80,10 @@ def test_the_exported_file_imports_a_whole_tenant_then_the_program_previews_clea
     emulator: EmulatorThread,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _seed(emulator)
+    monkeypatch.setenv("WXO_TOKEN", EMULATOR_TOKEN)  # the documented way: never on the command line
     tenant = tmp_path / "tenant.json"
     assert (
         main(
@@ -88,8 +91,6 @@ def test_the_exported_file_imports_a_whole_tenant_then_the_program_previews_clea
                 "export",
                 "--url",
                 emulator.url,
-                "--token",
-                EMULATOR_TOKEN,
                 "--format",
                 "pulumi-import",
                 "-o",
@@ -152,7 +153,7 @@ def test_the_exported_file_imports_a_whole_tenant_then_the_program_previews_clea
     }
     assert got == {
         "watsonx-ibm-granite-3-3-8b-instruct": ("wxo:index:Model", server[GRANITE]),
-        "anthropic-claude-3-7-sonnet": ("wxo:index:Model", server[CLAUDE]),
+        "anthropic-claude-3.7-sonnet": ("wxo:index:Model", server[CLAUDE]),
         "mix": ("wxo:index:ModelPolicy", server["virtual-policy/mix"]),
     }
 

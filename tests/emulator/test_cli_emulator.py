@@ -311,3 +311,56 @@ def test_export_of_hostile_names_over_a_socket_is_inert_unique_and_runs(
     names = {r.inputs["name"] for r in mocks.resources.values()}
     assert sorted(mocks.resources) == ["openai-clash-x", "openai-x-error-title-pwned-owned-31m"]
     assert names == {"virtual-model/openai/clash x", hostile}
+
+
+def test_export_python_program_for_the_native_plugin(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], tmp_path: Path, mocks: Recorder
+) -> None:
+    adk_tenant(emulator)
+    argv = ["export", *connect(emulator), "--format", "python", "--host", "native", "--output", str(tmp_path)]
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    program = tmp_path / "__main__.py"
+    assert "import pulumi_wxo.native as wxo" in program.read_text()
+    keys = {"adopted:openaiApiKey": "sk-o", "adopted:watsonxApiKey": "wx-k"}
+    pulumi.runtime.set_all_config(keys, list(keys))
+
+    @pulumi.runtime.test
+    def run_program() -> None:
+        runpy.run_path(str(program))
+
+    run_program()
+    types = {name: args.typ for name, args in mocks.resources.items() if not args.typ.startswith("pulumi:")}
+    assert types == {
+        "anthropic-claude-3-7-sonnet-latest": "wxo:index:Model",
+        "gpt-or-claude": "wxo:index:ModelPolicy",
+        "openai-gpt-4o": "wxo:index:Model",
+        "watsonx-ibm-granite-3-3-8b-instruct": "wxo:index:Model",
+    }
+    assert all(mocks.resources[name].inputs["adopt"] is True for name in types)
+
+
+def test_list_shows_policy_targets_with_their_weights(
+    emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    adk_tenant(emulator)  # the models to route to
+    with httpx.Client(
+        base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
+    ) as c:
+        c.post(
+            "/model_policy",
+            json={
+                "name": "virtual-policy/split",
+                "display_name": "split",
+                "description": "70/30",
+                "policy": {
+                    "strategy": {"mode": "loadbalance"},
+                    "targets": [{"model_name": GPT, "weight": 0.7}, {"model_name": CLAUDE, "weight": 0.3}],
+                },
+            },
+        ).raise_for_status()
+    monkeypatch.setenv("WXO_URL", emulator.url)
+    monkeypatch.setenv("WXO_TOKEN", EMULATOR_TOKEN)
+    code, out, err = run(capsys, "list", "--name", "virtual-policy/*")
+    assert code == 0, err
+    assert f"{GPT} (0.7), {CLAUDE} (0.3)" in out

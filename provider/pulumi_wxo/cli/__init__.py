@@ -6,8 +6,12 @@ argparse (standard library) rather than typer: the commands are few, and the CLI
 no dependency to a provider that runs inside every ``pulumi up``.
 
 One module per command (``validate``, ``schema``, ``export``, ``listing`` for ``list``,
-``migrate_state``, ``policy_pack``, ``review``, ``emulator``), each with ``add_parser(sub)``
-and ``run(args)``; ``common``, ``connection`` and ``console`` hold what they share.
+``migrate_state``, ``policy_pack``, ``review``, ``plugin``, ``emulator``), each with
+``add_parser(sub)`` and ``run(args)``; ``common``, ``connection`` and ``console`` hold what they
+share.
+
+A reader that closes the pipe early (``pulumi-wxo validate --format json | head``) ends the
+command quietly, as the Python documentation recommends for SIGPIPE: no traceback, no errno.
 
 Import cost matters: ``validate`` runs as a pre-commit hook over hundreds of files, so these
 modules import nothing heavy at the top; each command imports what it needs (``validate``
@@ -17,12 +21,23 @@ and ``schema`` never import ``pulumi``, ``httpx`` or ``rich``). docs/cli.md has 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from pulumi_wxo._text import inert
 from pulumi_wxo.api.errors import WxoError
-from pulumi_wxo.cli import emulator, export, listing, migrate_state, policy_pack, review, schema, validate
+from pulumi_wxo.cli import (
+    emulator,
+    export,
+    listing,
+    migrate_state,
+    plugin,
+    policy_pack,
+    review,
+    schema,
+    validate,
+)
 
 __all__ = ["COMMANDS", "EPILOG", "build_parser", "main"]
 
@@ -31,11 +46,12 @@ EPILOG = """examples:
   pulumi-wxo schema --output specs/wxo-spec.schema.json
   pulumi-wxo export --url https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/<id> \\
       --output specs/                           # WXO_API_KEY in the environment
-  pulumi-wxo list --url http://127.0.0.1:4321 --token demo-token
+  WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token pulumi-wxo list
   pulumi-wxo list --json --name 'virtual-model/openai/*'
   pulumi-wxo migrate-state s.json -o s2.json     # dynamic host -> native plugin (docs/migration.md)
   pulumi-wxo policy-pack --output policy/      # guardrails for pulumi preview --policy-pack
   pulumi-wxo review dev.json prod.json           # `pulumi preview --json` -> PR comment; exit 3 on changes
+  pulumi-wxo plugin install                    # the native plugin into Pulumi's plugin cache
   pulumi-wxo emulator --port 4321 --db .demo/emulator.db --token demo-token
 """
 
@@ -47,6 +63,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "migrate-state": migrate_state.run,
     "policy-pack": policy_pack.run,
     "review": review.run,
+    "plugin": plugin.run,
 }
 
 
@@ -57,14 +74,35 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # The order of --help's command list.
-    for command in (validate, schema, export, listing, migrate_state, policy_pack, review, emulator):
+    for command in (validate, schema, export, listing, migrate_state, policy_pack, review, plugin, emulator):
         command.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
+    return code
+
+
+def _closed_pipe() -> int:
+    """The reader went away: point stdout at /dev/null, so that the interpreter's last flush
+    at exit finds no pipe to fail on (the Python documentation's recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is no file (a test's capture): nothing to flush later
+        pass
+    return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["emulator"]:
         return emulator.run(args[1:])
@@ -74,11 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2): a return code, not an exit
         return int(exc.code or 0)
     command = COMMANDS.get(parsed.command or "")
+    if parsed.version and command is None:
+        from pulumi_wxo import __version__
+
+        print(f"pulumi-wxo {__version__}")
+        return 0
     if command is None:
         parser.print_help()
         return 2
     try:
         return command(parsed)
+    except BrokenPipeError:
+        raise
     except (WxoError, OSError) as err:
         # The text can carry what a server or a file said: no control character reaches the
         # terminal, no line is a CI workflow command (pulumi_wxo._text).

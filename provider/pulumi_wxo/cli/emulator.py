@@ -1,7 +1,9 @@
 """``pulumi-wxo emulator``: the local Orchestrate API emulator (``pulumi_wxo.emulator``).
 
 Its options are the emulator's own, so the arguments after ``emulator`` go to it untouched;
-the parser entry exists for the top-level ``--help`` only.
+the parser entry exists for the top-level ``--help`` only. The emulator's parser needs no
+extra, so ``pulumi-wxo emulator --help`` lists every option whether or not the ``emulator``
+extra (FastAPI, uvicorn) is installed; serving without it says how to install it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+INSTALL = "pulumi-wxo emulator needs the emulator extra: pip install 'pulumi-wxo[emulator]'"
 
 
 def add_parser(sub: Any) -> None:
@@ -21,12 +25,10 @@ def add_parser(sub: Any) -> None:
 
 def run(argv: Sequence[str]) -> int:
     """The emulator with ``argv`` (what follows ``emulator``); 2 without the emulator extra."""
+    from pulumi_wxo.emulator.__main__ import main as emulator_main
+
     try:
-        from pulumi_wxo.emulator.__main__ import main as emulator_main
+        return emulator_main(argv, prog="pulumi-wxo emulator")
     except ImportError:
-        print(
-            "pulumi-wxo emulator needs the emulator extra: pip install 'pulumi-wxo[emulator]'",
-            file=sys.stderr,
-        )
+        print(INSTALL, file=sys.stderr)
         return 2
-    return emulator_main(argv, prog="pulumi-wxo emulator")

@@ -50,11 +50,16 @@ def add_parser(sub: Any) -> None:
         description="Read models and policies from an instance and write ADK-compatible spec files "
         "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
         "under management without duplicates. Secret values are never written: placeholders "
-        "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed.",
-        example="  pulumi-wxo export --url http://127.0.0.1:4321 --token demo-token --output specs/\n"
+        "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed. "
+        "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]').",
+        example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token   # or WXO_API_KEY\n"
+        "  pulumi-wxo export --output specs/\n"
+        "  vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/\n"
         "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
+        "  pulumi-wxo export --format python --host native --output prog/   # for the native plugin\n"
         "  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...\n"
-        "  pulumi-wxo export --format pulumi-import -o tenant.json && pulumi import --file tenant.json",
+        "  pulumi-wxo export --format pulumi-import -o tenant.json\n"
+        "  pulumi import --file tenant.json --yes --generate-code=false   # docs/hosts.md, Import",
     )
     parser.add_argument(
         "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
@@ -64,6 +69,13 @@ def add_parser(sub: Any) -> None:
         choices=("yaml", "python", "pulumi-import"),
         default="yaml",
         help="what to write (pulumi-import: the file `pulumi import --file` takes, for the native provider)",
+    )
+    parser.add_argument(
+        "--host",
+        choices=("dynamic", "native"),
+        default="dynamic",
+        help="with --format python: a program for the dynamic provider (default, import pulumi_wxo) "
+        "or the native plugin (import pulumi_wxo.native)",
     )
     parser.add_argument(
         "--for",
@@ -176,6 +188,9 @@ def run(args: argparse.Namespace) -> int:
     if args.audience == "adk" and args.format != "yaml":
         err(f"pulumi-wxo export: --for adk writes spec files; --format {args.format} is for Pulumi")
         return 2
+    if args.host != "dynamic" and args.format != "python":
+        err(f"pulumi-wxo export: --host is for --format python (--format {args.format} names no host)")
+        return 2
     with Status("connecting...") as status, client_from_args(args) as client:
         status.update(f"reading models from {client.base_url}")
         models = client.list_models()
@@ -193,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
 
     outputs: dict[str, str] = {}
     if args.format == "python":
-        outputs["__main__.py"] = python_program(exported, source=source)
+        outputs["__main__.py"] = python_program(exported, source=source, host=args.host)
     else:
         for e in exported:
             outputs[e.filename] = dump_yaml(e.document, header=header(e))

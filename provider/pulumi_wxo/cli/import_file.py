@@ -3,16 +3,18 @@ whole tenant, so that every model and policy comes under the native provider in 
 
 The file is Pulumi's import file (``{"resources": [{"type", "name", "id"}, ...]}``): the engine
 reads each object through the plugin's ``read`` by its id and writes the program code for it.
-``name`` is the Pulumi resource name, derived from the object's name: unique within the file,
-made of letters, digits, ``-`` and ``_`` only, so that it is also a good variable name once the
-code generator has camel-cased it. Nothing secret is in it: ids and names only.
+``name`` is the Pulumi resource name, by the one rule every export format uses
+(``specs.names.resource_name``: ``virtual-model/openai/gpt-4.1`` -> ``openai-gpt-4.1``, as in
+``--format python``, in the spec file's name and in ``declare()``), so that a program written
+from any of them declares what was imported. Two objects of one kind whose names map to the same
+resource name are not both exported, as in the other formats. Nothing secret is in it: ids and
+names only.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,30 +33,12 @@ DEFAULT_FILE = "pulumi-import.json"
 _MAX_NAME = 80
 
 
-def resource_name(object_name_: str, kind: str, taken: set[str]) -> str:
-    """A Pulumi resource name for the object named ``object_name_``, not in ``taken`` (which is
-    updated). ``virtual-model/openai/gpt-4o`` -> ``openai-gpt-4o``; a second one -> ``...-2``.
-
-    Uniqueness is checked without case, ``-`` and ``_``: ``gpt-4o`` and ``gpt_4o`` would become
-    the same variable in generated code.
-    """
+def resource_name(object_name_: str) -> str:
+    """The Pulumi resource name of the object named ``object_name_``: the spec exporter's stable
+    name (``specs.names.resource_name``), the same in every format of ``export``."""
     from pulumi_wxo.specs.names import resource_name as spec_resource_name
 
-    # The spec exporter's stable name (file names, declare()), narrowed to what code accepts.
-    base = re.sub(r"[^A-Za-z0-9_-]+", "-", spec_resource_name(object_name_)).strip("-_")
-    base = re.sub(r"-{2,}", "-", base)[:_MAX_NAME].rstrip("-_")
-    if not base or not base[0].isalpha():
-        base = f"{kind}-{base}".rstrip("-")
-    name, n = base, 1
-    while _key(name) in taken:
-        n += 1
-        name = f"{base}-{n}"
-    taken.add(_key(name))
-    return name
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[-_]", "", name.lower())
+    return spec_resource_name(object_name_)
 
 
 def import_file(
@@ -77,9 +61,9 @@ def import_file(
         version = package_version()
     resources: list[dict[str, str]] = []
     notes: list[str] = []
-    taken: set[str] = set()
     for kind, token, objects in (("model", MODEL_TYPE, models), ("policy", POLICY_TYPE, policies)):
         seen: dict[str, str] = {}
+        named: dict[str, str] = {}  # resource name, letter case aside -> the object that has it
         for obj in sorted(objects, key=lambda o: str(o.get("name"))):
             name = obj.get("name")
             if not isinstance(name, str) or not name or not name_matches(name, patterns):
@@ -96,10 +80,20 @@ def import_file(
                 )
                 continue
             seen[name] = str(obj["id"])
+            resource = resource_name(name)
+            other = named.setdefault(resource.casefold(), name)
+            if other != name:
+                # The words of the other formats (cli/export.py, _one_per_file).
+                notes.append(
+                    f"left out {kind} '{object_name(obj)}': it maps to the same resource name ({resource}, "
+                    f"letter case aside) as {kind} '{other}', which was exported; rename one of them on "
+                    "the server to export both"
+                )
+                continue
             resources.append(
                 {
                     "type": token,
-                    "name": resource_name(name, kind, taken),
+                    "name": resource,
                     "id": str(obj["id"]),
                     "version": version,
                 }
@@ -137,10 +131,10 @@ def write(
     for note in notes:
         err(f"warning: {note}")
     err(
-        "Import them with the native provider (pulumi-resource-wxo installed, wxo:url and credentials "
+        "Import them with the native provider (`pulumi-wxo plugin install` once; wxo:url and credentials "
         "in the stack config):",
-        f"  pulumi import --file {target or DEFAULT_FILE} --yes --out imported.py",
-        "(add --generate-code=false where the Python language host cannot generate code; secrets are not "
-        "readable from the server: declare them in the program before the next `pulumi up`)",
+        f"  pulumi import --file {target or DEFAULT_FILE} --yes --generate-code=false",
+        "(secrets cannot be read back from the server: the engine warns about each model's missing api_key; "
+        "declare the secrets in the program before the next `pulumi up`; docs/hosts.md, Import)",
     )
     return 0

@@ -24,9 +24,10 @@ def add_parser(sub: Any) -> None:
         sub,
         "list",
         help_text="table of the models and policies on an instance",
-        description="List the models and policies on an instance (a table on a terminal, JSON with --json).",
-        example="  pulumi-wxo list --url http://127.0.0.1:4321 --token demo-token --json\n"
-        "  pulumi-wxo list --name 'virtual-model/openai/*' --name 'watsonx/*'",
+        description="List the models and policies on an instance (a table on a terminal, JSON with --json). "
+        "Boxed tables need the table extra (pip install 'pulumi-wxo[table]'); else plain text columns.",
+        example="  WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token pulumi-wxo list --json\n"
+        "  pulumi-wxo list --name 'virtual-model/openai/*' --name 'watsonx/*'   # settings from WXO_*",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument(
@@ -37,6 +38,25 @@ def add_parser(sub: Any) -> None:
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def targets_text(targets: Any) -> str:
+    """A policy's targets as one cell: each model with its weight when it has one, a nested
+    rule as its mode over its own targets: ``a (0.75), b (0.25)``, ``fallback[a, b]``."""
+    from pulumi_wxo.schema.targets import fold_targets
+
+    def leaf(_path: str, target: Any) -> str:
+        if not isinstance(target, dict):
+            return _text(target)
+        weight = target.get("weight")
+        return _text(target.get("model_name")) + ("" if weight is None else f" ({_text(weight)})")
+
+    def rule(_path: str, node: Any, inner: list[str]) -> str:
+        strategy = node.get("strategy") if isinstance(node, dict) else None
+        mode = strategy.get("mode") if isinstance(strategy, dict) else strategy
+        return f"{_text(mode) or 'rule'}[{', '.join(inner)}]"
+
+    return ", ".join(fold_targets(targets if isinstance(targets, list) else [], leaf, rule))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,10 +91,12 @@ def run(args: argparse.Namespace) -> int:
     if policies:
         rows = []
         for p in sorted(policies, key=lambda x: str(x.get("name"))):
-            inner = p.get("policy") or {}
-            targets = [str(t.get("model_name", "(nested)")) for t in inner.get("targets") or []]
-            mode = str((inner.get("strategy") or {}).get("mode", ""))
-            rows.append((str(p.get("name")), mode, ", ".join(targets), str(p.get("id"))))
-        tables.append(Table(f"Policies ({len(policies)})", ("name", "mode", "targets", "id"), rows))
+            inner = p.get("policy") if isinstance(p.get("policy"), dict) else {}
+            strategy = inner.get("strategy")
+            mode = strategy.get("mode") if isinstance(strategy, dict) else strategy
+            rows.append(
+                (str(p.get("name")), _text(mode), targets_text(inner.get("targets")), str(p.get("id")))
+            )
+        tables.append(Table(f"Policies ({len(policies)})", ("name", "mode", "targets (weight)", "id"), rows))
     print_tables(tables)
     return 0

@@ -18,7 +18,8 @@ def add_parser(sub: Any) -> None:
         help_text="write a CrossGuard policy pack of the guardrails (pulumi preview --policy-pack)",
         description="Write a ready Pulumi policy pack (PulumiPolicy.yaml, __main__.py, requirements.txt, "
         "an example policy-config.json and the launcher `wxo-guardrails`) whose policies are the "
-        "rules `pulumi-wxo validate --policy-config` runs offline.",
+        "rules `pulumi-wxo validate --policy-config` runs offline. The pack runs with the policy extra: "
+        "pip install 'pulumi-wxo[policy]'.",
         example="  pulumi-wxo policy-pack --output policy/\n"
         "  pulumi preview --policy-pack policy/ --policy-pack-config policy/policy-config.json\n"
         "  pulumi preview --policy-pack policy/wxo-guardrails --policy-pack-config cfg.json  # file form",

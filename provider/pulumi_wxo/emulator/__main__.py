@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .dbfile import DatabaseFileError
-from .guard import is_loopback
 from .runtime import DEFAULT_API_KEY, EmulatorSettings
-from .server import TLSFiles, check_bind, serve
 from .switches import add_switch_arguments, switches_from_args
+
+# The parser needs neither FastAPI nor uvicorn (``main`` imports the server), so that
+# `pulumi-wxo emulator --help` lists every option without the extra installed.
+EXTRA_HINT = "Needs the emulator extra: pip install 'pulumi-wxo[emulator]'."
 
 __all__ = ["CONTROL_TOKEN_ENV", "build_parser", "main", "settings_from_args"]
 
@@ -28,7 +29,8 @@ CONTROL_TOKEN_ENV = "WXO_EMULATOR_CONTROL_TOKEN"
 def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.ArgumentParser:
     defaults = EmulatorSettings()
     parser = argparse.ArgumentParser(
-        prog=prog, description="Local emulator of the watsonx Orchestrate Models / Model-policy API."
+        prog=prog,
+        description="Local emulator of the watsonx Orchestrate Models / Model-policy API. " + EXTRA_HINT,
     )
     parser.add_argument(
         "--host",
@@ -120,6 +122,10 @@ def settings_from_args(args: argparse.Namespace) -> EmulatorSettings:
 def main(argv: Sequence[str] | None = None, *, prog: str | None = None) -> int:
     parser = build_parser(prog) if prog else build_parser()
     args = parser.parse_args(argv)
+    from .dbfile import DatabaseFileError
+    from .guard import is_loopback
+    from .server import TLSFiles, check_bind, serve
+
     try:
         settings = settings_from_args(args)
         check_bind(args.host, settings)

@@ -6,7 +6,9 @@ loopback), JSON bodies, and the emulator's own origin (:mod:`.guard` checks all 
 This is the only way for tests to tamper with or look into the emulator:
 
 ==========================  ===============================================================
-``GET  health``             ``{"status": "ok", "tenant_id": ...}``
+``GET  health``             ``{"status": "ok", "tenant_id", "pid", "db"}``: the serving process
+                            and its database (absolute path, or ``:memory:``), so that whoever
+                            started an emulator can tell it from another one on the port
 ``POST reset``              clear models, policies, tenants, token counts, faults and the
                             request log; restore start-up switches, then apply the optional
                             body (switches) -> the switches now in force
@@ -31,6 +33,7 @@ This is the only way for tests to tamper with or look into the emulator:
 
 from __future__ import annotations
 
+import os
 import ssl
 from types import TracebackType
 from typing import Annotated, Any, Self, Unpack, cast
@@ -70,7 +73,13 @@ control_router = APIRouter(prefix=CONTROL_PREFIX)
 
 @control_router.get("/health")
 def health(runtime: RuntimeDep) -> dict[str, Any]:
-    return {"status": "ok", "tenant_id": runtime.settings.tenant_id}
+    db = runtime.settings.db
+    return {
+        "status": "ok",
+        "tenant_id": runtime.settings.tenant_id,
+        "pid": os.getpid(),
+        "db": db if db == ":memory:" else os.path.abspath(db),
+    }
 
 
 @control_router.post("/reset")

@@ -361,12 +361,15 @@ def _identifier(name: str, taken: set[str]) -> str:
     return ident
 
 
-def python_program(exported: Sequence[ExportedSpec], *, source: str = "") -> str:
-    """A Pulumi Python program declaring every exported object with ``adopt=True``.
+def python_program(exported: Sequence[ExportedSpec], *, source: str = "", host: str = "dynamic") -> str:
+    """A Pulumi Python program declaring every exported object with ``adopt=True``, for the
+    dynamic provider (``import pulumi_wxo as wxo``) or, with ``host="native"``, the native plugin
+    (``import pulumi_wxo.native as wxo``): both hosts take the same arguments (docs/hosts.md).
 
     Secrets are read from stack config (``cfg.require_secret(KEY)``); a policy's targets that
     were exported too are passed as the Model resources.
     """
+    module = {"dynamic": "pulumi_wxo", "native": "pulumi_wxo.native"}[host]
     taken: set[str] = set()
     # The source (an operator's URL and base path) is shown escaped: every quote and backslash
     # escaped, all ASCII, so no text can end the docstring and become code.
@@ -379,7 +382,12 @@ def python_program(exported: Sequence[ExportedSpec], *, source: str = "") -> str
     ]
     keys = sorted({key for e in exported for _, key in e.secrets})
     lines += [f"    pulumi config set --secret {k} <value>" for k in keys] or ["    (none needed)"]
-    lines += ['"""', "", "import pulumi", "", "import pulumi_wxo as wxo", "", "cfg = pulumi.Config()", ""]
+    if host == "native":
+        lines += [
+            "",
+            "For the native plugin: install it once with `pulumi-wxo plugin install` (docs/hosts.md).",
+        ]
+    lines += ['"""', "", "import pulumi", "", f"import {module} as wxo", "", "cfg = pulumi.Config()", ""]
     variables: dict[str, str] = {}
     for e in [x for x in exported if x.kind == "model"]:
         var = _identifier(e.resource_name, taken)

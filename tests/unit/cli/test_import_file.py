@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 MODELS: list[dict[str, Any]] = [
     {"id": "m1", "name": "virtual-model/openai/gpt-4o"},
     {"id": "m2", "name": "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"},
-    {"id": "m3", "name": "virtual-model/openai/gpt_4o"},  # same variable as gpt-4o once camel-cased
+    {"id": "m3", "name": "virtual-model/openai/gpt_4o"},  # a resource name of its own
     {"id": "m4", "name": "virtual-model/openai/gpt-4o"},  # a duplicate name on the server
     {"id": "a/b", "name": "virtual-model/openai/o3"},  # an id that cannot be read by path
 ]
@@ -31,9 +31,10 @@ def test_one_resource_per_object_with_unique_valid_names_and_notes() -> None:
     assert document == {
         "resources": [
             {"type": MODEL_TYPE, "name": "openai-gpt-4o", "id": "m1", **v},
-            {"type": MODEL_TYPE, "name": "openai-gpt_4o-2", "id": "m3", **v},
+            {"type": MODEL_TYPE, "name": "openai-gpt_4o", "id": "m3", **v},
             {"type": MODEL_TYPE, "name": "watsonx-ibm-granite-3-3-8b-instruct", "id": "m2", **v},
-            {"type": POLICY_TYPE, "name": "openai-gpt-4o-3", "id": "p1", **v},
+            # Another type, so another URN: `pulumi import` itself keeps generated names apart.
+            {"type": POLICY_TYPE, "name": "openai-gpt-4o", "id": "p1", **v},
         ]
     }
     assert notes == [
@@ -42,15 +43,44 @@ def test_one_resource_per_object_with_unique_valid_names_and_notes() -> None:
         "left out model 'virtual-model/openai/o3': its id 'a/b' contains a path separator",
     ]
     names = [r["name"] for r in document["resources"]]
-    assert all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", n) for n in names)
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+", n) for n in names)
 
 
-def test_names_from_unusual_object_names() -> None:
-    taken: set[str] = set()
-    assert resource_name("virtual-model/openai/gpt-4.1 (eu)", "model", taken) == "openai-gpt-4-1-eu"
-    assert resource_name("virtual-policy/2024", "policy", taken) == "policy-2024"
-    assert resource_name("virtual-policy/...", "policy", taken) == "policy"
-    assert resource_name("virtual-policy/" + "x" * 300, "policy", taken) == "x" * 80
+def test_names_follow_the_rule_of_every_format() -> None:
+    assert resource_name("virtual-model/openai/gpt-4.1 (eu)") == "openai-gpt-4.1-eu"
+    assert resource_name("virtual-policy/2024") == "2024"
+
+
+def test_two_names_of_one_resource_name_export_the_first_as_the_other_formats_do() -> None:
+    models = [
+        {"id": "m1", "name": "virtual-model/openai/clash x"},
+        {"id": "m2", "name": "virtual-model/openai/clash'x"},
+        {"id": "m3", "name": "virtual-model/openai/CLASH-X"},
+    ]
+    document, notes = import_file(models, [], version="1.2.3")
+    assert [(r["name"], r["id"]) for r in document["resources"]] == [("openai-CLASH-X", "m3")]
+    assert notes == [
+        f"left out model '{name}': it maps to the same resource name ({resource}, letter case aside) as "
+        "model 'virtual-model/openai/CLASH-X', which was exported; rename one of them on the server to "
+        "export both"
+        for name, resource in (
+            ("virtual-model/openai/clash x", "openai-clash-x"),
+            ("virtual-model/openai/clash'x", "openai-clash-x"),
+        )
+    ]
+
+
+def test_python_and_pulumi_import_name_an_object_the_same_way(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve(monkeypatch, [{"id": "m1", "name": "virtual-model/openai/gpt-4.1", "connection_id": "c"}])
+    code, program, _ = run(capsys, "export", "--format", "python")
+    assert code == 0
+    code, file, _ = run(capsys, "export", "--format", "pulumi-import")
+    assert code == 0
+    [entry] = json.loads(file)["resources"]
+    assert entry["name"] == "openai-gpt-4.1"
+    assert '    "openai-gpt-4.1",\n' in program
 
 
 def test_patterns_filter_like_the_other_formats() -> None:

@@ -35,8 +35,11 @@ POLICIES = [
             "targets": [
                 {"model_name": "virtual-model/openai/gpt-4o"},
                 {
-                    "strategy": {"mode": "single"},
-                    "targets": [{"model_name": "virtual-model/anthropic/claude"}],
+                    "strategy": {"mode": "loadbalance"},
+                    "targets": [
+                        {"model_name": "virtual-model/anthropic/claude", "weight": 0.75},
+                        {"model_name": "virtual-model/openai/gpt-4o", "weight": 0.25},
+                    ],
                 },
             ],
         },
@@ -83,8 +86,16 @@ def test_list_without_rich_prints_plain_tables(no_rich: None, capsys: pytest.Cap
     )
     policies = Table(
         "Policies (1)",
-        ("name", "mode", "targets", "id"),
-        [("virtual-policy/mix", "fallback", "virtual-model/openai/gpt-4o, (nested)", "p1")],
+        ("name", "mode", "targets (weight)", "id"),
+        [
+            (
+                "virtual-policy/mix",
+                "fallback",
+                "virtual-model/openai/gpt-4o, loadbalance[virtual-model/anthropic/claude (0.75), "
+                "virtual-model/openai/gpt-4o (0.25)]",
+                "p1",
+            )
+        ],
     )
     assert out == plain_table(models) + "\n" + plain_table(policies)
 
