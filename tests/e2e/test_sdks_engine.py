@@ -1,9 +1,9 @@
 """Other languages through the real engine and the native plugin (docs/sdks.md).
 
-* YAML: the project directory tests/data/yaml-project (a Model, and a ModelPolicy that routes to
+* YAML: the project directory examples/yaml (a Model, and a ModelPolicy that routes to
   it, with the model's key a secret stack setting) runs with the Pulumi YAML language host:
   ``up``, a ``preview`` without changes, ``destroy``, with the emulator's objects checked between.
-* Go: the inline Automation-API program tests/data/go-automation, built by
+* Go: the inline Automation-API program examples/go-automation, built by
   scripts/go-automation.sh against the Go SDK that scripts/sdks.sh generates (a ``replace``
   directive in a copy of its go.mod), runs the same three steps, one per invocation.
 * TypeScript: the generated npm package compiles with ``tsc`` against @pulumi/pulumi.
@@ -39,9 +39,8 @@ from tests.e2e.conftest import PASSPHRASE, engine_env, user_tags
 from tests.e2e.native_support import install_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
-SPACE_ID = "5f0c3a52-0d3e-4c1e-9d7a-00000000de01"  # tests/data/go-automation/main.go sets the same
+SPACE_ID = "5f0c3a52-0d3e-4c1e-9d7a-00000000de01"  # examples/go-automation/main.go sets the same
 YAML_KEY = "wx-yaml-KNOWN-5521-e2e"
 GO_KEY = "wx-go-KNOWN-7734-e2e"
 # Minutes when cold (docs/sdks.md has the measured times); a hang is a failure, not a wait.
@@ -133,7 +132,7 @@ def yaml_stack(
 ) -> Iterator[auto.Stack]:
     # A copy: the workspace writes Pulumi.<stack>.yaml next to Pulumi.yaml.
     project = tmp_path / "project"
-    shutil.copytree(DATA / "yaml-project", project)
+    shutil.copytree(ROOT / "examples" / "yaml", project)
     opts = auto.LocalWorkspaceOptions(
         work_dir=str(project),
         env_vars=_engine_env(tmp_path, pulumi_cli, yaml_host),

@@ -1,4 +1,4 @@
-module github.com/pulumi-wxo/pulumi-wxo/tests/go-automation
+module ${PROJECT}
 
 go 1.26.6
 
@@ -130,3 +130,5 @@ replace github.com/pulumi-wxo/pulumi-wxo/sdk/go => ../../../.sdk-go-not-generate
 replace golang.org/x/text => golang.org/x/text v0.41.0
 
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+
+replace github.com/pulumi-wxo/pulumi-wxo/sdk/go => ./sdk-wxo
