@@ -89,7 +89,7 @@ main() {
     out=$(pulumi preview --expect-no-changes --non-interactive --color never 2>&1) ||
         fail "a second preview is not clean: $out"
     out=$(pulumi destroy --yes --non-interactive --color never 2>&1) || fail "pulumi destroy failed: $out"
-    log "$(basename "$wheel") $(basename "$wheel"): installed in a clean virtualenv, pulumi new + up + clean preview +" \
+    log "$(basename "$wheel"): installed in a clean virtualenv, pulumi new + up + clean preview +" \
         "destroy against its emulator, outside the clone, in $((SECONDS - started)) s"
 }
 

@@ -36,9 +36,6 @@ const (
 	// What the Go generator writes into go.mod; replaced by the SDK this program was built with.
 	generatedSDKRequire = sdkModule + " v3.269.0"
 	maxSchemaBytes      = 8 << 20
-	// The generator's default devDependency is typescript ^4.7.0, which cannot parse the current
-	// @types/node; the SDK is compiled and tested with TypeScript 5 (scripts/ts-deps.sh).
-	typescriptVersion = "^5.9.3"
 )
 
 // languageDefaults are the code-generation settings used when the schema has none.
@@ -46,7 +43,6 @@ var languageDefaults = map[string]any{
 	"nodejs": map[string]any{
 		"packageName":        npmPackage,
 		"packageDescription": "Pulumi SDK for IBM watsonx Orchestrate AI-gateway models and policies",
-		"typescriptVersion":  typescriptVersion,
 	},
 	"go": map[string]any{
 		"importBasePath":  goModule + "/wxo",

@@ -124,11 +124,10 @@ require (
 	lukechampine.com/frand v1.4.2 // indirect
 )
 
-// The generated Go SDK: the test points this at the output of scripts/sdks.sh.
-replace github.com/pulumi-wxo/pulumi-wxo/sdk/go => ../../../.sdk-go-not-generated
-
 replace golang.org/x/text => golang.org/x/text v0.41.0
 
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 
+// The Go SDK generated from the package schema, copied into ./sdk-wxo until it is published
+// (docs/getting-started.md).
 replace github.com/pulumi-wxo/pulumi-wxo/sdk/go => ./sdk-wxo
