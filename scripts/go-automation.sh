@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Print, as the only line on stdout, a directory holding `go-automation`: the inline
-# Automation-API program tests/data/go-automation built against the Go SDK that scripts/sdks.sh
+# Automation-API program examples/go-automation built against the Go SDK that scripts/sdks.sh
 # generates (a `replace` directive in a copy of its go.mod). Built once per program source and
 # SDK into the cache that scripts/pulumi-cli.sh uses; Go's own build cache does the rest.
 # Progress and go output go to stderr; a failed build exits 1.
@@ -12,7 +12,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-readonly ROOT SRC="$ROOT/tests/data/go-automation"
+readonly ROOT SRC="$ROOT/examples/go-automation"
 readonly SDK_MODULE=github.com/pulumi-wxo/pulumi-wxo/sdk/go
 readonly CACHE_ROOT="${PULUMI_WXO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-wxo}"
 
@@ -34,7 +34,7 @@ main() {
     dest="$CACHE_ROOT/go-automation-$key"
     if [[ ! -x "$dest/go-automation" ]]; then
         mkdir -p "$CACHE_ROOT"
-        log "building tests/data/go-automation against $sdk/go into $dest"
+        log "building examples/go-automation against $sdk/go into $dest"
         stage=$(mktemp -d "$CACHE_ROOT/.go-automation-$key.XXXXXX")
         # shellcheck disable=SC2064 # expand $stage now
         trap "log 'the build failed (see above)'; rm -rf '$stage'" EXIT

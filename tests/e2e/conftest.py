@@ -146,6 +146,35 @@ def engine_factory(
             pass
 
 
+# The other-language tools (tests/e2e/tools_support.py), shared by the modules that run them.
+# tools_support imports this module, hence the imports inside the fixtures.
+
+
+@pytest.fixture(scope="session")
+def sdk_dir() -> Path:
+    from tests.e2e.tools_support import tool
+
+    # The schema comes from this interpreter and this checkout's package (what the plugin serves).
+    return tool("sdks.sh", "PULUMI_WXO_SDK_DIR", env={"PULUMI_WXO_PYTHON": sys.executable})
+
+
+@pytest.fixture(scope="session")
+def yaml_host() -> Path:
+    from tests.e2e.tools_support import tool
+
+    path = tool("pulumi-yaml.sh", "PULUMI_WXO_YAML_DIR")
+    if not (path / "pulumi-language-yaml").is_file():
+        pytest.fail(f"no pulumi-language-yaml in {path}", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ts_deps() -> Path:
+    from tests.e2e.tools_support import tool
+
+    return tool("ts-deps.sh", "PULUMI_WXO_TS_DEPS")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):

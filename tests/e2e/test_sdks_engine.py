@@ -1,18 +1,16 @@
 """Other languages through the real engine and the native plugin (docs/sdks.md).
 
-* YAML: the project directory tests/data/yaml-project (a Model, and a ModelPolicy that routes to
+* YAML: the project directory examples/yaml (a Model, and a ModelPolicy that routes to
   it, with the model's key a secret stack setting) runs with the Pulumi YAML language host:
   ``up``, a ``preview`` without changes, ``destroy``, with the emulator's objects checked between.
-* Go: the inline Automation-API program tests/data/go-automation, built by
+* Go: the inline Automation-API program examples/go-automation, built by
   scripts/go-automation.sh against the Go SDK that scripts/sdks.sh generates (a ``replace``
   directive in a copy of its go.mod), runs the same three steps, one per invocation.
-* TypeScript: the generated npm package compiles with ``tsc`` against @pulumi/pulumi.
+* TypeScript: the generated npm package, which pins TypeScript 5, compiles with ``tsc`` against
+  @pulumi/pulumi.
 
-Each tool comes from its script (scripts/pulumi-yaml.sh, scripts/sdks.sh, scripts/ts-deps.sh,
-scripts/go-automation.sh), built once into the cache outside the repository; ``make test`` runs
-them before pytest, timed, and passes their directories in PULUMI_WXO_YAML_DIR,
-PULUMI_WXO_SDK_DIR, PULUMI_WXO_TS_DEPS and PULUMI_WXO_GO_AUTOMATION. A tool that cannot be built
-fails its test; nothing here is skipped.
+Each tool comes from its script, built once into the cache outside the repository (the fixtures
+in tests/e2e/conftest.py, tests/e2e/tools_support.py); a tool that cannot be built fails its test.
 
 The engine starts ``pulumi-resource-wxo`` from each test's plugin cache
 (tests/e2e/native_support.py): a launcher that runs this checkout's code with this interpreter.
@@ -25,7 +23,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -35,69 +32,14 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import PASSPHRASE, engine_env, user_tags
-from tests.e2e.native_support import install_plugin
+from tests.e2e.conftest import user_tags
+from tests.e2e.tools_support import STEP_TIMEOUT, native_engine_env, state_text, tool
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
-SPACE_ID = "5f0c3a52-0d3e-4c1e-9d7a-00000000de01"  # tests/data/go-automation/main.go sets the same
+SPACE_ID = "5f0c3a52-0d3e-4c1e-9d7a-00000000de01"  # examples/go-automation/main.go sets the same
 YAML_KEY = "wx-yaml-KNOWN-5521-e2e"
 GO_KEY = "wx-go-KNOWN-7734-e2e"
-# Minutes when cold (docs/sdks.md has the measured times); a hang is a failure, not a wait.
-BUILD_TIMEOUT = 1800
-STEP_TIMEOUT = 600
-
-
-def _tool(script: str, env_var: str, *, env: Mapping[str, str] | None = None) -> Path:
-    """The directory a script prints (or the one ``make test`` passed), failing the test without it."""
-    given = os.environ.get(env_var)
-    if given and Path(given).is_dir():
-        return Path(given)
-    proc = subprocess.run(
-        ["bash", str(ROOT / "scripts" / script)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=BUILD_TIMEOUT,
-        env={**os.environ, **(env or {})},
-    )
-    if proc.returncode != 0 or not proc.stdout.strip():
-        detail = proc.stderr[-3000:]
-        pytest.fail(f"scripts/{script} failed (exit {proc.returncode}):\n{detail}", pytrace=False)
-    return Path(proc.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture(scope="session")
-def sdk_dir() -> Path:
-    # The schema comes from this interpreter and this checkout's package (what the plugin serves).
-    return _tool("sdks.sh", "PULUMI_WXO_SDK_DIR", env={"PULUMI_WXO_PYTHON": sys.executable})
-
-
-@pytest.fixture(scope="session")
-def yaml_host() -> Path:
-    path = _tool("pulumi-yaml.sh", "PULUMI_WXO_YAML_DIR")
-    if not (path / "pulumi-language-yaml").is_file():
-        pytest.fail(f"no pulumi-language-yaml in {path}", pytrace=False)
-    return path
-
-
-@pytest.fixture(scope="session")
-def ts_deps() -> Path:
-    return _tool("ts-deps.sh", "PULUMI_WXO_TS_DEPS")
-
-
-def _engine_env(tmp_path: Path, pulumi_cli: auto.PulumiCommand, *path: Path) -> dict[str, str]:
-    """The engine's environment; the plugin goes into the plugin cache of its PULUMI_HOME."""
-    state = tmp_path / "state"
-    state.mkdir(exist_ok=True)
-    install_plugin(tmp_path / "pulumi-home")
-    search = [str(p) for p in path] + [str(Path(pulumi_cli.command).parent), os.environ.get("PATH", "")]
-    return {"PATH": os.pathsep.join(search), **engine_env(tmp_path, passphrase=PASSPHRASE)}
-
-
-def _state_text(tmp_path: Path) -> str:
-    return "\n".join(p.read_text(errors="replace") for p in (tmp_path / "state").rglob("*") if p.is_file())
 
 
 def _check_deployed(
@@ -133,10 +75,10 @@ def yaml_stack(
 ) -> Iterator[auto.Stack]:
     # A copy: the workspace writes Pulumi.<stack>.yaml next to Pulumi.yaml.
     project = tmp_path / "project"
-    shutil.copytree(DATA / "yaml-project", project)
+    shutil.copytree(ROOT / "examples" / "yaml", project)
     opts = auto.LocalWorkspaceOptions(
         work_dir=str(project),
-        env_vars=_engine_env(tmp_path, pulumi_cli, yaml_host),
+        env_vars=native_engine_env(tmp_path, pulumi_cli, yaml_host),
         pulumi_command=pulumi_cli,
     )
     stack = auto.create_or_select_stack("yaml", work_dir=str(project), opts=opts)
@@ -173,7 +115,7 @@ def test_yaml_program_up_preview_destroy(
     assert model["config"]["max_tokens"] == 512
     assert outputs["policyId"] == emulator.control.state()["policies"][0]["id"]
     assert YAML_KEY not in up.stdout + up.stderr
-    assert YAML_KEY not in _state_text(tmp_path)
+    assert YAML_KEY not in state_text(tmp_path)
 
     preview = yaml_stack.preview(color="never", diff=True)
     assert set(preview.change_summary) == {"same"}, preview.stdout
@@ -188,7 +130,7 @@ def test_yaml_program_up_preview_destroy(
 
 @pytest.fixture(scope="session")
 def go_program(sdk_dir: Path) -> Path:
-    built = _tool("go-automation.sh", "PULUMI_WXO_GO_AUTOMATION", env={"PULUMI_WXO_SDK_DIR": str(sdk_dir)})
+    built = tool("go-automation.sh", "PULUMI_WXO_GO_AUTOMATION", env={"PULUMI_WXO_SDK_DIR": str(sdk_dir)})
     return built / "go-automation"
 
 
@@ -213,7 +155,7 @@ def test_go_automation_program_up_preview_destroy(
     work.mkdir()
     env = {
         **os.environ,
-        **_engine_env(tmp_path, pulumi_cli),
+        **native_engine_env(tmp_path, pulumi_cli),
         "PULUMI_WXO_CLI_DIR": str(Path(pulumi_cli.command).parent),
         "WXO_E2E_WORK_DIR": str(work),
         "WXO_E2E_URL": emulator.url,
@@ -233,7 +175,7 @@ def test_go_automation_program_up_preview_destroy(
         )
         (model,) = emulator.control.state()["models"]
         assert user_tags(model) == ["go", "e2e"]
-        assert GO_KEY not in _state_text(tmp_path)
+        assert GO_KEY not in state_text(tmp_path)
 
         preview = _go_step(go_program, "preview", env)
         assert set(preview["changes"]) == {"same"}, preview
@@ -293,6 +235,10 @@ def _tsc(ts_deps: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[st
 def test_typescript_sdk_compiles(sdk_dir: Path, ts_deps: Path, tmp_path: Path) -> None:
     pkg = tmp_path / "nodejs"
     shutil.copytree(sdk_dir / "nodejs", pkg)
+    # TypeScript 5, as the tests compile with: the generator's default ^4.7.0 cannot parse the
+    # current @types/node.
+    package = json.loads((pkg / "package.json").read_text())
+    assert package["devDependencies"]["typescript"] == "^5.9.3", package["devDependencies"]
     (pkg / "node_modules").symlink_to(ts_deps / "node_modules", target_is_directory=True)
     built = _tsc(ts_deps, pkg, "-p", ".")
     assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-2000:]

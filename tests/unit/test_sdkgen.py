@@ -1,6 +1,6 @@
 """The SDK generator's pins agree with each other and with the schema (docs/sdks.md).
 
-The generator (sdkgen/), the Go test program (tests/data/go-automation) and the CLI
+The generator (sdkgen/), the Go test program (examples/go-automation) and the CLI
 (scripts/pulumi-cli.sh) name one Pulumi version; the Go module the test program requires is
 the one the schema tells the Go generator to write; and nothing generated is committed.
 """
@@ -16,7 +16,7 @@ from pulumi_wxo.native.schema import schema_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SDKGEN = ROOT / "sdkgen"
-GO_PROGRAM = ROOT / "tests" / "data" / "go-automation"
+GO_PROGRAM = ROOT / "examples" / "go-automation"
 
 
 def _cli_version() -> str:

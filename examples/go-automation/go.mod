@@ -1,4 +1,4 @@
-module github.com/pulumi-wxo/pulumi-wxo/tests/go-automation
+module github.com/pulumi-wxo/pulumi-wxo/examples/go-automation
 
 go 1.26.6
 

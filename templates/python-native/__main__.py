@@ -1,0 +1,32 @@
+"""A watsonx Orchestrate model and a routing policy that sends its traffic to it, on the native
+plugin pulumi-resource-wxo (found in the plugin cache, or on PATH next to this python).
+
+Stack settings: wxo:url and wxo:token (or wxo:apiKey) say which instance; the secret openaiKey is
+the model's key: `pulumi config set --secret openaiKey` reads it from standard input.
+"""
+
+import pulumi
+
+import pulumi_wxo.native as wxo
+
+cfg = pulumi.Config()
+
+gpt = wxo.Model(
+    "gpt",
+    name="openai/gpt-4o-mini",
+    display_name="GPT-4o mini",
+    tags=["${PROJECT}"],
+    provider_config={"api_key": cfg.require_secret("openaiKey")},
+    config={"max_tokens": 1024},
+)
+
+router = wxo.ModelPolicy(
+    "router",
+    name="${PROJECT}-router",
+    strategy="single",
+    targets=[{"model": gpt}],
+)
+
+pulumi.export("model_id", gpt.model_id)
+pulumi.export("model_name", gpt.name)
+pulumi.export("policy_id", router.policy_id)
