@@ -465,7 +465,11 @@ class ModelLifecycle:
         # Read first: a full PUT replaces the tags, and the platform's (an administrator's deny,
         # api-contract §12.7) must go back as the server has them now, not as the state last saw
         # them. That read also stands for the object after the PUT (the server stores the body).
-        current = client.get_model(id_, name=spec.name)
+        # The run's snapshot answers it when it has the object (the preview's credential proof
+        # listed the models moments ago), so an edit stays one read and one PUT.
+        current = from_snapshot(self.runtime, "models", lambda s: s.by_id(id_), lambda: None) or (
+            client.get_model(id_, name=spec.name)
+        )
         if current is not None:  # gone: the PUT's 404 says how to recover
             self._verify(id_, current, olds, action=f"update model '{spec.name}'", owner=_owner(news))
         body = _body(spec, _tag_for(olds, _owner(news)), current)

@@ -279,7 +279,10 @@ class PolicyLifecycle:
         placement(self.runtime, olds, action=f"update policy '{spec.name}'")
         client = self.runtime.client()
         self._targets_exist(spec, "update")
-        current = client.get_policy(id_, name=spec.name)
+        # From the run's snapshot when it has the object (one list serves every policy).
+        current = from_snapshot(self.runtime, "policies", lambda s: s.by_id(id_), lambda: None) or (
+            client.get_policy(id_, name=spec.name)
+        )
         if current is not None:  # gone: the PUT's 404 says how to recover
             self._verify(id_, current, olds, action=f"update policy '{spec.name}'")
         try:
