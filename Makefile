@@ -19,7 +19,7 @@ DEMO_TOKEN := demo-token
 # so the virtualenv's bin/ need not be on PATH. The native plugin is installed into the demo's
 # plugin cache (`pulumi-wxo plugin install`), and PULUMI_IGNORE_AMBIENT_PLUGINS keeps the engine
 # from preferring a pulumi-resource-wxo on PATH (an activated virtualenv's) with a warning on every
-# run: the language host names the plugin of every pulumi-* package (docs/hosts.md).
+# run: the language host names the plugin of every pulumi-* package (docs/guide/hosts.md).
 DEMO_ABS := $(abspath $(DEMO))
 DEMO_ENV = PULUMI_BACKEND_URL="file://$(DEMO_ABS)/state" \
 	PULUMI_HOME="$(DEMO_ABS)/pulumi-home" \
@@ -78,7 +78,7 @@ emulator-stop:
 
 # `pulumi up` on this project directory needs the Python language host next to the CLI.
 # scripts/pulumi-cli.sh builds it when the Go module proxy serves it, and otherwise the legacy
-# v3.68 host (verified for up/preview/refresh/destroy with this engine; docs/pulumi-cli.md),
+# v3.68 host (verified for up/preview/refresh/destroy with this engine; docs/dev/pulumi-cli.md),
 # into the same cache the tests use: one build serves `make test` and `make demo`.
 # Cold, the CLI build (minutes of Go compiling) and the virtualenv install run side by side.
 demo:
@@ -88,7 +88,7 @@ demo:
 	wait $$cli_pid || { echo "make demo: no Pulumi CLI (see the messages above)" >&2; exit 1; }
 	@cli=$$(tail -n 1 $(DEMO)/cli-dir); \
 	if [ ! -x "$$cli/pulumi-language-python" ]; then \
-		echo "make demo: no Python language host next to $$cli/pulumi (see docs/pulumi-cli.md)" >&2; exit 1; \
+		echo "make demo: no Python language host next to $$cli/pulumi (see docs/dev/pulumi-cli.md)" >&2; exit 1; \
 	fi; \
 	host=$$(sed -n 's/^language host: \([a-z]*\).*/\1/p' "$$cli/../BUILD-INFO" 2>/dev/null || true); \
 	echo "make demo: pulumi up via $$cli/pulumi (language host: $${host:-installed with the CLI})"; \
@@ -120,7 +120,7 @@ lint: venv
 	$(VENV)/bin/mypy
 
 # The sdist and the wheel users install (python -m build) into dist/ (gitignored):
-# `pip install dist/pulumi_wxo-*.whl` (docs/getting-started.md).
+# `pip install dist/pulumi_wxo-*.whl` (docs/guide/getting-started.md).
 dist: venv
 	@rm -rf dist
 	@$(PY) -m build --outdir dist . > $(VENV)/build.log 2>&1 || { cat $(VENV)/build.log; exit 1; }
@@ -132,8 +132,8 @@ dist: venv
 dist-check: dist
 	@PYTHON=$(PYTHON) bash scripts/dist-check.sh
 
-# What the e2e tier needs, each built once into the cache outside the checkout (docs/sdks.md,
-# docs/pulumi-cli.md) and timed here, before pytest, so that a cold build's minutes show: the
+# What the e2e tier needs, each built once into the cache outside the checkout (docs/guide/sdks.md,
+# docs/dev/pulumi-cli.md) and timed here, before pytest, so that a cold build's minutes show: the
 # Pulumi CLI, the YAML language host, the SDKs generated from the schema (sdkgen/), the npm
 # packages the TypeScript SDK compiles against, and the Go Automation-API program built on the
 # generated Go SDK. Any of them failing stops the run; the tests would fail without it anyway.
@@ -166,7 +166,7 @@ e2e: venv
 	echo "$(VENV)/bin/pytest -p no:cacheprovider tests/e2e"; \
 	$(VENV)/bin/pytest -p no:cacheprovider tests/e2e
 
-# The TypeScript and Go SDKs generated from the schema; prints the directory (docs/sdks.md).
+# The TypeScript and Go SDKs generated from the schema; prints the directory (docs/guide/sdks.md).
 sdks: venv
 	@PULUMI_WXO_PYTHON="$(CURDIR)/$(PY)" bash scripts/sdks.sh
 
@@ -174,7 +174,7 @@ sdks: venv
 # through the real engine against the emulator with injected latency) in its quick mode, a few
 # minutes in all. `make bench BENCH_ENGINE=--full` runs its whole matrix (N = 50, 200, 1000 at
 # 50 and 250 ms; far longer). Last, bench/engine_cost.py takes the do-nothing engine cost apart
-# (registrations, dynamic host calls, checkpoint writes). docs/benchmarks.md says what each measures.
+# (registrations, dynamic host calls, checkpoint writes). docs/dev/benchmarks.md says what each measures.
 BENCH_ENGINE ?= --quick
 bench: venv
 	$(PY) bench/run.py

@@ -68,9 +68,9 @@ MODES: dict[str, tuple[tuple[float, int], ...]] = {
     "quick": ((0.05, 50), (0.05, 200), (0.25, 50)),
     "full": tuple(itertools.product((0.05, 0.25), (50, 200, 1000))),
 }
-WORKERS = 4  # the dynamic provider host serves at most 4 calls at once (docs/lifecycle.md)
+WORKERS = 4  # the dynamic provider host serves at most 4 calls at once (docs/dev/lifecycle.md)
 # The plugin serves as many calls as the engine sends: --parallel, by default 4 x GOMAXPROCS,
-# 8 on the 2-core project machine (docs/hosts.md).
+# 8 on the 2-core project machine (docs/guide/hosts.md).
 NATIVE_WORKERS = 8
 HOSTS = ("dynamic", "native")
 # API paths under every prefix (api-contract §1): /models..., /model_policy...; not the token

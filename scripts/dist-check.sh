@@ -6,7 +6,7 @@
 # emulator from that virtualenv on a free port, makes a project there from templates/python
 # with `pulumi new`, and runs `pulumi up`, a preview that must show no change, and
 # `pulumi destroy` through the engine, on Pulumi's file backend. These are the steps of
-# docs/getting-started.md. It fails on a warning in the engine's output.
+# docs/guide/getting-started.md. It fails on a warning in the engine's output.
 #
 # Environment:
 #   PYTHON               the interpreter that makes the virtualenv (default python3)
@@ -78,7 +78,7 @@ main() {
     pulumi config set wxo:url "$url"
     printf '%s' "$TOKEN" | pulumi config set --secret wxo:token
     printf '%s' sk-dist-check | pulumi config set --secret openaiKey
-    # As docs/getting-started.md says: the plugin into the cache, the engine told to use it there.
+    # As docs/guide/getting-started.md says: the plugin into the cache, the engine told to use it there.
     pulumi-wxo plugin install >/dev/null
     export PULUMI_IGNORE_AMBIENT_PLUGINS=true
     out=$(pulumi up --yes --non-interactive --color never 2>&1) || fail "pulumi up failed: $out"

@@ -22,11 +22,11 @@
 #                             v3.68.0 one instead, into the same directory (the newest the proxy
 #                             serves; it ignores Pulumi.yaml's runtime.options.virtualenv, so
 #                             set PULUMI_PYTHON_CMD). 0: build none. One build then serves
-#                             `make test` and `make demo`; see docs/pulumi-cli.md.
+#                             `make test` and `make demo`; see docs/dev/pulumi-cli.md.
 #
 # Usage:  DIR=$(scripts/pulumi-cli.sh) && export PATH="$DIR:$PATH"
 #         (Automation API: auto.PulumiCommand(root=dirname "$DIR") also works.)
-# Details: docs/pulumi-cli.md
+# Details: docs/dev/pulumi-cli.md
 set -euo pipefail
 
 readonly MIN_VERSION=3.181.0
@@ -106,7 +106,7 @@ report_langhost() {
     if ! is_exe "$DEST/bin/pulumi-language-python"; then
         log "note: no pulumi-language-python in $DEST/bin (the Python language host could not be" \
             "built: see $info). Automation API inline programs work; 'pulumi up' on a Python" \
-            "project directory does not. See docs/pulumi-cli.md."
+            "project directory does not. See docs/dev/pulumi-cli.md."
     elif grep -q '^language host: legacy' "$info" 2>/dev/null; then
         log "note: pulumi-language-python in $DEST/bin is the legacy v$LEGACY_LANGHOST_SDK host: it" \
             "ignores runtime.options.virtualenv, so set PULUMI_PYTHON_CMD=<venv>/bin/python."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one script behind the pull-request workflow in models.yml: every `run:` step there is
 # `./wxo-ci.sh SUBCOMMAND`, so the workflow holds no logic of its own and this script is what
-# the end-to-end tests run against the emulator. The loop is explained in docs/pr-workflow.md.
+# the end-to-end tests run against the emulator. The loop is explained in docs/guide/pr-workflow.md.
 #
 #   ./wxo-ci.sh install          pip install -r requirements.txt
 #   ./wxo-ci.sh validate         every stack's spec files, offline, with the guardrails (no secrets)
@@ -41,7 +41,7 @@ stack_arg() {
     printf '%s' "$1"
 }
 
-# The policy pack in its file form (docs/policy.md), written for this job's Python, and its
+# The policy pack in its file form (docs/guide/policy.md), written for this job's Python, and its
 # configuration when the project has one.
 pack_args=()
 write_pack() {

@@ -4,7 +4,7 @@ Every model and policy spec file becomes a resource with a stable name (its spec
 ``virtual-model/openai/gpt-4o`` -> ``openai-gpt-4o``); a policy's targets that are declared
 there are wired to those Model resources, so models are created first.
 
-Per-stack differences live in stack config, not in the spec files (docs/specs.md):
+Per-stack differences live in stack config, not in the spec files (docs/guide/specs.md):
   Pulumi.dev.yaml / Pulumi.prod.yaml   ``wxo-specs:overrides`` (spec name -> fields to change)
   pulumi config set --path 'wxo-specs:overrides["virtual-model/openai/gpt-4o"].config.max_tokens' 256
 

@@ -38,7 +38,7 @@ RECORDED_OUTPUTS = (
     "\n| Output | What it records |\n|---|---|\n"
     '| `instance` | the instance that holds the object: `{"url": <normalised base URL>, '
     '"tenant": <id from /instances/<id>, or null>}`. A stack pointed elsewhere is refused at '
-    "preview (docs/recovery.md) |\n"
+    "preview (docs/guide/recovery.md) |\n"
     "| `provider_version` | the pulumi-wxo version that last created or updated the object "
     "(a refresh keeps it) |\n"
 )
@@ -142,7 +142,7 @@ name), plus `model_id` (also the resource id) and `provider` (derived from the n
         + RECORDED_OUTPUTS
         + """
 `owner_tag` holds the provider's evidence of ownership, the tag it keeps on the model
-(`pulumi-wxo-owner:...`, never part of `tags`; docs/recovery.md, "A run that was killed").
+(`pulumi-wxo-owner:...`, never part of `tags`; docs/guide/recovery.md, "A run that was killed").
 
 Secrets: every credential field of `provider_config` (the rows marked secret below) is a
 secret in state and outputs even when passed as a plain string (the resource wraps it); the
@@ -248,7 +248,7 @@ def render_native() -> str:
         "The package schema the plugin serves (`python -m pulumi_wxo.native.schema` prints it), "
         "generated from the same schema as the dynamic resources: every property below has the same "
         "name and meaning as in [model.md](model.md) and [model-policy.md](model-policy.md). "
-        "Choosing a host: [hosts.md](../hosts.md).\n\n",
+        "Choosing a host: [hosts.md](../guide/hosts.md).\n\n",
         "## Provider configuration\n\n",
         "Stack config `wxo:<key>` for the default provider, or the inputs of an explicit "
         "`wxo.Provider` (Python: the snake_case form, `api_key=`). Unset keys fall back to the "

@@ -5,7 +5,7 @@ executes, at preview too: they only read); ``get_model_output`` / ``get_models_o
 ``pulumi.Input`` arguments and return a ``pulumi.Output``, for arguments that come from other
 resources.
 
-Connection settings are the provider's (docs/client.md): the program's stack config under
+Connection settings are the provider's (docs/guide/client.md): the program's stack config under
 ``wxo:`` (``wxo:url``, ``wxo:apiKey``, ``wxo:token``, ``wxo:authType``, ...) with the WXO_*
 environment variables as fallback, read through :meth:`ConnectionSettings.from_sources` so
 the rules and messages are the same. ``settings=`` overrides them (scripts, tests).

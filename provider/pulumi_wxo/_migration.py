@@ -1,5 +1,5 @@
 """Move a stack's models and policies from the dynamic host to the native plugin, by rewriting
-its ``pulumi stack export`` (docs/migration.md says why a rewrite and not aliases).
+its ``pulumi stack export`` (docs/guide/migration.md says why a rewrite and not aliases).
 
 A pure function over the export's JSON: nothing is decrypted, nothing is sent anywhere. It
 rewrites
@@ -179,7 +179,7 @@ def migrate_deployment(export: object, *, provider_id: str, version: str | None 
         if _split_urn(provider_urn, where)[3] != "default":
             raise MigrationError(
                 "uses an explicit pulumi-python provider; only the default provider is migrated "
-                "(docs/migration.md)",
+                "(docs/guide/migration.md)",
                 where=where,
             )
         old_providers.add(provider_urn)

@@ -2,7 +2,7 @@
 terminal or give orders to a CI log. A leaf module: the CLI's stderr and tables
 (``cli/console.py``) and the files ``export`` writes (``specs/export.py``) share it.
 
-Two kinds of danger, each neutralised by writing it as a visible escape (docs/cli.md):
+Two kinds of danger, each neutralised by writing it as a visible escape (docs/guide/cli.md):
 
 * **Control characters**: C0, DEL and C1 controls (ESC starts the sequences that move the
   cursor, recolour or retitle a terminal) and the invisible Unicode controls that reorder or

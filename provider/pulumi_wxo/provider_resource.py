@@ -11,7 +11,7 @@ variable, as for stack config. Credentials are secret in state.
 The dynamic host's provider is a ``pulumi-python`` provider resource: the engine starts one
 ``python -m pulumi.dynamic`` process for it, whose ``configure`` receives its inputs under
 their stack-config keys (``wxo:url``), exactly as the default provider receives the stack's
-config (docs/hosts.md).
+config (docs/guide/hosts.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pulumi_wxo.lifecycle.runtime import config_name, setting_text, settings
 
 
 class ProviderArgs(TypedDict, total=False):
-    """The settings of one instance (docs/client.md has each one's default and range)."""
+    """The settings of one instance (docs/guide/client.md has each one's default and range)."""
 
     url: pulumi.Input[str]
     api_key: pulumi.Input[str]

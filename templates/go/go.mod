@@ -129,5 +129,5 @@ replace golang.org/x/text => golang.org/x/text v0.41.0
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 
 // The Go SDK generated from the package schema, copied into ./sdk-wxo until it is published
-// (docs/getting-started.md).
+// (docs/guide/getting-started.md).
 replace github.com/pulumi-wxo/pulumi-wxo/sdk/go => ./sdk-wxo

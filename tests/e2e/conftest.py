@@ -33,7 +33,7 @@ def engine_env(
     """What every engine run of this tier gets: a file backend and PULUMI_HOME under
     ``tmp_path``, no update check, no plugin download, this interpreter for the Python language
     host and the dynamic-provider plugin (the legacy language host ignores
-    runtime.options.virtualenv: docs/pulumi-cli.md), and no ``WXO_*`` setting from the
+    runtime.options.virtualenv: docs/dev/pulumi-cli.md), and no ``WXO_*`` setting from the
     developer's shell unless ``wxo`` gives it."""
     state = tmp_path / "state"
     state.mkdir(exist_ok=True)

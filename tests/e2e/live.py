@@ -4,7 +4,7 @@ unique name prefix of one run, and the cleanup that removes every object with th
 By default the suite runs against the emulator. ``WXO_LIVE=1`` with ``WXO_URL`` and the
 credentials the provider reads (the ``WXO_*`` variables of api/settings.py) points it at a real
 instance instead. Either way the provider gets its settings from those ``WXO_*`` variables, so
-both modes take the same path; only the target differs. See docs/live.md.
+both modes take the same path; only the target differs. See docs/dev/live.md.
 """
 
 from __future__ import annotations

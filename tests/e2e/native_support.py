@@ -2,7 +2,7 @@
 
 The engine takes a ``pulumi-resource-wxo`` on ``PATH`` first (with the warning "using
 pulumi-resource-wxo from $PATH") and its plugin cache (``$PULUMI_HOME/plugins/resource-wxo-v<version>``)
-otherwise, or always with ``PULUMI_IGNORE_AMBIENT_PLUGINS=true`` (docs/hosts.md). The launcher
+otherwise, or always with ``PULUMI_IGNORE_AMBIENT_PLUGINS=true`` (docs/guide/hosts.md). The launcher
 runs this checkout's code with this interpreter, so it works the same from a fresh clone
 (``make venv``) and from a worktree whose package is not the installed one.
 """

@@ -8,7 +8,7 @@
 * ``pulumi destroy`` and ``refresh`` do not run the program: the provider is configured from
   the stack config stored with the default provider in state by the last run of the program.
   Credentials rotated in the config since then are used only with ``--run-program``, and a
-  failed ``destroy --run-program`` stores them too (docs/lifecycle.md).
+  failed ``destroy --run-program`` stores them too (docs/dev/lifecycle.md).
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def test_destroy_uses_the_credentials_stored_by_the_last_run_unless_run_program(
         eng.destroy(run_program=True)  # the current config: the rotated token
     msg = str(info.value)
     # The first call of delete is the lookup of the object at the state's id (the models
-    # snapshot, docs/lifecycle.md "The object at a state's id"): it names that call, and the
+    # snapshot, docs/dev/lifecycle.md "The object at a state's id"): it names that call, and the
     # engine names the resource.
     assert "list models: the API rejected wxo:token (HTTP 401: Invalid or expired token)" in msg, msg
     for res in ("gpt", "granite", "claude"):

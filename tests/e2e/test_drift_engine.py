@@ -3,7 +3,7 @@
 Someone adds ``customHost`` and ``config.max_tokens`` to a model on the server. A full PUT
 removes what the program does not declare, so these keys are drift like any other: refresh
 and ``up --refresh`` show them, the next ``up`` removes them, and a clean stack stays clean
-while the server masks or echoes the declared secret (docs/lifecycle.md, "Drift").
+while the server masks or echoes the declared secret (docs/dev/lifecycle.md, "Drift").
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ with a temporary file backend and the demo passphrase ``demo``, as ``make demo``
 * ``project``: ``pulumi up`` of the project directory (the Automation API's local-program
   path: Pulumi.yaml's runtime, main and virtualenv, the language host). When the module proxy
   serves no current language host (as here), scripts/pulumi-cli.sh builds the legacy v3.68 one
-  into the same cache, so one build serves these tests and ``make demo`` (docs/pulumi-cli.md).
+  into the same cache, so one build serves these tests and ``make demo`` (docs/dev/pulumi-cli.md).
 * ``inline``: the same program file and stack settings as an Automation-API inline program,
   which needs no language host.
 
@@ -66,7 +66,7 @@ def cli_with_language_host(pulumi_cli: auto.PulumiCommand) -> auto.PulumiCommand
     if not Path(pulumi_cli.command).with_name("pulumi-language-python").exists():
         pytest.fail(
             f"no pulumi-language-python next to {pulumi_cli.command}: scripts/pulumi-cli.sh builds one "
-            "(the legacy v3.68 host when the current one cannot be built); see docs/pulumi-cli.md",
+            "(the legacy v3.68 host when the current one cannot be built); see docs/dev/pulumi-cli.md",
             pytrace=False,
         )
     return pulumi_cli

@@ -2,7 +2,7 @@
 
 A maintenance page or a gateway in front of the instance answers 404 to every request. The
 ADK reads a 404 on a list as "empty"; believed, it would make refresh drop every resource from
-the state and destroy forget them while they stay on the server (docs/lifecycle.md, "When the
+the state and destroy forget them while they stay on the server (docs/dev/lifecycle.md, "When the
 server says 404").
 """
 

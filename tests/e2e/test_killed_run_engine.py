@@ -118,7 +118,7 @@ def test_a_killed_up_converges_on_the_next_up(
     cli: Cli, emulator: EmulatorThread, sig: signal.Signals, skip_checkpoints: bool
 ) -> None:
     if skip_checkpoints:
-        # The engine's speed switch (docs/benchmarks.md): state is written once, at the end, so
+        # The engine's speed switch (docs/dev/benchmarks.md): state is written once, at the end, so
         # a killed run leaves no record at all of what it created. The owner tags must do it all.
         cli.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
     on_server = _kill_mid_create(cli, emulator, sig)

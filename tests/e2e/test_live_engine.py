@@ -5,7 +5,7 @@ with the API client directly, found by refresh and undone by up -> destroy, each
 through the API itself rather than through Pulumi's state.
 
 By default (and in CI) the instance is the emulator; with ``WXO_LIVE=1`` and ``WXO_URL`` plus
-credentials it is a real one (docs/live.md). Every object carries the run's prefix
+credentials it is a real one (docs/dev/live.md). Every object carries the run's prefix
 ``pulumi-wxo-live-<run id>-`` and a finalizer deletes whatever has it, even after a failed step.
 One stack serves every scenario, so the whole run is a handful of engine operations.
 """
@@ -38,7 +38,7 @@ from tests.e2e.live import (
 
 PROJECT = "wxo-live"
 PASSPHRASE = "live-passphrase"
-# Not a real key: the suite never sends a chat request through a model (docs/live.md).
+# Not a real key: the suite never sends a chat request through a model (docs/dev/live.md).
 KEY = "pulumi-wxo-live-not-a-real-key"
 
 

@@ -2,7 +2,7 @@
 
 The catalogue is a dynamic-only program: no line of the output is a warning, even with the
 virtualenv's ``bin/`` (and so the console script ``pulumi-resource-wxo``) on ``PATH`` as an
-activated virtualenv has it (docs/hosts.md, "Installing the plugin"). The demo owns its
+activated virtualenv has it (docs/guide/hosts.md, "Installing the plugin"). The demo owns its
 emulator: a second ``make demo`` reuses it, ``make down`` destroys the stack and stops it.
 """
 

@@ -1,5 +1,5 @@
 """The documented way to run without the engine's "using pulumi-resource-wxo from $PATH" warning
-(docs/hosts.md, "Installing the plugin"), with a virtualenv activated as users have it: its
+(docs/guide/hosts.md, "Installing the plugin"), with a virtualenv activated as users have it: its
 ``bin/``, and so the console script ``pulumi-resource-wxo``, on ``PATH``.
 
 ``pulumi-wxo plugin install`` puts the plugin into the plugin cache under the version the SDK

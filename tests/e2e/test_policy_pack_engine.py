@@ -1,7 +1,7 @@
 """The guardrails pack through the real engine: ``pulumi preview --policy-pack`` on both hosts.
 
 The pack is the one ``pulumi-wxo policy-pack --output`` writes; the engine starts its launcher
-(the file form, docs/policy.md). A mandatory violation fails the preview and the output names
+(the file form, docs/guide/policy.md). A mandatory violation fails the preview and the output names
 the policy and the resource; a clean program previews; the inline credential is never printed;
 a wrong configuration fails the preview, naming the policy and the key.
 """

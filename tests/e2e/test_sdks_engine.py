@@ -1,4 +1,4 @@
-"""Other languages through the real engine and the native plugin (docs/sdks.md).
+"""Other languages through the real engine and the native plugin (docs/guide/sdks.md).
 
 * YAML: the project directory examples/yaml (a Model, and a ModelPolicy that routes to
   it, with the model's key a secret stack setting) runs with the Pulumi YAML language host:
@@ -193,7 +193,7 @@ def test_go_automation_program_up_preview_destroy(
 # TypeScript: the generated package compiles
 
 
-# A program as a user writes it (docs/sdks.md): type-checked against the compiled package.
+# A program as a user writes it (docs/guide/sdks.md): type-checked against the compiled package.
 TS_PROGRAM = """\
 import * as pulumi from "@pulumi/pulumi";
 import * as wxo from "./index";

@@ -7,7 +7,7 @@ provider's own debug log on (``WXO_LOG_LEVEL=DEBUG``: the plugin's stderr, which
 shows as diagnostics) and the engine's verbose log (``debug``, ``log_verbosity=9``,
 ``log_to_std_err``: level 5 and up carry the plugin's stderr as ``eventSink::Infoerr``).
 
-Findings pinned here (docs/lifecycle.md, "Secrets"):
+Findings pinned here (docs/dev/lifecycle.md, "Secrets"):
 * At rest (the file backend, ``pulumi stack export`` without ``--show-secrets``) every key is
   ciphertext. The Automation API's ``Stack.export_stack()`` passes ``--show-secrets``: it
   returns the keys decrypted, inside secret envelopes (``{<sig>: ..., "plaintext": ...}``).

@@ -4,7 +4,7 @@ A stack created ``openai/mine``; a person made ``openai/victim`` (no owner tag).
 state is then exported, its model's ``id`` / ``model_id`` set to the victim's and imported back,
 as a mis-merged, restored or hand-edited state would be. ``up`` (an edit), ``refresh``,
 ``up --refresh`` and ``destroy`` must each refuse, naming the id and both names, and leave the
-victim exactly as it was. The repair docs/recovery.md gives (``pulumi state delete``, then
+victim exactly as it was. The repair docs/guide/recovery.md gives (``pulumi state delete``, then
 ``up``) then works: the stack takes its own model back by its owner tag.
 
 A program that sends another stack's ``owner`` to the plugin (a YAML or TypeScript program can)
@@ -58,7 +58,7 @@ def refused(run: Callable[[], Any], victim_id: str) -> str:
     msg = str(info.value)
     assert f"the state records model id {victim_id} as '{MINE}' with owner tag pulumi-wxo-owner:" in msg, msg
     assert f"on the server is '{VICTIM}' without an owner tag; nothing was changed or deleted" in msg, msg
-    assert "pulumi state delete" in msg and "docs/recovery.md" in msg, msg
+    assert "pulumi state delete" in msg and "docs/guide/recovery.md" in msg, msg
     assert "Traceback" not in msg
     return msg
 
@@ -87,7 +87,7 @@ def test_a_state_id_pointing_at_another_model_is_refused_and_the_model_left_alon
     [after] = [m for m in eng.models() if m["id"] == before["id"]]
     assert after == before  # not renamed, not re-tagged, connection_id kept, not deleted
 
-    # The repair docs/recovery.md gives: drop the resource from the state, then up again.
+    # The repair docs/guide/recovery.md gives: drop the resource from the state, then up again.
     urn = next(
         r["urn"] for r in eng.stack.export_stack().deployment["resources"] if r["type"] == TOKENS[host]
     )

@@ -1,6 +1,6 @@
 """The ``pulumi new`` templates (templates/), each made into a project outside the clone.
 
-Every test follows docs/getting-started.md: ``pulumi new <template> --generate-only`` in a folder
+Every test follows docs/guide/getting-started.md: ``pulumi new <template> --generate-only`` in a folder
 under ``tmp_path``, ``pulumi stack init``, the instance and the key set with ``pulumi config set``
 (the secrets from standard input), then the engine. Python (dynamic provider and native plugin),
 YAML and Go run ``up``, a ``preview`` that must change nothing, and ``destroy`` against the
@@ -76,7 +76,7 @@ def _copy_template(template: str, project: Path) -> None:
 
 
 def _new(template: str, tmp_path: Path, env: Mapping[str, str], emulator: EmulatorThread) -> Path:
-    """docs/getting-started.md's steps: a project from ``template``, a ``dev`` stack, its settings."""
+    """docs/guide/getting-started.md's steps: a project from ``template``, a ``dev`` stack, its settings."""
     name = f"tpl-{template}"
     project = tmp_path / name
     pulumi = "pulumi"
@@ -217,7 +217,7 @@ def test_typescript_template_type_checks(
 ) -> None:
     env = _env(tmp_path, pulumi_cli)
     project = _new("typescript", tmp_path, env, emulator)
-    # docs/getting-started.md: the SDK, built, in ./sdk-wxo; package.json depends on it.
+    # docs/guide/getting-started.md: the SDK, built, in ./sdk-wxo; package.json depends on it.
     sdk = project / "sdk-wxo"
     shutil.copytree(sdk_dir / "nodejs", sdk)
     (sdk / "node_modules").symlink_to(ts_deps / "node_modules", target_is_directory=True)

@@ -290,7 +290,7 @@ def test_api_requires_a_valid_bearer_token(
 
 
 # ---------------------------------------------------------------------------------------------
-# Strings the API could not answer back are refused (docs/emulator.md)
+# Strings the API could not answer back are refused (docs/guide/emulator.md)
 
 SURROGATE_MSG = "Input should be a valid string, unable to parse raw data as a unicode string"
 

@@ -152,11 +152,11 @@ def test_a_thread_on_every_interface_is_reached_on_loopback() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Package boundary (docs/layout.md: written from the contract only)
+# Package boundary (docs/dev/layout.md: written from the contract only)
 
 
 def test_emulator_imports_nothing_from_the_provider() -> None:
-    """The emulator is written from the contract only (docs/layout.md): no pulumi_wxo import outside it."""
+    """The emulator is written from the contract only (docs/dev/layout.md): it imports no provider code."""
     offenders = []
     for source in Path(package.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(source.read_text())):
@@ -177,7 +177,7 @@ def test_emulator_imports_nothing_from_the_provider() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# HTTPS and extra ports, for the ADK CLI (docs/emulator.md, api-contract §7.3, §12.4)
+# HTTPS and extra ports, for the ADK CLI (docs/guide/emulator.md, api-contract §7.3, §12.4)
 
 
 @pytest.fixture(scope="module")

@@ -277,7 +277,7 @@ def test_the_adk_accepts_minted_tokens_that_live_over_600_seconds(
 
 
 # ---------------------------------------------------------------------------------------------
-# Tenants are kept apart: a token acts for the tenant it was minted for (docs/emulator.md)
+# Tenants are kept apart: a token acts for the tenant it was minted for (docs/guide/emulator.md)
 
 
 def team_client(emulator: EmulatorThread, anon: httpx.Client) -> tuple[str, httpx.Client]:

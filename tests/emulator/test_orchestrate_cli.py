@@ -91,7 +91,7 @@ def test_env_activate_with_a_wrong_key_fails(emu: Emu, tmp_path: Path) -> None:
 
 def test_a_token_within_600_seconds_of_expiry_is_refused_by_the_adk(emu: Emu, tmp_path: Path) -> None:
     # The emulator accepts a 600 s token; the ADK counts it as expired at once (api-contract §7.1):
-    # --token-ttl must exceed 600 for the ADK (docs/emulator.md).
+    # --token-ttl must exceed 600 for the ADK (docs/guide/emulator.md).
     emu.server.control.settings(token_ttl=600)
     cli = make_cli(tmp_path, emu.ca)
     login(cli, emu)

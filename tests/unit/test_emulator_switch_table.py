@@ -41,7 +41,7 @@ def test_the_table_has_the_known_switches_with_help_and_the_default_first() -> N
             assert field.annotation is int, name
         else:
             assert get_origin(field.annotation) is Literal, name
-            assert choices[0] == field.default, name  # docs/emulator.md lists the default first
+            assert choices[0] == field.default, name  # docs/guide/emulator.md lists the default first
 
 
 def test_switch_args_typed_dict_matches_the_table_exactly() -> None:
@@ -138,7 +138,7 @@ def test_reset_restores_start_up_switches_and_refuses_a_bad_patch_before_clearin
 
 
 def _docs_switch_rows() -> dict[str, list[str]]:
-    text = (ROOT / "docs" / "emulator.md").read_text()
+    text = (ROOT / "docs" / "guide" / "emulator.md").read_text()
     section = text.split("\n## Switches\n", 1)[1].split("\n## ", 1)[0]
     rows: dict[str, list[str]] = {}
     for line in section.splitlines():

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTRACT = "docs/api-contract.md"
+CONTRACT = "docs/dev/api-contract.md"
 
 # An absolute path that only exists on one machine.
 MACHINE_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -36,7 +36,7 @@ MACHINE_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = (
 OUTSIDE_FILES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("the shared reference notes", re.compile(r"shared/referenc[e]")),
     ("a sibling directory of the repository", re.compile(r"\.\./share[d]\b")),
-    ("the API reference note (cite docs/api-contract.md)", re.compile(r"wxo-models-ap[i]\.md")),
+    ("the API reference note (cite docs/dev/api-contract.md)", re.compile(r"wxo-models-ap[i]\.md")),
     ("the Pulumi research note", re.compile(r"pulumi-dynamic-provider[s]\.md")),
     ("a design note kept outside the repository", re.compile(r"\b(?:DESIG[N]|STYL[E])\.md\b")),
 )
@@ -319,7 +319,7 @@ def test_every_repository_path_cited_in_the_docs_exists() -> None:
     keep out of the repository (``bench/results/latest.json``); anything else is stale.
     """
     files = doc_files()
-    assert {"README.md", "docs/lifecycle.md"} <= {rel for rel, _ in files}
+    assert {"README.md", "docs/dev/lifecycle.md"} <= {rel for rel, _ in files}
     cited = cited_paths(files)
     assert len(cited) > 20, "no cited paths found: is the pattern still right?"
     known = tracked_paths()

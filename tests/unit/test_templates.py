@@ -1,4 +1,4 @@
-"""The ``pulumi new`` templates (templates/) as ``pulumi new`` reads them (docs/getting-started.md).
+"""The ``pulumi new`` templates (templates/) as ``pulumi new`` reads them (docs/guide/getting-started.md).
 
 tests/e2e/test_templates_engine.py runs each one; this checks what every one must declare: a
 ``template:`` section whose prompts ask for the instance URL and a secret token, and nothing that

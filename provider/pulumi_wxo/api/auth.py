@@ -31,7 +31,7 @@ __all__ = ["WxoAuth", "make_auth"]
 class WxoAuth(httpx.Auth):
     """Bearer-token auth for every API request, minting and refreshing tokens as needed.
 
-    Thread-safe: the provider engine runs up to 4 calls at once (docs/client.md), all sharing one
+    Thread-safe: the provider engine runs up to 4 calls at once (docs/guide/client.md), all sharing one
     object; a lock around the token cache ensures one exchange per expiry, not one per thread.
     Token exchanges use their own ``httpx.Client`` with the API's TLS settings and transport.
     """

@@ -2,7 +2,7 @@
 
 Minting a token changes nothing on the server, so a failed exchange is retried on transport
 errors, 429 and 5xx under :data:`~pulumi_wxo.api.retry.TOKEN_EXCHANGE_POLICY` (3 attempts,
-waits of 0.5 s and 1 s). The API's limits apply (docs/client.md, "Limits"): each exchange ends
+waits of 0.5 s and 1 s). The API's limits apply (docs/guide/client.md, "Limits"): each exchange ends
 within wxo:timeout, the attempts of one mint within max(wxo:timeout, wxo:maxRetryTime) (and
 within the API call that needed the token), a body is read up to wxo:maxResponseBytes, and no
 token endpoint is reached over plain http unless it is loopback or wxo:allowHttp is set.

@@ -1,6 +1,6 @@
 """The client of the Orchestrate Models API: paths, retries, status -> error, redaction.
 
-``WxoClient`` speaks the contract of docs/client.md and the API reference (§2 models, §6 model
+``WxoClient`` speaks the contract of docs/guide/client.md and the API reference (§2 models, §6 model
 policies, §8 errors). It returns raw JSON objects; the schema layer validates them.
 
 Retry rules (why they differ by method): GET, PUT and DELETE are idempotent and are retried on
@@ -10,7 +10,7 @@ so the lifecycle layer looks a model up by name before trying a create again. Ho
 and when to give up, is :func:`~pulumi_wxo.api.retry.api_policy` (wxo:maxRetries,
 wxo:maxRetryTime).
 
-Limits (docs/client.md, "Limits"): each exchange ends within wxo:timeout, from connect to the
+Limits (docs/guide/client.md, "Limits"): each exchange ends within wxo:timeout, from connect to the
 last body byte, and each call within max(wxo:timeout, wxo:maxRetryTime), attempts in flight
 included (:mod:`pulumi_wxo.api.deadline`); a body is read streaming, at most
 wxo:maxResponseBytes (:mod:`pulumi_wxo.api.body`). Ids are checked before they go into a URL

@@ -1,4 +1,4 @@
-"""Wall-clock deadlines for HTTP exchanges: one per request, one per call (docs/client.md, "Limits").
+"""Wall-clock deadlines for HTTP exchanges: one per request, one per call (docs/guide/client.md, "Limits").
 
 httpx's timeouts apply to each socket operation: a server that sends one byte a second never
 trips a 2 s read timeout, and holds a request for as long as it likes. Here, every exchange

@@ -285,7 +285,7 @@ class DeadlineExceededError(TransportError):
     """The exchange did not complete in time: ``setting`` is the limit that stopped it.
 
     ``wxo:timeout`` bounds one HTTP exchange from connect to the last body byte;
-    ``wxo:maxRetryTime`` bounds a whole call, attempts in flight included (docs/client.md,
+    ``wxo:maxRetryTime`` bounds a whole call, attempts in flight included (docs/guide/client.md,
     "Limits"). ``seconds`` is that limit.
     """
 

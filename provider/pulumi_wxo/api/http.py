@@ -1,6 +1,6 @@
 """The httpx plumbing shared by the API client and the token exchanges: one way to build a client.
 
-Both talk through an ``httpx.Client`` with the same TLS rule (docs/client.md, "TLS rule"),
+Both talk through an ``httpx.Client`` with the same TLS rule (docs/guide/client.md, "TLS rule"),
 timeout, headers, transport and deadlines (:mod:`pulumi_wxo.api.deadline`); a certificate
 failure is recognised the same way for both.
 """
@@ -28,7 +28,7 @@ def warn_insecure(settings: ConnectionSettings) -> bool:
     """Warn, once per process, that TLS verification is off; True when this call warned.
 
     A warning on the package logger: without WXO_LOG_LEVEL, Python's last-resort handler
-    writes it to the provider's stderr, which the engine shows (docs/client.md, "TLS rule").
+    writes it to the provider's stderr, which the engine shows (docs/guide/client.md, "TLS rule").
     """
     global _insecure_warned  # noqa: PLW0603 - once per process, by design
     with _insecure_lock:

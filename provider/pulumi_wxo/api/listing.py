@@ -30,7 +30,7 @@ __all__ = ["NOT_PROVEN_HINT", "base_collection_404", "check_404", "foreign_404",
 
 NOT_PROVEN_HINT: Final = (
     "nothing was changed in the state; check wxo:url and wxo:basePath, and whether a gateway or a "
-    "maintenance page answers for the instance, then run the command again (docs/lifecycle.md, "
+    "maintenance page answers for the instance, then run the command again (docs/dev/lifecycle.md, "
     '"When the server says 404")'
 )
 

@@ -1,7 +1,7 @@
 """The one retry policy: how many attempts, how long to wait between them, when to give up.
 
 Retry loops plan their waits with a :class:`RetryPolicy`; the callers differ only in the
-parameters, which are listed here side by side (docs/client.md, "Retries"). The API client and
+parameters, which are listed here side by side (docs/guide/client.md, "Retries"). The API client and
 the token flows use it; :func:`create_policy` states the transactional create's loop::
 
     caller               attempts                 wait after the failed attempt n           bounded by

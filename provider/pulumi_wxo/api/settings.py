@@ -1,7 +1,7 @@
 """Connection settings: where the Orchestrate instance is and how to authenticate to it.
 
 Settings come from Pulumi stack config (``wxo:*`` keys, handed to the provider's ``configure()``)
-with environment variables (``WXO_*``) as fallback; config wins. See docs/client.md for the table.
+with environment variables (``WXO_*``) as fallback; config wins. See docs/guide/client.md for the table.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ _SOURCES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 #: What each key of ``_SOURCES`` means, for generated docs and the plugin's package schema
-#: (native/schema.py); docs/client.md has the same table with its defaults.
+#: (native/schema.py); docs/guide/client.md has the same table with its defaults.
 DESCRIPTIONS: dict[str, str] = {
     "wxo:url": "Service instance URL, e.g. https://api.us-south.watson-orchestrate.cloud.ibm.com/"
     "instances/<id> or http://localhost:4321.",
@@ -311,7 +311,7 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-#: attribute -> (config key, accepted range). docs/client.md, "Limits", lists the same.
+#: attribute -> (config key, accepted range). docs/guide/client.md, "Limits", lists the same.
 RANGES: dict[str, tuple[str, _Range]] = {
     "timeout": ("wxo:timeout", _Range(0, 3600, "seconds", "30", low_open=True)),
     "max_retries": ("wxo:maxRetries", _Range(0, 100, "a whole number", "5")),

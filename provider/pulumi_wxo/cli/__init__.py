@@ -15,7 +15,7 @@ command quietly, as the Python documentation recommends for SIGPIPE: no tracebac
 
 Import cost matters: ``validate`` runs as a pre-commit hook over hundreds of files, so these
 modules import nothing heavy at the top; each command imports what it needs (``validate``
-and ``schema`` never import ``pulumi``, ``httpx`` or ``rich``). docs/cli.md has the measurements.
+and ``schema`` never import ``pulumi``, ``httpx`` or ``rich``). docs/guide/cli.md has the measurements.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ EPILOG = """examples:
       --output specs/                           # WXO_API_KEY in the environment
   WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token pulumi-wxo list
   pulumi-wxo list --json --name 'virtual-model/openai/*'
-  pulumi-wxo migrate-state s.json -o s2.json     # dynamic host -> native plugin (docs/migration.md)
+  pulumi-wxo migrate-state s.json -o s2.json     # dynamic host -> native plugin (docs/guide/migration.md)
   pulumi-wxo policy-pack --output policy/      # guardrails for pulumi preview --policy-pack
   pulumi-wxo review dev.json prod.json           # `pulumi preview --json` -> PR comment; exit 3 on changes
   pulumi-wxo plugin install                    # the native plugin into Pulumi's plugin cache

@@ -1,6 +1,6 @@
 """Connection flags of the commands that talk to an instance (``export``, ``list``).
 
-Each flag falls back to the WXO_* variable the provider also reads (docs/client.md). A
+Each flag falls back to the WXO_* variable the provider also reads (docs/guide/client.md). A
 credential is read from the environment or from standard input (``--token-stdin``), never
 documented on the command line, where it would land in shell history and in ``ps``; the
 ``--token``, ``--api-key`` and ``--password`` flags stay for scripts that already use them.

@@ -3,7 +3,7 @@
 ``rich`` draws them when it is installed (the ``table`` extra: ``pip install
 'pulumi-wxo[table]'``); it is optional so that the provider, which runs inside every
 ``pulumi up``, does not depend on it. Without it, tables are plain text columns and there is
-no spinner. docs/cli.md says more.
+no spinner. docs/guide/cli.md says more.
 
 Every cell is server-provided text (a model's name, tags, ids), so neither table kind lets it
 drive the terminal: control characters (C0, DEL, C1, which start escape sequences, move the

@@ -1,6 +1,6 @@
 """``pulumi-wxo export``: spec files (or a Pulumi program) for the models and policies on an
 instance, with ``${secret:KEY}`` placeholders instead of secret values (``--for pulumi``), or
-for IBM's ADK without any credential (``--for adk``, docs/specs.md "Two audiences")."""
+for IBM's ADK without any credential (``--for adk``, docs/guide/specs.md "Two audiences")."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def add_parser(sub: Any) -> None:
         "  pulumi-wxo export --format python --host native --output prog/   # for the native plugin\n"
         "  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...\n"
         "  pulumi-wxo export --format pulumi-import -o tenant.json\n"
-        "  pulumi import --file tenant.json --yes --generate-code=false   # docs/hosts.md, Import",
+        "  pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import",
     )
     parser.add_argument(
         "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"

@@ -127,7 +127,7 @@ def write(
             f"to {target}"
         )
     else:
-        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/cli.md)
+        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/guide/cli.md)
     for note in notes:
         err(f"warning: {note}")
     err(
@@ -135,6 +135,6 @@ def write(
         "in the stack config):",
         f"  pulumi import --file {target or DEFAULT_FILE} --yes --generate-code=false",
         "(secrets cannot be read back from the server: the engine warns about each model's missing api_key; "
-        "declare the secrets in the program before the next `pulumi up`; docs/hosts.md, Import)",
+        "declare the secrets in the program before the next `pulumi up`; docs/guide/hosts.md, Import)",
     )
     return 0

@@ -4,7 +4,7 @@ A server may echo credentials on GET (api-contract §2.1/§11: unknown; the emul
 ``--secrets echo``). ``export`` never writes one (specs/export.py turns each into a
 ``${secret:KEY}`` placeholder or withholds it); ``list`` must not print one either, in JSON or in
 a table. Both follow the package's one rule, :func:`pulumi_wxo.schema.is_secret_key`: a key that
-names a credential, by meaning, in any case, separator or spacing (docs/cli.md).
+names a credential, by meaning, in any case, separator or spacing (docs/guide/cli.md).
 """
 
 from __future__ import annotations

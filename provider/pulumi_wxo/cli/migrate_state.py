@@ -1,6 +1,6 @@
 """``pulumi-wxo migrate-state``: a ``pulumi stack export`` rewritten so that its models and
 policies belong to the native plugin instead of the dynamic host (the rewrite itself is
-``pulumi_wxo._migration``; docs/migration.md has the whole recipe)."""
+``pulumi_wxo._migration``; docs/guide/migration.md has the whole recipe)."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         )
     text = json.dumps(migrated.export, indent=4) + "\n"
     if target is None:
-        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/cli.md)
+        sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/guide/cli.md)
     else:
         write_files({target: text})
     n = len(migrated.moved)

@@ -1,6 +1,6 @@
 """``pulumi-wxo plugin install``: the native plugin in the engine's plugin cache.
 
-The engine looks a resource plugin up in this order (docs/hosts.md, "Installing the plugin"):
+The engine looks a resource plugin up in this order (docs/guide/hosts.md, "Installing the plugin"):
 a project's ``plugins:`` entry, then an executable ``pulumi-resource-wxo`` on ``PATH`` (with
 the warning "using pulumi-resource-wxo from $PATH"), then its plugin cache
 ``$PULUMI_HOME/plugins/resource-wxo-v<version>/``. The Python language host asks for the

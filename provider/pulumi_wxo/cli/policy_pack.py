@@ -1,4 +1,7 @@
-"""``pulumi-wxo policy-pack``: write a ready CrossGuard policy pack of the guardrails (docs/policy.md)."""
+"""``pulumi-wxo policy-pack``: write a ready CrossGuard policy pack of the guardrails.
+
+See docs/guide/policy.md.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +46,6 @@ def run(args: argparse.Namespace) -> int:
         err(f"wrote {path}")
     err(
         f"run it: pulumi preview --policy-pack {out} --policy-pack-config {out / 'policy-config.json'}",
-        f"   or:  pulumi preview --policy-pack {out / LAUNCHER} ...   (the file form, docs/policy.md)",
+        f"   or:  pulumi preview --policy-pack {out / LAUNCHER} ...   (the file form, docs/guide/policy.md)",
     )
     return 0

@@ -2,7 +2,7 @@
 
 Reads each document with the spec files' bounded readers (a regular file, at most
 ``MAX_PREVIEW_BYTES``, nesting and values counted before ``json.loads``); the renderer
-(``pulumi_wxo.review``) is pure. Exit status (docs/cli.md, "review"): 0 when nothing changes,
+(``pulumi_wxo.review``) is pure. Exit status (docs/guide/cli.md, "review"): 0 when nothing changes,
 :data:`EXIT_CHANGES` when something does, 1 when a document cannot be read or is not a
 preview, 2 for a usage error.
 """

@@ -64,7 +64,7 @@ def add_parser(sub: Any) -> None:
         "--policy-config",
         metavar="FILE",
         help="also apply the policy pack's guardrails, configured by this --policy-pack-config file "
-        "(docs/policy.md): mandatory violations are errors, advisory ones warnings",
+        "(docs/guide/policy.md): mandatory violations are errors, advisory ones warnings",
     )
     parser.add_argument("--stack", metavar="NAME", help="the stack for --policy-config's `stacks` keys")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")

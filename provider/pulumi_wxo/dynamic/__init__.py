@@ -4,7 +4,7 @@ The Pulumi engine drives these classes through ``python -m pulumi.dynamic`` (one
 stack, four worker threads). The provider object is pickled into state **by reference**:
 its class path ``pulumi_wxo._provider.ModelProvider`` (and ``...ModelPolicyProvider``) is a
 compatibility contract with every stack ever written, so the classes declare that module as
-theirs and ``pulumi_wxo._provider`` re-exports them (docs/layout.md).
+theirs and ``pulumi_wxo._provider`` re-exports them (docs/dev/layout.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The dynamic-provider classes: translate ``pulumi.dynamic`` requests and results, nothing else.
 
-Facts from Pulumi's dynamic providers that shape this module (docs/lifecycle.md):
+Facts from Pulumi's dynamic providers that shape this module (docs/dev/lifecycle.md):
 
 * The provider object is pickled into state by reference: keep nothing on ``self``.
   Connection settings are read in :meth:`configure` from stack config with an environment

@@ -11,7 +11,7 @@ Written from the API contract only; it imports nothing from ``pulumi_wxo`` outsi
     EmulatorSettings(switches=Switches(secrets="echo"))   # start-up switches
     EmulatorSettings(allow_remote=True, control_token="...")   # beyond loopback
 
-See docs/emulator.md; the switches are declared once, in :mod:`.switches`.
+See docs/guide/emulator.md; the switches are declared once, in :mod:`.switches`.
 """
 
 from typing import TYPE_CHECKING, Any

@@ -70,13 +70,13 @@ def build_parser(prog: str = "python -m pulumi_wxo.emulator") -> argparse.Argume
         default=[],
         metavar="PORT",
         help="serve the same emulator on this port too; repeatable. The ADK CLI looks for a local "
-        "Developer Edition's connections on 3001 (docs/emulator.md)",
+        "Developer Edition's connections on 3001 (docs/guide/emulator.md)",
     )
     parser.add_argument(
         "--tls-cert",
         metavar="PEM",
         help="serve HTTPS with this certificate chain (with --tls-key), for the ADK CLI's remote-style "
-        "environments, which must be https:// (docs/emulator.md)",
+        "environments, which must be https:// (docs/guide/emulator.md)",
     )
     parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     parser.add_argument("--db", default=defaults.db, help="SQLite file, or :memory: (default: %(default)s)")

@@ -1,6 +1,6 @@
 """Request and response shapes of the Orchestrate Models / Model-policy API.
 
-Written from the API contract (``docs/api-contract.md``), *not* from
+Written from the API contract (``docs/dev/api-contract.md``), *not* from
 ``pulumi_wxo.schema``: the emulator and the provider are meant to disagree loudly if either
 one misreads the contract.
 

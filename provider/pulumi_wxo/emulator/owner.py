@@ -2,7 +2,7 @@
 
 ``make demo`` starts an emulator with a pid file and a database path, and must never deploy
 into another one that happens to listen on the same port (another checkout's, say). The control
-API's health answer names the serving process and its database (docs/emulator.md), so the
+API's health answer names the serving process and its database (docs/guide/emulator.md), so the
 emulator at ``URL`` is "ours" only when both match what was started. Exit codes:
 
 * 0 ``ours``: the emulator started with ``PID_FILE`` and ``DB`` answers;

@@ -92,7 +92,7 @@ def _bearer(request: Request) -> str | None:
 
 def require_tenant_token(request: Request, runtime: RuntimeDep) -> TenantScope:
     """Every API route needs ``Authorization: Bearer <token>`` (api-contract §1, §10 item 5);
-    the request then sees the objects of the token's tenant only (docs/emulator.md, "Tenants").
+    the request then sees the objects of the token's tenant only (docs/guide/emulator.md, "Tenants").
 
     Valid: the fixed token, or a minted token that is neither expired nor revoked -> else 401.
     A local *user* token (no tenant, api-contract §7.2 step 1) is refused with 403 [INF].

@@ -46,7 +46,7 @@ TokenCheck = Literal["tenant", "user", "invalid"]
 @dataclass(frozen=True)
 class TenantScope:
     """What a request with a tenant token acts on: that tenant's store view and objects, and
-    the switches in force (docs/emulator.md, "Tenants")."""
+    the switches in force (docs/guide/emulator.md, "Tenants")."""
 
     tenant_id: str
     store: Store
@@ -75,7 +75,7 @@ TOKEN_FLOWS: tuple[str, ...] = ("iam", "mcsp_v1", "mcsp_v2", "cpd", "local_user"
 class EmulatorSettings:
     """Start-up settings. ``switches`` are the start-up values that ``POST /_emulator/reset`` restores.
 
-    Exposure (docs/emulator.md, "Running it safely"; enforced by :mod:`.guard` and
+    Exposure (docs/guide/emulator.md, "Running it safely"; enforced by :mod:`.guard` and
     :func:`~.server.check_bind`): ``allow_remote`` permits binding an address other than
     loopback and then requires ``control_token``, which the control API asks for as
     ``Authorization: Bearer <control_token>`` (on loopback too, when set). ``allowed_hosts`` are

@@ -73,7 +73,7 @@ def _unencodable(value: Any, path: tuple[str | int, ...]) -> tuple[str | int, ..
 
 def _dumps(record: Any, root: str = "body") -> str:
     """``record`` as stored; Invalid (422) when it holds a string the API could not answer back,
-    in the words pydantic uses for the same input (docs/emulator.md)."""
+    in the words pydantic uses for the same input (docs/guide/emulator.md)."""
     found = _unencodable(record, (root,))
     if found is not None:
         raise Invalid(
@@ -145,7 +145,7 @@ class Store:
 
     def scoped(self, tenant_id: str) -> Store:
         """The same database seen by one tenant: its models, policies, connections and settings
-        only (a token minted for a tenant acts for that tenant, docs/emulator.md)."""
+        only (a token minted for a tenant acts for that tenant, docs/guide/emulator.md)."""
         view = copy.copy(self)
         view._tenant_id = tenant_id
         view._tenant_name = next(

@@ -4,7 +4,7 @@ Every Model and ModelPolicy records in its outputs the instance that holds it (`
 the normalised base URL and, when the URL tells it, the tenant id) and the provider version
 that last wrote it. When the configured instance is not the recorded one, the lifecycle
 refuses to diff, read, update or delete the object, naming both, unless the user says how to
-go on (docs/recovery.md, "A re-pointed stack"):
+go on (docs/guide/recovery.md, "A re-pointed stack"):
 
 * ``wxo:instanceAliases`` — other URLs of the same instance (a new hostname, the
   ``/instances/<id>`` form): comma- or space-separated. Where both sides know the tenant id,
@@ -101,5 +101,5 @@ class InstanceMismatchError(WxoError):
             f"If it is the same instance under another URL, set `pulumi config set {ALIASES_KEY} "
             f"{recorded.url}`; to create the stack's objects on the new instance (the old ones stay "
             f"where they are), set `pulumi config set {MOVE_KEY} true`; otherwise point wxo:url back "
-            "at the recorded instance (docs/recovery.md)"
+            "at the recorded instance (docs/guide/recovery.md)"
         )

@@ -410,7 +410,7 @@ class ModelLifecycle:
         if placement(self.runtime, props, action=f"refresh model '{label}'") == "move":
             raise WxoError(
                 f"refresh model '{label}': wxo:moveInstance is set and the model is recorded on another "
-                "instance; run `pulumi up` first (docs/recovery.md)"
+                "instance; run `pulumi up` first (docs/guide/recovery.md)"
             )
         client = self.runtime.client()
         # The snapshot first; a model it lacks may be newer than the snapshot: ask for it.
@@ -421,7 +421,7 @@ class ModelLifecycle:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
         if _recorded(props):
             # Refresh never takes a foreign object into the state
-            # (docs/lifecycle.md, "The object at a state's id").
+            # (docs/dev/lifecycle.md, "The object at a state's id").
             self._verify(id_, server, props, action=f"refresh model '{label}'", owner=_owner(props))
         if props.get("name") is None:
             # Read without state (``Model.get``, import): track every key the server shows

@@ -13,7 +13,7 @@ tag, ``pulumi-wxo-owner:<owner>:<nonce>``:
 
 The tag is provider-owned: it is never part of ``tags`` in inputs, outputs or diffs, and every
 PUT sends it back. It is a claim, not a proof: anyone who can write to the tenant can copy it,
-just as they could delete or rename the model. docs/lifecycle.md ("Ownership") has the trade-offs.
+just as they could delete or rename the model. docs/dev/lifecycle.md ("Ownership") has the trade-offs.
 
 The same rule covers the tags the *platform* sets (``wxo-reserved-tag-...``, an administrator's
 deny; schema/model.py ``is_platform_tag``, api-contract §12.7): :func:`split_tags` never counts
@@ -24,7 +24,7 @@ Before an update, a delete or a refresh acts on the id a state records, :func:`v
 checks that the object there is the one the state describes: its name is the recorded one and
 its owner tag is the recorded owner's (or absent, as recorded). An edited, merged or restored
 state whose id points at another object is refused (:class:`ForeignObjectError`), never acted
-on: docs/recovery.md ("The object at the state's id is not this resource").
+on: docs/guide/recovery.md ("The object at the state's id is not this resource").
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class ForeignObjectError(WxoError):
             "Pulumi. Repair the state: remove the resource from it with `pulumi state delete <urn>` "
             f"and run `pulumi up` again (adopt=True takes over an existing {kind} of the recorded "
             "name), or put the right id back with `pulumi stack export`, an edit and `pulumi stack "
-            'import` (docs/recovery.md, "The object at the state\'s id is not this resource")'
+            'import` (docs/guide/recovery.md, "The object at the state\'s id is not this resource")'
         )
 
 

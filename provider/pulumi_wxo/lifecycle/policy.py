@@ -254,7 +254,7 @@ class PolicyLifecycle:
         if placement(self.runtime, props, action=f"refresh policy '{props.get('name') or id_}'") == "move":
             raise WxoError(
                 f"refresh policy '{props.get('name') or id_}': wxo:moveInstance is set and the policy is "
-                "recorded on another instance; run `pulumi up` first (docs/recovery.md)"
+                "recorded on another instance; run `pulumi up` first (docs/guide/recovery.md)"
             )
         found = from_snapshot(self.runtime, "policies", lambda s: s.by_id(id_), lambda: None)
         server = found or self.runtime.client().get_policy(id_, name=props.get("name"))
@@ -262,7 +262,7 @@ class PolicyLifecycle:
             return ReadOutcome(None, {})
         if props.get("name") is not None or props.get("policy_id") is not None:
             # Refresh never takes a foreign object into the state
-            # (docs/lifecycle.md, "The object at a state's id").
+            # (docs/dev/lifecycle.md, "The object at a state's id").
             self._verify(id_, server, props, action=f"refresh policy '{props.get('name') or id_}'")
         outs = policy_outputs(server, props, id_=id_)
         outs.update(

@@ -1,7 +1,7 @@
 """Process-wide connection settings and pooled clients, kept out of anything a host serialises.
 
 A dynamic provider is pickled into state: nothing of this may live on it (see
-docs/lifecycle.md). A host calls :meth:`Runtime.configure` with a getter over its stack
+docs/dev/lifecycle.md). A host calls :meth:`Runtime.configure` with a getter over its stack
 config, and the lifecycle asks :meth:`Runtime.client` for the client of those settings.
 """
 
@@ -32,7 +32,7 @@ from pulumi_wxo.lifecycle.snapshot import Snapshot
 
 SNAPSHOT_MAX_AGE_KEY, SNAPSHOT_MAX_AGE_ENV = "wxo:snapshotMaxAge", "WXO_SNAPSHOT_MAX_AGE"
 #: Seconds a list of the tenant's models or policies answers questions before it is asked
-#: again (docs/lifecycle.md, "Snapshots"); 0 asks the server every time.
+#: again (docs/dev/lifecycle.md, "Snapshots"); 0 asks the server every time.
 DEFAULT_SNAPSHOT_MAX_AGE = 30.0
 
 _KIND_TYPES = {
@@ -180,7 +180,7 @@ class Runtime:
         fork's pull request has no secrets) nothing is asked, as before; an instance that
         cannot be reached is left to ``up`` (a preview stays possible offline). Only a refusal
         of the credential itself stops the preview: a 401 after a token refresh, a failed
-        token exchange, or a 403 (docs/pr-workflow.md, "A dead credential").
+        token exchange, or a 403 (docs/guide/pr-workflow.md, "A dead credential").
         """
         try:
             self.client()

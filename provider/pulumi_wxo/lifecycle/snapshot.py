@@ -12,7 +12,7 @@ request (``GET /models`` or ``GET /model_policy``, api-contract §2 and §6):
   one fetch in flight instead of each sending their own.
 
 What it cannot see: a change another process makes after the fetch, until the snapshot is
-``max_age`` old. docs/lifecycle.md ("Snapshots") says what each operation does about that.
+``max_age`` old. docs/dev/lifecycle.md ("Snapshots") says what each operation does about that.
 """
 
 from __future__ import annotations

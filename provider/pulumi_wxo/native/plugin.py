@@ -14,7 +14,7 @@ calls the lifecycle and turns the result back. What differs from the dynamic hos
 * The engine calls up to ``--parallel`` (default 8) methods at once. The lifecycle is
   synchronous over a pooled ``httpx.Client``; each call runs on a thread of a pool larger than
   any parallelism the engine asks for, so that throughput follows ``--parallel`` without a
-  second, asynchronous copy of the lifecycle or the HTTP layer (docs/hosts.md).
+  second, asynchronous copy of the lifecycle or the HTTP layer (docs/guide/hosts.md).
 * ``owner`` (lifecycle/ownership.py) is always the one computed from the URN, with the same
   formula the Python SDK uses; a program that sends another one (a YAML or TypeScript program
   naming another stack's owner, to take its model back without ``adopt``) is refused at check.

@@ -9,7 +9,7 @@ keyed by the lifecycle's own constants, so a new one fails the unit test until i
 
 Property names are the ADK's snake_case (``display_name``, ``watsonx_space_id``), as in spec
 files and the Python resources, so a stack's state has the same keys under both hosts
-(docs/hosts.md says why). The engine hands the plugin the same names; nothing is translated.
+(docs/guide/hosts.md says why). The engine hands the plugin the same names; nothing is translated.
 """
 
 from __future__ import annotations
@@ -275,7 +275,7 @@ def semver(version: str) -> str:
     from its PEP 440 version (``a``/``b``/``rc`` -> ``-alpha.N``/``-beta.N``/``-rc.N``,
     ``.postN`` -> ``+postN``, ``.devN`` -> ``+devN``), and ``pulumi import`` asks for exactly
     that version: the plugin and the SDK use the same rule, so every path names one plugin
-    (``0.2.0.dev0`` -> ``0.2.0+dev0``; docs/hosts.md). A version the rule cannot read (an
+    (``0.2.0.dev0`` -> ``0.2.0+dev0``; docs/guide/hosts.md). A version the rule cannot read (an
     epoch, a local part) becomes ``0.0.0+unknown``.
     """
     match = re.fullmatch(
@@ -353,7 +353,7 @@ def schema() -> dict[str, Any]:
                 "packageDescription": "IBM watsonx Orchestrate AI-gateway models and routing policies.",
                 "respectSchemaVersion": True,
                 # The generator's default devDependency, typescript ^4.7.0, cannot parse the current
-                # @types/node; the SDK is compiled with TypeScript 5 (docs/sdks.md).
+                # @types/node; the SDK is compiled with TypeScript 5 (docs/guide/sdks.md).
                 "typescriptVersion": "^5.9.3",
             },
         },

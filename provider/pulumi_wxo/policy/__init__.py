@@ -1,4 +1,4 @@
-"""Guardrails as a Pulumi CrossGuard policy pack, and the same rules offline (docs/policy.md).
+"""Guardrails as a Pulumi CrossGuard policy pack, and the same rules offline (docs/guide/policy.md).
 
 * :mod:`~pulumi_wxo.policy.rules`: the rules, pure (plain properties in, violations out), and
   the table of policies (:data:`POLICIES`);

@@ -1,6 +1,6 @@
 """Policy-pack configuration: what each policy accepts, and the parser that checks it.
 
-The configuration is the JSON that ``pulumi preview --policy-pack-config`` reads (docs/policy.md):
+The configuration is the JSON that ``pulumi preview --policy-pack-config`` reads (docs/guide/policy.md):
 
     {"all": "advisory",
      "wxo-required-tags": {"enforcementLevel": "mandatory", "tags": ["team-*"]}}

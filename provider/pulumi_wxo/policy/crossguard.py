@@ -4,7 +4,7 @@ It translates and nothing else: the engine's resource (type token, URN, inputs b
 ``pulumi_policy``'s unknown-checking proxy) becomes a :class:`~pulumi_wxo.policy.rules.Resource`
 of plain data, each violation becomes ``report_violation(message, urn)``. ``pulumi_policy`` is
 imported only here and only when a pack is built (the ``policy`` extra), so ``validate`` and
-the provider never need it. docs/policy.md shows how a pack that calls :func:`serve` is run.
+the provider never need it. docs/guide/policy.md shows how a pack that calls :func:`serve` is run.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The guardrails over spec files: ``pulumi-wxo validate --policy-config`` (docs/policy.md).
+"""The guardrails over spec files: ``pulumi-wxo validate --policy-config`` (docs/guide/policy.md).
 
 A pull request without credentials gets the verdict ``pulumi preview --policy-pack`` would
 give: the same configuration file, the same rules (:mod:`pulumi_wxo.policy.rules`), each spec

@@ -1,6 +1,6 @@
 """The files of a ready policy pack, as ``pulumi-wxo policy-pack --output DIR`` writes them.
 
-A pack is a folder that both ways of running it understand (docs/policy.md):
+A pack is a folder that both ways of running it understand (docs/guide/policy.md):
 
 * ``pulumi preview --policy-pack DIR`` (a standard Pulumi install): the engine reads
   ``PulumiPolicy.yaml`` (``runtime: python``) and runs ``__main__.py`` through the Python
@@ -9,7 +9,7 @@ A pack is a folder that both ways of running it understand (docs/policy.md):
   executable directly with its address as the only argument, and reads ``PulumiPolicy.yaml``
   beside it. The launcher ``exec``\\ s a chosen Python (by default the one that wrote the pack)
   on ``__main__.py``, so no language host is involved: the form to use with a Pulumi CLI whose
-  Python language host cannot start packs (docs/pulumi-cli.md).
+  Python language host cannot start packs (docs/dev/pulumi-cli.md).
 """
 
 from __future__ import annotations
@@ -51,13 +51,13 @@ def pack_files(python: str) -> dict[str, str]:
     version = _version()
     return {
         "PulumiPolicy.yaml": (
-            "# A CrossGuard policy pack of pulumi-wxo guardrails (docs/policy.md).\n"
+            "# A CrossGuard policy pack of pulumi-wxo guardrails (docs/guide/policy.md).\n"
             "runtime: python\n"
             f"version: {version}\n"
             "description: Guardrails for watsonx Orchestrate models and routing policies\n"
         ),
         "__main__.py": (
-            '"""The pulumi-wxo guardrails (docs/policy.md); written by `pulumi-wxo policy-pack`."""\n\n'
+            '"""The pulumi-wxo guardrails (docs/guide/policy.md); written by `pulumi-wxo policy-pack`."""\n\n'
             "from pulumi_wxo.policy.crossguard import serve\n\n"
             "serve()\n"
         ),
@@ -65,7 +65,7 @@ def pack_files(python: str) -> dict[str, str]:
         LAUNCHER: (
             "#!/bin/sh\n"
             "# `pulumi preview --policy-pack <this file>`: the engine starts it with its address as\n"
-            "# the only argument (docs/policy.md, The file form).\n"
+            "# the only argument (docs/guide/policy.md, The file form).\n"
             f'exec {shlex.quote(python)} "$(dirname "$0")/__main__.py" "$@"\n'
         ),
         "policy-config.json": json.dumps(example_config(), indent=2) + "\n",

@@ -1,13 +1,13 @@
 """The guardrail rules, as pure functions: plain resource properties in, violations out.
 
-The same rules run in two places (docs/policy.md): inside ``pulumi preview`` as a CrossGuard
+The same rules run in two places (docs/guide/policy.md): inside ``pulumi preview`` as a CrossGuard
 policy pack (:mod:`pulumi_wxo.policy.crossguard` turns the engine's resources into
 :class:`Resource`), and offline in ``pulumi-wxo validate --policy-config`` over spec files.
 Nothing here imports Pulumi.
 
 A :class:`Resource` holds the properties as a program declares them: the snake_case inputs of
 either host (``wxo:index:Model`` and ``pulumi-python:dynamic/wxo:Model`` have the same keys,
-docs/hosts.md), secrets as plain values, and :data:`UNKNOWN` where a preview does not know a
+docs/guide/hosts.md), secrets as plain values, and :data:`UNKNOWN` where a preview does not know a
 value yet. A rule skips what it cannot know. Messages name the resource and the field, never
 a value of a credential field.
 """
@@ -47,7 +47,7 @@ __all__ = [
 MODEL, POLICY, STACK = "model", "policy", "stack"
 
 #: The resource types of both hosts; the tokens are in users' state and never change
-#: (docs/layout.md). A unit test checks them against the resource classes.
+#: (docs/dev/layout.md). A unit test checks them against the resource classes.
 TYPE_KINDS: Mapping[str, str] = {
     "wxo:index:Model": MODEL,
     "pulumi-python:dynamic/wxo:Model": MODEL,

@@ -3,7 +3,7 @@
 Pure: JSON values in, Markdown text out; the command (``pulumi_wxo.cli.review``) reads the
 files. :func:`parse_preview` reads one document (either host, the digest or the event stream)
 into a :class:`StackPreview`; :func:`render` writes the comment of several, split into parts
-that fit GitHub's comment limit. See docs/cli.md, "review".
+that fit GitHub's comment limit. See docs/guide/cli.md, "review".
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One ``pulumi preview --json`` document, read into :class:`StackPreview`.
 
-The engine writes two shapes (docs/cli.md, "review"):
+The engine writes two shapes (docs/guide/cli.md, "review"):
 
 - the digest (plain ``pulumi preview --json``): one object with ``steps``, each
   ``{op, urn, oldState, newState, diffReasons, replaceReasons, detailedDiff}``, where a state is

@@ -1,4 +1,4 @@
-"""Stack previews into the Markdown of a pull-request comment (docs/cli.md, "review").
+"""Stack previews into the Markdown of a pull-request comment (docs/guide/cli.md, "review").
 
 Per stack: a summary line, then each changed model or policy under its own heading, the
 risky ones first (delete, replace), then take-overs, adoptions, creates and updates; each

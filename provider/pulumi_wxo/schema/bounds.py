@@ -6,7 +6,7 @@ sent, naming no field) and nesting deep enough to exhaust Python's recursion lim
 recursive walk (pydantic, :func:`~pulumi_wxo.schema.values.canonical`, the lifecycle's
 unknown test). :func:`input_failures` finds both with one iterative walk, so it cannot
 overflow itself, and names the property path of each problem. The validators run it first
-and keep what it refuses away from every recursive step (docs/lifecycle.md, "Bounds on
+and keep what it refuses away from every recursive step (docs/dev/lifecycle.md, "Bounds on
 inputs").
 """
 

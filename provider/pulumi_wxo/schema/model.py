@@ -113,14 +113,14 @@ class ModelSpec(BaseModel):
         if value is not None and any(t.startswith(OWNER_TAG_PREFIX) for t in value):
             raise ValueError(
                 f"tags starting with '{OWNER_TAG_PREFIX}' are the provider's evidence of ownership "
-                "(docs/lifecycle.md, Ownership); remove that tag"
+                "(docs/dev/lifecycle.md, Ownership); remove that tag"
             )
         platform = [t for t in value or () if is_platform_tag(t)]
         if platform:
             raise ValueError(
                 f"tag '{platform[0]}' is set by the platform, not by users (tags starting with "
                 f"'{PLATFORM_TAG_PREFIXES[0]}', and '{sorted(PLATFORM_TAGS)[0]}'): the provider keeps "
-                "such tags as the server has them on every update (docs/lifecycle.md, Server-owned "
+                "such tags as the server has them on every update (docs/dev/lifecycle.md, Server-owned "
                 "tags); remove it"
             )
         return value

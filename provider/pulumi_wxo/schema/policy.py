@@ -237,7 +237,7 @@ def _policy_suggest(loc: tuple[str | int, ...]) -> str:
     """Why an unknown key is refused; a nested rule's ``weight`` gets its own reason."""
     if loc and loc[-1] == "weight" and "rule" in loc:
         # The ADK's nested policy type has no weight and drops it without a word, so the
-        # file would route differently from what it says (docs/specs.md).
+        # file would route differently from what it says (docs/guide/specs.md).
         return (
             ": a nested rule takes no weight (the ADK drops it silently, so traffic would not "
             "split as written); weight the targets inside it"

@@ -175,7 +175,7 @@ _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\W\d_]+")
 
 # A key whose compact form ends with one of these names a credential, whatever it is called
 # around it (``clientSecret``, ``x-api-key``, ``db_password``, ``accessToken``, ``Authorization``):
-# docs/cli.md, "Secrets by meaning".
+# docs/guide/cli.md, "Secrets by meaning".
 CREDENTIAL_SUFFIXES: tuple[str, ...] = (
     "accesskey",
     "apikey",
@@ -225,7 +225,7 @@ def secret_field_of(key: str) -> str | None:
 
 
 def is_secret_key(key: str) -> bool:
-    """True when ``key`` names a credential: **the** rule of the package (docs/cli.md, "Secrets
+    """True when ``key`` names a credential: **the** rule of the package (docs/guide/cli.md, "Secrets
     by meaning"), used to mask, withhold and redact everywhere.
 
     A secret field of the schema in any spelling (:func:`secret_field_of`), or any key whose last

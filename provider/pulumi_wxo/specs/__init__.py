@@ -3,7 +3,7 @@
 The format is the ADK's (api-contract §5, §6): one ``spec_version: v1`` document per model or
 policy, snake_case keys, several documents per YAML file allowed. Policies use ``kind: model``
 in the ADK; they are told apart by a ``policy:`` key or a ``virtual-policy/`` name (``kind:
-policy`` and ``kind: model_policy`` are accepted too). docs/specs.md is the user's guide.
+policy`` and ``kind: model_policy`` are accepted too). docs/guide/specs.md is the user's guide.
 
 Rules of this package (why they exist):
 
@@ -24,7 +24,7 @@ Rules of this package (why they exist):
 * **Files are hostile.** Specs come in pull requests and are read on CI runners that hold
   credentials: every read is bounded in bytes, nodes (aliases expanded), depth and number
   length (``limits``), only regular files are opened, walks visit each directory once, and
-  ``server_cert_file`` cannot leave the spec's folder (docs/specs.md, "Untrusted spec files").
+  ``server_cert_file`` cannot leave the spec's folder (docs/guide/specs.md, "Untrusted spec files").
 
 Modules, in the order a file goes through them::
 

@@ -7,7 +7,7 @@ under ``--adk`` only. A document for pulumi-wxo (``${secret:NAME}`` references o
 ``secrets_resolved_by`` marker) cannot go to the ADK anyway: it is checked under ``--adk``
 only. The ADK's own rules are read from its code (``parse_model_file``,
 ``validate_ProviderConfig``, ``ModelPolicy``); tests/unit/specs/test_adk.py runs the ADK's
-parser on the same files to keep this list honest. See docs/specs.md, "Two audiences".
+parser on the same files to keep this list honest. See docs/guide/specs.md, "Two audiences".
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class _Rules:
         raw_pc = data.get("provider_config")
         pc = {str(k): v for k, v in raw_pc.items()} if isinstance(raw_pc, Mapping) else {}
         if AUDIENCE_KEY in pc and self.adk:
-            # By design (docs/specs.md): only under --adk, where the file is meant for the ADK.
+            # By design (docs/guide/specs.md): only under --adk, where the file is meant for the ADK.
             self.add(
                 ("provider_config", AUDIENCE_KEY),
                 "the ADK refuses this key: the file is for pulumi-wxo (its secrets are "
@@ -162,7 +162,7 @@ class _Rules:
         missing = adk_credentials_missing(provider, present) if provider else None
         if missing and data.get("connection_id"):
             # connection_id is how pulumi-wxo (and the API) binds a connection, the form
-            # docs/specs.md recommends: only a file meant for the ADK must not rely on it.
+            # docs/guide/specs.md recommends: only a file meant for the ADK must not rely on it.
             if self.adk:
                 self.add(
                     ("connection_id",),
@@ -190,7 +190,7 @@ class _Rules:
 
     def _cert(self, cert: str) -> None:
         # The ADK opens server_cert_file from the directory `orchestrate` runs in; pulumi-wxo
-        # from the spec's folder (docs/specs.md). Same file both ways, or a problem.
+        # from the spec's folder (docs/guide/specs.md). Same file both ways, or a problem.
         folder = os.path.dirname(os.path.abspath(self.b.doc.file))
         if os.path.realpath(os.path.join(folder, cert)) != os.path.realpath(cert):
             self.add(

@@ -127,13 +127,13 @@ def declare(
       ``wxo-specs`` (:mod:`~pulumi_wxo.specs.namespaces`). ``secrets`` (config key -> value) is
       looked up first. A missing key is an error naming the file, line and field.
     * Overrides: ``overrides`` (spec name -> partial spec), then the stack's
-      ``wxo-specs:overrides`` object, are merged over the files (docs/specs.md).
+      ``wxo-specs:overrides`` object, are merged over the files (docs/guide/specs.md).
     * A policy target naming a model declared here is wired to that Model resource, so the
       engine creates models before the policy and deletes the policy first.
     * ``adopt`` (default: stack config ``wxo-specs:adopt``, else False) takes over existing
       objects of the same name instead of refusing them.
     * ``base_dir``: the directory ``provider_config.server_cert_file`` may lead into (default:
-      each spec file's own folder); the files are untrusted (docs/specs.md).
+      each spec file's own folder); the files are untrusted (docs/guide/specs.md).
 
     Raises :class:`SpecError` (also a ``pulumi.RunError``) listing every problem; nothing is
     registered with the engine then.

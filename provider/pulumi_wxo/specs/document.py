@@ -66,7 +66,7 @@ class Built:
     override_paths: list[Path_] = field(default_factory=list)
     override_source: str | None = None
     # Written from a server's answer (an ADK export): it held fields only the server sets, so
-    # a credential it lacks was omitted by the server, not forgotten (docs/specs.md).
+    # a credential it lacks was omitted by the server, not forgotten (docs/guide/specs.md).
     from_server: bool = False
     # `provider_config.secrets_resolved_by: pulumi-wxo` was present (and removed).
     marked: bool = False
@@ -281,7 +281,7 @@ def _adk_export_fields(doc: Doc, props: dict[str, Any], base_dir: str | None) ->
 def _platform_tags(doc: Doc, props: dict[str, Any]) -> list[Problem]:
     """Drop the platform's tags from a file written from a server's answer (in place).
 
-    The platform sets them (an administrator's deny, the catalogue's marker; docs/lifecycle.md)
+    The platform sets them (an administrator's deny, the catalogue's marker; docs/dev/lifecycle.md)
     and the provider keeps them on every PUT, so an export that wrote them is not wrong; a
     hand-written spec that sets one is refused by the schema instead.
     """

@@ -1,7 +1,7 @@
 """Server objects -> spec documents (:func:`export_model`, :func:`export_policy`), written as
 YAML (:func:`dump_yaml`) or as a Pulumi Python program that adopts them (:func:`python_program`).
 
-Secret values are never written, whatever the server shows. Two audiences (docs/specs.md):
+Secret values are never written, whatever the server shows. Two audiences (docs/guide/specs.md):
 ``pulumi`` files hold ``${secret:KEY}`` placeholders and the marker the ADK refuses
 (``provider_config.secrets_resolved_by: pulumi-wxo``); ``adk`` files hold no credential at all,
 for ``orchestrate models import --app-id`` (a connection), with every field the ADK requires.
@@ -128,8 +128,8 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
     doc["display_name"] = norm["display_name"]
     doc["description"] = norm["description"]
-    # The provider's owner tag belongs to the stack that made the model (docs/recovery.md), the
-    # platform's tags to the platform (docs/lifecycle.md): an exported file carries neither.
+    # The provider's owner tag belongs to the stack that made the model (docs/guide/recovery.md), the
+    # platform's tags to the platform (docs/dev/lifecycle.md): an exported file carries neither.
     tags = [t for t in norm["tags"] if not is_server_owned_tag(t)]
     if tags:
         doc["tags"] = tags
@@ -364,7 +364,7 @@ def _identifier(name: str, taken: set[str]) -> str:
 def python_program(exported: Sequence[ExportedSpec], *, source: str = "", host: str = "dynamic") -> str:
     """A Pulumi Python program declaring every exported object with ``adopt=True``, for the
     dynamic provider (``import pulumi_wxo as wxo``) or, with ``host="native"``, the native plugin
-    (``import pulumi_wxo.native as wxo``): both hosts take the same arguments (docs/hosts.md).
+    (``import pulumi_wxo.native as wxo``): both hosts take the same arguments (docs/guide/hosts.md).
 
     Secrets are read from stack config (``cfg.require_secret(KEY)``); a policy's targets that
     were exported too are passed as the Model resources.
@@ -385,7 +385,7 @@ def python_program(exported: Sequence[ExportedSpec], *, source: str = "", host: 
     if host == "native":
         lines += [
             "",
-            "For the native plugin: install it once with `pulumi-wxo plugin install` (docs/hosts.md).",
+            "For the native plugin: install it once with `pulumi-wxo plugin install` (docs/guide/hosts.md).",
         ]
     lines += ['"""', "", "import pulumi", "", f"import {module} as wxo", "", "cfg = pulumi.Config()", ""]
     variables: dict[str, str] = {}

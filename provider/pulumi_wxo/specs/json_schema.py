@@ -67,7 +67,7 @@ def spec_json_schema() -> dict[str, Any]:
     defs["ProviderConfig"]["properties"][AUDIENCE_KEY] = {
         "const": AUDIENCE_PULUMI,
         "description": "Marks a file whose secrets are ${secret:NAME} references: pulumi-wxo drops "
-        "it, the ADK refuses it (docs/specs.md).",
+        "it, the ADK refuses it (docs/guide/specs.md).",
     }
     policy_flat = dict(policy)
     policy_flat_defs = {"$defs": defs}
@@ -114,7 +114,7 @@ def spec_json_schema() -> dict[str, Any]:
         "$id": "https://github.com/pulumi-wxo/pulumi-wxo/spec.schema.json",
         "title": "pulumi-wxo spec (watsonx Orchestrate model or model policy, spec_version v1)",
         "description": "One document per model or policy; several documents per YAML file. "
-        "See docs/specs.md.",
+        "See docs/guide/specs.md.",
         "type": "object",
         "if": is_policy,
         "then": {"$ref": "#/$defs/PolicySpecFile"},

@@ -4,7 +4,7 @@ Spec files are untrusted input: ``pulumi-wxo validate`` and ``pulumi preview`` r
 requests, on CI runners that hold credentials. Every number here turns a file that would
 otherwise take unbounded memory, time or file access into a ``file:line`` problem. A real spec
 is a few hundred bytes and a few dozen nodes, so each bound is far above what a reviewed file
-needs. docs/specs.md ("Untrusted spec files") explains each one to users; keep it in step.
+needs. docs/guide/specs.md ("Untrusted spec files") explains each one to users; keep it in step.
 """
 
 from __future__ import annotations

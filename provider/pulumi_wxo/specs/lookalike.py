@@ -2,7 +2,7 @@
 
 ``openai/gpt-4o``, the same with U+043E CYRILLIC SMALL LETTER O for its last letter, and
 ``openai/GPT-4o`` are three names, so three models, and a pull request that adds the second
-one looks like a no-op in review. The rule (docs/specs.md, "Look-alike names") is a
+one looks like a no-op in review. The rule (docs/guide/specs.md, "Look-alike names") is a
 **warning** at each later name, naming the earlier one's file and line:
 
 * **look-alike**: two names whose *skeletons* match: each name in Unicode NFKC (full-width and

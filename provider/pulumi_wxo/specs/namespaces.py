@@ -3,7 +3,7 @@
 Spec files come in pull requests; the stack's config holds more than their secrets: the
 provider's own connection settings (``wxo:token``, ``wxo:apiKey``) and other providers'
 credentials (``aws:secretKey``). A spec that could name any namespace could send the
-pipeline's own token to a host of its author's choosing (``custom_host``). So (docs/specs.md,
+pipeline's own token to a host of its author's choosing (``custom_host``). So (docs/guide/specs.md,
 "Which config a reference reads"):
 
 * ``${secret:NAME}`` reads the project's own namespace, always allowed;
@@ -30,7 +30,7 @@ __all__ = [
     "project_problem",
 ]
 
-# The provider's own settings: `wxo:*` (connection, token, credentials; docs/client.md) and
+# The provider's own settings: `wxo:*` (connection, token, credentials; docs/guide/client.md) and
 # `wxo-specs:*` (overrides, adopt, this allow-list).
 PROVIDER_NAMESPACES: frozenset[str] = frozenset({"wxo", OVERRIDES_NAMESPACE})
 

@@ -33,7 +33,7 @@ SPEC_SUFFIXES: tuple[str, ...] = (".yaml", ".yml", ".json")
 OVERRIDES_NAMESPACE = "wxo-specs"
 OVERRIDES_KEY = "overrides"
 # `wxo-specs:secretNamespaces`: the config namespaces a `${secret:NS:NAME}` may read
-# (specs/namespaces.py; docs/specs.md).
+# (specs/namespaces.py; docs/guide/specs.md).
 SECRET_NAMESPACES_KEY = "secretNamespaces"
 
 Kind = Literal["model", "policy"]
@@ -48,7 +48,7 @@ POLICY_KINDS = frozenset({"policy", "model_policy"})
 POLICY_BODY = ("strategy", "retry", "cache", "targets")
 SKIPPED_SUFFIX = ".schema.json"  # a JSON Schema next to the specs is not a spec
 
-# The marker of a file whose secrets are `${secret:NAME}` references (docs/specs.md, "Two
+# The marker of a file whose secrets are `${secret:NAME}` references (docs/guide/specs.md, "Two
 # audiences"): `provider_config.secrets_resolved_by: pulumi-wxo`. The ADK's ProviderConfig
 # forbids unknown keys, so `orchestrate models import` refuses such a file with an error that
 # names this key, instead of storing the text `${secret:NAME}` as the credential.

@@ -131,7 +131,7 @@ def test_exchange_tls_failure_is_not_retried() -> None:
     assert clock.sleeps == []
 
 
-# ------------------------------------------------------------------ limits (docs/client.md, "Limits")
+# ------------------------------------------------------------------ limits (docs/guide/client.md, "Limits")
 
 
 def test_a_dripped_token_answer_ends_at_wxo_timeout_per_attempt() -> None:

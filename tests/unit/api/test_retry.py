@@ -242,7 +242,7 @@ def test_api_policy_is_todays_client_backoff() -> None:
         budget=120.0,
         statuses=RETRY_STATUSES,
     )
-    # Full jitter below 0.5, 1, 2, 4, 8, 10, 10, ... (docs/client.md, "Retries").
+    # Full jitter below 0.5, 1, 2, 4, 8, 10, 10, ... (docs/guide/client.md, "Retries").
     long = api_policy(max_retries=8, max_retry_time=1000.0)
     assert delays(long, MaxRng()) == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0, None]
     assert api_policy(max_retries=0, max_retry_time=120.0).plan(1).stop == "attempts"

@@ -351,7 +351,7 @@ def test_settings_are_frozen() -> None:
         settings.url = AWS  # type: ignore[misc]
 
 
-# ------------------------------------------------------------------ bounds (docs/client.md, "Limits")
+# ------------------------------------------------------------------ bounds (docs/guide/client.md, "Limits")
 
 
 @pytest.mark.parametrize(

@@ -190,7 +190,7 @@ def test_no_write_delete_or_refresh_on_an_object_the_state_cannot_prove_is_its_o
     assert msg.startswith(f"{verb} model '"), msg
     assert f"the state records model id m-victim as '{MINE}' with owner tag {OURS}" in msg, msg
     assert f"on the server is {found}; nothing was changed or deleted" in msg, msg
-    assert "pulumi state delete" in msg and "pulumi stack import" in msg and "docs/recovery.md" in msg
+    assert "pulumi state delete" in msg and "pulumi stack import" in msg and "docs/guide/recovery.md" in msg
     assert "sk-unit-mine" not in msg
 
 

@@ -125,7 +125,7 @@ def test_a_bad_config_file_is_named(
 
 
 def test_the_offline_rules_import_neither_pulumi_nor_pulumi_policy() -> None:
-    """``validate --policy-config`` stays a fast pre-commit hook (docs/cli.md, How fast)."""
+    """``validate --policy-config`` stays a fast pre-commit hook (docs/guide/cli.md, How fast)."""
     import subprocess
     import sys
 

@@ -32,7 +32,7 @@ def test_export_model_never_writes_secrets_and_asks_for_required_ones() -> None:
         "description": "virtual-model/openai/gpt-4o",  # always written: the ADK requires it of policies
         "model_type": "chat",
         "provider_config": {
-            "secrets_resolved_by": "pulumi-wxo",  # the ADK refuses the file (docs/specs.md)
+            "secrets_resolved_by": "pulumi-wxo",  # the ADK refuses the file (docs/guide/specs.md)
             "api_key": "${secret:openaiApiKey}",
             "custom_host": "https://h",
         },

@@ -1,4 +1,4 @@
-"""specs.limits: every bound is named once, and docs/specs.md states the value in force."""
+"""specs.limits: every bound is named once, and docs/guide/specs.md states the value in force."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pulumi_wxo.specs import limits
 
 pytestmark = pytest.mark.unit
 
-DOCS = Path(__file__).resolve().parents[3] / "docs" / "specs.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "guide" / "specs.md"
 
 
 def test_docs_state_every_limit_with_its_value() -> None:
@@ -22,7 +22,7 @@ def test_docs_state_every_limit_with_its_value() -> None:
             continue
         value = getattr(limits, name)
         row = re.search(rf"\(`{name}`\) \| ([^|]+) \|", section)
-        assert row is not None, f"docs/specs.md has no row for {name}"
+        assert row is not None, f"docs/guide/specs.md has no row for {name}"
         shown = row.group(1).strip()
         assert shown in (limits.size_text(value), f"{value:,}", str(value)), (name, shown, value)
 
