@@ -173,8 +173,8 @@ def test_every_cited_contract_section_exists() -> None:
 
 # --------------------------------------------------------------------------- cited paths
 
-# The prose that cites repository paths: the README and the guides.
-DOC_FILES = re.compile(r"^(?:README\.md|docs/.+\.md)$")
+# The prose that cites repository paths: the README, CONTRIBUTING.md and docs/.
+DOC_FILES = re.compile(r"^(?:README\.md|CONTRIBUTING\.md|docs/.+\.md)$")
 
 # A repository path as the docs write it, backticked (`tests/unit/api/test_client.py`), as a
 # link target ([guide](docs/client.md)) or in plain prose: it starts with a top-level folder,
