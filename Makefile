@@ -132,7 +132,7 @@ dist: venv
 dist-check: dist
 	@PYTHON=$(PYTHON) bash scripts/dist-check.sh
 
-# What the e2e tier needs, each built once into the cache outside the checkout (docs/guide/sdks.md,
+# What the e2e tier needs, each built once into the cache outside the checkout (docs/dev/sdks.md,
 # docs/dev/pulumi-cli.md) and timed here, before pytest, so that a cold build's minutes show: the
 # Pulumi CLI, the YAML language host, the SDKs generated from the schema (sdkgen/), the npm
 # packages the TypeScript SDK compiles against, and the Go Automation-API program built on the
@@ -166,7 +166,7 @@ e2e: venv
 	echo "$(VENV)/bin/pytest -p no:cacheprovider tests/e2e"; \
 	$(VENV)/bin/pytest -p no:cacheprovider tests/e2e
 
-# The TypeScript and Go SDKs generated from the schema; prints the directory (docs/guide/sdks.md).
+# The TypeScript and Go SDKs generated from the schema; prints the directory (docs/dev/sdks.md).
 sdks: venv
 	@PULUMI_WXO_PYTHON="$(CURDIR)/$(PY)" bash scripts/sdks.sh
 

@@ -8,7 +8,7 @@
 # Environment:
 #   PULUMI_WXO_SDK_DIR   the generated SDKs (default: what scripts/sdks.sh prints)
 #   PULUMI_WXO_CACHE     cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-wxo)
-# Details: docs/guide/sdks.md
+# Details: docs/dev/sdks.md
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

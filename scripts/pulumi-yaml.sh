@@ -9,7 +9,7 @@
 #   PULUMI_WXO_CACHE          cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-wxo)
 #
 # Usage:  DIR=$(scripts/pulumi-yaml.sh) && export PATH="$DIR:$PATH"
-# Details: docs/guide/sdks.md
+# Details: docs/dev/sdks.md
 set -euo pipefail
 
 readonly MOD=github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml

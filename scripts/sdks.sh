@@ -15,7 +15,7 @@
 #   when it exists, else python3) on this checkout's provider/ directory.
 # Environment:
 #   PULUMI_WXO_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-wxo)
-# Details: docs/guide/sdks.md
+# Details: docs/dev/sdks.md
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

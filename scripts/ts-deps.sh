@@ -9,7 +9,7 @@
 #   PULUMI_WXO_CACHE   cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-wxo)
 #
 # Usage:  DIR=$(scripts/ts-deps.sh) && "$DIR/node_modules/.bin/tsc" --version
-# Details: docs/guide/sdks.md
+# Details: docs/dev/sdks.md
 set -euo pipefail
 
 # Exact pins (checked against the registry): the Node.js SDK's typescript peer range is < 7, and

@@ -6,7 +6,7 @@
 //
 // writes DIR/nodejs (an npm package) and DIR/go (a Go module whose package is DIR/go/wxo).
 // Where the schema names no language settings, the defaults below apply, so that the schema the
-// engine sees stays free of code-generation details. See docs/guide/sdks.md.
+// engine sees stays free of code-generation details. See docs/dev/sdks.md.
 package main
 
 import (

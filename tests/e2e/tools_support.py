@@ -4,7 +4,7 @@ Each tool comes from its script (scripts/pulumi-yaml.sh, scripts/sdks.sh, script
 scripts/go-automation.sh), built once into the cache outside the repository; ``make test`` runs
 them before pytest, timed, and passes their directories in PULUMI_WXO_YAML_DIR,
 PULUMI_WXO_SDK_DIR, PULUMI_WXO_TS_DEPS and PULUMI_WXO_GO_AUTOMATION. A tool that cannot be built
-fails its test; nothing is skipped. docs/guide/sdks.md has the details.
+fails its test; nothing is skipped. docs/dev/sdks.md has the details.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.e2e.conftest import PASSPHRASE, engine_env
 from tests.e2e.native_support import install_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
-# Minutes when cold (docs/guide/sdks.md has the measured times); a hang is a failure, not a wait.
+# Minutes when cold (docs/dev/sdks.md has the measured times); a hang is a failure, not a wait.
 BUILD_TIMEOUT = 1800
 STEP_TIMEOUT = 600
 

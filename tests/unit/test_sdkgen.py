@@ -1,4 +1,4 @@
-"""The SDK generator's pins agree with each other and with the schema (docs/guide/sdks.md).
+"""The SDK generator's pins agree with each other and with the schema (docs/dev/sdks.md).
 
 The generator (sdkgen/), the Go test program (examples/go-automation) and the CLI
 (scripts/pulumi-cli.sh) name one Pulumi version; the Go module the test program requires is

@@ -18,7 +18,8 @@ Everything else is derived from that table:
 ===========================  ==================================================================
 
 Adding a switch: a field here, its line in :class:`SwitchArgs` (the test names what is
-missing), the behaviour where it applies, and a row in docs/guide/emulator.md (checked too).
+missing), the behaviour where it applies, and a row in docs/guide/emulator.md (checked too;
+see docs/dev/emulator.md).
 """
 
 from __future__ import annotations

@@ -353,7 +353,7 @@ def schema() -> dict[str, Any]:
                 "packageDescription": "IBM watsonx Orchestrate AI-gateway models and routing policies.",
                 "respectSchemaVersion": True,
                 # The generator's default devDependency, typescript ^4.7.0, cannot parse the current
-                # @types/node; the SDK is compiled with TypeScript 5 (docs/guide/sdks.md).
+                # @types/node; the SDK is compiled with TypeScript 5 (docs/dev/sdks.md).
                 "typescriptVersion": "^5.9.3",
             },
         },
