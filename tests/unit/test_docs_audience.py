@@ -37,7 +37,10 @@ DEVELOPER_WORDING: tuple[tuple[str, re.Pattern[str]], ...] = (
         "other people's work",
         re.compile(r"\bother (?:engineer[s]|job[s]|session[s]|helper[s]|team[s]'? test)", re.I),
     ),
-    ("an issue or a session", re.compile(r"\b(?:issu[e]|sessio[n]) #?\d+\b|\bfiled b[y]\b", re.I)),
+    (
+        "an issue or a session",
+        re.compile(r"\b(?:issu[e]|sessio[n]) #?\d+\b|\bissu[e] [\"\u201c]|\bfiled b[y]\b", re.I),
+    ),
     ("a test module", re.compile(r"\btest_\w+\.p[y]\b|\bconftes[t]\b")),
     ("a test folder", re.compile(r"\btests/(?:uni[t]|emulato[r]|e2[e])\b")),
     ("the test runner", re.compile(r"\bpytes[t]\b")),
@@ -79,6 +82,7 @@ def test_the_guard_catches_each_phrase_and_only_them() -> None:
         "Measured on this project's " + "2-core machine kind, on a quiet machine.\n"
         "Measured on this machine: 2 cores, shared with other engineers' test runs.\n"
         "see issue 19; tested by `tests/e2e/test_model_engine.py::test_x` under pytest\n"
+        '(issue "one request per model")\n'
         "the fixtures of tests/conftest.py, on a 2-vCPU runner\n"
     )
     hits = developer_wording([("README.md", bad)])
@@ -92,6 +96,7 @@ def test_the_guard_catches_each_phrase_and_only_them() -> None:
         "a test module 'test_model_engine.py'",
         "a test folder 'tests/e2e'",
         "the test runner 'pytest'",
+        "an issue or a session 'issue \"'",
         "a machine's core count '2-vCPU'",
         "a test module 'conftest'",
     ]
