@@ -51,7 +51,9 @@ class ModelArgs:
     connection_id: pulumi.Input[str] | None = None
     provider_config: pulumi.Input[ProviderConfigInput] | None = None
     config: pulumi.Input[ModelConfigInput] | None = None
-    adopt: pulumi.Input[bool] = False
+    adopt: pulumi.Input[bool | str] = False
+    """True adopts an existing model of the same name that no other stack owns; ``"takeover"``
+    takes one over from another stack too (docs/lifecycle.md, "Ownership")."""
     force_delete: pulumi.Input[bool] = False
 
 
@@ -280,6 +282,8 @@ def model_props(
             type_token=type_token,
             resource_name=resource_name,
         ),
+        # Which stack that is, in words, for another stack's refusal (lifecycle/claims.py).
+        "owner_stack": f"{pulumi.get_project()}/{pulumi.get_stack()}",
         # outputs, declared up front so they exist as attributes
         "model_id": None,
         "provider": None,
@@ -346,7 +350,7 @@ class Model(ModelOutputs, Resource, module="wxo", name="Model"):
         connection_id: pulumi.Input[str] | None = None,
         provider_config: pulumi.Input[ProviderConfigInput] | None = None,
         config: pulumi.Input[ModelConfigInput] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
+        adopt: pulumi.Input[bool | str] | None = None,
         force_delete: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

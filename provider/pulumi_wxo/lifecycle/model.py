@@ -17,6 +17,15 @@ from pulumi_wxo.api.errors import (
     WxoError,
 )
 from pulumi_wxo.api.redaction import redact
+from pulumi_wxo.lifecycle.claims import (
+    adopt_failures,
+    adopt_mode,
+    adopt_value,
+    claim_failures,
+    control,
+    refuse_foreign,
+    stored_inputs,
+)
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
     declared_fields,
@@ -24,7 +33,6 @@ from pulumi_wxo.lifecycle.common import (
     gone,
     kept_stamp,
     left_behind,
-    name_taken,
     placement,
     previewed,
     read_inputs,
@@ -40,6 +48,7 @@ from pulumi_wxo.lifecycle.ownership import (
     owner_of,
     platform_tags,
     split_tags,
+    stack_tag,
     verify_at_id,
 )
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
@@ -61,10 +70,19 @@ from pulumi_wxo.schema import (
 )
 from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
 
-# Inputs of a Model that are not part of the API body. ``owner`` is set by the resource
-# class (lifecycle/ownership.py), never by a user; ``secret_name`` too, when the program gave
+# Inputs of a Model that are not part of the API body. ``owner`` and ``owner_stack`` are set
+# by the resource class or the plugin (lifecycle/ownership.py), never by a user, and stored as
+# ``__owner``/``__owner_stack`` (lifecycle/claims.py); ``secret_name`` too, when the program gave
 # the name as a secret (messages then say "a secret name", api/redaction.py).
-MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner", "secret_name"})
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset(
+    {"adopt", "force_delete", "owner", "owner_stack", "secret_name"}
+)
+# Control inputs at these values are not stored: a diff shows what the user declared.
+MODEL_CONTROL_DEFAULTS: dict[str, tuple[Any, ...]] = {
+    "adopt": (False,),
+    "force_delete": (False,),
+    "secret_name": (False, None),
+}
 # Outputs computed by the provider (never inputs).
 MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
     "model_id",
@@ -76,8 +94,13 @@ MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
 
 
 def _owner(props: Mapping[str, Any]) -> str | None:
-    value = props.get("owner")
+    value = control(props, "owner")
     return value if is_owner_id(value) else None
+
+
+def _stack(props: Mapping[str, Any]) -> str | None:
+    value = control(props, "owner_stack")
+    return value if isinstance(value, str) else None
 
 
 def _secret_name(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -97,12 +120,16 @@ def _ours(obj: Mapping[str, Any], owner: str | None) -> bool:
     return owner is not None and tag is not None and tag.owner == owner
 
 
-def _body(spec: ModelSpec, tag: OwnerTag | None, server: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def _body(
+    spec: ModelSpec, tag: OwnerTag | None, server: Mapping[str, Any] | None = None, stack: str | None = None
+) -> dict[str, Any]:
     """The API body: the user's tags, then the platform's tags ``server`` carries (a full PUT
-    would drop them, api-contract §12.7), then the owner tag."""
+    would drop them, api-contract §12.7), then the owner tag and the stack tag."""
     body = spec.to_api()
     kept = platform_tags(dict(server)) if server is not None else []
-    body["tags"] = [*body["tags"], *kept, *([str(tag)] if tag is not None else [])]
+    named = stack_tag(stack) if tag is not None else None
+    ours = [str(tag)] if tag is not None else []
+    body["tags"] = [*body["tags"], *kept, *ours, *([named] if named else [])]
     return body
 
 
@@ -151,7 +178,7 @@ def model_outputs(
     reference: Mapping[str, Any],
     server: Mapping[str, Any],
     *,
-    adopt: bool,
+    adopt: bool | str,
     force_delete: bool = False,
     undeclared_secrets: bool = True,
 ) -> dict[str, Any]:
@@ -285,16 +312,20 @@ class ModelLifecycle:
         # NaN, infinities and deep nesting first: what they refuse becomes None, so no
         # recursive step below (is_unknown, pydantic, canonical) sees it.
         news, refused, paths = split_bounded(news)
-        fails = self._check(olds, news, inputs)
+        notes: list[str] = []
+        fails = self._check(olds, news, inputs, notes)
         kept = refused + [f for f in fails if not under(f.path, paths)]
+        stored = stored_inputs(olds, inputs, defaults=MODEL_CONTROL_DEFAULTS)
         # A failure may quote the name (taken, invalid): a secret one is masked (register_secrets).
-        return CheckOutcome(inputs, [Failure(f.path, redact(f.reason)) for f in kept])
+        return CheckOutcome(
+            stored, [Failure(f.path, redact(f.reason)) for f in kept], [redact(n) for n in notes]
+        )
 
     def _check(
-        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any], notes: list[str]
     ) -> list[Failure]:
         fails = unknown_inputs(news, set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS)
-        fails += bool_failures(news, MODEL_CONTROL_INPUTS - {"owner"})
+        fails += bool_failures(news, {"force_delete", "secret_name"}) + adopt_failures(news)
         given = declared(news)
         partial = {k: v for k, v in given.items() if not is_unknown(v)}
         if len(partial) == len(given):
@@ -308,18 +339,25 @@ class ModelLifecycle:
                     inputs["provider_config"] = {
                         to_snake_key(k): v for k, v in given["provider_config"].items() if v is not None
                     }
-                if not olds and not news.get("adopt"):
-                    # A model carrying this resource's owner tag is one a killed run left
-                    # behind: create takes it back, so it is not "taken".
-                    owner = _owner(news)
-                    fails += name_taken(
-                        "model",
-                        spec.name,
-                        lambda: [o for o in self._by_name(spec.name) if not _ours(o, owner)],
-                    )
+                if not olds:
+                    fails += self._claims(spec.name, news, notes)
         else:
             # Preview with unknowns: validate what is known, skip rules that need the rest.
             fails += partial_failures(partial)
+        return fails
+
+    def _claims(self, name: str, news: Mapping[str, Any], notes: list[str]) -> list[Failure]:
+        """A new resource's name on the server (lifecycle/claims.py): taken, adoptable, or
+        another stack's. A model carrying this resource's owner tag is one a killed run left
+        behind: create takes it back, so it is not "taken". Best effort: without connection
+        settings, or when the server cannot be reached, create decides before POSTing."""
+        owner = _owner(news)
+        try:
+            others = [o for o in self._by_name(name) if not _ours(o, owner)]
+        except WxoError:
+            return []
+        fails, found = claim_failures("model", name, others, owner=owner, mode=adopt_mode(news))
+        notes += found
         return fails
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
@@ -345,7 +383,7 @@ class ModelLifecycle:
             spec.effective() if spec is not None else {k: news.get(k) for k in MODEL_DIFF_FIELDS}
         )
         desired["provider"] = spec.provider if spec is not None else olds.get("provider", UNKNOWN)
-        desired.update(adopt=bool(news.get("adopt")), force_delete=bool(news.get("force_delete")))
+        desired.update(adopt=adopt_value(news), force_delete=bool(news.get("force_delete")))
         desired.update(_secret_name(news))
         return previewed(
             desired,
@@ -357,13 +395,17 @@ class ModelLifecycle:
     def create(self, props: Mapping[str, Any]) -> Created:
         register_secrets(props)
         spec = spec_or_raise(props, verb="create")
-        adopt, owner = bool(props.get("adopt")), _owner(props)
+        mode, owner = adopt_mode(props), _owner(props)
+        adopt = bool(mode)
         client = self.runtime.client()
         snapshot = self.runtime.snapshot("models")
         existing = self._by_name(spec.name)
         ours = [o for o in existing if _ours(o, owner)]
         others = [o for o in existing if not _ours(o, owner)]
         target: dict[str, Any] | None = None
+        refused = refuse_foreign("model", spec.name, others, owner=owner, mode=mode)
+        if refused is not None:
+            raise WxoError(refused)
         if others and not adopt:
             ids = [str(o.get("id")) for o in others]
             raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids)
@@ -381,12 +423,13 @@ class ModelLifecycle:
             from pulumi_wxo.schema.server_objects import object_id
 
             model_id = object_id("model", target, action=f"adopt model '{spec.name}'")
-            body = _body(spec, owner_of(target) if target in ours else _tag_for({}, owner), target)
+            tag = owner_of(target) if target in ours else _tag_for({}, owner)
+            body = _body(spec, tag, target, _stack(props))
             client.update_model(model_id, body, name=spec.name)
             server = client.get_model(model_id, name=spec.name) or {**body, "id": model_id}
         else:
             tag = OwnerTag.new(owner) if owner else None
-            body = _body(spec, tag)
+            body = _body(spec, tag, None, _stack(props))
             model_id, answered = create_by_name(
                 kind="model",
                 name=spec.name,
@@ -400,7 +443,7 @@ class ModelLifecycle:
             server = answered or {**body, "id": model_id}
         snapshot.put({**server, "id": model_id})
         outs = model_outputs(
-            spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
+            spec.effective(), server, adopt=adopt_value(props), force_delete=bool(props.get("force_delete"))
         )
         outs["model_id"] = model_id
         return Created(model_id, {**outs, **_secret_name(props), **stamp(self.runtime)})
@@ -444,7 +487,7 @@ class ModelLifecycle:
         outs = model_outputs(
             reference,
             server,
-            adopt=bool(props.get("adopt")),
+            adopt=adopt_value(props),
             force_delete=bool(props.get("force_delete")),
             undeclared_secrets=props.get("name") is not None,
         )
@@ -452,8 +495,13 @@ class ModelLifecycle:
             outs["owner_tag"] = props["owner_tag"]
         outs.update(kept)
         outs.update(_secret_name(props))
-        inputs = read_inputs(
-            outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
+        # As check stores them (lifecycle/claims.py): no control input at its default.
+        inputs = stored_inputs(
+            {},
+            read_inputs(
+                outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
+            ),
+            defaults=MODEL_CONTROL_DEFAULTS,
         )
         return ReadOutcome(id_, outs, inputs)
 
@@ -469,7 +517,7 @@ class ModelLifecycle:
         current = client.get_model(id_, name=spec.name)
         if current is not None:  # gone: the PUT's 404 says how to recover
             self._verify(id_, current, olds, action=f"update model '{spec.name}'", owner=_owner(news))
-        body = _body(spec, _tag_for(olds, _owner(news)), current)
+        body = _body(spec, _tag_for(olds, _owner(news)), current, _stack(news))
         try:
             client.update_model(id_, body, name=spec.name)
         except NotFoundError as err:
@@ -479,7 +527,7 @@ class ModelLifecycle:
         outs = model_outputs(
             spec.effective(),
             server,
-            adopt=bool(news.get("adopt")),
+            adopt=adopt_value(news),
             force_delete=bool(news.get("force_delete")),
         )
         return {**outs, **_secret_name(news), **stamp(self.runtime)}

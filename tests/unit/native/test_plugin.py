@@ -111,7 +111,7 @@ def test_check_failures_name_the_field_and_unknowns_pass_through(runtime: Runtim
     resp = arun(provider.check(CheckRequest(MODEL_URN, {}, news, b"")))
     assert resp.failures and any(f.property == "config.temperature" for f in resp.failures)
     assert resp.inputs is not None
-    assert resp.inputs["owner"] == PropertyValue(owner_from_urn(MODEL_URN))  # computed from the URN
+    assert resp.inputs["__owner"] == PropertyValue(owner_from_urn(MODEL_URN))  # computed from the URN
 
     preview = props(name="openai/gpt-4o", display_name=ENGINE_UNKNOWN)
     preview["provider_config"] = PropertyValue({"api_key": pv("sk", secret=True)})
@@ -221,7 +221,7 @@ def test_an_owner_other_than_the_urns_is_refused_and_never_used(runtime: Runtime
     resp = arun(provider.check(CheckRequest(MODEL_URN, {}, news, b"")))
     [failure] = [f for f in resp.failures if f.property == "owner"]
     assert "computed from the resource's URN" in failure.reason and "adopt=True" in failure.reason
-    assert resp.inputs is not None and resp.inputs["owner"] == PropertyValue(own)
+    assert resp.inputs is not None and resp.inputs["__owner"] == PropertyValue(own)
     # The SDK's own value (and an old state's inputs, which hold it) pass.
     resp = arun(provider.check(CheckRequest(MODEL_URN, {"owner": pv(own)}, {**news, "owner": pv(own)}, b"")))
     assert not [f for f in resp.failures if f.property == "owner"]
