@@ -32,6 +32,8 @@ TAKEOVER = "takeover"
 
 #: Inputs the provider computes (never the user's), stored under ``__<key>``.
 INTERNAL_INPUTS: tuple[str, ...] = ("owner", "owner_stack", "declared_models")
+#: Inputs that serve check alone and are never stored (the program's other models).
+TRANSIENT_INPUTS: tuple[str, ...] = ("program_models",)
 
 
 def internal_key(key: str) -> str:
@@ -72,6 +74,8 @@ def stored_inputs(
     of their ``defaults`` left out; a key the old inputs hold as it is keeps its shape."""
     out: dict[str, Any] = {}
     for key, value in inputs.items():
+        if key in TRANSIENT_INPUTS:
+            continue
         if key in INTERNAL_INPUTS:
             out[key if key in olds else internal_key(key)] = value
         elif key in defaults and any(value is d or value == d for d in defaults[key]) and key not in olds:
@@ -131,6 +135,13 @@ def adoption_note(kind: str, name: str, obj: Mapping[str, Any], *, takeover: boo
             "nothing is created; its owner tag, fields and tags become this resource's"
         )
     return f"will adopt the existing {kind} '{name}' (id {id_}): nothing is created"
+
+
+def short_reason(found: Sequence[Mapping[str, Any]], owner: str | None) -> str:
+    theirs = foreign(found, owner)
+    if theirs:
+        return f"belongs to {holder(theirs[0])}"
+    return "exists, id " + ", ".join(str(o.get("id")) for o in found)
 
 
 def conflicts_note(kind: str, conflicts: Sequence[tuple[str, str]]) -> Failure | None:

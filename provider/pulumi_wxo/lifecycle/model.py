@@ -22,8 +22,10 @@ from pulumi_wxo.lifecycle.claims import (
     adopt_mode,
     adopt_value,
     claim_failures,
+    conflicts_note,
     control,
     refuse_foreign,
+    short_reason,
     stored_inputs,
 )
 from pulumi_wxo.lifecycle.common import (
@@ -74,8 +76,9 @@ from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, un
 # by the resource class or the plugin (lifecycle/ownership.py), never by a user, and stored as
 # ``__owner``/``__owner_stack`` (lifecycle/claims.py); ``secret_name`` too, when the program gave
 # the name as a secret (messages then say "a secret name", api/redaction.py).
+# ``program_models`` (the program's other models, from the Python SDK) serves check alone.
 MODEL_CONTROL_INPUTS: frozenset[str] = frozenset(
-    {"adopt", "force_delete", "owner", "owner_stack", "secret_name"}
+    {"adopt", "force_delete", "owner", "owner_stack", "program_models", "secret_name"}
 )
 # Control inputs at these values are not stored: a diff shows what the user declared.
 MODEL_CONTROL_DEFAULTS: dict[str, tuple[Any, ...]] = {
@@ -358,7 +361,28 @@ class ModelLifecycle:
             return []
         fails, found = claim_failures("model", name, others, owner=owner, mode=adopt_mode(news))
         notes += found
+        if fails:
+            fails += self._other_claims(name, news.get("program_models"))
         return fails
+
+    def _other_claims(self, name: str, program: Any) -> list[Failure]:
+        """Every other taken name of the program, on the first check that fails (the engine
+        stops there): from the snapshot, no request per name (lifecycle/claims.py)."""
+        taken: list[tuple[str, str]] = []
+        for entry in program if isinstance(program, list) else []:
+            other = entry.get("name") if isinstance(entry, Mapping) else None
+            if not isinstance(other, str) or other == name or entry.get("adopt") is None:
+                continue
+            owner = entry.get("owner") if is_owner_id(entry.get("owner")) else None
+            try:
+                found = [o for o in self._by_name(other) if not _ours(o, owner)]
+            except WxoError:
+                return []
+            fails, _ = claim_failures("model", other, found, owner=owner, mode=adopt_mode(entry))
+            if fails:
+                taken.append((other, short_reason(found, owner)))
+        note = conflicts_note("model", taken)
+        return [note] if note is not None else []
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
         register_secrets(olds, news)

@@ -101,6 +101,12 @@ LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
         "description": "The stack this resource belongs to (`<project>/<stack>`), computed from the "
         "resource's URN; written on the model so that another stack's refusal can name it. Leave unset.",
     },
+    "program_models": {
+        "type": "array",
+        "items": {"$ref": "pulumi.json#/Any"},
+        "description": "The other models of the program (name, owner, adopt), set by the Python SDK "
+        "so that a preview reports every taken name at once. Never stored. Leave unset.",
+    },
     "secret_name": {
         "type": "boolean",
         "description": 'True when `name` was given as a secret: messages then say "a secret name" '
@@ -237,7 +243,7 @@ def _resource(
     inputs.update({n: dict(LIFECYCLE_PROPERTIES[n]) for n in sorted(control)})
     if spec is ModelSpec:  # a model's adopt also takes "takeover" (lifecycle/claims.py)
         inputs["adopt"] = dict(LIFECYCLE_PROPERTIES["model_adopt"])
-    outputs = {n: v for n, v in inputs.items() if n not in ("owner", "owner_stack")}
+    outputs = {n: v for n, v in inputs.items() if n not in ("owner", "owner_stack", "program_models")}
     outputs.update({n: dict(LIFECYCLE_PROPERTIES[n]) for n in computed})
     for prop in outputs.values():
         prop.pop("default", None)  # a default is an input's
