@@ -107,7 +107,7 @@ def holder(obj: Mapping[str, Any]) -> str:
 def handover(kind: str, obj: Mapping[str, Any]) -> str:
     """How to hand a model over, in words for the message that refuses it."""
     return (
-        f"to hand it over, remove it from {holder(obj)}'s state there with `pulumi state delete <urn>` "
+        f"to hand it over, remove it from the state of {holder(obj)} with `pulumi state delete <urn>` "
         f'(the {kind} stays on the server), then set adopt="{TAKEOVER}" on this resource; '
         f'adopt="{TAKEOVER}" alone takes it over while that stack still manages it, and that '
         "stack's next `pulumi up` will want to change it back"
@@ -137,10 +137,11 @@ def adoption_note(kind: str, name: str, obj: Mapping[str, Any], *, takeover: boo
     return f"will adopt the existing {kind} '{name}' (id {id_}): nothing is created"
 
 
-def short_reason(found: Sequence[Mapping[str, Any]], owner: str | None) -> str:
+def short_reason(found: Sequence[Mapping[str, Any]], owner: str | None, mode: str) -> str:
     theirs = foreign(found, owner)
     if theirs:
-        return f"belongs to {holder(theirs[0])}"
+        why = "; adopt=True does not take it" if mode == "adopt" else ""
+        return f"belongs to {holder(theirs[0])}{why}"
     return "exists, id " + ", ".join(str(o.get("id")) for o in found)
 
 

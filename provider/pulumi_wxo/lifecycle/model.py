@@ -380,7 +380,7 @@ class ModelLifecycle:
                 return []
             fails, _ = claim_failures("model", other, found, owner=owner, mode=adopt_mode(entry))
             if fails:
-                taken.append((other, short_reason(found, owner)))
+                taken.append((other, short_reason(found, owner, adopt_mode(entry))))
         note = conflicts_note("model", taken)
         return [note] if note is not None else []
 
