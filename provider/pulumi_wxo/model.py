@@ -8,6 +8,7 @@ pins it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -197,6 +198,9 @@ class DeclaredNames:
 
 
 MODEL_NAMES = DeclaredNames("Model", normalize_model_name)
+# The most other models one model carries: every model sends the list, so it costs the
+# registration O(models x this) values; a failing preview names at most this many others.
+PROGRAM_MODELS_MAX = 100
 # What each Model of the program tells the others' check: its owner and adopt (lifecycle/claims.py).
 _PROGRAM: weakref.WeakKeyDictionary[object, dict[str, Any]] = weakref.WeakKeyDictionary()
 
@@ -213,11 +217,12 @@ def program_models(resource: object, owner: str, adopt: Any, opts: pulumi.Resour
     _PROGRAM[resource] = {"owner": owner, "adopt": adopt if isinstance(adopt, bool | str) else None}
 
     async def every() -> list[dict[str, Any]]:
-        return [
+        others = (
             {"name": name, **_PROGRAM[who]}
             for sid, name, who in MODEL_NAMES.claimed()
             if sid == id(scope) and who is not resource and who in _PROGRAM
-        ]
+        )
+        return list(itertools.islice(others, PROGRAM_MODELS_MAX))
 
     return pulumi.Output.from_input(every())
 
