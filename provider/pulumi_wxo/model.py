@@ -54,7 +54,7 @@ class ModelArgs:
     config: pulumi.Input[ModelConfigInput] | None = None
     adopt: pulumi.Input[bool | str] = False
     """True adopts an existing model of the same name that no other stack owns; ``"takeover"``
-    takes one over from another stack too (docs/lifecycle.md, "Ownership")."""
+    takes one over from another stack too (docs/lifecycle.md, "Ownership between stacks")."""
     force_delete: pulumi.Input[bool] = False
 
 

@@ -1,7 +1,7 @@
 """Who may take an existing model, and what the stored inputs say about it.
 
-Two rules both hosts share (docs/lifecycle.md, "Ownership"; docs/recovery.md, "A model that
-belongs to another stack"):
+Two rules both hosts share (docs/lifecycle.md, "Ownership between stacks"; docs/recovery.md,
+"A model that belongs to another stack"):
 
 * **Ownership between stacks.** A model whose owner tag names another resource (another stack,
   or another resource of this one) is that resource's. ``adopt=True`` takes an existing model
