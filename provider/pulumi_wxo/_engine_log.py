@@ -16,11 +16,18 @@ EngineLog = Callable[[str, str], None]
 
 
 def engine_address(argv: Sequence[str]) -> str | None:
-    """The engine's address among a plugin's arguments: the first that is not a flag."""
+    """The engine's address among a plugin's arguments: the engine passes its flags
+    (``--logtostderr``, ``-v=N``, ``--tracing <endpoint>``) first and its address last."""
+    found: str | None = None
+    skip = False
     for arg in argv:
-        if not arg.startswith("-"):
-            return arg
-    return None
+        if skip:
+            skip = False
+        elif arg == "--tracing":
+            skip = True
+        elif not arg.startswith("-"):
+            found = arg
+    return found
 
 
 def engine_logger(address: str) -> EngineLog:

@@ -57,7 +57,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from pulumi_wxo._engine_log import EngineLog, engine_logger, stderr_log
+from pulumi_wxo._engine_log import EngineLog, engine_address, engine_logger, stderr_log
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.lifecycle import RUNTIME, DiffOutcome, ModelLifecycle, PolicyLifecycle, Runtime, is_unknown
 from pulumi_wxo.lifecycle.ownership import owner_id
@@ -242,11 +242,13 @@ class WxoProvider(Provider):
 def main(argv: list[str] | None = None) -> None:
     """The ``pulumi-resource-wxo`` console script: serve :class:`WxoProvider` to the engine."""
     provider = WxoProvider()
+    args = sys.argv[1:] if argv is None else argv
 
     def found(address: str) -> None:
-        provider.engine = engine_logger(address)
+        # The engine's flags come first (``--tracing <endpoint>`` too), its address last.
+        provider.engine = engine_logger(engine_address(args) or address)
 
-    serve(sys.argv[1:] if argv is None else argv, package_version(), provider, engine=found)
+    serve(args, package_version(), provider, engine=found)
 
 
 if __name__ == "__main__":
