@@ -128,8 +128,9 @@ A virtual model on the watsonx Orchestrate AI gateway (`POST /models`).
 
 """
         + field_table(ModelSpec, replace=MODEL_REPLACE_FIELDS)
-        + "| `adopt` | bool | `False` | no | update | "
-        "Take over an existing model of the same name instead of refusing. |\n"
+        + '| `adopt` | bool or `"takeover"` | `False` | no | update | '
+        "Manage an existing model of the same name that no other stack owns instead of refusing; "
+        '`"takeover"` takes one another stack owns too (docs/guide/recovery.md). |\n'
         "| `force_delete` | bool | `False` | no | update | "
         "Delete even when a policy on the server still targets the model. |\n"
         + """
@@ -215,6 +216,8 @@ def _schema_type(prop: dict[str, Any]) -> str:
     if ref.startswith("#/types/"):
         name = ref.rsplit(":", 1)[-1]
         return f"[{name}](#{name.lower()})"
+    if "oneOf" in prop:
+        return " or ".join(_schema_type(p) for p in prop["oneOf"])
     if prop.get("type") == "array":
         return f"array<{_schema_type(prop['items'])}>"
     if prop.get("type") == "object" and "additionalProperties" in prop:

@@ -8,6 +8,7 @@ pins it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -51,7 +52,9 @@ class ModelArgs:
     connection_id: pulumi.Input[str] | None = None
     provider_config: pulumi.Input[ProviderConfigInput] | None = None
     config: pulumi.Input[ModelConfigInput] | None = None
-    adopt: pulumi.Input[bool] = False
+    adopt: pulumi.Input[bool | str] = False
+    """True adopts an existing model of the same name that no other stack owns; ``"takeover"``
+    takes one over from another stack too (docs/dev/lifecycle.md, "Ownership between stacks")."""
     force_delete: pulumi.Input[bool] = False
 
 
@@ -167,6 +170,15 @@ class DeclaredNames:
                 "keep one of them"
             )
 
+    def claimed(self) -> list[tuple[int, str, object]]:
+        """``(id of the scope, normalised name, owner)`` of every claim of the running deployment."""
+        manager, rpcs = _deployment()
+        with self._lock:
+            scope = self._runs.get(manager)
+            if scope is None or scope[0] is not rpcs:
+                return []
+            return [(key[0], key[1], claim.owner) for key, claim in scope[1].items()]
+
     def input(self, name: Any, resource_name: str, owner: object, opts: pulumi.ResourceOptions | None) -> Any:
         """``name`` as the resource's input: a plain string is claimed now, an Output when it
         resolves (the returned Output fails the resource's registration on a duplicate)."""
@@ -186,6 +198,33 @@ class DeclaredNames:
 
 
 MODEL_NAMES = DeclaredNames("Model", normalize_model_name)
+# The most other models one model carries: every model sends the list, so it costs the
+# registration O(models x this) values; a failing preview names at most this many others.
+PROGRAM_MODELS_MAX = 100
+# What each Model of the program tells the others' check: its owner and adopt (lifecycle/claims.py).
+_PROGRAM: weakref.WeakKeyDictionary[object, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def program_models(resource: object, owner: str, adopt: Any, opts: pulumi.ResourceOptions | None) -> Any:
+    """Every other Model of the program on the same instance: its name, owner and adopt.
+
+    The engine stops at the first check that fails, so that check reports every name of the
+    program that is taken (lifecycle/claims.py). The list is an Output resolved when the
+    resource registers, which is after the program's body has declared all its models (a
+    model declared inside an ``apply`` may come later and be missing).
+    """
+    scope = opts.provider if opts is not None else None
+    _PROGRAM[resource] = {"owner": owner, "adopt": adopt if isinstance(adopt, bool | str) else None}
+
+    async def every() -> list[dict[str, Any]]:
+        others = (
+            {"name": name, **_PROGRAM[who]}
+            for sid, name, who in MODEL_NAMES.claimed()
+            if sid == id(scope) and who is not resource and who in _PROGRAM
+        )
+        return list(itertools.islice(others, PROGRAM_MODELS_MAX))
+
+    return pulumi.Output.from_input(every())
 
 
 def secret_provider_config(value: Any) -> Any:
@@ -263,6 +302,12 @@ def model_props(
     """A Model's properties as both hosts register them: defaults applied, the name claimed,
     credential fields secret, the owner computed, every output seeded with None."""
     given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
+    owner = owner_id(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        type_token=type_token,
+        resource_name=resource_name,
+    )
     return {
         **given,
         **_secret_name_props(given),
@@ -274,12 +319,10 @@ def model_props(
         "config": to_plain(given.get("config")),
         # Evidence of ownership on the server (lifecycle/ownership.py): which resource of
         # which stack this is, so that a killed run's leftover can be taken back.
-        "owner": owner_id(
-            project=pulumi.get_project(),
-            stack=pulumi.get_stack(),
-            type_token=type_token,
-            resource_name=resource_name,
-        ),
+        "owner": owner,
+        # Which stack that is, in words, for another stack's refusal (lifecycle/claims.py).
+        "owner_stack": f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        "program_models": program_models(resource, owner, given.get("adopt") or False, opts),
         # outputs, declared up front so they exist as attributes
         "model_id": None,
         "provider": None,
@@ -346,7 +389,7 @@ class Model(ModelOutputs, Resource, module="wxo", name="Model"):
         connection_id: pulumi.Input[str] | None = None,
         provider_config: pulumi.Input[ProviderConfigInput] | None = None,
         config: pulumi.Input[ModelConfigInput] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
+        adopt: pulumi.Input[bool | str] | None = None,
         force_delete: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

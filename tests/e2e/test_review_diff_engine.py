@@ -21,14 +21,25 @@ from tests.e2e.conftest import Engine
 from tests.e2e.native_support import install_plugin
 
 HOSTS = {"dynamic": wxo, "native": native}
-INTERNAL = ("owner", "owner_tag", "__provider", "provider_version", "instance", "adopt", "force_delete")
+INTERNAL = (
+    "owner",
+    "owner_stack",
+    "owner_tag",
+    "__provider",
+    "provider_version",
+    "instance",
+    "adopt",
+    "force_delete",
+    "secret_name",
+    "declared_models",
+)
 
 
 def catalogue(host: str) -> Callable[[], None]:
     sdk = HOSTS[host]
 
     def program() -> None:
-        sdk.Model(
+        gpt = sdk.Model(
             "gpt",
             name=f"openai/review-{host}",
             display_name="Review GPT",
@@ -36,8 +47,20 @@ def catalogue(host: str) -> Callable[[], None]:
             config={"max_tokens": 64},
             tags=["team-a"],
         )
+        sdk.ModelPolicy(
+            "route",
+            name=f"review-route-{host}",
+            description="Routes to the review model",
+            strategy="single",
+            targets=[{"model": gpt}],
+        )
 
     return program
+
+
+def printed(stdout: str, key: str) -> bool:
+    """Whether the diff prints ``key`` at all: as a change (`+ key:`) or as a context line (`key:`)."""
+    return re.search(rf"^\s*[-+~]?\s*{re.escape(key)}\s*:", stdout, flags=re.M) is not None
 
 
 def shown_keys(stdout: str) -> set[str]:
@@ -57,9 +80,13 @@ def test_preview_diff_after_drift_shows_only_declared_fields(
         base_url=f"{eng.emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
     ) as raw:
         raw.put(f"/models/{model['id']}", json={**model, "display_name": "edited by hand"}).raise_for_status()
+        [policy] = raw.get("/model_policy").json()
+        raw.put(f"/model_policy/{policy['id']}", json={**policy, "description": "edited"}).raise_for_status()
     eng.refresh()
     prev = eng.preview(diff=True)
-    assert {k: v for k, v in prev.change_summary.items() if k != "same"} == {"update": 1}, prev.stdout
+    assert {k: v for k, v in prev.change_summary.items() if k != "same"} == {"update": 2}, prev.stdout
     keys = shown_keys(prev.stdout)
-    assert "display_name" in keys, prev.stdout
+    assert {"display_name", "description"} <= keys, prev.stdout
     assert not keys & set(INTERNAL), prev.stdout
+    # Not even as unchanged context lines beside the change (docs/dev/lifecycle.md, "What a diff shows").
+    assert [k for k in INTERNAL if printed(prev.stdout, k)] == [], prev.stdout

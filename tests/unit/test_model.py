@@ -199,3 +199,18 @@ def test_the_same_resource_declared_again_is_its_own_urn_not_a_second_claim(mock
         wxo.Model("gpt-a", name="openai/gpt-4o", connection_id="c")
 
     assert registered(program) is None
+
+
+def test_each_model_carries_the_programs_other_models_for_check(mocks: Recorder) -> None:
+    def program() -> None:
+        wxo.Model("a", name="openai/a")
+        wxo.Model("b", name="openai/b", adopt="takeover")
+        wxo.Model("c", name="virtual-model/openai/c", adopt=True)
+
+    run(program)
+    by_name = {r.name: r.inputs for r in mocks.resources}
+    others = {e["name"]: e["adopt"] for e in by_name["a"]["program_models"]}
+    assert others == {"virtual-model/openai/b": "takeover", "virtual-model/openai/c": True}
+    owners = {e["owner"] for r in mocks.resources for e in r.inputs["program_models"]}
+    assert owners == {r.inputs["owner"] for r in mocks.resources}
+    assert {r.inputs["owner_stack"] for r in mocks.resources} == {"project/stack"}

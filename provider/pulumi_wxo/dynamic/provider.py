@@ -12,6 +12,8 @@ Facts from Pulumi's dynamic providers that shape this module (docs/dev/lifecycle
   the lifecycle and put back into check's inputs.
 * ``DiffResult.stables`` is ignored; the default ``update`` wipes outputs, so ``update``
   returns every output.
+* ``check`` gets no URN: its notes (an adoption, a takeover; lifecycle/claims.py) go to the
+  engine's log service as warnings of the run, each naming its model (_engine_log.py).
 * The host answers any exception with ``traceback.format_exc()`` as the gRPC error's text,
   which the engine prints in full. For a :class:`~pulumi_wxo.api.errors.WxoError` (bad input, a
   name taken, the server's answer: something the user acts on) :func:`quiet_dynamic_host`
@@ -39,6 +41,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
+from pulumi_wxo._engine_log import EngineLog, engine_address, engine_logger, stderr_log
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.lifecycle import (
     RUNTIME,
@@ -139,6 +142,19 @@ def _diff_result(outcome: DiffOutcome) -> DiffResult:
     )
 
 
+_ENGINE: list[EngineLog] = []
+
+
+def _engine_log() -> EngineLog:
+    """The engine's log service in the dynamic-provider process (started, like every plugin,
+    with the engine's address as its first argument), else stderr."""
+    if not _ENGINE:
+        main = sys.modules.get("__main__")
+        address = engine_address(sys.argv[1:]) if hasattr(main, "DynamicResourceProviderServicer") else None
+        _ENGINE.append(engine_logger(address) if address else stderr_log)
+    return _ENGINE[0]
+
+
 def _config_getter(req: ConfigureRequest) -> Callable[[str], str | None]:
     def get(key: str) -> str | None:
         value = req.config.get(key)
@@ -166,7 +182,10 @@ class _LifecycleHost(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         given = _props(news)
-        return _check_result(news, given, self._core().check(_props(_olds), given))
+        outcome = self._core().check(_props(_olds), given)
+        for note in outcome.notes:
+            _engine_log()("", note)
+        return _check_result(news, given, outcome)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return _diff_result(self._core().diff(_props(olds), _props(news)))

@@ -17,29 +17,45 @@ from pulumi_wxo.api.errors import (
     WxoError,
 )
 from pulumi_wxo.api.redaction import redact
+from pulumi_wxo.lifecycle.claims import (
+    adopt_failures,
+    adopt_mode,
+    adopt_value,
+    claim_failures,
+    conflicts_note,
+    control,
+    refuse_foreign,
+    short_reason,
+    stored_inputs,
+)
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
-    declared_fields,
     from_snapshot,
     gone,
     kept_stamp,
     left_behind,
-    name_taken,
     placement,
     previewed,
     read_inputs,
     register_secrets,
     stamp,
     unknown_inputs,
-    validated_or_raise,
 )
 from pulumi_wxo.lifecycle.create import create_by_name
+from pulumi_wxo.lifecycle.model_values import (
+    after_put,
+    declared,
+    diff_fields,
+    model_outputs,
+    partial_failures,
+    spec_or_raise,
+)
 from pulumi_wxo.lifecycle.ownership import (
     OwnerTag,
     is_owner_id,
     owner_of,
     platform_tags,
-    split_tags,
+    stack_tag,
     verify_at_id,
 )
 from pulumi_wxo.lifecycle.results import CheckOutcome, Created, DiffOutcome, ReadOutcome
@@ -51,21 +67,28 @@ from pulumi_wxo.schema import (
     SECRET_FIELDS,
     Failure,
     ModelSpec,
-    canonical,
-    is_masked,
-    is_secret_key,
     normalize_model,
     policy_model_names,
     to_snake_key,
     validate_model,
 )
-from pulumi_wxo.schema.bounds import readable, refused_fields, split_bounded, under
+from pulumi_wxo.schema.bounds import split_bounded, under
 from pulumi_wxo.schema.server_objects import object_id
 
-# Inputs of a Model that are not part of the API body. ``owner`` is set by the resource
-# class (lifecycle/ownership.py), never by a user; ``secret_name`` too, when the program gave
+# Inputs of a Model that are not part of the API body. ``owner`` and ``owner_stack`` are set
+# by the resource class or the plugin (lifecycle/ownership.py), never by a user, and stored as
+# ``__owner``/``__owner_stack`` (lifecycle/claims.py); ``secret_name`` too, when the program gave
 # the name as a secret (messages then say "a secret name", api/redaction.py).
-MODEL_CONTROL_INPUTS: frozenset[str] = frozenset({"adopt", "force_delete", "owner", "secret_name"})
+# ``program_models`` (the program's other models, from the Python SDK) serves check alone.
+MODEL_CONTROL_INPUTS: frozenset[str] = frozenset(
+    {"adopt", "force_delete", "owner", "owner_stack", "program_models", "secret_name"}
+)
+# Control inputs at these values are not stored: a diff shows what the user declared.
+MODEL_CONTROL_DEFAULTS: dict[str, tuple[Any, ...]] = {
+    "adopt": (False,),
+    "force_delete": (False,),
+    "secret_name": (False, None),
+}
 # Outputs computed by the provider (never inputs).
 MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
     "model_id",
@@ -77,8 +100,13 @@ MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = (
 
 
 def _owner(props: Mapping[str, Any]) -> str | None:
-    value = props.get("owner")
+    value = control(props, "owner")
     return value if is_owner_id(value) else None
+
+
+def _stack(props: Mapping[str, Any]) -> str | None:
+    value = control(props, "owner_stack")
+    return value if isinstance(value, str) else None
 
 
 def _secret_name(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,12 +126,16 @@ def _ours(obj: Mapping[str, Any], owner: str | None) -> bool:
     return owner is not None and tag is not None and tag.owner == owner
 
 
-def _body(spec: ModelSpec, tag: OwnerTag | None, server: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def _body(
+    spec: ModelSpec, tag: OwnerTag | None, server: Mapping[str, Any] | None = None, stack: str | None = None
+) -> dict[str, Any]:
     """The API body: the user's tags, then the platform's tags ``server`` carries (a full PUT
-    would drop them, api-contract §12.7), then the owner tag."""
+    would drop them, api-contract §12.7), then the owner tag and the stack tag."""
     body = spec.to_api()
     kept = platform_tags(dict(server)) if server is not None else []
-    body["tags"] = [*body["tags"], *kept, *([str(tag)] if tag is not None else [])]
+    named = stack_tag(stack) if tag is not None else None
+    ours = [str(tag)] if tag is not None else []
+    body["tags"] = [*body["tags"], *kept, *ours, *([named] if named else [])]
     return body
 
 
@@ -113,146 +145,6 @@ def _tag_for(olds: Mapping[str, Any], owner: str | None) -> OwnerTag | None:
     if recorded is not None:
         return recorded
     return OwnerTag.new(owner) if owner else None
-
-
-def after_put(current: Mapping[str, Any] | None, body: Mapping[str, Any], id_: str) -> dict[str, Any]:
-    """The model as a full PUT leaves it: the body, and from ``current`` only what the body cannot
-    carry (server-owned fields, api-contract §2.2). A field the body omits (``config``,
-    ``connection_id``) is reset by the PUT (api-contract §2), so it is empty now, not ``current``'s."""
-    return {**(current or {}), "config": {}, "connection_id": None, **body, "id": id_}
-
-
-def declared(props: Mapping[str, Any]) -> dict[str, Any]:
-    return declared_fields(props, MODEL_DIFF_FIELDS)
-
-
-def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
-    return validated_or_raise(
-        props, fields=MODEL_DIFF_FIELDS, validate=validate_model, kind="model", verb=verb
-    )
-
-
-# What state records for a secret the server holds and the program does not declare: its
-# presence (drift, removed by the next full PUT), never its value.
-UNDECLARED_SECRET = "(a secret set outside Pulumi)"
-
-
-def _merge_secret(reference: Any, server: Any) -> Any:
-    """A secret's value for state: the server's when it echoes one, else the one we sent.
-
-    Whether the API returns secrets is unknown (api-contract §2.1, §11): omitted and masked
-    values say nothing about drift, so the declared value is kept.
-    """
-    if server is None or is_masked(server):
-        return reference
-    return server
-
-
-def model_outputs(
-    reference: Mapping[str, Any],
-    server: Mapping[str, Any],
-    *,
-    adopt: bool,
-    force_delete: bool = False,
-    undeclared_secrets: bool = True,
-) -> dict[str, Any]:
-    """Outputs for state from a server object: every key it holds, secrets as ``reference`` has them.
-
-    ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
-    fields hold the server's effective values (display_name defaults to the name, ...). Inside
-    ``provider_config`` and ``config`` every key the server shows is tracked, declared or not
-    (the server-owned ``provider`` excepted, api-contract §2.2): a full PUT removes what the
-    program does not declare, so a key added out of band is drift, shown on refresh and removed
-    by the next ``up``. A secret keeps the declared value when the server omits or masks it; one
-    the program does not declare is recorded as :data:`UNDECLARED_SECRET`, never by its value
-    (``undeclared_secrets=False``, for a read without state, leaves it out).
-    """
-    ref_pc = dict(reference.get("provider_config") or {})
-    norm = normalize_model(server, prefer_keys=ref_pc)
-    pc: dict[str, Any] = {}
-    for key in [*ref_pc, *(k for k in norm["provider_config"] if k not in ref_pc)]:
-        value = norm["provider_config"].get(key)
-        if key in ref_pc and key in SECRET_FIELDS:
-            pc[key] = _merge_secret(ref_pc[key], value)
-        elif value is None:
-            continue  # declared, gone from the server: the diff shows it
-        elif key in ref_pc or not is_secret_key(key):
-            pc[key] = value
-        elif undeclared_secrets:
-            pc[key] = UNDECLARED_SECRET
-    # The owner tag is the provider's, not the user's: never in ``tags``, never in a diff.
-    tags, tag = split_tags(norm["tags"])
-    outs = {
-        "name": norm["name"],
-        "display_name": norm["display_name"],
-        "description": norm["description"],
-        "tags": tags,
-        "model_type": norm["model_type"],
-        "connection_id": norm["connection_id"],
-        "provider_config": pc,
-        "config": dict(norm["config"]),
-        "adopt": adopt,
-        "force_delete": force_delete,
-        "model_id": norm["id"],
-        "provider": norm["provider"],
-    }
-    if tag is not None:
-        outs["owner_tag"] = str(tag)
-    return outs
-
-
-def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
-    """Fields whose desired server state (from ``news``) differs from ``olds`` (outputs).
-
-    Returns the changed fields and whether the comparison was complete (no unknowns).
-    Server defaults are applied to ``news`` first (an unset display_name means the name),
-    because a full PUT would reset the field to that default. Nothing out of bounds
-    (schema/bounds.py) is walked: such a new value counts as changed (check refuses it), such
-    an old one compares as different (the next update replaces what the state holds).
-    """
-    refused = refused_fields(news, MODEL_DIFF_FIELDS)
-    news = {k: v for k, v in news.items() if k not in refused}
-    changed, complete = _diff_bounded(readable(olds), news)
-    return changed + [k for k in MODEL_DIFF_FIELDS if k in refused and k not in changed], complete
-
-
-def _diff_bounded(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
-    unknown = [k for k in MODEL_DIFF_FIELDS if is_unknown(news.get(k))]
-    known = {k: v for k, v in declared(news).items() if k not in unknown}
-    if "name" in unknown:
-        return unknown, False
-    spec, _ = validate_model(known)
-    if spec is None:
-        # check() already reported the problem; show a change so up reaches check's error.
-        return [k for k in MODEL_DIFF_FIELDS if canonical(known.get(k)) != canonical(olds.get(k))], True
-    desired = spec.effective()
-    changed = list(unknown)
-    for key in MODEL_DIFF_FIELDS:
-        if key in unknown:
-            continue
-        old = olds.get(key)
-        # Old outputs are whatever the state holds (hand edits, older releases): a value of
-        # another shape compares as different, never raises.
-        if key in ("provider_config", "config") and (old is None or isinstance(old, Mapping)):
-            old = {k: v for k, v in (old or {}).items() if v is not None}
-        if key == "tags" and (old is None or isinstance(old, list | tuple)):
-            old = split_tags(old or [])[0]
-        if canonical(desired[key]) != canonical(old):
-            changed.append(key)
-    return changed, not unknown
-
-
-def partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
-    """Field rules for the known part of inputs that still hold preview unknowns.
-
-    The per-provider "required" rules need the whole picture; they run at ``up``.
-    """
-    probe = dict(partial)
-    name = probe.get("name")
-    probe["name"] = name if isinstance(name, str) else "virtual-model/openai/unknown"
-    probe["connection_id"] = probe.get("connection_id") or "unknown"  # skips required rules
-    _, fails = validate_model(probe)
-    return [f for f in fails if f.path != "connection_id" and (name is not None or f.path != "name")]
 
 
 class ModelLifecycle:
@@ -286,16 +178,20 @@ class ModelLifecycle:
         # NaN, infinities and deep nesting first: what they refuse becomes None, so no
         # recursive step below (is_unknown, pydantic, canonical) sees it.
         news, refused, paths = split_bounded(news)
-        fails = self._check(olds, news, inputs)
+        notes: list[str] = []
+        fails = self._check(olds, news, inputs, notes)
         kept = refused + [f for f in fails if not under(f.path, paths)]
+        stored = stored_inputs(olds, inputs, defaults=MODEL_CONTROL_DEFAULTS)
         # A failure may quote the name (taken, invalid): a secret one is masked (register_secrets).
-        return CheckOutcome(inputs, [Failure(f.path, redact(f.reason)) for f in kept])
+        return CheckOutcome(
+            stored, [Failure(f.path, redact(f.reason)) for f in kept], [redact(n) for n in notes]
+        )
 
     def _check(
-        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any], notes: list[str]
     ) -> list[Failure]:
         fails = unknown_inputs(news, set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS)
-        fails += bool_failures(news, MODEL_CONTROL_INPUTS - {"owner"})
+        fails += bool_failures(news, {"force_delete", "secret_name"}) + adopt_failures(news)
         given = declared(news)
         partial = {k: v for k, v in given.items() if not is_unknown(v)}
         if len(partial) == len(given):
@@ -309,19 +205,47 @@ class ModelLifecycle:
                     inputs["provider_config"] = {
                         to_snake_key(k): v for k, v in given["provider_config"].items() if v is not None
                     }
-                if not olds and not news.get("adopt"):
-                    # A model carrying this resource's owner tag is one a killed run left
-                    # behind: create takes it back, so it is not "taken".
-                    owner = _owner(news)
-                    fails += name_taken(
-                        "model",
-                        spec.name,
-                        lambda: [o for o in self._by_name(spec.name) if not _ours(o, owner)],
-                    )
+                if not olds:
+                    fails += self._claims(spec.name, news, notes)
         else:
             # Preview with unknowns: validate what is known, skip rules that need the rest.
             fails += partial_failures(partial)
         return fails
+
+    def _claims(self, name: str, news: Mapping[str, Any], notes: list[str]) -> list[Failure]:
+        """A new resource's name on the server (lifecycle/claims.py): taken, adoptable, or
+        another stack's. A model carrying this resource's owner tag is one a killed run left
+        behind: create takes it back, so it is not "taken". Best effort: without connection
+        settings, or when the server cannot be reached, create decides before POSTing."""
+        owner = _owner(news)
+        try:
+            others = [o for o in self._by_name(name) if not _ours(o, owner)]
+        except WxoError:
+            return []
+        fails, found = claim_failures("model", name, others, owner=owner, mode=adopt_mode(news))
+        notes += found
+        if fails:
+            fails += self._other_claims(name, news.get("program_models"))
+        return fails
+
+    def _other_claims(self, name: str, program: Any) -> list[Failure]:
+        """Every other taken name of the program, on the first check that fails (the engine
+        stops there): from the snapshot, no request per name (lifecycle/claims.py)."""
+        taken: list[tuple[str, str]] = []
+        for entry in program if isinstance(program, list) else []:
+            other = entry.get("name") if isinstance(entry, Mapping) else None
+            if not isinstance(other, str) or other == name or entry.get("adopt") is None:
+                continue
+            owner = entry.get("owner") if is_owner_id(entry.get("owner")) else None
+            try:
+                found = [o for o in self._by_name(other) if not _ours(o, owner)]
+            except WxoError:
+                return []
+            fails, _ = claim_failures("model", other, found, owner=owner, mode=adopt_mode(entry))
+            if fails:
+                taken.append((other, short_reason(found, owner, adopt_mode(entry))))
+        note = conflicts_note("model", taken)
+        return [note] if note is not None else []
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
         register_secrets(olds, news)
@@ -346,7 +270,7 @@ class ModelLifecycle:
             spec.effective() if spec is not None else {k: news.get(k) for k in MODEL_DIFF_FIELDS}
         )
         desired["provider"] = spec.provider if spec is not None else olds.get("provider", UNKNOWN)
-        desired.update(adopt=bool(news.get("adopt")), force_delete=bool(news.get("force_delete")))
+        desired.update(adopt=adopt_value(news), force_delete=bool(news.get("force_delete")))
         desired.update(_secret_name(news))
         return previewed(
             desired,
@@ -358,13 +282,17 @@ class ModelLifecycle:
     def create(self, props: Mapping[str, Any]) -> Created:
         register_secrets(props)
         spec = spec_or_raise(props, verb="create")
-        adopt, owner = bool(props.get("adopt")), _owner(props)
+        mode, owner = adopt_mode(props), _owner(props)
+        adopt = bool(mode)
         client = self.runtime.client()
         snapshot = self.runtime.snapshot("models")
         existing = self._by_name(spec.name)
         ours = [o for o in existing if _ours(o, owner)]
         others = [o for o in existing if not _ours(o, owner)]
         target: dict[str, Any] | None = None
+        refused = refuse_foreign("model", spec.name, others, owner=owner, mode=mode)
+        if refused is not None:
+            raise WxoError(refused)
         if others and not adopt:
             ids = [str(o.get("id")) for o in others]
             raise ModelExistsError(action=f"create model '{spec.name}'", ids=ids)
@@ -380,12 +308,13 @@ class ModelLifecycle:
             target = ours[0]  # left behind by a killed run of this very resource: take it back
         if target is not None:
             model_id = object_id("model", target, action=f"adopt model '{spec.name}'")
-            body = _body(spec, owner_of(target) if target in ours else _tag_for({}, owner), target)
+            tag = owner_of(target) if target in ours else _tag_for({}, owner)
+            body = _body(spec, tag, target, _stack(props))
             client.update_model(model_id, body, name=spec.name)
             server = client.get_model(model_id, name=spec.name) or {**body, "id": model_id}
         else:
             tag = OwnerTag.new(owner) if owner else None
-            body = _body(spec, tag)
+            body = _body(spec, tag, None, _stack(props))
             model_id, answered = create_by_name(
                 kind="model",
                 name=spec.name,
@@ -399,7 +328,7 @@ class ModelLifecycle:
             server = answered or {**body, "id": model_id}
         snapshot.put({**server, "id": model_id})
         outs = model_outputs(
-            spec.effective(), server, adopt=adopt, force_delete=bool(props.get("force_delete"))
+            spec.effective(), server, adopt=adopt_value(props), force_delete=bool(props.get("force_delete"))
         )
         outs["model_id"] = model_id
         return Created(model_id, {**outs, **_secret_name(props), **stamp(self.runtime)})
@@ -443,7 +372,7 @@ class ModelLifecycle:
         outs = model_outputs(
             reference,
             server,
-            adopt=bool(props.get("adopt")),
+            adopt=adopt_value(props),
             force_delete=bool(props.get("force_delete")),
             undeclared_secrets=props.get("name") is not None,
         )
@@ -451,8 +380,13 @@ class ModelLifecycle:
             outs["owner_tag"] = props["owner_tag"]
         outs.update(kept)
         outs.update(_secret_name(props))
-        inputs = read_inputs(
-            outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
+        # As check stores them (lifecycle/claims.py): no control input at its default.
+        inputs = stored_inputs(
+            {},
+            read_inputs(
+                outs, defaults_to_name=("display_name", "description"), computed=MODEL_COMPUTED_OUTPUTS
+            ),
+            defaults=MODEL_CONTROL_DEFAULTS,
         )
         return ReadOutcome(id_, outs, inputs)
 
@@ -472,7 +406,7 @@ class ModelLifecycle:
         )
         if current is not None:  # gone: the PUT's 404 says how to recover
             self._verify(id_, current, olds, action=f"update model '{spec.name}'", owner=_owner(news))
-        body = _body(spec, _tag_for(olds, _owner(news)), current)
+        body = _body(spec, _tag_for(olds, _owner(news)), current, _stack(news))
         try:
             client.update_model(id_, body, name=spec.name)
         except NotFoundError as err:
@@ -482,7 +416,7 @@ class ModelLifecycle:
         outs = model_outputs(
             spec.effective(),
             server,
-            adopt=bool(news.get("adopt")),
+            adopt=adopt_value(news),
             force_delete=bool(news.get("force_delete")),
         )
         return {**outs, **_secret_name(news), **stamp(self.runtime)}

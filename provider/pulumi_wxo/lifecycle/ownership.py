@@ -11,6 +11,12 @@ tag, ``pulumi-wxo-owner:<owner>:<nonce>``:
 * ``nonce`` — 8 hex digits, new for every POST: after an ambiguous POST, or when two processes
   race to create the same name, the object carrying our nonce is the one *we* made.
 
+A second tag, ``pulumi-wxo-owner:stack:<project>/<stack>``, names the stack that owns the model,
+so that another stack's refusal can say whose model it is (lifecycle/claims.py). It lives in the
+owner namespace, so releases that predate it never count it as a user's tag (they drop it on
+their next PUT: the message then names the owner id alone). A project or stack name that
+would make the tag longer than :data:`MAX_STACK_TAG` characters is not recorded.
+
 The tag is provider-owned: it is never part of ``tags`` in inputs, outputs or diffs, and every
 PUT sends it back. It is a claim, not a proof: anyone who can write to the tenant can copy it,
 just as they could delete or rename the model. docs/dev/lifecycle.md ("Ownership") has the trade-offs.
@@ -42,6 +48,27 @@ from pulumi_wxo.schema.model import is_platform_tag, is_server_owned_tag
 
 _TAG = re.compile(rf"^{re.escape(PREFIX)}([0-9a-f]{{16}}):([0-9a-f]{{8}})$")
 _OWNER = re.compile(r"^[0-9a-f]{16}$")
+STACK_PREFIX = f"{PREFIX}stack:"
+#: The longest stack tag written (a project and a stack name may each be 100 characters).
+MAX_STACK_TAG = 240
+_STACK = re.compile(r"^[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-]+$")
+
+
+def stack_tag(stack: Any) -> str | None:
+    """The tag naming ``stack`` (``<project>/<stack>``), or None when it cannot be written."""
+    if not isinstance(stack, str) or not _STACK.match(stack):
+        return None
+    tag = f"{STACK_PREFIX}{stack}"
+    return tag if len(tag) <= MAX_STACK_TAG else None
+
+
+def stack_of(obj: Any) -> str | None:
+    """The ``<project>/<stack>`` a server object's stack tag names, if it carries one."""
+    tags = obj.get("tags") if isinstance(obj, dict) else None
+    for tag in tags if isinstance(tags, list) else ():
+        if isinstance(tag, str) and tag.startswith(STACK_PREFIX) and _STACK.match(tag[len(STACK_PREFIX) :]):
+            return tag[len(STACK_PREFIX) :]
+    return None
 
 
 def owner_id(*, project: str, stack: str, type_token: str, resource_name: str) -> str:

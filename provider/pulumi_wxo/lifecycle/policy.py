@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_wxo.api.errors import ConfigError, InvalidInputError, ModelExistsError, NotFoundError, WxoError
+from pulumi_wxo.lifecycle.claims import control, stored_inputs
 from pulumi_wxo.lifecycle.common import (
     bool_failures,
     declared_fields,
@@ -102,7 +103,7 @@ def policy_outputs(server: Mapping[str, Any], props: Mapping[str, Any], id_: Any
         **{k: norm.get(k) for k in POLICY_DIFF_FIELDS},
         "policy_id": id_ if id_ is not None else norm["id"],
         "adopt": bool(props.get("adopt")),
-        "declared_models": list(props.get("declared_models") or []),
+        "declared_models": list(control(props, "declared_models") or []),
     }
 
 
@@ -133,7 +134,9 @@ class PolicyLifecycle:
         # Bounds first, as for a model: nothing below walks a refused value.
         news, refused, paths = split_bounded(news, index="bracket")
         fails = self._check(olds, news, inputs)
-        return CheckOutcome(inputs, refused + [f for f in fails if not under(f.path, paths)])
+        # declared_models stored as __declared_models, adopt=False not at all (lifecycle/claims.py).
+        stored = stored_inputs(olds, inputs, defaults={"adopt": (False,)})
+        return CheckOutcome(stored, refused + [f for f in fails if not under(f.path, paths)])
 
     def _check(
         self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any]
@@ -210,7 +213,7 @@ class PolicyLifecycle:
         desired: dict[str, Any] = (
             spec.effective() if spec is not None else {k: news.get(k) for k in POLICY_DIFF_FIELDS}
         )
-        declared_models = news.get("declared_models")
+        declared_models = control(news, "declared_models")
         desired.update(
             adopt=bool(news.get("adopt")),
             declared_models=list(declared_models) if isinstance(declared_models, list | tuple) else [],
@@ -268,8 +271,13 @@ class PolicyLifecycle:
         outs.update(
             kept_stamp(props) if props.get("name") else {"instance": self.runtime.instance().as_output()}
         )
-        inputs = read_inputs(
-            outs, defaults_to_name=("display_name", "description"), computed=POLICY_COMPUTED_OUTPUTS
+        # As check stores them (lifecycle/claims.py): no control input at its default.
+        inputs = stored_inputs(
+            {},
+            read_inputs(
+                outs, defaults_to_name=("display_name", "description"), computed=POLICY_COMPUTED_OUTPUTS
+            ),
+            defaults={"adopt": (False,)},
         )
         return ReadOutcome(id_, outs, inputs)
 

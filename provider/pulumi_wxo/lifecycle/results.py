@@ -14,6 +14,9 @@ class CheckOutcome:
 
     inputs: dict[str, Any]
     failures: list[Failure] = field(default_factory=list)
+    # Lines for the reviewer of a preview (an adoption, a takeover): a host shows each as a
+    # warning on the resource (docs/dev/lifecycle.md, "Ownership between stacks").
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ calls the lifecycle and turns the result back. What differs from the dynamic hos
 * ``owner`` (lifecycle/ownership.py) is always the one computed from the URN, with the same
   formula the Python SDK uses; a program that sends another one (a YAML or TypeScript program
   naming another stack's owner, to take its model back without ``adopt``) is refused at check.
+* A check's notes (an adoption, a takeover: lifecycle/claims.py) go to the engine's log
+  service as warnings on the resource, so that the preview shows them beside it.
 * The plugin supports preview: a previewed create or update answers with the lifecycle's
   ``preview`` (the inputs with the server's defaults, the id and instance kept, the rest
   unknown), without a request, so what reads ``model_id`` stays known across an update.
@@ -55,6 +57,7 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
+from pulumi_wxo._engine_log import EngineLog, engine_address, engine_logger, stderr_log
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.lifecycle import RUNTIME, DiffOutcome, ModelLifecycle, PolicyLifecycle, Runtime, is_unknown
 from pulumi_wxo.lifecycle.ownership import owner_id
@@ -84,6 +87,12 @@ OWNER_REFUSED = (
     "owner: is computed from the resource's URN (its project, stack, type and name) and is not an "
     "input; remove it from the program (to manage an existing model, set adopt=True)"
 )
+
+
+def stack_from_urn(urn: str) -> str:
+    """``<project>/<stack>`` of the resource ``urn`` names."""
+    parts = urn.split("::")
+    return f"{parts[1]}/{parts[0].rsplit(':', 1)[-1]}" if len(parts) > 2 else ""
 
 
 def owner_from_urn(urn: str) -> str:
@@ -135,6 +144,7 @@ class WxoProvider(Provider):
 
     def __init__(self, runtime: Runtime = RUNTIME, *, workers: int = WORKERS) -> None:
         self.runtime = runtime
+        self.engine: EngineLog = stderr_log  # until serve() learns the engine's address
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wxo-lifecycle")
         self._schema: str | None = None
 
@@ -176,10 +186,13 @@ class WxoProvider(Provider):
             if given is not None and not is_unknown(given) and given != own:
                 failures.append(CheckFailure("owner", OWNER_REFUSED))
             news["owner"] = own
+            news["owner_stack"] = stack_from_urn(request.urn)
             name = request.new_inputs.get("name")
             if name is not None and name.is_secret:
                 news["secret_name"] = True  # messages say "a secret name" (lifecycle/model.py)
         outcome = await self._call(request.urn, core.check, plain_map(request.old_inputs), news)
+        for note in outcome.notes:
+            await self._call(request.urn, self.engine, request.urn, note)
         return CheckResponse(
             inputs=engine_map(outcome.inputs, request.new_inputs),
             failures=failures + [CheckFailure(f.path, str(f)) for f in outcome.failures],
@@ -228,7 +241,14 @@ class WxoProvider(Provider):
 
 def main(argv: list[str] | None = None) -> None:
     """The ``pulumi-resource-wxo`` console script: serve :class:`WxoProvider` to the engine."""
-    serve(sys.argv[1:] if argv is None else argv, package_version(), WxoProvider())
+    provider = WxoProvider()
+    args = sys.argv[1:] if argv is None else argv
+
+    def found(address: str) -> None:
+        # The engine's flags come first (``--tracing <endpoint>`` too), its address last.
+        provider.engine = engine_logger(engine_address(args) or address)
+
+    serve(args, package_version(), provider, engine=found)
 
 
 if __name__ == "__main__":

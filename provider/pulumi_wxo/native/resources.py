@@ -71,7 +71,7 @@ class Model(ModelOutputs, pulumi.CustomResource):
         connection_id: pulumi.Input[str] | None = None,
         provider_config: pulumi.Input[ProviderConfigInput] | None = None,
         config: pulumi.Input[ModelConfigInput] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
+        adopt: pulumi.Input[bool | str] | None = None,
         force_delete: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:

@@ -78,6 +78,13 @@ LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
         "default": False,
         "description": "Take over an existing object of the same name instead of refusing.",
     },
+    "model_adopt": {
+        "oneOf": [{"type": "boolean"}, {"type": "string"}],
+        "default": False,
+        "description": "True manages an existing model of the same name that no other stack owns "
+        'instead of refusing; "takeover" takes one over from another stack too (the preview names '
+        "that stack).",
+    },
     "force_delete": {
         "type": "boolean",
         "default": False,
@@ -88,6 +95,17 @@ LIFECYCLE_PROPERTIES: dict[str, dict[str, Any]] = {
         "description": "Which resource of which stack this is, computed from the resource's URN (by "
         "the SDK, else by the plugin); the provider's evidence of ownership on the server. Leave "
         "unset: any other value is refused.",
+    },
+    "owner_stack": {
+        "type": "string",
+        "description": "The stack this resource belongs to (`<project>/<stack>`), computed from the "
+        "resource's URN; written on the model so that another stack's refusal can name it. Leave unset.",
+    },
+    "program_models": {
+        "type": "array",
+        "items": {"$ref": "pulumi.json#/Any"},
+        "description": "The other models of the program (name, owner, adopt), set by the Python SDK "
+        "so that a preview reports every taken name at once. Never stored. Leave unset.",
     },
     "secret_name": {
         "type": "boolean",
@@ -223,7 +241,9 @@ def _resource(
 ) -> dict[str, Any]:
     inputs = {n: property_spec(spec.model_fields[n]) for n in fields}
     inputs.update({n: dict(LIFECYCLE_PROPERTIES[n]) for n in sorted(control)})
-    outputs = {n: v for n, v in inputs.items() if n != "owner"}
+    if spec is ModelSpec:  # a model's adopt also takes "takeover" (lifecycle/claims.py)
+        inputs["adopt"] = dict(LIFECYCLE_PROPERTIES["model_adopt"])
+    outputs = {n: v for n, v in inputs.items() if n not in ("owner", "owner_stack", "program_models")}
     outputs.update({n: dict(LIFECYCLE_PROPERTIES[n]) for n in computed})
     for prop in outputs.values():
         prop.pop("default", None)  # a default is an input's

@@ -74,11 +74,14 @@ for _name in METHODS:
     setattr(CleanErrorsServicer, _name, _clean(getattr(ProviderServicer, _name)))
 
 
-def serve(args: list[str], version: str, provider: Provider) -> None:
+def serve(
+    args: list[str], version: str, provider: Provider, *, engine: Callable[[str], None] | None = None
+) -> None:
     """What ``pulumi.provider.experimental.server.main`` does, with :class:`CleanErrorsServicer`.
 
     The engine starts the plugin with its own address as the first argument and reads the
-    port the plugin listens on from its first line of stdout.
+    port the plugin listens on from its first line of stdout. ``engine`` is told that address
+    (the plugin logs to the engine's log service through it).
     """
     parser = argparse.ArgumentParser(description="pulumi-resource-wxo: the wxo provider plugin (gRPC)")
     parser.add_argument("engine", help="the Pulumi engine's address")
@@ -86,6 +89,8 @@ def serve(args: list[str], version: str, provider: Provider) -> None:
     parser.add_argument("--logtostderr", action="store_true", help="ignored")
     parser.add_argument("-v", type=int, default=0, help="ignored")
     known, _ = parser.parse_known_args(args)
+    if engine is not None:
+        engine(known.engine)
 
     async def run() -> None:
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)

@@ -37,9 +37,11 @@ ACTIONS: Mapping[str, tuple[str, str]] = {
 }
 _RISKY = frozenset({"delete", "replace", "takeover"})
 _KIND_WORD = {"Model": "model", "ModelPolicy": "policy"}
-# Inputs the provider keeps for itself: the pickled dynamic provider, the owner stamp, the
-# policy's list of declared models. ``adopt`` is the action itself. Never a row.
-_HIDDEN = frozenset({DYNAMIC_ONLY_KEY, "owner", "declared_models", "adopt"})
+# Inputs the provider keeps for itself: the pickled dynamic provider, the owner stamp and its
+# stack, the policy's list of declared models, the program's other models (check's alone);
+# every key starting with ``__`` too, as in the engine's own display (lifecycle/claims.py).
+# ``adopt`` is the action itself. Never a row.
+_HIDDEN = frozenset({DYNAMIC_ONLY_KEY, "owner", "owner_stack", "program_models", "declared_models", "adopt"})
 # Control inputs shown only when they are not at their default (``force_delete=True``).
 _CONTROLS = (MODEL_CONTROL_INPUTS | POLICY_CONTROL_INPUTS) - _HIDDEN
 _TABLE_HEAD = ("| Field | Before | After |", "| --- | --- | --- |")
@@ -59,7 +61,7 @@ def _masked_inputs(bag: Mapping[str, Any] | None, is_secret_key: Callable[[str],
     if bag is None:
         return {}
     masked = mask(dict(bag), is_secret_key)
-    return {k: v for k, v in masked.items() if k not in _HIDDEN}
+    return {k: v for k, v in masked.items() if k not in _HIDDEN and not k.startswith("__")}
 
 
 def _field_rows(

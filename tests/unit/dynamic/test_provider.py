@@ -22,7 +22,7 @@ from pulumi.runtime._serialization import _deserialize, _serialize
 from pulumi_wxo._provider import ModelPolicyProvider, ModelProvider
 from pulumi_wxo.dynamic.provider import from_engine
 from pulumi_wxo.lifecycle import RUNTIME, UNKNOWN, is_unknown
-from pulumi_wxo.lifecycle.model import model_outputs
+from pulumi_wxo.lifecycle.model_values import model_outputs
 from pulumi_wxo.schema import validate_model
 from tests.unit.lifecycle.strategies import (
     BOUNDED,

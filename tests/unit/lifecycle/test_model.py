@@ -16,7 +16,7 @@ from hypothesis import given
 
 from pulumi_wxo.api.errors import InvalidInputError
 from pulumi_wxo.lifecycle import UNKNOWN, ModelLifecycle, Runtime
-from pulumi_wxo.lifecycle.model import UNDECLARED_SECRET, model_outputs, spec_or_raise
+from pulumi_wxo.lifecycle.model_values import UNDECLARED_SECRET, model_outputs, spec_or_raise
 from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.schema import MODEL_DIFF_FIELDS
 from pulumi_wxo.schema.bounds import MAX_DEPTH

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle, Runtime
+from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle
 from pulumi_wxo.lifecycle.ownership import (
     ForeignObjectError,
     OwnerTag,
@@ -20,7 +20,7 @@ from pulumi_wxo.lifecycle.ownership import (
     split_tags,
     verify_at_id,
 )
-from pulumi_wxo.lifecycle.snapshot import Snapshot
+from tests.unit.lifecycle.support import Tenant, tenant_runtime
 
 pytestmark = pytest.mark.unit
 
@@ -116,48 +116,6 @@ STATE: dict[str, Any] = {
 NEWS: dict[str, Any] = {"name": "openai/mine", "provider_config": {"api_key": "sk-unit-mine"}}
 
 
-class _Tenant:
-    """The calls the lifecycle makes for one object, recorded (no sockets)."""
-
-    def __init__(self, *objects: dict[str, Any]) -> None:
-        self.objects = {o["id"]: o for o in objects}
-        self.writes: list[tuple[str, str]] = []
-
-    def get_model(self, object_id: str, *, name: str | None = None) -> dict[str, Any] | None:
-        return self.objects.get(object_id)
-
-    get_policy = get_model
-
-    def list_models(self, **_kw: Any) -> list[dict[str, Any]]:
-        return list(self.objects.values())
-
-    def list_policies(self, **_kw: Any) -> list[dict[str, Any]]:
-        return []
-
-    def update_model(self, object_id: str, body: dict[str, Any], *, name: str | None = None) -> None:
-        self.writes.append(("PUT", object_id))
-
-    update_policy = update_model
-
-    def delete_model(self, object_id: str, *, name: str | None = None) -> bool:
-        self.writes.append(("DELETE", object_id))
-        return True
-
-    delete_policy = delete_model
-
-
-def _runtime(tenant: _Tenant) -> Runtime:
-    runtime = Runtime()
-    runtime.configure({"wxo:url": "https://wxo.example", "wxo:token": "unit-token"}.get, {})
-    runtime.client = lambda: tenant  # type: ignore[method-assign,assignment,return-value]
-    snaps = {
-        kind: Snapshot(tenant.list_models if kind == "models" else tenant.list_policies, max_age=60)
-        for kind in ("models", "policies")
-    }
-    runtime.snapshot = snaps.__getitem__  # type: ignore[method-assign]
-    return runtime
-
-
 def _victim(**over: Any) -> dict[str, Any]:
     return {**STATE, "id": "m-victim", "name": VICTIM, "tags": [], "connection_id": "conn-1", **over}
 
@@ -175,8 +133,8 @@ def _victim(**over: Any) -> dict[str, Any]:
 def test_no_write_delete_or_refresh_on_an_object_the_state_cannot_prove_is_its_own(
     server: dict[str, Any], found: str, op: str
 ) -> None:
-    tenant = _Tenant(server)
-    lc = ModelLifecycle(_runtime(tenant))
+    tenant = Tenant(server)
+    lc = ModelLifecycle(tenant_runtime(tenant))
     with pytest.raises(ForeignObjectError) as info:
         if op == "update":
             lc.update("m-victim", STATE, {**NEWS, "owner": "0123456789abcdef"})
@@ -205,8 +163,8 @@ def test_no_write_delete_or_refresh_on_an_object_the_state_cannot_prove_is_its_o
 )
 def test_the_object_the_state_recorded_is_updated_and_deleted(recorded: str | None, tags: list[str]) -> None:
     state = {**STATE, "owner_tag": recorded}
-    tenant = _Tenant({**STATE, "id": "m-1", "tags": tags})
-    lc = ModelLifecycle(_runtime(tenant))
+    tenant = Tenant({**STATE, "id": "m-1", "tags": tags})
+    lc = ModelLifecycle(tenant_runtime(tenant))
     lc.update("m-1", state, {**NEWS, "owner": "0123456789abcdef"})
     assert lc.read("m-1", {**state, "owner": "0123456789abcdef"}).id == "m-1"
     lc.delete("m-1", {**state, "owner": "0123456789abcdef"})
@@ -221,8 +179,8 @@ def test_a_state_that_recorded_a_tag_refuses_an_untagged_object_of_the_same_name
 
 
 def test_a_read_without_state_compares_nothing() -> None:
-    tenant = _Tenant(_victim(tags=[THEIRS]))
-    outcome = ModelLifecycle(_runtime(tenant)).read("m-victim", {})
+    tenant = Tenant(_victim(tags=[THEIRS]))
+    outcome = ModelLifecycle(tenant_runtime(tenant)).read("m-victim", {})
     assert outcome.id == "m-victim" and outcome.outputs["name"] == VICTIM
 
 
@@ -230,8 +188,8 @@ def test_a_read_without_state_compares_nothing() -> None:
 def test_a_policy_at_the_state_id_must_have_the_recorded_name(op: str) -> None:
     recorded = {"name": "virtual-policy/mine", "policy_id": "p-victim", "strategy": {"mode": "fallback"}}
     server = {"id": "p-victim", "name": "virtual-policy/victim", "policy": {"strategy": {"mode": "fallback"}}}
-    tenant = _Tenant(server)
-    lc = PolicyLifecycle(_runtime(tenant))
+    tenant = Tenant(server)
+    lc = PolicyLifecycle(tenant_runtime(tenant))
     lc._targets_exist = lambda *_a: None  # type: ignore[method-assign]
     news = {
         "name": "virtual-policy/mine",

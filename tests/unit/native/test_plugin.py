@@ -111,7 +111,7 @@ def test_check_failures_name_the_field_and_unknowns_pass_through(runtime: Runtim
     resp = arun(provider.check(CheckRequest(MODEL_URN, {}, news, b"")))
     assert resp.failures and any(f.property == "config.temperature" for f in resp.failures)
     assert resp.inputs is not None
-    assert resp.inputs["owner"] == PropertyValue(owner_from_urn(MODEL_URN))  # computed from the URN
+    assert resp.inputs["__owner"] == PropertyValue(owner_from_urn(MODEL_URN))  # computed from the URN
 
     preview = props(name="openai/gpt-4o", display_name=ENGINE_UNKNOWN)
     preview["provider_config"] = PropertyValue({"api_key": pv("sk", secret=True)})
@@ -221,7 +221,36 @@ def test_an_owner_other_than_the_urns_is_refused_and_never_used(runtime: Runtime
     resp = arun(provider.check(CheckRequest(MODEL_URN, {}, news, b"")))
     [failure] = [f for f in resp.failures if f.property == "owner"]
     assert "computed from the resource's URN" in failure.reason and "adopt=True" in failure.reason
-    assert resp.inputs is not None and resp.inputs["owner"] == PropertyValue(own)
+    assert resp.inputs is not None and resp.inputs["__owner"] == PropertyValue(own)
     # The SDK's own value (and an old state's inputs, which hold it) pass.
     resp = arun(provider.check(CheckRequest(MODEL_URN, {"owner": pv(own)}, {**news, "owner": pv(own)}, b"")))
     assert not [f for f in resp.failures if f.property == "owner"]
+
+
+def test_a_checks_notes_go_to_the_engine_on_the_resource_and_the_stack_is_the_urns() -> None:
+    from tests.unit.lifecycle.support import Tenant, tenant_runtime
+
+    found = {
+        "id": "m-9",
+        "name": "virtual-model/openai/gpt-4o",
+        "tags": [],
+        "provider_config": {},
+        "config": {},
+    }
+    provider = WxoProvider(tenant_runtime(Tenant(found)))
+    said: list[tuple[str, str]] = []
+    provider.engine = lambda urn, message: said.append((urn, message))
+    news = props(name="openai/gpt-4o", provider_config={"api_key": "k"}, adopt=True)
+    resp = arun(provider.check(CheckRequest(MODEL_URN, {}, news, b"")))
+    assert resp.failures == []
+    note = "will adopt the existing model 'virtual-model/openai/gpt-4o' (id m-9): nothing is created"
+    assert said == [(MODEL_URN, note)]
+    assert resp.inputs is not None and resp.inputs["__owner_stack"] == PropertyValue("proj/dev")
+
+
+def test_the_engines_address_is_the_last_argument_after_the_flags() -> None:
+    from pulumi_wxo._engine_log import engine_address
+
+    argv = ["--logtostderr", "-v=9", "--tracing", "http://127.0.0.1:9411", "127.0.0.1:4567"]
+    assert engine_address(argv) == "127.0.0.1:4567"
+    assert engine_address(["--logflow"]) is None

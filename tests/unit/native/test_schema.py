@@ -80,7 +80,9 @@ def test_control_inputs_and_computed_outputs_follow_the_lifecycle() -> None:
     # Outputs: what the dynamic resources declare (owner_tag is in state under both hosts).
     assert set(model["properties"]) == set(MODEL_OUTPUTS) | {"owner_tag"}
     assert set(model["properties"]) == (
-        set(MODEL_DIFF_FIELDS) | (MODEL_CONTROL_INPUTS - {"owner"}) | set(MODEL_COMPUTED_OUTPUTS)
+        set(MODEL_DIFF_FIELDS)
+        | (MODEL_CONTROL_INPUTS - {"owner", "owner_stack", "program_models"})
+        | set(MODEL_COMPUTED_OUTPUTS)
     )
     assert set(policy["properties"]) == set(POLICY_OUTPUTS)
     assert set(policy["properties"]) >= set(POLICY_COMPUTED_OUTPUTS)

@@ -159,6 +159,22 @@ def test_force_delete_shows_only_when_it_is_set() -> None:
     assert set(_table_after(created, "Create model n")) == {"name"}
 
 
+def test_the_providers_own_inputs_never_make_a_row() -> None:
+    internal = {
+        "__owner": "0123456789abcdef",
+        "__owner_stack": "proj/prod",
+        "__declared_models": ["x"],
+        "owner_stack": "proj/prod",
+        "program_models": [{"name": "y"}],
+    }
+    created = text(digest(step("create", "n", new={"name": GPT, **internal})))
+    assert set(_table_after(created, "Create model n")) == {"name"}
+    moved = text(
+        digest(step("update", "m", old={"name": GPT}, new={"name": GPT, "description": "d", **internal}))
+    )
+    assert set(_table_after(moved, "Update model m")) == {"description"}
+
+
 HOSTILE = "evil | <img src=x onerror=alert(1)> `tick` [link](https://x.example) *b* @org/team $x$\nline2"
 
 
