@@ -113,7 +113,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return int(exc.code or 0)
     command = COMMANDS.get(parsed.command or "")
     if parsed.version and command is None:
-        from pulumi_wxo import __version__
+        from pulumi_wxo.version import __version__
 
         print(f"pulumi-wxo {__version__}")
         return 0
