@@ -10,10 +10,16 @@ Python programs choose the host by import::
               opts=pulumi.ResourceOptions(provider=prod))
 
 Both take the same arguments (:class:`~pulumi_wxo.ModelArgs`, the typed nested inputs) and
-expose the same outputs. Modules: ``schema`` (the package schema, generated), ``plugin`` (the
-gRPC provider and the console script's ``main``), ``server`` (serving, clean errors), ``values``
-(property values and secrets), ``resources`` (the SDK classes, loaded on first use so that the
-plugin process does not import them).
+expose the same outputs (their builders are :mod:`pulumi_wxo.sdk`'s).
+
+Modules:
+
+``schema``     the package schema, generated
+``plugin``     the gRPC provider and the console script's ``main``
+``server``     serving, clean errors
+``values``     property values and secrets
+``resources``  the SDK classes, loaded on first use so that the plugin process does not import them
+``migration``  a stack's export rewritten from the dynamic host to the plugin (``migrate-state``)
 """
 
 from __future__ import annotations
