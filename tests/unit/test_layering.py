@@ -58,8 +58,10 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name in modules)
         elif isinstance(node, ast.ImportFrom):
-            base = ".".join(here[: len(here) - node.level + 1] + [node.module or ""]) if node.level else node.module
-            base = (base or "").rstrip(".")
+            if node.level:
+                base = ".".join([*here[: len(here) - node.level + 1], node.module or ""]).rstrip(".")
+            else:
+                base = node.module or ""
             if base not in modules:
                 continue
             for alias in node.names:
@@ -132,7 +134,7 @@ def test_the_checks_see_an_arrow_up_and_a_cycle(tmp_path: Path) -> None:
     pkg = tmp_path / "pulumi_wxo"
     (pkg / "schema").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
-    (pkg / "errors.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import version\n")
+    (pkg / "errors.py").write_text("import typing\nif typing.TYPE_CHECKING:\n    from . import version\n")
     (pkg / "version.py").write_text("def f():\n    from pulumi_wxo.errors import X\n")
     (pkg / "schema" / "__init__.py").write_text("")
     (pkg / "schema" / "model.py").write_text("from ..version import v\n")
