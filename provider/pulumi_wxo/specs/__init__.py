@@ -46,7 +46,7 @@ Modules, in the order a file goes through them::
     names         resource names and suggested secret config keys
     declaration   declare(): Model / ModelPolicy resources (imports pulumi when called)
     export        server objects -> spec documents, YAML, a Pulumi program
-    adk           the ADK's own export files read, and written by export
+    adk           where the ADK is stricter: rules for files that must import there (--adk)
     json_schema   the JSON Schema of a spec document
 """
 
