@@ -19,7 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "provider" / "pulumi_wxo"
-LAYOUT = ROOT / "docs" / "layout.md"
+# docs/layout.md (found wherever the docs folder files it)
+LAYOUT = next(ROOT.glob("docs/**/layout.md"))
 
 # Bottom to top, as docs/layout.md draws them. A room is a folder or a module at the root.
 FLOORS: tuple[tuple[str, ...], ...] = (
