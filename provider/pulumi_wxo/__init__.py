@@ -19,18 +19,14 @@ checkers and IDEs only; ``tests/unit/test_init.py`` checks they name exactly the
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__: str = version("pulumi-wxo")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+from pulumi_wxo.version import __version__ as __version__
 
 # module -> the public names it provides. The only list of the public API.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "api.settings": ("ConnectionSettings",),
-    "api.errors": (
+    "errors": (
         "ApiError",
         "AuthError",
         "ConfigError",
@@ -48,7 +44,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "ValidationFailedError",
         "WxoError",
     ),
-    "_lookup": (
+    "lookup": (
         "ModelInfo",
         "ModelNotFoundError",
         "get_model",
@@ -83,29 +79,23 @@ _WHERE: dict[str, str] = {name: module for module, names in _EXPORTS.items() for
 __all__ = sorted(_WHERE, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))  # noqa: PLE0605
 
 if TYPE_CHECKING:
-    from pulumi_wxo._lookup import ModelInfo as ModelInfo
-    from pulumi_wxo._lookup import ModelNotFoundError as ModelNotFoundError
-    from pulumi_wxo._lookup import get_model as get_model
-    from pulumi_wxo._lookup import get_model_output as get_model_output
-    from pulumi_wxo._lookup import get_models as get_models
-    from pulumi_wxo._lookup import get_models_output as get_models_output
-    from pulumi_wxo.api.errors import ApiError as ApiError
-    from pulumi_wxo.api.errors import AuthError as AuthError
-    from pulumi_wxo.api.errors import ConfigError as ConfigError
-    from pulumi_wxo.api.errors import ConflictError as ConflictError
-    from pulumi_wxo.api.errors import DeadlineExceededError as DeadlineExceededError
-    from pulumi_wxo.api.errors import InvalidInputError as InvalidInputError
-    from pulumi_wxo.api.errors import ModelExistsError as ModelExistsError
-    from pulumi_wxo.api.errors import ModelInUseError as ModelInUseError
-    from pulumi_wxo.api.errors import NotFoundError as NotFoundError
-    from pulumi_wxo.api.errors import QuotaExceededError as QuotaExceededError
-    from pulumi_wxo.api.errors import ResponseTooLargeError as ResponseTooLargeError
-    from pulumi_wxo.api.errors import RetriesExhaustedError as RetriesExhaustedError
-    from pulumi_wxo.api.errors import ServerObjectError as ServerObjectError
-    from pulumi_wxo.api.errors import TransportError as TransportError
-    from pulumi_wxo.api.errors import ValidationFailedError as ValidationFailedError
-    from pulumi_wxo.api.errors import WxoError as WxoError
     from pulumi_wxo.api.settings import ConnectionSettings as ConnectionSettings
+    from pulumi_wxo.errors import ApiError as ApiError
+    from pulumi_wxo.errors import AuthError as AuthError
+    from pulumi_wxo.errors import ConfigError as ConfigError
+    from pulumi_wxo.errors import ConflictError as ConflictError
+    from pulumi_wxo.errors import DeadlineExceededError as DeadlineExceededError
+    from pulumi_wxo.errors import InvalidInputError as InvalidInputError
+    from pulumi_wxo.errors import ModelExistsError as ModelExistsError
+    from pulumi_wxo.errors import ModelInUseError as ModelInUseError
+    from pulumi_wxo.errors import NotFoundError as NotFoundError
+    from pulumi_wxo.errors import QuotaExceededError as QuotaExceededError
+    from pulumi_wxo.errors import ResponseTooLargeError as ResponseTooLargeError
+    from pulumi_wxo.errors import RetriesExhaustedError as RetriesExhaustedError
+    from pulumi_wxo.errors import ServerObjectError as ServerObjectError
+    from pulumi_wxo.errors import TransportError as TransportError
+    from pulumi_wxo.errors import ValidationFailedError as ValidationFailedError
+    from pulumi_wxo.errors import WxoError as WxoError
     from pulumi_wxo.inputs import ModelConfigArgs as ModelConfigArgs
     from pulumi_wxo.inputs import ModelConfigArgsDict as ModelConfigArgsDict
     from pulumi_wxo.inputs import PolicyRetryArgs as PolicyRetryArgs
@@ -118,6 +108,12 @@ if TYPE_CHECKING:
     from pulumi_wxo.inputs import PolicyTargetArgsDict as PolicyTargetArgsDict
     from pulumi_wxo.inputs import ProviderConfigArgs as ProviderConfigArgs
     from pulumi_wxo.inputs import ProviderConfigArgsDict as ProviderConfigArgsDict
+    from pulumi_wxo.lookup import ModelInfo as ModelInfo
+    from pulumi_wxo.lookup import ModelNotFoundError as ModelNotFoundError
+    from pulumi_wxo.lookup import get_model as get_model
+    from pulumi_wxo.lookup import get_model_output as get_model_output
+    from pulumi_wxo.lookup import get_models as get_models
+    from pulumi_wxo.lookup import get_models_output as get_models_output
     from pulumi_wxo.model import DuplicateNameError as DuplicateNameError
     from pulumi_wxo.model import Model as Model
     from pulumi_wxo.model import ModelArgs as ModelArgs

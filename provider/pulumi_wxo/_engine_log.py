@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pulumi_wxo.api.redaction import logger
+from pulumi_wxo.redaction import logger
 
 EngineLog = Callable[[str, str], None]
 

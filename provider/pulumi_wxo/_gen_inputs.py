@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import pulumi
 
 if TYPE_CHECKING:
-    from pulumi_wxo.model import Model
+    from pulumi_wxo.sdk.outputs import ModelOutputs
 '''
 
 FOOTER = '''
@@ -67,7 +67,7 @@ FOOTER = '''
 class PolicyTargetArgs:
     """A routing target: a :class:`~pulumi_wxo.Model` of this program, or a model by name."""
 
-    model: Model | None = None
+    model: ModelOutputs | None = None
     """A Model resource of this program (orders creation: models first)."""
     model_name: pulumi.Input[str] | None = None
     """`virtual-model/<provider>/<model>` of a model not declared here."""
@@ -78,7 +78,7 @@ class PolicyTargetArgs:
 class PolicyTargetArgsDict(TypedDict, total=False):
     """A routing target: a :class:`~pulumi_wxo.Model` of this program, or a model by name."""
 
-    model: Model
+    model: ModelOutputs
     model_name: pulumi.Input[str]
     weight: pulumi.Input[float]
 
@@ -88,7 +88,9 @@ class PolicyRuleArgs:
     """A nested routing rule: a strategy over its own targets."""
 
     strategy: pulumi.Input[str] | PolicyStrategyArgs | PolicyStrategyArgsDict
-    targets: Sequence[PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | Model]
+    targets: Sequence[
+        PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | ModelOutputs
+    ]
     retry: PolicyRetryArgs | PolicyRetryArgsDict | None = None
     cache: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]] | None = None
 
@@ -97,7 +99,9 @@ class PolicyRuleArgsDict(TypedDict, total=False):
     """A nested routing rule: a strategy over its own targets."""
 
     strategy: pulumi.Input[str] | PolicyStrategyArgs | PolicyStrategyArgsDict
-    targets: Sequence[PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | Model]
+    targets: Sequence[
+        PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | ModelOutputs
+    ]
     retry: PolicyRetryArgs | PolicyRetryArgsDict
     cache: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]]
 

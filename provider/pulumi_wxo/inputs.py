@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypedDict
 import pulumi
 
 if TYPE_CHECKING:
-    from pulumi_wxo.model import Model
+    from pulumi_wxo.sdk.outputs import ModelOutputs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,7 +323,7 @@ class PolicyRetryArgsDict(TypedDict, total=False):
 class PolicyTargetArgs:
     """A routing target: a :class:`~pulumi_wxo.Model` of this program, or a model by name."""
 
-    model: Model | None = None
+    model: ModelOutputs | None = None
     """A Model resource of this program (orders creation: models first)."""
     model_name: pulumi.Input[str] | None = None
     """`virtual-model/<provider>/<model>` of a model not declared here."""
@@ -334,7 +334,7 @@ class PolicyTargetArgs:
 class PolicyTargetArgsDict(TypedDict, total=False):
     """A routing target: a :class:`~pulumi_wxo.Model` of this program, or a model by name."""
 
-    model: Model
+    model: ModelOutputs
     model_name: pulumi.Input[str]
     weight: pulumi.Input[float]
 
@@ -344,7 +344,9 @@ class PolicyRuleArgs:
     """A nested routing rule: a strategy over its own targets."""
 
     strategy: pulumi.Input[str] | PolicyStrategyArgs | PolicyStrategyArgsDict
-    targets: Sequence[PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | Model]
+    targets: Sequence[
+        PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | ModelOutputs
+    ]
     retry: PolicyRetryArgs | PolicyRetryArgsDict | None = None
     cache: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]] | None = None
 
@@ -353,7 +355,9 @@ class PolicyRuleArgsDict(TypedDict, total=False):
     """A nested routing rule: a strategy over its own targets."""
 
     strategy: pulumi.Input[str] | PolicyStrategyArgs | PolicyStrategyArgsDict
-    targets: Sequence[PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | Model]
+    targets: Sequence[
+        PolicyTargetArgs | PolicyTargetArgsDict | PolicyRuleArgs | PolicyRuleArgsDict | ModelOutputs
+    ]
     retry: PolicyRetryArgs | PolicyRetryArgsDict
     cache: pulumi.Input[str] | pulumi.Input[Mapping[str, Any]]
 

@@ -4,6 +4,7 @@ overrides, problems at preview, and the export -> adopt -> no-changes round trip
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import shutil
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pulumi import automation as auto
 from pulumi_wxo.cli import main
 from pulumi_wxo.specs import declare
 from tests.e2e.conftest import ROOT, Engine, user_tags
+from tests.e2e.native_support import export, install_plugin, resources
 
 EXAMPLES = ROOT / "examples" / "specs"
 GPT = "virtual-model/openai/gpt-4o"
@@ -86,6 +88,26 @@ def test_catalogue_deploys_and_an_edit_changes_exactly_that_model(
     assert after[MINI]["config"] == {"max_tokens": 300} and after[MINI]["id"] == stored[MINI]["id"]
     assert {n: m for n, m in after.items() if n != MINI} == {n: m for n, m in stored.items() if n != MINI}
     assert eng.emulator.control.state()["policies"] == [policy]
+
+
+def test_the_catalogue_declared_on_the_native_plugin(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    install_plugin(tmp_path / "pulumi-home")
+    eng = engine_factory(specs_program(EXAMPLES, host="native"), config=CONFIG)
+    up = eng.up()
+    assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()  # 5 models, 1 policy, stack
+    assert by_name(eng)[GPT]["provider_config"]["api_key"] == SECRETS["openaiKey"]
+    [policy] = eng.emulator.control.state()["policies"]
+    assert policy["policy"]["targets"] == [{"model_name": GPT}, {"model_name": AZURE}]
+    ws = eng.stack.workspace
+    env = {**os.environ, **ws.env_vars}
+    exported = export(ws.pulumi_command.command, Path(ws.work_dir), env, eng.stack.name)
+    assert len(resources(exported, "wxo:index:Model")) == 5
+    assert len(resources(exported, "wxo:index:ModelPolicy")) == 1
+    assert resources(exported, "pulumi-python:dynamic/wxo:Model") == []
+    assert not any(v in json.dumps(exported) + eng.text() for v in SECRETS.values())
+    assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
 
 
 def test_stack_overrides_change_one_model_in_one_stack(

@@ -10,7 +10,10 @@ import httpx
 import pulumi
 import pytest
 
-from pulumi_wxo._lookup import (
+from pulumi_wxo.api.errors import WxoError
+from pulumi_wxo.api.settings import ConnectionSettings
+from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.lookup import (
     ModelInfo,
     ModelNotFoundError,
     close_clients,
@@ -19,9 +22,6 @@ from pulumi_wxo._lookup import (
     get_models,
     get_models_output,
 )
-from pulumi_wxo.api.errors import WxoError
-from pulumi_wxo.api.settings import ConnectionSettings
-from pulumi_wxo.emulator import EmulatorThread
 from tests.conftest import EMULATOR_TOKEN
 
 pytestmark = pytest.mark.emulator

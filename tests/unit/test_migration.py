@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_wxo._migration import MigrationError, default_provider_name, migrate_deployment
+from pulumi_wxo.native.migration import MigrationError, default_provider_name, migrate_deployment
 
 pytestmark = pytest.mark.unit
 

@@ -1,9 +1,8 @@
 """The only HTTP code of pulumi-wxo: settings, token flows, the client, one retry policy,
 redaction and the error tree.
 
-=================  ============================================================================
-module             what it holds
-=================  ============================================================================
+Modules:
+
 ``settings``       ConnectionSettings: every ``wxo:*`` key with its ``WXO_*`` fallback, TLS rule
 ``client``         WxoClient: the Models and model-policy endpoints, status -> error
 ``listing``        list answers: their objects, and when a 404 stands for "none" (§8)
@@ -15,10 +14,9 @@ module             what it holds
 ``http``           the one way an ``httpx.Client`` is built
 ``deadline``       wall-clock deadlines per exchange and per call, enforced at the socket
 ``body``           one exchange bounded: the deadline, the size cap (wxo:maxResponseBytes)
-``errors``         the exception tree (drawn in its docstring)
+``errors``         the exception tree, re-exported from the leaf :mod:`pulumi_wxo.errors`
 ``error_bodies``   error-body parsing (``parse_detail``)
-``redaction``      the secret registry, ``redact``, the package logger and its filter
-=================  ============================================================================
+``redaction``      the secret registry and logger, re-exported from :mod:`pulumi_wxo.redaction`
 
 Names are loaded on first use (PEP 562), so that importing the error tree (``pulumi-wxo
 validate`` does) does not import httpx.

@@ -5,10 +5,23 @@ and returns a non-zero exit code (2 for usage and settings, 1 for problems found
 argparse (standard library) rather than typer: the commands are few, and the CLI then adds
 no dependency to a provider that runs inside every ``pulumi up``.
 
-One module per command (``validate``, ``schema``, ``export``, ``listing`` for ``list``,
-``migrate_state``, ``policy_pack``, ``review``, ``plugin``, ``emulator``), each with
-``add_parser(sub)`` and ``run(args)``; ``common``, ``connection`` and ``console`` hold what they
-share.
+One module per command, each with ``add_parser(sub)`` and ``run(args)``, and what they share.
+Modules:
+
+``validate``       ``validate``: spec files checked offline
+``schema``         ``schema``: the JSON Schema of a spec document
+``export``         ``export``: server objects as specs, a program or import files
+``import_file``    the ``pulumi import --file`` document of ``export``
+``listing``        ``list``: the objects on an instance
+``masking``        what ``list`` hides: secret values
+``migrate_state``  ``migrate-state``: a stack from the dynamic host to the plugin
+``policy_pack``    ``policy-pack``: the files of a CrossGuard pack
+``review``         ``review``: preview documents into a pull-request comment
+``plugin``         ``plugin install``: the plugin into the engine's cache
+``emulator``       ``emulator``: the local emulator
+``common``         messages on stderr, counted words, name patterns
+``connection``     the client a command builds from settings
+``console``        printing server text safely
 
 A reader that closes the pipe early (``pulumi-wxo validate --format json | head``) ends the
 command quietly, as the Python documentation recommends for SIGPIPE: no traceback, no errno.
@@ -113,7 +126,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return int(exc.code or 0)
     command = COMMANDS.get(parsed.command or "")
     if parsed.version and command is None:
-        from pulumi_wxo import __version__
+        from pulumi_wxo.version import __version__
 
         print(f"pulumi-wxo {__version__}")
         return 0

@@ -1,6 +1,6 @@
 """``pulumi-wxo migrate-state``: a ``pulumi stack export`` rewritten so that its models and
 policies belong to the native plugin instead of the dynamic host (the rewrite itself is
-``pulumi_wxo._migration``; docs/guide/migration.md has the whole recipe)."""
+``pulumi_wxo.native.migration``; docs/guide/migration.md has the whole recipe)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def _bounded_int(text: str) -> int:
 def _parse(data: bytes, path: Path) -> object:
     """The export's JSON, read as ``validate`` reads a spec file: refused with the file, line
     and reason when it is not UTF-8 or holds a number too long to be one."""
-    from pulumi_wxo._migration import MigrationError
+    from pulumi_wxo.native.migration import MigrationError
     from pulumi_wxo.specs.files import Unreadable, decode_text
 
     text = decode_text(data)
@@ -80,7 +80,7 @@ def _parse(data: bytes, path: Path) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pulumi_wxo._migration import MAX_STATE_BYTES, MigrationError, migrate_deployment
+    from pulumi_wxo.native.migration import MAX_STATE_BYTES, MigrationError, migrate_deployment
     from pulumi_wxo.native.schema import package_version
     from pulumi_wxo.specs.files import Unreadable, read_bounded
 

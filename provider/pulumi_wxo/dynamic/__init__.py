@@ -5,6 +5,10 @@ stack, four worker threads). The provider object is pickled into state **by refe
 its class path ``pulumi_wxo._provider.ModelProvider`` (and ``...ModelPolicyProvider``) is a
 compatibility contract with every stack ever written, so the classes declare that module as
 theirs and ``pulumi_wxo._provider`` re-exports them (docs/dev/layout.md).
+
+Modules:
+
+``provider``  ``ModelProvider`` and ``ModelPolicyProvider``
 """
 
 from __future__ import annotations

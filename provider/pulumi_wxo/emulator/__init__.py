@@ -12,6 +12,28 @@ Written from the API contract only; it imports nothing from ``pulumi_wxo`` outsi
     EmulatorSettings(allow_remote=True, control_token="...")   # beyond loopback
 
 See docs/guide/emulator.md; the switches are declared once, in :mod:`.switches`.
+
+Modules:
+
+``app``             the application factory, ``create_app(settings)``
+``routes``          the Models / Model-policy API and the token endpoints (HTTP only)
+``tenant_routes``   the other endpoints IBM's ADK CLI calls (HTTP only)
+``tenant_objects``  the tenant's other objects: connections and the like
+``models``          request and response shapes, written from the API contract
+``store``           the tenant's state in SQLite, and its rules (no HTTP)
+``errors``          the store's domain errors, which the routes map to the wire
+``names``           model and policy names as the server treats them
+``catalog``         the catalogue ``GET /models/list`` answers besides virtual models
+``tokens``          HS256 JWTs for the token endpoints
+``guard``           the Host, Origin, control-token and Content-Type checks
+``middleware``      fault injection and the request log
+``control``         the control API under ``/_emulator/`` and its client
+``switches``        the variant switches, declared once
+``runtime``         process-wide state that is not API data: settings, switches, faults, log
+``dbfile``          the SQLite file, private to its owner
+``owner``           whose emulator answers at a URL
+``server``          ``serve`` (blocking) and ``EmulatorThread`` (for tests)
+``__main__``        ``python -m pulumi_wxo.emulator``
 """
 
 from typing import TYPE_CHECKING, Any

@@ -1,17 +1,23 @@
 """The one lifecycle per resource: plain data in, plain results out, owned by no host.
 
-Every host (the dynamic provider in :mod:`pulumi_wxo.dynamic`, later the native plugin)
-translates its SDK's requests into these calls and the results back, and nothing else:
+Every host (the dynamic provider in :mod:`pulumi_wxo.dynamic`, the plugin in
+:mod:`pulumi_wxo.native`) translates its SDK's requests into these calls and the results back,
+and nothing else.
 
-* :class:`~pulumi_wxo.lifecycle.model.ModelLifecycle` and
-  :class:`~pulumi_wxo.lifecycle.policy.PolicyLifecycle` — ``check``, ``diff``, ``create``,
-  ``read``, ``update``, ``delete`` over plain ``dict`` properties;
-* :mod:`~pulumi_wxo.lifecycle.results` — what they return;
-* :mod:`~pulumi_wxo.lifecycle.values` — :data:`UNKNOWN`, the one spelling of a preview unknown
-  (a host replaces its SDK's unknown values by it);
-* :mod:`~pulumi_wxo.lifecycle.runtime` — connection settings and pooled clients, outside any
-  object a host might serialise;
-* :mod:`~pulumi_wxo.lifecycle.create` — the transactional create shared by both resources.
+Modules:
+
+``model``      ``ModelLifecycle``: check, diff, create, read, update, delete of a model
+``policy``     ``PolicyLifecycle``: the same for a routing policy
+``create``     the transactional create shared by both resources
+``common``     small rules both share: control inputs, a taken name, refreshed inputs, a 404
+``model_values``  a model's outputs from a server object, and the fields its diff compares
+``ownership``  the owner tag on each object this provider creates, checked at a state's id
+``claims``     ownership between stacks (adopt, takeover) and the inputs kept out of diffs
+``instance``   which instance holds an object; a stack re-pointed at another one
+``runtime``    connection settings and pooled clients, outside anything a host serialises
+``snapshot``   one list request serving many calls per collection and instance
+``results``    what the lifecycle returns
+``values``     ``UNKNOWN``, the one spelling of a preview unknown
 
 Contract (as in ``pulumi/dynamic/dynamic.py``): create is transactional — it never leaves a
 second object of the same name behind, even when a POST times out after the server acted;

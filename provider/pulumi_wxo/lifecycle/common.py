@@ -161,7 +161,7 @@ def placement(runtime: Runtime, olds: Mapping[str, Any], *, action: str) -> str:
 
 def stamp(runtime: Runtime) -> dict[str, Any]:
     """The outputs that record where an object was written, and by which provider version."""
-    from pulumi_wxo import __version__
+    from pulumi_wxo.version import __version__
 
     return {"instance": runtime.instance().as_output(), "provider_version": __version__}
 
@@ -176,7 +176,7 @@ def previewed(
     ``olds``, the rest are :data:`UNKNOWN`; ``provider_version`` is this version's, as
     :func:`stamp` writes it. Nothing is asked of the server.
     """
-    from pulumi_wxo import __version__
+    from pulumi_wxo.version import __version__
 
     keep = set(kept)
     out = dict(desired)

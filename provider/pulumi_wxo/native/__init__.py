@@ -10,10 +10,16 @@ Python programs choose the host by import::
               opts=pulumi.ResourceOptions(provider=prod))
 
 Both take the same arguments (:class:`~pulumi_wxo.ModelArgs`, the typed nested inputs) and
-expose the same outputs. Modules: ``schema`` (the package schema, generated), ``plugin`` (the
-gRPC provider and the console script's ``main``), ``server`` (serving, clean errors), ``values``
-(property values and secrets), ``resources`` (the SDK classes, loaded on first use so that the
-plugin process does not import them).
+expose the same outputs (their builders are :mod:`pulumi_wxo.sdk`'s).
+
+Modules:
+
+``schema``     the package schema, generated
+``plugin``     the gRPC provider and the console script's ``main``
+``server``     serving, clean errors
+``values``     property values and secrets
+``resources``  the SDK classes, loaded on first use so that the plugin process does not import them
+``migration``  a stack's export rewritten from the dynamic host to the plugin (``migrate-state``)
 """
 
 from __future__ import annotations
@@ -23,20 +29,20 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "resources": ("Model", "ModelPolicy", "Provider"),
-    "pulumi_wxo.model": ("ModelArgs",),
-    "pulumi_wxo.model_policy": ("ModelPolicyArgs",),
+    "pulumi_wxo.sdk.model": ("ModelArgs",),
+    "pulumi_wxo.sdk.policy": ("ModelPolicyArgs",),
     "pulumi_wxo.provider_resource": ("ProviderArgs",),
 }
 _WHERE: dict[str, str] = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)  # noqa: PLE0605
 
 if TYPE_CHECKING:
-    from pulumi_wxo.model import ModelArgs as ModelArgs
-    from pulumi_wxo.model_policy import ModelPolicyArgs as ModelPolicyArgs
     from pulumi_wxo.native.resources import Model as Model
     from pulumi_wxo.native.resources import ModelPolicy as ModelPolicy
     from pulumi_wxo.native.resources import Provider as Provider
     from pulumi_wxo.provider_resource import ProviderArgs as ProviderArgs
+    from pulumi_wxo.sdk.model import ModelArgs as ModelArgs
+    from pulumi_wxo.sdk.policy import ModelPolicyArgs as ModelPolicyArgs
 
 
 def __getattr__(name: str) -> Any:

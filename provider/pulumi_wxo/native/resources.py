@@ -1,7 +1,8 @@
 """The Python SDK of the plugin: ``Model``, ``ModelPolicy`` and ``Provider`` as first-class resources.
 
 The same arguments and outputs as :class:`pulumi_wxo.Model` and :class:`pulumi_wxo.ModelPolicy`
-(the same ``*Args``, the same property builders, the same duplicate-name claims), registered
+(the same ``*Args``, the same property builders of :mod:`pulumi_wxo.sdk`, the same
+duplicate-name claims), registered
 as ``wxo:index:Model`` / ``wxo:index:ModelPolicy`` with the ``pulumi-resource-wxo`` plugin
 instead of the dynamic provider. Nothing is pickled into state, so these resources can be
 imported (``pulumi import wxo:index:Model <name> <id>``) and managed from other languages.
@@ -14,27 +15,18 @@ from typing import Any, Unpack
 
 import pulumi
 
-from pulumi_wxo.model import (
-    MODEL_OUTPUTS,
+from pulumi_wxo.native.schema import MODEL_TOKEN, PACKAGE, POLICY_TOKEN, package_version
+from pulumi_wxo.provider_resource import ProviderArgs, provider_inputs
+from pulumi_wxo.sdk.common import keyword_args
+from pulumi_wxo.sdk.model import (
     ModelArgs,
     ModelConfigInput,
-    ModelOutputs,
     ProviderConfigInput,
-    keyword_args,
     model_props,
     model_secret_opts,
 )
-from pulumi_wxo.model_policy import (
-    POLICY_OUTPUTS,
-    ModelPolicyArgs,
-    PolicyOutputs,
-    RetryInput,
-    StrategyInput,
-    TargetsInput,
-    policy_props,
-)
-from pulumi_wxo.native.schema import MODEL_TOKEN, PACKAGE, POLICY_TOKEN, package_version
-from pulumi_wxo.provider_resource import ProviderArgs, provider_inputs
+from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS, ModelOutputs, PolicyOutputs
+from pulumi_wxo.sdk.policy import ModelPolicyArgs, RetryInput, StrategyInput, TargetsInput, policy_props
 
 
 def _opts(opts: pulumi.ResourceOptions | None, **more: Any) -> pulumi.ResourceOptions:

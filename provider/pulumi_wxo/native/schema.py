@@ -315,7 +315,7 @@ def semver(version: str) -> str:
 
 
 def package_version() -> str:
-    from pulumi_wxo import __version__
+    from pulumi_wxo.version import __version__
 
     return semver(__version__)
 

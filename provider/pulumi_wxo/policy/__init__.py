@@ -1,11 +1,13 @@
 """Guardrails as a Pulumi CrossGuard policy pack, and the same rules offline (docs/guide/policy.md).
 
-* :mod:`~pulumi_wxo.policy.rules`: the rules, pure (plain properties in, violations out), and
-  the table of policies (:data:`POLICIES`);
-* :mod:`~pulumi_wxo.policy.config`: the ``--policy-pack-config`` document, checked;
-* :mod:`~pulumi_wxo.policy.crossguard`: the CrossGuard adapter (imports ``pulumi_policy``,
-  the ``policy`` extra, only when a pack runs);
-* :mod:`~pulumi_wxo.policy.pack`: the files of a ready pack (``pulumi-wxo policy-pack``).
+Modules:
+
+``rules``       the rules, pure (plain properties in, violations out), and the table of policies
+``config``      the ``--policy-pack-config`` document, checked
+``crossguard``  the CrossGuard adapter (imports ``pulumi_policy``, the ``policy`` extra, only
+                when a pack runs)
+``pack``        the files of a ready pack (``pulumi-wxo policy-pack``)
+``offline``     the same rules over spec files (``validate --policy-config``)
 
 Importing this package imports neither Pulumi nor ``pulumi_policy``.
 """

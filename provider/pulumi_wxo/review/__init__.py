@@ -4,6 +4,14 @@ Pure: JSON values in, Markdown text out; the command (``pulumi_wxo.cli.review``)
 files. :func:`parse_preview` reads one document (either host, the digest or the event stream)
 into a :class:`StackPreview`; :func:`render` writes the comment of several, split into parts
 that fit GitHub's comment limit. See docs/guide/cli.md, "review".
+
+Modules:
+
+``_document``  a preview document (either host, digest or event stream) -> ``StackPreview``
+``_render``    stack previews into the Markdown of the comment
+``_values``    values made safe to show: secrets hidden, unknowns named, text escaped
+``_targets``   a policy's targets as a table and a Mermaid diagram
+``_split``     the comment cut into parts that fit GitHub's limit
 """
 
 from __future__ import annotations

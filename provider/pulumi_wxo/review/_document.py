@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_wxo._migration import NATIVE_TYPES
+from pulumi_wxo.native.migration import NATIVE_TYPES
 
 __all__ = ["Diagnostic", "ReviewError", "StackPreview", "Step", "Violation", "parse_preview"]
 

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_wxo._migration import DYNAMIC_ONLY_KEY
 from pulumi_wxo.lifecycle.model import MODEL_CONTROL_INPUTS
 from pulumi_wxo.lifecycle.policy import POLICY_CONTROL_INPUTS
+from pulumi_wxo.native.migration import DYNAMIC_ONLY_KEY
 from pulumi_wxo.review._document import StackPreview, Step
 from pulumi_wxo.review._split import Block, split_parts
 from pulumi_wxo.review._targets import mermaid, target_rows, target_table

@@ -17,9 +17,17 @@ canonical snake_case view that the lifecycle layer diffs against. Policies the s
 (``validate_policy``, ``PolicySpec``, ``normalize_policy``); their nested targets are walked
 by :mod:`pulumi_wxo.schema.targets` only.
 
-Modules: ``names`` (model/policy names, providers), ``provider_config`` (gateway settings,
-aliases, secret fields from their marks), ``model``, ``policy``, ``targets`` (the walker),
-``failures``, ``values`` (canonical numbers, masked secrets).
+Modules:
+
+``names``            model/policy names, providers
+``provider_config``  gateway settings, aliases, secret fields from their marks
+``model``            ModelSpec: validation, the API body, normalisation
+``policy``           PolicySpec the same way
+``targets``          the one walker over (nested) policy targets
+``bounds``           bounds on declared inputs, checked before anything else
+``server_objects``   objects the server returned, checked before use
+``failures``         Failure, a problem with its field
+``values``           canonical numbers, masked secrets
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A GET answer is untrusted input: ``normalize_model`` and ``normalize_policy`` call
 :func:`check_model` / :func:`check_policy` first, so that ``tags: 5``, ``config: "abc"`` or a
 policy nested a thousand levels deep becomes a
-:class:`~pulumi_wxo.api.errors.ServerObjectError` naming the object (kind and name) and the
+:class:`~pulumi_wxo.errors.ServerObjectError` naming the object (kind and name) and the
 field, not a ``TypeError`` or a ``RecursionError``. :func:`id_problem` is the rule for an id
 that goes into a URL path (``PUT``/``DELETE {collection}/{id}``): ``.`` and ``..`` would send the
 request to the collection or above it, ``/`` to another path. Field shapes are those of
@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_wxo.api.errors import ServerObjectError
+from pulumi_wxo.errors import ServerObjectError
 from pulumi_wxo.schema.bounds import input_failures
 from pulumi_wxo.schema.targets import iter_targets
 

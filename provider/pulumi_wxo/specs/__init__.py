@@ -44,9 +44,9 @@ Modules, in the order a file goes through them::
     lookalike     look-alike names (Unicode confusables, case-only twins): warnings
     load          read_specs / load_specs: the above, end to end
     names         resource names and suggested secret config keys
-    targets       the one walk over (nested) policy targets
     declaration   declare(): Model / ModelPolicy resources (imports pulumi when called)
     export        server objects -> spec documents, YAML, a Pulumi program
+    adk           where the ADK is stricter: rules for files that must import there (--adk)
     json_schema   the JSON Schema of a spec document
 """
 

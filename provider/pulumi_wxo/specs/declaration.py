@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pulumi_wxo.schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
 from pulumi_wxo.schema.targets import fold_targets
@@ -92,6 +92,26 @@ def _stack_overrides() -> tuple[Mapping[str, Any] | None, bool | None]:
     return overrides, cfg.get_bool("adopt")
 
 
+Host = Literal["dynamic", "native"]
+HOSTS: tuple[Host, ...] = ("dynamic", "native")
+
+
+def _resource_classes(host: str) -> tuple[Any, Any]:
+    """The ``Model`` and ``ModelPolicy`` classes of ``host``: the dynamic provider's
+    (``pulumi_wxo``, zero install) or the plugin's (``pulumi_wxo.native``)."""
+    if host == "dynamic":
+        from pulumi_wxo.model import Model
+        from pulumi_wxo.model_policy import ModelPolicy
+
+        return Model, ModelPolicy
+    if host == "native":
+        from pulumi_wxo.native.resources import Model as NativeModel
+        from pulumi_wxo.native.resources import ModelPolicy as NativeModelPolicy
+
+        return NativeModel, NativeModelPolicy
+    raise ValueError(f"declare(): host must be one of {', '.join(map(repr, HOSTS))}, not {host!r}")
+
+
 def _resolve_secret(
     ref: SecretRef, given: Mapping[str, Any] | None
 ) -> tuple[pulumi.Output[Any] | None, str | None]:
@@ -115,6 +135,7 @@ def declare(
     secrets: Mapping[str, Any] | None = None,
     adopt: bool | None = None,
     base_dir: str | os.PathLike[str] | None = None,
+    host: Host = "dynamic",
 ) -> dict[str, Any]:
     """Declare a Model / ModelPolicy for every spec in ``paths``; returns name -> resource.
 
@@ -134,15 +155,18 @@ def declare(
       objects of the same name instead of refusing them.
     * ``base_dir``: the directory ``provider_config.server_cert_file`` may lead into (default:
       each spec file's own folder); the files are untrusted (docs/guide/specs.md).
+    * ``host``: ``"dynamic"`` (default) declares :class:`pulumi_wxo.Model` /
+      :class:`pulumi_wxo.ModelPolicy` on the dynamic provider; ``"native"`` declares
+      :class:`pulumi_wxo.native.Model` / :class:`pulumi_wxo.native.ModelPolicy` on the
+      ``pulumi-resource-wxo`` plugin (``opts.provider`` may then be a
+      :class:`pulumi_wxo.native.Provider`).
 
     Raises :class:`SpecError` (also a ``pulumi.RunError``) listing every problem; nothing is
     registered with the engine then.
     """
     import pulumi
 
-    from pulumi_wxo.model import Model
-    from pulumi_wxo.model_policy import ModelPolicy
-
+    Model, ModelPolicy = _resource_classes(host)
     stack_overrides, stack_adopt = _stack_overrides()
     merged: dict[str, Any] = dict(overrides or {})
     source = "overrides"

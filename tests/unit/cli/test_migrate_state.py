@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_wxo._migration import default_provider_name
+from pulumi_wxo.native.migration import default_provider_name
 from pulumi_wxo.native.schema import package_version
 from tests.unit.cli.support import DATA, run
 

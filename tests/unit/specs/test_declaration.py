@@ -271,3 +271,46 @@ def test_declare_refuses_unqualified_references_in_a_project_named_wxo(tmp_path:
         assert "pipeline-TOKEN-2" not in str(info.value)
     finally:
         pulumi.runtime.set_all_config({}, [])
+
+
+def test_declare_targets_the_native_plugin_with_host_native(
+    mocks: tuple[Recorder, DependencyMonitor],
+) -> None:
+    rec, monitor = mocks
+    set_config(SECRETS, secret=tuple(SECRETS))
+    declared: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> None:
+        declared.update(declare(EXAMPLES, host="native"))
+
+    program()
+    import pulumi_wxo.native as native
+
+    assert {r.typ for r in rec.resources.values()} == {"wxo:index:Model", "wxo:index:ModelPolicy"}
+    assert isinstance(declared["virtual-model/openai/gpt-4o"], native.Model)
+    assert isinstance(declared["virtual-policy/gpt-4o-resilient"], native.ModelPolicy)
+    gpt = rec.resources["openai-gpt-4o"]
+    assert gpt.inputs["provider_config"][SECRET_SIG] and gpt.inputs["provider_config"]["value"] == {
+        "api_key": "sk-1"
+    }
+    # The policy is wired to the plugin's Model resources, as on the dynamic host.
+    deps = monitor.dependencies["gpt-4o-resilient"]
+    assert [d.rsplit("::", 1)[1] for d in deps] == ["azure-openai-gpt-4o", "openai-gpt-4o"]
+
+
+def test_declare_refuses_an_unknown_host_before_reading_anything(
+    mocks: tuple[Recorder, DependencyMonitor], tmp_path: Path
+) -> None:
+    rec, _ = mocks
+    host: Any = "terraform"
+
+    @pulumi.runtime.test
+    def program() -> None:
+        declare(tmp_path / "missing", host=host)
+
+    with pytest.raises(
+        ValueError, match=r"declare\(\): host must be one of 'dynamic', 'native', not 'terraform'"
+    ):
+        program()
+    assert rec.resources == {}

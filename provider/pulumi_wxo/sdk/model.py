@@ -1,0 +1,175 @@
+"""The Model's arguments and property builders, shared by both hosts' ``Model`` classes.
+
+:class:`pulumi_wxo.Model` (the dynamic provider) and :class:`pulumi_wxo.native.Model` (the
+plugin) both register what :func:`model_props` builds; this module imports neither host.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from pulumi_wxo.inputs import (
+    ModelConfigArgs,
+    ModelConfigArgsDict,
+    ProviderConfigArgs,
+    ProviderConfigArgsDict,
+    to_plain,
+)
+from pulumi_wxo.lifecycle.ownership import owner_id
+from pulumi_wxo.schema import SECRET_FIELDS, normalize_model_name
+from pulumi_wxo.sdk.common import DeclaredNames, merge_args
+
+# Outputs that could carry a credential under a key the engine cannot match to a secret
+# input (its annotateSecrets only re-marks outputs under the same key as a secret input).
+MODEL_SECRET_OUTPUTS: tuple[str, ...] = ()
+# What ``provider_config`` and ``config`` accept: the typed classes, or plain dicts.
+ProviderConfigInput = ProviderConfigArgs | ProviderConfigArgsDict | Mapping[str, Any]
+ModelConfigInput = ModelConfigArgs | ModelConfigArgsDict | Mapping[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelArgs:
+    """Arguments of :class:`Model` (snake_case names as in the ADK's model spec)."""
+
+    name: pulumi.Input[str]
+    display_name: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    model_type: pulumi.Input[str] = "chat"
+    connection_id: pulumi.Input[str] | None = None
+    provider_config: pulumi.Input[ProviderConfigInput] | None = None
+    config: pulumi.Input[ModelConfigInput] | None = None
+    adopt: pulumi.Input[bool | str] = False
+    """True adopts an existing model of the same name that no other stack owns; ``"takeover"``
+    takes one over from another stack too (docs/dev/lifecycle.md, "Ownership between stacks")."""
+    force_delete: pulumi.Input[bool] = False
+
+
+MODEL_NAMES = DeclaredNames("Model", normalize_model_name)
+# The most other models one model carries: every model sends the list, so it costs the
+# registration O(models x this) values; a failing preview names at most this many others.
+PROGRAM_MODELS_MAX = 100
+# What each Model of the program tells the others' check: its owner and adopt (lifecycle/claims.py).
+_PROGRAM: weakref.WeakKeyDictionary[object, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def program_models(resource: object, owner: str, adopt: Any, opts: pulumi.ResourceOptions | None) -> Any:
+    """Every other Model of the program on the same instance: its name, owner and adopt.
+
+    The engine stops at the first check that fails, so that check reports every name of the
+    program that is taken (lifecycle/claims.py). The list is an Output resolved when the
+    resource registers, which is after the program's body has declared all its models (a
+    model declared inside an ``apply`` may come later and be missing).
+    """
+    scope = opts.provider if opts is not None else None
+    _PROGRAM[resource] = {"owner": owner, "adopt": adopt if isinstance(adopt, bool | str) else None}
+
+    async def every() -> list[dict[str, Any]]:
+        others = (
+            {"name": name, **_PROGRAM[who]}
+            for sid, name, who in MODEL_NAMES.claimed()
+            if sid == id(scope) and who is not resource and who in _PROGRAM
+        )
+        return list(itertools.islice(others, PROGRAM_MODELS_MAX))
+
+    return pulumi.Output.from_input(every())
+
+
+def secret_provider_config(value: Any) -> Any:
+    """Mark every credential field of ``provider_config`` secret, even a plain string.
+
+    A plain dict keeps its other keys visible in diffs and outputs; a value that is itself
+    an Output cannot be inspected here, so all of it becomes secret.
+    """
+    if value is None:
+        return None
+    value = to_plain(value)
+    if isinstance(value, Mapping):
+        return {
+            k: (pulumi.Output.secret(v) if k in SECRET_FIELDS and v is not None else v)
+            for k, v in value.items()
+        }
+    return pulumi.Output.secret(value)
+
+
+def model_props(
+    resource: object,
+    resource_name: str,
+    args: ModelArgs | None,
+    given: dict[str, Any],
+    opts: pulumi.ResourceOptions | None,
+    *,
+    type_token: str,
+) -> dict[str, Any]:
+    """A Model's properties as both hosts register them: defaults applied, the name claimed,
+    credential fields secret, the owner computed, every output seeded with None."""
+    given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
+    owner = owner_id(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        type_token=type_token,
+        resource_name=resource_name,
+    )
+    return {
+        **given,
+        **_secret_name_props(given),
+        "name": MODEL_NAMES.input(given["name"], resource_name, resource, opts),
+        "model_type": given.get("model_type") or "chat",
+        "adopt": given.get("adopt") or False,
+        "force_delete": given.get("force_delete") or False,
+        "provider_config": secret_provider_config(given.get("provider_config")),
+        "config": to_plain(given.get("config")),
+        # Evidence of ownership on the server (lifecycle/ownership.py): which resource of
+        # which stack this is, so that a killed run's leftover can be taken back.
+        "owner": owner,
+        # Which stack that is, in words, for another stack's refusal (lifecycle/claims.py).
+        "owner_stack": f"{pulumi.get_project()}/{pulumi.get_stack()}",
+        "program_models": program_models(resource, owner, given.get("adopt") or False, opts),
+        # outputs, declared up front so they exist as attributes
+        "model_id": None,
+        "provider": None,
+        "instance": None,
+        "provider_version": None,
+    }
+
+
+def _default_from_secret_name(name: Any, secret: Any) -> Any:
+    """The server's default for display_name/description (the name), as a secret Output when
+    ``name`` is one, else None: the engine keeps an output secret only under the key of a
+    secret input, so without it the state's copy of a secret name would be plaintext."""
+
+    def pick(args: list[Any]) -> Any:
+        if not args[1] or not isinstance(args[0], str):
+            return None
+        try:
+            return normalize_model_name(args[0])
+        except ValueError:
+            return None  # check reports the name
+
+    return pulumi.Output.all(name, secret).apply(pick)
+
+
+def _secret_name_props(given: Mapping[str, Any]) -> dict[str, Any]:
+    """``secret_name`` (lifecycle/model.py) and secret defaults for a name given as an Output."""
+    name = given["name"]
+    if not isinstance(name, pulumi.Output):
+        return {}
+    is_secret: Any = name.is_secret()  # a coroutine; the SDK types Inputs narrowly
+    secret = pulumi.Output.from_input(is_secret)
+    out: dict[str, Any] = {"secret_name": secret}
+    for key in ("display_name", "description"):
+        if given.get(key) is None:
+            out[key] = _default_from_secret_name(name, secret)
+    return out
+
+
+def model_secret_opts(opts: pulumi.ResourceOptions | None, **more: Any) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(additional_secret_outputs=list(MODEL_SECRET_OUTPUTS), **more)
+    )
