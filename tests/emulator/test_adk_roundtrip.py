@@ -34,7 +34,7 @@ from pulumi_wxo.cli.export import export_objects, header
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema import SECRET_FIELDS
 from pulumi_wxo.specs import dump_yaml, read_specs
-from tests.conftest import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN
 
 pytestmark = pytest.mark.emulator
 

@@ -25,10 +25,10 @@ from pulumi_wxo.api.errors import (
 )
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
 
 pytestmark = pytest.mark.emulator
 
-TOKEN = "test-token"
 API_KEY = "test-api-key"
 MODEL_KEY = "sk-known-SECRET-4242"
 NAME = "virtual-model/openai/gpt-4o"

@@ -6,7 +6,7 @@ Each command runs as a subprocess with its own ``HOME`` (the ADK keeps its envir
 ``--skip-validation``) and calls the emulator over loopback (api-contract §12).
 
 Over HTTPS on a free port, not on the local Developer Edition's fixed port 4321: why, and the
-helpers, are in tests/emulator/adk_cli.py.
+helpers, are in tests/support/adk_cli.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import jwt
 import pytest
 import yaml
 
-from tests.emulator.adk_cli import Cli, Emu, fails, login, make_cli, ok, serve_tls
+from tests.support.adk_cli import Cli, Emu, fails, login, make_cli, ok, serve_tls
 
 pytestmark = pytest.mark.emulator
 

@@ -19,10 +19,10 @@ from pulumi_wxo.api.errors import (
 )
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
 
 pytestmark = pytest.mark.emulator
 
-TOKEN = "test-token"
 FLASH = "virtual-model/google/gemini-2.0-flash"
 LITE = "virtual-model/google/gemini-2.0-flash-lite"
 POLICY = "virtual-policy/anygem"

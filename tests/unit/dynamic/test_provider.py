@@ -24,7 +24,7 @@ from pulumi_wxo.dynamic.provider import from_engine
 from pulumi_wxo.lifecycle import RUNTIME, UNKNOWN, is_unknown
 from pulumi_wxo.lifecycle.model_values import model_outputs
 from pulumi_wxo.schema import validate_model
-from tests.unit.lifecycle.strategies import (
+from tests.support.strategies import (
     BOUNDED,
     assert_failures_are_clean,
     expected_refusals,
