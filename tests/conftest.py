@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from pulumi_wxo.lifecycle import Runtime
 from tests.support.emulator import EMULATOR_API_KEY, EMULATOR_TOKEN
+from tests.support.runtime import fresh_runtime, global_runtime_reset
 
 if TYPE_CHECKING:
     from pulumi_wxo.emulator import EmulatorThread
@@ -55,6 +57,27 @@ def http(emulator: EmulatorThread) -> Iterator[httpx.Client]:
 def anon(emulator: EmulatorThread) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=emulator.url) as client:
         yield client
+
+
+# ---------------------------------------------------------------------------------------------
+# The lifecycle Runtime (tests/support/runtime.py)
+#
+# runtime:        a fresh Runtime() for code that is handed one; its sleeps are recorded.
+# global_runtime: the process-wide RUNTIME, reset before and after, for code that reads it (the
+#                 dynamic host's provider classes); its sleeps are recorded.
+
+
+@pytest.fixture
+def runtime() -> Iterator[Runtime]:
+    fresh = fresh_runtime()
+    yield fresh
+    fresh.reset()
+
+
+@pytest.fixture
+def global_runtime() -> Iterator[Runtime]:
+    with global_runtime_reset() as shared:
+        yield shared
 
 
 # ---------------------------------------------------------------------------------------------
