@@ -13,12 +13,12 @@ import pytest
 
 from pulumi_wxo.api.errors import (
     ApiError,
-    ModelExistsError,
     QuotaExceededError,
     RetriesExhaustedError,
     TransportError,
     WxoError,
 )
+from pulumi_wxo.errors import ModelExistsError
 from pulumi_wxo.lifecycle import Runtime
 from pulumi_wxo.lifecycle.create import (
     FIND_AFTER_CREATE,

@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from pulumi_wxo.api.errors import ApiError, AuthError, ConfigError
-from pulumi_wxo.lifecycle import RUNTIME, UNKNOWN, ModelLifecycle, PolicyLifecycle, Runtime
+from pulumi_wxo.lifecycle import RUNTIME, ModelLifecycle, PolicyLifecycle, Runtime
 from pulumi_wxo.lifecycle.instance import ALIASES_ENV, ALIASES_KEY, MOVE_KEY, Instance, Placement
-from pulumi_wxo.lifecycle.runtime import SNAPSHOT_MAX_AGE_KEY, config_name, setting_text, settings
+from pulumi_wxo.lifecycle.runtime import SNAPSHOT_MAX_AGE_KEY, config_name, settings
 
 pytestmark = pytest.mark.unit
 
@@ -118,24 +118,6 @@ def test_settings_list_the_connection_and_the_lifecycle_settings() -> None:
     assert rows[ALIASES_KEY] == ("WXO_INSTANCE_ALIASES", "string", False)
     assert rows[MOVE_KEY] == ("WXO_MOVE_INSTANCE", "boolean", False)
     assert rows[SNAPSHOT_MAX_AGE_KEY] == ("WXO_SNAPSHOT_MAX_AGE", "number", False)
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (None, None),
-        (UNKNOWN, None),
-        (True, "true"),
-        (False, "false"),
-        (3.0, "3"),
-        (2.5, "2.5"),
-        (7, "7"),
-        (["a", "b"], "a,b"),
-        ("x", "x"),
-    ],
-)
-def test_setting_text_is_what_stack_config_would_hold(value: Any, text: str | None) -> None:
-    assert setting_text(value) == text
 
 
 def test_config_name_drops_the_namespace() -> None:
