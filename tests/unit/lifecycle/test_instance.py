@@ -27,18 +27,18 @@ pytestmark = pytest.mark.unit
 TENANT_URL = "https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/tenant-1"
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("HTTPS://WXO.Example.TEST/", "https://wxo.example.test"),
-        ("https://wxo.example.test:443/api/", "https://wxo.example.test/api"),
-        ("http://wxo.example.test:80", "http://wxo.example.test"),
-        ("http://wxo.example.test:8443", "http://wxo.example.test:8443"),
-        ("  https://wxo.example.test  ", "https://wxo.example.test"),
-        ("http://[::1]:4321/", "http://[::1]:4321"),
-        ("https://wxo.example.test:notaport/x", "https://wxo.example.test/x"),
-    ],
-)
+NORMALISED = {
+    "HTTPS://WXO.Example.TEST/": "https://wxo.example.test",
+    "https://wxo.example.test:443/api/": "https://wxo.example.test/api",
+    "http://wxo.example.test:80": "http://wxo.example.test",
+    "http://wxo.example.test:8443": "http://wxo.example.test:8443",
+    "  https://wxo.example.test  ": "https://wxo.example.test",
+    "http://[::1]:4321/": "http://[::1]:4321",
+    "https://wxo.example.test:notaport/x": "https://wxo.example.test/x",
+}
+
+
+@pytest.mark.parametrize(("url", "expected"), NORMALISED.items())
 def test_normalise_url(url: str, expected: str) -> None:
     assert normalise_url(url) == expected
 
