@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import re
-import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+from pulumi_wxo.lifecycle import Runtime
+from tests.support.emulator import EMULATOR_API_KEY, EMULATOR_TOKEN
+from tests.support.runtime import fresh_runtime, global_runtime_reset
 
 if TYPE_CHECKING:
     from pulumi_wxo.emulator import EmulatorThread
@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 # emulator_server: one emulator per session (tmp SQLite file, fixed token "test-token",
 #                  accepted api key "test-api-key").
 # emulator:        the same server, reset to its start-up switches before the test.
-
-EMULATOR_TOKEN = "test-token"
-EMULATOR_API_KEY = "test-api-key"
 
 
 @pytest.fixture(scope="session")
@@ -47,13 +44,7 @@ def emulator(emulator_server: EmulatorThread) -> EmulatorThread:
 # The emulator's wire (tests/emulator/test_emulator_*.py: one module per emulator module)
 #
 # http: an httpx client on the emulator with the fixed token; anon: one without a token.
-# granite() / policy_body(): what the ADK sends; claims(): a JWT's payload; assert_422(): the
-# exact 422 item; wait_until_answered(): bounded wait for the request log.
-
-EMULATOR_GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
-IAM_GRANT = "urn:ibm:params:oauth:grant-type:apikey"
-INVALID_TOKEN = {"detail": "Invalid or expired token"}
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+# The wire's helpers (granite(), policy_body(), claims(), ...) are in tests/support/emulator.py.
 
 
 @pytest.fixture
@@ -68,68 +59,25 @@ def anon(emulator: EmulatorThread) -> Iterator[httpx.Client]:
         yield client
 
 
-def granite(**overrides: Any) -> dict[str, Any]:
-    """What the ADK sends for the api-contract §5 example (snake_case, extras included)."""
-    body: dict[str, Any] = {
-        "name": "watsonx/ibm/granite-3-3-8b-instruct",
-        "display_name": "IBM watsonx.ai (Granite)",
-        "description": "Granite via watsonx.ai",
-        "config": {"max_tokens": 2048},
-        "provider_config": {
-            "provider": "watsonx",
-            "api_key": "sk-very-secret",
-            "custom_host": "https://us-south.ml.cloud.ibm.com",
-            "watsonx_space_id": "space-guid",
-        },
-        "tags": ["ibm", "watsonx"],
-        "model_type": "chat",
-        "spec_version": "v1",
-        "kind": "model",
-        "app_id": "watsonx_credentials",
-    }
-    body.update(overrides)
-    return body
+# ---------------------------------------------------------------------------------------------
+# The lifecycle Runtime (tests/support/runtime.py)
+#
+# runtime:        a fresh Runtime() for code that is handed one; its sleeps are recorded.
+# global_runtime: the process-wide RUNTIME, reset before and after, for code that reads it (the
+#                 dynamic host's provider classes); its sleeps are recorded.
 
 
-def policy_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": "anygem",
-        "display_name": "Any Gem",
-        "description": "Balances 2 Gemini models",
-        "policy": {
-            "strategy": {"mode": "loadbalance", "on_status_codes": [503, 504]},
-            "retry": {"attempts": 1, "on_status_codes": [503]},
-            "targets": [
-                {"model_name": "virtual-model/google/gemini-2.0-flash", "weight": 0.75},
-                {"model_name": "virtual-model/google/gemini-2.0-flash-lite", "weight": 0.25},
-            ],
-        },
-    }
-    body.update(overrides)
-    return body
+@pytest.fixture
+def runtime() -> Iterator[Runtime]:
+    fresh = fresh_runtime()
+    yield fresh
+    fresh.reset()
 
 
-def claims(token: str) -> dict[str, Any]:
-    payload = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return decoded
-
-
-def wait_until_answered(emulator: EmulatorThread, n: int) -> list[dict[str, Any]]:
-    """Wait (bounded) until ``n`` requests have been answered, so no delayed answer outlives its test."""
-    deadline = time.monotonic() + 5
-    while len(log := emulator.control.requests()) < n:
-        assert time.monotonic() < deadline, log
-        time.sleep(0.02)
-    return log
-
-
-def assert_422(response: httpx.Response, loc: list[Any], msg: str, type_: str) -> None:
-    assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert {"loc": loc, "msg": msg, "type": type_} in detail
-    for item in detail:
-        assert set(item) == {"loc", "msg", "type"}  # no "input", "ctx" or "url" (could echo secrets)
+@pytest.fixture
+def global_runtime() -> Iterator[Runtime]:
+    with global_runtime_reset() as shared:
+        yield shared
 
 
 # ---------------------------------------------------------------------------------------------

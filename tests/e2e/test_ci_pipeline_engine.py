@@ -26,10 +26,10 @@ import yaml
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
-from tests.conftest import EMULATOR_API_KEY
-from tests.e2e.native_support import ROOT, install_plugin
-from tests.e2e.project_support import ProjectCli, project_env
-from tests.gfm import headings, tables
+from tests.support.emulator import EMULATOR_API_KEY
+from tests.support.gfm import headings, tables
+from tests.support.native import ROOT, install_plugin
+from tests.support.project import ProjectCli, project_env
 
 EXAMPLE = ROOT / "examples" / "ci"
 SCRIPT = "./wxo-ci.sh"

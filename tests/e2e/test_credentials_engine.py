@@ -17,8 +17,8 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
-from tests.e2e.conftest import Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.engine import Engine
+from tests.support.native import install_plugin
 
 DEAD = "dead-token-refused-9137"
 HOSTS = {"dynamic": wxo, "native": native}

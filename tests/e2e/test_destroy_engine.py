@@ -21,8 +21,8 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import Engine
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import Engine
 
 GPT = "virtual-model/openai/gpt-4o"
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"

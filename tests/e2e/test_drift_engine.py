@@ -18,8 +18,8 @@ import pytest
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
-from tests.e2e.conftest import Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.engine import Engine
+from tests.support.native import install_plugin
 
 KEY = "sk-drift-KNOWN-secret-6160"
 NAME = "virtual-model/openai/drift"

@@ -15,7 +15,7 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine
+from tests.support.engine import Engine
 
 KEY = "sk-e2e-duplicates-secret-4410"
 

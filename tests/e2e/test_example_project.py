@@ -30,8 +30,8 @@ import yaml
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import engine_env, user_tags
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import engine_env, user_tags
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = ROOT / "examples" / "catalogue" / "__main__.py"

@@ -14,7 +14,7 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine
+from tests.support.engine import Engine
 
 PAGE = "<!DOCTYPE html><html><body><h1>404</h1><p>Down for maintenance</p></body></html>"
 

@@ -8,7 +8,7 @@ import httpx
 import pulumi
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine
+from tests.support.engine import Engine
 
 BODY = {
     "name": "virtual-model/openai/gpt-4o-mini",

@@ -21,7 +21,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from tests.data.golden.program import program
-from tests.e2e.conftest import engine_env
+from tests.support.engine import engine_env
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
 PROJECT = "wxo-golden"

@@ -16,9 +16,9 @@ from pulumi import automation as auto
 import pulumi_wxo.native as wxo
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import engine_env
-from tests.e2e.native_support import export, install_plugin
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import engine_env
+from tests.support.native import export, install_plugin
 
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
 # A dot in the name: the import file names it as every export format does (anthropic-claude-3.7-sonnet).

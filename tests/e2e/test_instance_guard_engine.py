@@ -20,8 +20,8 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 from pulumi_wxo.emulator import DEFAULT_TENANT_ID, EmulatorSettings, EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import Engine
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import Engine
 
 TENANT_B = "b1b2b3b4-0000-4000-8000-00000000000b"
 NAMES = ["virtual-model/anthropic/claude-3-7-sonnet", "virtual-model/openai/gpt-4o"]

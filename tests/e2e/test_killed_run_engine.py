@@ -25,8 +25,8 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import engine_env
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import engine_env
 
 PROJECT = Path(__file__).resolve().parents[1] / "data" / "killed-project"
 NAMES = sorted(f"virtual-model/openai/killed-{i:02d}" for i in range(12))

@@ -23,9 +23,9 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 from pulumi_wxo.api.client import WxoClient
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import engine_env
-from tests.e2e.live import (
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import engine_env
+from tests.support.live import (
     _WXO_KEYS,
     Target,
     cleaned_up,

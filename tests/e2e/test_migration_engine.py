@@ -21,8 +21,8 @@ from pulumi import automation as auto
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
-from tests.e2e.native_support import export, install_plugin
 from tests.e2e.test_golden_state import GOLDEN, SECRETS, golden_emulator, golden_stack  # noqa: F401
+from tests.support.native import export, install_plugin
 
 DYNAMIC_IMPORT = "import pulumi_wxo as wxo\n"
 NATIVE_IMPORT = "import pulumi_wxo.native as wxo\n"

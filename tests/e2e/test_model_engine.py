@@ -12,7 +12,7 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine, user_tags
+from tests.support.engine import Engine, user_tags
 
 KEY = "sk-e2e-KNOWN-secret-7781"
 

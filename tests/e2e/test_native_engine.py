@@ -1,7 +1,7 @@
 """The native plugin through the real engine: create, preview, refresh, update, replace, destroy.
 
 One stack walks the whole lifecycle (the engine starts ``pulumi-resource-wxo`` from the test's
-plugin cache, tests/e2e/native_support.py): a model with a secret and a policy that routes to
+plugin cache, tests/support/native.py): a model with a secret and a policy that routes to
 it, created; a clean no-op preview; drift made out of band found by refresh; an update that is
 exactly one PUT and that ``preview --diff`` names field by field; a rename that replaces; a
 destroy that leaves the server empty. Secrets never appear in ``pulumi stack export`` or in
@@ -25,9 +25,9 @@ from pulumi import automation as auto
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import Engine, user_tags
-from tests.e2e.native_support import export, install_plugin, resources
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import Engine, user_tags
+from tests.support.native import export, install_plugin, resources
 
 KEY = "sk-native-KNOWN-secret-4242"
 GPT = "virtual-model/openai/native-gpt"

@@ -23,9 +23,9 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import engine_env
-from tests.e2e.native_support import ROOT, export, install_plugin, resources
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import engine_env
+from tests.support.native import ROOT, export, install_plugin, resources
 
 PROJECT = ROOT / "tests" / "data" / "native-project"
 KEY = "sk-import-KNOWN-0042"

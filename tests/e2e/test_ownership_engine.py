@@ -21,9 +21,9 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import PROJECT, Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import PROJECT, Engine
+from tests.support.native import install_plugin
 
 HOSTS = {"dynamic": wxo, "native": native}
 

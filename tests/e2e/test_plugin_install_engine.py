@@ -22,7 +22,7 @@ import pytest
 
 import pulumi_wxo.native as native
 from pulumi_wxo.cli import main
-from tests.e2e.conftest import Engine
+from tests.support.engine import Engine
 
 BIN = Path(sys.executable).parent
 

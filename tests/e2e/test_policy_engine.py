@@ -11,7 +11,7 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine
+from tests.support.engine import Engine
 
 FLASH = "virtual-model/google/gemini-2.0-flash"
 LITE = "virtual-model/google/gemini-2.0-flash-lite"

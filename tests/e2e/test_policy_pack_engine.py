@@ -22,8 +22,8 @@ import pulumi_wxo.native as native
 from pulumi_wxo.cli import main
 from pulumi_wxo.policy import POLICIES
 from pulumi_wxo.policy.pack import LAUNCHER
-from tests.e2e.conftest import Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.engine import Engine
+from tests.support.native import install_plugin
 
 KEY = "sk-policy-pack-KNOWN-secret-7313"
 CONFIG = {

@@ -16,7 +16,7 @@ import pulumi
 
 import pulumi_wxo as wxo
 from pulumi_wxo.emulator import EmulatorThread
-from tests.e2e.conftest import Engine
+from tests.support.engine import Engine
 
 N = 12
 TOKEN_PATHS = ("/identity", "/siusermgr", "/icp4d-api", "/api/2.0", "/v1/auth")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi_wxo as wxo
-from tests.e2e.conftest import Engine, user_tags
+from tests.support.engine import Engine, user_tags
 
 KEY = "sk-e2e-reserved-tags-7731"
 DENY = "wxo-reserved-tag-admin-disallowed"

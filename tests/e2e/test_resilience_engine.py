@@ -23,8 +23,8 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 from pulumi_wxo.emulator import EmulatorControl, EmulatorThread
-from tests.conftest import EMULATOR_API_KEY
-from tests.e2e.conftest import Engine
+from tests.support.emulator import EMULATOR_API_KEY
+from tests.support.engine import Engine
 
 WATSONX = {"api_key": "wx-e2e-resilience", "watsonx_space_id": "space-1"}
 # (resource name, model name, provider_config, connection_id)

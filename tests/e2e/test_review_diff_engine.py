@@ -16,9 +16,9 @@ import pytest
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import Engine
+from tests.support.native import install_plugin
 
 HOSTS = {"dynamic": wxo, "native": native}
 INTERNAL = (

@@ -4,7 +4,7 @@ both hosts, in both of the engine's JSON shapes.
 One stack of tests/data/review-project is brought up, a model is made on the server by hand,
 and the program then changes: an update with a secret rotation, a rename (a replace that the
 policy routes to), a delete, an adoption, a create, and a policy's weights. The review of the
-preview is read back with a GFM parser (tests/gfm.py): its headings, the rows and columns of
+preview is read back with a GFM parser (tests/support/gfm.py): its headings, the rows and columns of
 its tables and its Mermaid diagram are checked, and it is compared with the golden Markdown in
 tests/data/review (ids normalised; ``PULUMI_WXO_WRITE_GOLDEN=1`` rewrites it after a deliberate
 change of the comment). Neither api key ever appears.
@@ -25,10 +25,10 @@ from pulumi import automation as auto
 from pulumi_wxo.cli import main
 from pulumi_wxo.cli.review import EXIT_CHANGES
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.native_support import ROOT
-from tests.e2e.project_support import ProjectCli, project_cli
-from tests.gfm import code_blocks, headings, tables
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.gfm import code_blocks, headings, tables
+from tests.support.native import ROOT
+from tests.support.project import ProjectCli, project_cli
 
 PROJECT = ROOT / "tests" / "data" / "review-project"
 GOLDEN = ROOT / "tests" / "data" / "review"

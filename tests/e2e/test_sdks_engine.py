@@ -10,10 +10,10 @@
   @pulumi/pulumi.
 
 Each tool comes from its script, built once into the cache outside the repository (the fixtures
-in tests/e2e/conftest.py, tests/e2e/tools_support.py); a tool that cannot be built fails its test.
+in tests/e2e/conftest.py, tests/support/tools.py); a tool that cannot be built fails its test.
 
 The engine starts ``pulumi-resource-wxo`` from each test's plugin cache
-(tests/e2e/native_support.py): a launcher that runs this checkout's code with this interpreter.
+(tests/support/native.py): a launcher that runs this checkout's code with this interpreter.
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import user_tags
-from tests.e2e.tools_support import STEP_TIMEOUT, native_engine_env, state_text, tool
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import user_tags
+from tests.support.tools import STEP_TIMEOUT, native_engine_env, state_text, tool
 
 ROOT = Path(__file__).resolve().parents[2]
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"

@@ -37,15 +37,16 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
-from tests.e2e.conftest import PROJECT, Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.emulator import EMULATOR_TOKEN as API_TOKEN  # wxo:token, a stack secret too
+from tests.support.engine import PROJECT, Engine
+from tests.support.native import install_plugin
 
 PLAIN_KEY = "sk-plain-KNOWN-0451-e2e"  # a plain string in the program
 STACK_KEY = "wx-stack-KNOWN-9926-e2e"  # a stack secret
 OUTPUT_KEY = "az-output-KNOWN-6203-e2e"  # inside a provider_config that is an Output
 ROTATED_PLAIN_KEY = "sk-rotated-KNOWN-3317-e2e"
 ROTATED_STACK_KEY = "wx-rotated-KNOWN-8840-e2e"
-API_TOKEN = "test-token"  # wxo:token, a stack secret too (the emulator's fixed token)
+
 ALL_KEYS = (PLAIN_KEY, STACK_KEY, OUTPUT_KEY, ROTATED_PLAIN_KEY, ROTATED_STACK_KEY)
 
 SIG = "4dabf18193072939515e22adb298388d"  # pulumi's secret signature key (rpc._special_sig_key)

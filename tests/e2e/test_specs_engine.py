@@ -19,8 +19,8 @@ from pulumi import automation as auto
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.specs import declare
-from tests.e2e.conftest import ROOT, Engine, user_tags
-from tests.e2e.native_support import export, install_plugin, resources
+from tests.support.engine import ROOT, Engine, user_tags
+from tests.support.native import export, install_plugin, resources
 
 EXAMPLES = ROOT / "examples" / "specs"
 GPT = "virtual-model/openai/gpt-4o"

@@ -26,8 +26,8 @@ import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.native.schema import package_version
-from tests.e2e.conftest import PROJECT, Engine
-from tests.e2e.native_support import install_plugin
+from tests.support.engine import PROJECT, Engine
+from tests.support.native import install_plugin
 
 MINE, VICTIM = "virtual-model/openai/mine", "virtual-model/openai/victim"
 TOKENS = {"dynamic": "pulumi-python:dynamic/wxo:Model", "native": "wxo:index:Model"}

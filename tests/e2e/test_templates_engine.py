@@ -26,9 +26,9 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import user_tags
-from tests.e2e.tools_support import STEP_TIMEOUT, native_engine_env, state_text
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import user_tags
+from tests.support.tools import STEP_TIMEOUT, native_engine_env, state_text
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"

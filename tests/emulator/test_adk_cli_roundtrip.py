@@ -21,16 +21,8 @@ from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema import SECRET_FIELDS
 from pulumi_wxo.specs import read_specs
-from tests.emulator.test_adk_roundtrip import BEDROCK, POLICY, SHAPES, create_all, write_exports
-from tests.emulator.test_orchestrate_cli import (  # noqa: F401  (fixtures)
-    Cli,
-    Emu,
-    emu,
-    home,
-    logged_in,
-    ok,
-    tls_emulator,
-)
+from tests.support.adk_cli import Cli, Emu, ok
+from tests.support.adk_exports import BEDROCK, POLICY, SHAPES, create_all, write_exports
 
 pytestmark = pytest.mark.emulator
 
@@ -54,9 +46,9 @@ def plain(model: dict[str, Any]) -> dict[str, Any]:
 def test_our_adk_files_and_the_adks_exports_round_trip_through_orchestrate(
     emulator: EmulatorThread,
     http: httpx.Client,
-    emu: Emu,  # noqa: F811
-    logged_in: Cli,  # noqa: F811
-    home: Path,  # noqa: F811
+    emu: Emu,
+    logged_in: Cli,
+    home: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

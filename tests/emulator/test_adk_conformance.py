@@ -38,10 +38,10 @@ from ibm_watsonx_orchestrate_core.types.model_policies.types import (
 from ibm_watsonx_orchestrate_core.types.models.types import ProviderConfig, VirtualModel
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
 
 pytestmark = pytest.mark.emulator
 
-TOKEN = "test-token"
 API_KEY = "test-api-key"
 NAME = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
 

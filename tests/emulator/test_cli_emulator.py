@@ -32,8 +32,8 @@ from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema import SECRET_FIELDS
 from pulumi_wxo.specs import read_specs
-from tests.conftest import EMULATOR_TOKEN
-from tests.mocks import Recorder
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.emulator
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN
 
 pytestmark = pytest.mark.emulator
 

@@ -15,11 +15,10 @@ from pulumi_wxo.emulator import DatabaseFileError, EmulatorSettings, EmulatorThr
 from pulumi_wxo.emulator.__main__ import main
 from pulumi_wxo.emulator.dbfile import SIDE_FILES, prepare_private_file
 from pulumi_wxo.emulator.store import Store
-from tests.conftest import granite
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
+from tests.support.emulator import granite
 
 pytestmark = pytest.mark.emulator
-
-TOKEN = "db-token"
 
 
 def mode(path: Path) -> int:

@@ -17,8 +17,8 @@ import pytest
 
 from pulumi_wxo.emulator import EmulatorControl, EmulatorSettings, EmulatorThread
 from pulumi_wxo.emulator.guard import GuardMiddleware, host_name, is_loopback
-from tests.conftest import EMULATOR_TOKEN as TOKEN
-from tests.conftest import IAM_GRANT, granite
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
+from tests.support.emulator import IAM_GRANT, granite
 
 pytestmark = pytest.mark.emulator
 

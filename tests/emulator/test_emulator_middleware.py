@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_API_KEY as API_KEY
-from tests.conftest import EMULATOR_GRANITE as GRANITE
-from tests.conftest import (
+from tests.support.emulator import EMULATOR_API_KEY as API_KEY
+from tests.support.emulator import EMULATOR_GRANITE as GRANITE
+from tests.support.emulator import (
     IAM_GRANT,
     granite,
     policy_body,

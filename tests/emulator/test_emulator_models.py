@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import (
+from tests.support.emulator import (
     assert_422,
     granite,
     policy_body,

@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_GRANITE as GRANITE
-from tests.conftest import EMULATOR_TOKEN as TOKEN
-from tests.conftest import (
+from tests.support.emulator import EMULATOR_GRANITE as GRANITE
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
+from tests.support.emulator import (
     INVALID_TOKEN,
     TIMESTAMP,
     assert_422,

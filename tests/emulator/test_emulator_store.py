@@ -14,9 +14,9 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
-from tests.conftest import EMULATOR_GRANITE as GRANITE
-from tests.conftest import EMULATOR_TOKEN as TOKEN
-from tests.conftest import (
+from tests.support.emulator import EMULATOR_GRANITE as GRANITE
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
+from tests.support.emulator import (
     IAM_GRANT,
     assert_422,
     granite,

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import EMULATOR_GRANITE as GRANITE
-from tests.conftest import (
+from tests.support.emulator import EMULATOR_GRANITE as GRANITE
+from tests.support.emulator import (
     granite,
     policy_body,
 )

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.conftest import INVALID_TOKEN, assert_422, granite
+from tests.support.emulator import INVALID_TOKEN, assert_422, granite
 
 pytestmark = pytest.mark.emulator
 

@@ -34,10 +34,10 @@ from pulumi_wxo.api.errors import (
 )
 from pulumi_wxo.api.settings import ConnectionSettings
 from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle, Runtime
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
 
 pytestmark = [pytest.mark.emulator, pytest.mark.timeout(10)]
 
-TOKEN = "hostile-test-token"
 NAME = "virtual-model/openai/gpt-4o"
 POLICY = "virtual-policy/route"
 MODEL_KEY = "sk-hostile-SECRET-5151"

@@ -1,4 +1,4 @@
-"""The live suite's cleanup (tests/e2e/live.py) against the emulator: a step that fails on
+"""The live suite's cleanup (tests/support/live.py) against the emulator: a step that fails on
 purpose still leaves nothing with the run's prefix, and nothing of anyone else is touched."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pytest
 from pulumi_wxo.api.errors import ConfigError
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema.names import normalize_model_name
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.live import (
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.live import (
     LeftoverError,
     cleaned_up,
     emulator_target,

@@ -22,7 +22,8 @@ from pulumi_wxo.lookup import (
     get_models,
     get_models_output,
 )
-from tests.conftest import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.emulator
 
@@ -141,16 +142,8 @@ def test_settings_from_stack_config_then_environment(
     assert len(get_models()) == 3
 
 
-class Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
 def test_output_variants_resolve_from_outputs(emulator: EmulatorThread, tenant: dict[str, str]) -> None:
-    pulumi.runtime.set_mocks(Mocks(), preview=False)
+    pulumi.runtime.set_mocks(Recorder(), preview=False)
     seen: dict[str, Any] = {}
 
     @pulumi.runtime.test

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -24,11 +23,12 @@ from pulumi_wxo.api.errors import (
     RetriesExhaustedError,
 )
 from pulumi_wxo.emulator import EmulatorThread
-from pulumi_wxo.lifecycle import RUNTIME
+from pulumi_wxo.lifecycle import RUNTIME, Runtime
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
+from tests.support.runtime import Sleeps
 
 pytestmark = pytest.mark.emulator
 
-TOKEN = "test-token"
 API_KEY = "test-api-key"
 MODEL_KEY = "sk-known-SECRET-4242"
 NAME = "virtual-model/openai/gpt-4o"
@@ -45,29 +45,21 @@ NEWS: dict[str, Any] = {
 }
 
 
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 def configure(settings: dict[str, str]) -> None:
     RUNTIME.reset()
     RUNTIME.configure(settings.get, {})
 
 
 @pytest.fixture
-def sleeps() -> Iterator[Sleeps]:
-    recorded = Sleeps()
-    RUNTIME.sleep = recorded
-    yield recorded
-    RUNTIME.sleep = time.sleep
+def sleeps(global_runtime: Runtime) -> Sleeps:
+    assert isinstance(global_runtime.sleep, Sleeps)
+    return global_runtime.sleep
 
 
 @pytest.fixture
-def wxo(emulator: EmulatorThread, sleeps: Sleeps) -> Iterator[EmulatorThread]:
+def wxo(emulator: EmulatorThread, sleeps: Sleeps) -> EmulatorThread:
     configure({"wxo:url": emulator.url, "wxo:token": TOKEN})
-    yield emulator
-    RUNTIME.reset()
+    return emulator
 
 
 def next_run() -> None:

@@ -6,14 +6,13 @@ Each command runs as a subprocess with its own ``HOME`` (the ADK keeps its envir
 ``--skip-validation``) and calls the emulator over loopback (api-contract §12).
 
 Over HTTPS on a free port, not on the local Developer Edition's fixed port 4321: why, and the
-helpers, are in tests/emulator/adk_cli.py.
+helpers, are in tests/support/adk_cli.py.
 """
 
 from __future__ import annotations
 
 import ssl
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,40 +20,13 @@ import jwt
 import pytest
 import yaml
 
-from tests.emulator.adk_cli import Cli, Emu, fails, login, make_cli, ok, serve_tls
+from tests.support.adk_cli import Cli, Emu, fails, login, make_cli, ok
 
 pytestmark = pytest.mark.emulator
 
 GPT = "virtual-model/openai/gpt-4o"
 KEY = '{"api_key": "sk-x"}'
 CLAUDE = "virtual-model/anthropic/claude-3-5-sonnet"
-
-
-@pytest.fixture(scope="module")
-def tls_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emu]:
-    with serve_tls(tmp_path_factory.mktemp("tls")) as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(tls_emulator: Emu) -> Emu:
-    tls_emulator.server.control.reset()
-    return tls_emulator
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("home")
-
-
-@pytest.fixture(scope="module")
-def logged_in(tls_emulator: Emu, home: Path) -> Cli:
-    """One ADK home, logged in once (MCSP), for every test of the models commands (a reset of
-    the emulator keeps minted tokens valid)."""
-    cli = make_cli(home, tls_emulator.ca)
-    tls_emulator.server.control.reset()  # set up before `emu`: undo a previous test's switches
-    login(cli, tls_emulator)
-    return cli
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -18,11 +16,11 @@ from pulumi_wxo.api.errors import (
     WxoError,
 )
 from pulumi_wxo.emulator import EmulatorThread
-from pulumi_wxo.lifecycle import RUNTIME
+from pulumi_wxo.lifecycle import Runtime
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
 
 pytestmark = pytest.mark.emulator
 
-TOKEN = "test-token"
 FLASH = "virtual-model/google/gemini-2.0-flash"
 LITE = "virtual-model/google/gemini-2.0-flash-lite"
 POLICY = "virtual-policy/anygem"
@@ -41,19 +39,10 @@ NEWS: dict[str, Any] = {
 }
 
 
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 @pytest.fixture
-def wxo(emulator: EmulatorThread) -> Iterator[EmulatorThread]:
-    RUNTIME.reset()
-    RUNTIME.configure({"wxo:url": emulator.url, "wxo:token": TOKEN}.get, {})
-    RUNTIME.sleep = Sleeps()
-    yield emulator
-    RUNTIME.sleep = time.sleep
-    RUNTIME.reset()
+def wxo(emulator: EmulatorThread, global_runtime: Runtime) -> EmulatorThread:
+    global_runtime.configure({"wxo:url": emulator.url, "wxo:token": TOKEN}.get, {})
+    return emulator
 
 
 def make_models(*names: str) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -17,7 +17,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime._serialization import _deserialize, _serialize
 
 import pulumi_wxo as wxo
-from tests.mocks import Recorder
+from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.unit
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 import pulumi_wxo as wxo
 from pulumi_wxo import _gen_inputs
 from pulumi_wxo.schema import ModelConfig, PolicyRetry, PolicyStrategy, ProviderConfig
-from tests.mocks import Recorder
+from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.unit
 

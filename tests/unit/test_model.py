@@ -13,27 +13,20 @@ import pytest
 
 import pulumi_wxo as wxo
 from pulumi_wxo.model import DuplicateNameError
+from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.unit
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
 
-class Recorder(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        self.resources.append(args)
-        return f"{args.name}-id", {**args.inputs, "model_id": f"{args.name}-id", "provider": "openai"}
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
+def recorder() -> Recorder:
+    return Recorder(extra={"model_id": "{name}-id", "provider": "openai"})
 
 
 @pytest.fixture
 def mocks() -> Iterator[Recorder]:
-    rec = Recorder()
+    rec = recorder()
     pulumi.runtime.set_mocks(rec, preview=False)
     yield rec
 
@@ -55,7 +48,7 @@ def test_type_token_inputs_and_forced_secret(mocks: Recorder) -> None:
         return m.model_id
 
     run(program)
-    [res] = mocks.resources
+    [res] = mocks.registered
     assert res.typ == "pulumi-python:dynamic/wxo:Model"
     pc = res.inputs["provider_config"]
     # The plain-string api key was wrapped as a secret. Under mocks the SDK hands over the
@@ -71,7 +64,7 @@ def test_provider_config_without_credentials_stays_visible(mocks: Recorder) -> N
         wxo.Model("c", name="anthropic/claude", connection_id="conn-1", provider_config={"custom_host": "h"})
 
     run(program)
-    [res] = mocks.resources
+    [res] = mocks.registered
     assert res.inputs["provider_config"] == {"custom_host": "h"}
     assert res.inputs["connection_id"] == "conn-1"
 
@@ -81,7 +74,7 @@ def test_args_class_and_keywords_merge(mocks: Recorder) -> None:
         wxo.Model("a", wxo.ModelArgs(name="openai/x", display_name="X"), display_name="Y", adopt=True)
 
     run(program)
-    [res] = mocks.resources
+    [res] = mocks.registered
     assert res.inputs["name"] == "openai/x"
     assert res.inputs["display_name"] == "Y" and res.inputs["adopt"] is True
 
@@ -124,7 +117,7 @@ def test_the_same_model_name_twice_is_refused_naming_both_resources(mocks: Recor
         "Model 'gpt-b': 'virtual-model/openai/gpt-4o' is declared twice (also by Model 'gpt-a'); "
         "keep one of them"
     )
-    assert [r.name for r in mocks.resources] == ["gpt-a"]  # the second never registered
+    assert [r.name for r in mocks.registered] == ["gpt-a"]  # the second never registered
 
 
 def test_a_name_from_an_output_is_checked_when_it_resolves(mocks: Recorder) -> None:
@@ -172,7 +165,7 @@ def test_distinct_names_and_invalid_names_are_left_alone(mocks: Recorder) -> Non
         wxo.Model.get("e", "id-of-gpt-4o")  # a read is no declaration
 
     assert registered(program) is None
-    assert len(mocks.resources) == 5
+    assert len(mocks.registered) == 5
 
 
 def test_deployments_one_after_another_do_not_see_each_others_names() -> None:
@@ -183,9 +176,9 @@ def test_deployments_one_after_another_do_not_see_each_others_names() -> None:
         wxo.Model("gpt-b", name="openai/gpt-4o", connection_id="c")
 
     # A new set_mocks is a new deployment (as each Automation-API run is) ...
-    pulumi.runtime.set_mocks(Recorder(), preview=True)
+    pulumi.runtime.set_mocks(recorder(), preview=True)
     assert registered(program) is None
-    pulumi.runtime.set_mocks(Recorder(), preview=True)
+    pulumi.runtime.set_mocks(recorder(), preview=True)
     assert registered(other) is None
     # ... and so is each program run by pulumi.runtime.test under one set_mocks (a test suite).
     assert registered(program) is None
@@ -208,9 +201,9 @@ def test_each_model_carries_the_programs_other_models_for_check(mocks: Recorder)
         wxo.Model("c", name="virtual-model/openai/c", adopt=True)
 
     run(program)
-    by_name = {r.name: r.inputs for r in mocks.resources}
+    by_name = {r.name: r.inputs for r in mocks.registered}
     others = {e["name"]: e["adopt"] for e in by_name["a"]["program_models"]}
     assert others == {"virtual-model/openai/b": "takeover", "virtual-model/openai/c": True}
-    owners = {e["owner"] for r in mocks.resources for e in r.inputs["program_models"]}
-    assert owners == {r.inputs["owner"] for r in mocks.resources}
-    assert {r.inputs["owner_stack"] for r in mocks.resources} == {"project/stack"}
+    owners = {e["owner"] for r in mocks.registered for e in r.inputs["program_models"]}
+    assert owners == {r.inputs["owner"] for r in mocks.registered}
+    assert {r.inputs["owner_stack"] for r in mocks.registered} == {"project/stack"}

@@ -13,7 +13,7 @@ import pytest
 
 import pulumi_wxo as wxo
 from pulumi_wxo.model import DuplicateNameError
-from tests.mocks import Recorder
+from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.unit
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_wxo.api.settings import SOURCES
+from pulumi_wxo.lifecycle import UNKNOWN
 from pulumi_wxo.lifecycle.runtime import setting_text, settings
 from pulumi_wxo.provider_resource import ProviderArgs, arg_name, provider_inputs
 
@@ -33,6 +34,7 @@ def test_an_unknown_argument_is_refused_naming_it() -> None:
         (["a", "b"], "a,b"),
         ("s", "s"),
         (None, None),
+        (UNKNOWN, None),
     ],
 )
 def test_setting_text_is_what_stack_config_would_hold(value: object, text: str | None) -> None:

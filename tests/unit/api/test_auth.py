@@ -13,7 +13,7 @@ from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import AuthError, ResponseTooLargeError
 from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.api.settings import ConnectionSettings
-from tests.unit.api.fakes import (
+from tests.support.fakes import (
     CLOUD,
     IAM_TOKEN_URL,
     KEY,

@@ -11,7 +11,7 @@ from pulumi_wxo.api.auth_exchange import TokenExchange
 from pulumi_wxo.api.errors import AuthError, ConfigError
 from pulumi_wxo.api.retry import TOKEN_EXCHANGE_POLICY
 from pulumi_wxo.api.settings import ConnectionSettings
-from tests.unit.api.fakes import (
+from tests.support.fakes import (
     CLOUD,
     IAM_TOKEN_URL,
     KEY,

@@ -10,7 +10,7 @@ import pytest
 from pulumi_wxo.api.auth_flows import FLOWS, BearerFlow, LocalFlow, McspFlow
 from pulumi_wxo.api.errors import AuthError
 from pulumi_wxo.api.settings import AUTH_TYPES
-from tests.unit.api.fakes import CLOUD, IAM_TOKEN_URL, KEY, LOCAL, NOW, Server, form, jwt, make_auth_http
+from tests.support.fakes import CLOUD, IAM_TOKEN_URL, KEY, LOCAL, NOW, Server, form, jwt, make_auth_http
 
 pytestmark = pytest.mark.unit
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from pulumi_wxo.api.auth_tokens import token_refresh_at
-from tests.unit.api.fakes import NOW, jwt
+from tests.support.fakes import NOW, jwt
 
 pytestmark = pytest.mark.unit
 

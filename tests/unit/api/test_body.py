@@ -8,7 +8,7 @@ import pytest
 from pulumi_wxo.api.body import read_body
 from pulumi_wxo.api.deadline import CallBudget, Deadline, deadline_scope
 from pulumi_wxo.api.errors import DeadlineExceededError, ResponseTooLargeError, TransportError
-from tests.unit.api.fakes import Drip, Endless, FakeClock, Untouchable
+from tests.support.fakes import Drip, Endless, FakeClock, Untouchable
 
 pytestmark = pytest.mark.unit
 

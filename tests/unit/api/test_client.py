@@ -26,7 +26,7 @@ from pulumi_wxo.api.errors import (
 )
 from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.api.settings import ConnectionSettings
-from tests.unit.api.fakes import LOCAL, MODELS, NAME, REMOTE, TOKEN, Api, FakeClock, MaxRng, make_client
+from tests.support.fakes import LOCAL, MODELS, NAME, REMOTE, TOKEN, Api, FakeClock, MaxRng, make_client
 
 pytestmark = pytest.mark.unit
 

@@ -18,7 +18,7 @@ from pulumi_wxo.api.errors import (
     RetriesExhaustedError,
     ServerObjectError,
 )
-from tests.unit.api.fakes import (
+from tests.support.fakes import (
     MODELS,
     NAME,
     NOW,

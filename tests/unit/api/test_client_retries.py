@@ -15,7 +15,7 @@ import pytest
 
 from pulumi_wxo.api.errors import ApiError, RetriesExhaustedError, TransportError
 from pulumi_wxo.api.retry import api_policy
-from tests.unit.api.fakes import MODELS, NAME, NOW, REMOTE, Api, FakeClock, MaxRng, make_client
+from tests.support.fakes import MODELS, NAME, NOW, REMOTE, Api, FakeClock, MaxRng, make_client
 
 pytestmark = pytest.mark.unit
 

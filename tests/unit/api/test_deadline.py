@@ -19,7 +19,7 @@ from pulumi_wxo.api.deadline import (
 )
 from pulumi_wxo.api.http import new_http_client
 from pulumi_wxo.api.settings import ConnectionSettings
-from tests.unit.api.fakes import CLOUD, NOW, TOKEN, FakeClock
+from tests.support.fakes import CLOUD, NOW, TOKEN, FakeClock
 
 pytestmark = pytest.mark.unit
 

@@ -12,7 +12,7 @@ import pytest
 import pulumi_wxo.api.http as http_module
 from pulumi_wxo.api.http import is_tls_error, json_or_none, new_http_client, user_agent
 from pulumi_wxo.api.settings import ConnectionSettings
-from tests.unit.api.fakes import CLOUD, TOKEN
+from tests.support.fakes import CLOUD, TOKEN
 
 pytestmark = pytest.mark.unit
 

@@ -11,7 +11,7 @@ import pytest
 from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import ApiError, NotFoundError
 from pulumi_wxo.api.listing import foreign_404
-from tests.unit.api.fakes import NAME, Api, make_client
+from tests.support.fakes import NAME, Api, make_client
 
 pytestmark = pytest.mark.unit
 

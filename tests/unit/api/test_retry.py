@@ -25,7 +25,7 @@ from pulumi_wxo.api.retry import (
     create_policy,
     parse_retry_after,
 )
-from tests.unit.api.fakes import NOW, FakeClock, MaxRng
+from tests.support.fakes import NOW, FakeClock, MaxRng
 
 pytestmark = pytest.mark.unit
 

@@ -21,10 +21,11 @@ from pulumi.runtime._serialization import _deserialize, _serialize
 
 from pulumi_wxo._provider import ModelPolicyProvider, ModelProvider
 from pulumi_wxo.dynamic.provider import from_engine
-from pulumi_wxo.lifecycle import RUNTIME, UNKNOWN, is_unknown
+from pulumi_wxo.lifecycle import UNKNOWN, is_unknown
 from pulumi_wxo.lifecycle.model_values import model_outputs
 from pulumi_wxo.schema import validate_model
-from tests.unit.lifecycle.strategies import (
+from tests.support.runtime import global_runtime_reset
+from tests.support.strategies import (
     BOUNDED,
     assert_failures_are_clean,
     expected_refusals,
@@ -201,9 +202,9 @@ def test_provider_pickles_by_reference_and_stably() -> None:
 @pytest.fixture(scope="module", autouse=True)
 def offline() -> Iterator[None]:
     """No connection settings: check's server lookups are skipped, whatever the shell has."""
-    RUNTIME.configure(lambda _key: None, {})
-    yield
-    RUNTIME.reset()
+    with global_runtime_reset() as shared:
+        shared.configure(lambda _key: None, {})
+        yield
 
 
 def test_from_engine_is_bounded_and_still_maps_unknowns_within_the_bound() -> None:

@@ -11,7 +11,7 @@ from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle
 from pulumi_wxo.lifecycle.claims import TAKEOVER, stored_inputs
 from pulumi_wxo.lifecycle.model import MODEL_CONTROL_DEFAULTS
 from pulumi_wxo.lifecycle.ownership import MAX_STACK_TAG, owner_of, stack_of, stack_tag
-from tests.unit.lifecycle.support import Tenant, tenant_runtime
+from tests.support.tenant import Tenant, tenant_runtime
 
 MINE, THEIRS = "0123456789abcdef", "fedcba9876543210"
 NAME = "virtual-model/openai/shared"

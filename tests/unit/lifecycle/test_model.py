@@ -20,7 +20,7 @@ from pulumi_wxo.lifecycle.model_values import UNDECLARED_SECRET, model_outputs, 
 from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.schema import MODEL_DIFF_FIELDS
 from pulumi_wxo.schema.bounds import MAX_DEPTH
-from tests.unit.lifecycle.strategies import (
+from tests.support.strategies import (
     BOUNDED,
     assert_failures_are_clean,
     expected_refusals,

@@ -20,7 +20,7 @@ from pulumi_wxo.lifecycle.ownership import (
     split_tags,
     verify_at_id,
 )
-from tests.unit.lifecycle.support import Tenant, tenant_runtime
+from tests.support.tenant import Tenant, tenant_runtime
 
 pytestmark = pytest.mark.unit
 

@@ -16,7 +16,7 @@ from pulumi_wxo.lifecycle import UNKNOWN, PolicyLifecycle, Runtime
 from pulumi_wxo.lifecycle.policy import spec_or_raise
 from pulumi_wxo.schema import POLICY_DIFF_FIELDS
 from pulumi_wxo.schema.bounds import MAX_DEPTH
-from tests.unit.lifecycle.strategies import (
+from tests.support.strategies import (
     BOUNDED,
     assert_failures_are_clean,
     expected_refusals,

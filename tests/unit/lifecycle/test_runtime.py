@@ -1,4 +1,5 @@
-"""lifecycle.runtime: a dead credential fails check (and so every preview), at one request per settings.
+"""lifecycle.runtime: a dead credential fails check (and so every preview), at one request per settings;
+the settings, clients and snapshots it keeps per process.
 
 The instance is an httpx MockTransport: no sockets. Through the real engine on both hosts:
 tests/e2e/test_credentials_engine.py.
@@ -12,8 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from pulumi_wxo.api.errors import ApiError, AuthError
-from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle, Runtime
+from pulumi_wxo.api.errors import ApiError, AuthError, ConfigError
+from pulumi_wxo.lifecycle import RUNTIME, ModelLifecycle, PolicyLifecycle, Runtime
+from pulumi_wxo.lifecycle.instance import ALIASES_ENV, ALIASES_KEY, MOVE_KEY, Instance, Placement
+from pulumi_wxo.lifecycle.runtime import SNAPSHOT_MAX_AGE_KEY, config_name, settings
 
 pytestmark = pytest.mark.unit
 
@@ -104,3 +107,72 @@ def test_an_instance_that_fails_otherwise_is_left_to_up(status: int) -> None:
     runtime = runtime_answering(status, seen)
     assert ModelLifecycle(runtime).check(MODEL, MODEL).failures == []
     assert seen, "the proof was attempted"
+
+
+# --------------------------------------------------------------------------- settings and clients
+
+
+def test_settings_list_the_connection_and_the_lifecycle_settings() -> None:
+    rows = {key: (env, typ, secret) for key, env, typ, secret, _text in settings()}
+    assert rows["wxo:token"] == ("WXO_TOKEN", "string", True)
+    assert rows[ALIASES_KEY] == ("WXO_INSTANCE_ALIASES", "string", False)
+    assert rows[MOVE_KEY] == ("WXO_MOVE_INSTANCE", "boolean", False)
+    assert rows[SNAPSHOT_MAX_AGE_KEY] == ("WXO_SNAPSHOT_MAX_AGE", "number", False)
+
+
+def test_config_name_drops_the_namespace() -> None:
+    assert config_name("wxo:apiKey") == "apiKey"
+
+
+def test_one_client_per_distinct_settings(runtime: Runtime) -> None:
+    runtime.configure(SETTINGS.get, {})
+    first = runtime.client()
+    runtime.configure(dict(SETTINGS).get, {})
+    assert runtime.client() is first
+    runtime.configure({**SETTINGS, "wxo:token": "another-token"}.get, {})
+    assert runtime.client() is not first
+
+
+def test_a_bad_setting_is_raised_at_the_first_call_not_at_configure(runtime: Runtime) -> None:
+    runtime.configure({**SETTINGS, SNAPSHOT_MAX_AGE_KEY: "9999"}.get, {})
+    with pytest.raises(ConfigError) as info:
+        runtime.client()
+    assert SNAPSHOT_MAX_AGE_KEY in str(info.value) and "0 to 3600" in str(info.value)
+    with pytest.raises(ConfigError):
+        runtime.instance()
+
+
+def test_configure_reads_placement_snapshot_age_and_retries(runtime: Runtime) -> None:
+    runtime.configure(
+        {**SETTINGS, MOVE_KEY: "true", SNAPSHOT_MAX_AGE_KEY: "5", "wxo:maxRetries": "4"}.get,
+        {ALIASES_ENV: "https://old.example.test/"},
+    )
+    assert runtime.placement == Placement(frozenset({"https://old.example.test"}), move=True)
+    assert runtime.snapshot_max_age == 5.0 and runtime.max_retries() == 4
+    assert runtime.instance() == Instance("https://wxo.example.test")
+
+
+def test_one_snapshot_per_kind_until_configured_again() -> None:
+    seen: list[str] = []
+    runtime = runtime_answering(200, seen)
+    models = runtime.snapshot("models")
+    assert runtime.snapshot("models") is models and runtime.snapshot("policies") is not models
+    runtime.snapshot("policies").objects()
+    assert seen == ["GET /v1/orchestrate/model_policy"], seen  # the policies kind lists policies
+    runtime.configure(SETTINGS.get, {})
+    assert runtime.snapshot("models") is not models
+
+
+def test_reset_forgets_settings_placement_and_proofs() -> None:
+    seen: list[str] = []
+    runtime = runtime_answering(200, seen, settings={**SETTINGS, MOVE_KEY: "true", SNAPSHOT_MAX_AGE_KEY: "1"})
+    runtime.prove_credentials()
+    runtime.reset()
+    assert (runtime.placement, runtime.snapshot_max_age, runtime.max_retries()) == (Placement(), 30.0, 0)
+    runtime.configure(SETTINGS.get, {})
+    runtime.prove_credentials()
+    assert len(seen) == 2, seen  # proven again after the reset
+
+
+def test_the_runtime_fixture_is_a_fresh_runtime(runtime: Runtime) -> None:
+    assert runtime is not RUNTIME and runtime.sleep == [] and runtime.max_retries() == 0

@@ -31,19 +31,10 @@ from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.native.plugin import WORKERS, WxoProvider, config_getter, diff_response, owner_from_urn
 from pulumi_wxo.native.schema import schema
 from pulumi_wxo.native.server import PluginError
+from tests.support.mocks import arun
 
 MODEL_URN = "urn:pulumi:dev::proj::wxo:index:Model::gpt"
 POLICY_URN = "urn:pulumi:dev::proj::my:Component$wxo:index:ModelPolicy::route"
-
-
-def arun(coro: Any) -> Any:
-    """Run ``coro`` on a loop of its own, leaving the thread's current loop alone (pulumi's
-    mocks in other test modules need one; ``asyncio.run`` would unset it)."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(coro)
-    finally:
-        loop.close()
 
 
 def pv(value: Any, secret: bool = False) -> PropertyValue:
@@ -228,7 +219,7 @@ def test_an_owner_other_than_the_urns_is_refused_and_never_used(runtime: Runtime
 
 
 def test_a_checks_notes_go_to_the_engine_on_the_resource_and_the_stack_is_the_urns() -> None:
-    from tests.unit.lifecycle.support import Tenant, tenant_runtime
+    from tests.support.tenant import Tenant, tenant_runtime
 
     found = {
         "id": "m-9",

@@ -13,7 +13,7 @@ import pulumi_wxo.native as native
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.model import MODEL_OUTPUTS, ModelOutputs
 from pulumi_wxo.model_policy import POLICY_OUTPUTS, PolicyOutputs
-from tests.mocks import Recorder
+from tests.support.mocks import Recorder
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 

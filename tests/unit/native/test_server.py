@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 
 from pulumi_wxo.native.server import METHODS, CleanErrorsServicer, PluginError, _clean
-
-
-def arun(coro: Any) -> Any:
-    """Run ``coro`` on a loop of its own, leaving the thread's current loop alone (pulumi's
-    mocks in other test modules need one; ``asyncio.run`` would unset it)."""
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(coro)
-    finally:
-        loop.close()
+from tests.support.mocks import arun
 
 
 class Context:

@@ -1,4 +1,4 @@
-"""The review comment, read back with a GFM parser (tests/gfm.py): summaries, field tables,
+"""The review comment, read back with a GFM parser (tests/support/gfm.py): summaries, field tables,
 adoptions, replacements and deletions with their reasons and routing policies, secrets that
 never appear, and values that cannot break out of their cell."""
 
@@ -10,7 +10,7 @@ import re
 import pytest
 
 from pulumi_wxo.review import SECRET_TEXT
-from tests.gfm import code_blocks, headings, html_tags, tables
+from tests.support.gfm import code_blocks, headings, html_tags, tables
 from tests.unit.review.support import captured, digest, review, step, text
 
 pytestmark = pytest.mark.unit

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_wxo.review import MIN_PART_BYTES, Block, split_parts
-from tests.gfm import code_blocks, tables
+from tests.support.gfm import code_blocks, tables
 from tests.unit.review.support import digest, review, step
 
 pytestmark = pytest.mark.unit

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pulumi_wxo.review._targets import mermaid, target_rows, target_table
-from tests.gfm import tables
+from tests.support.gfm import tables
 
 pytestmark = pytest.mark.unit
 

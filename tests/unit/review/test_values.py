@@ -6,7 +6,7 @@ import pytest
 
 from pulumi_wxo.review._values import SECRET, UNKNOWN, cell, escape, flatten, mask, mermaid_label
 from pulumi_wxo.schema import is_secret_key
-from tests.gfm import tables
+from tests.support.gfm import tables
 
 pytestmark = pytest.mark.unit
 

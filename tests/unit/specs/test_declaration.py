@@ -11,7 +11,7 @@ import pulumi
 import pytest
 
 from pulumi_wxo.specs import SpecError, declare
-from tests.mocks import Recorder
+from tests.support.mocks import Recorder
 from tests.unit.specs.support import EXAMPLES, write
 
 pytestmark = pytest.mark.unit

@@ -3,7 +3,7 @@ for tests that need what only the CLI prints, such as ``pulumi preview --json``.
 
 The project is copied into the test's folder, its program imports this checkout's package, the
 engine uses the test's file backend and PULUMI_HOME (tests/e2e/conftest.py: ``engine_env``),
-and the native plugin is installed there (tests/e2e/native_support.py). Every run's output is
+and the native plugin is installed there (tests/support/native.py). Every run's output is
 checked for the secrets the test names and for a traceback.
 """
 
@@ -16,9 +16,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.conftest import EMULATOR_TOKEN
-from tests.e2e.conftest import engine_env
-from tests.e2e.native_support import ROOT, install_plugin
+from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.engine import engine_env
+from tests.support.native import ROOT, install_plugin
 
 
 class ProjectCli:

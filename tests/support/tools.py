@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from tests.e2e.conftest import PASSPHRASE, engine_env
-from tests.e2e.native_support import install_plugin
+from tests.support.engine import PASSPHRASE, engine_env
+from tests.support.native import install_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 # Minutes when cold (docs/dev/sdks.md has the measured times); a hang is a failure, not a wait.

@@ -18,12 +18,12 @@ import httpx
 from pulumi_wxo.api.auth import WxoAuth, make_auth
 from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.settings import ConnectionSettings
+from tests.support.emulator import EMULATOR_TOKEN as TOKEN
 
 NOW = 1_700_000_000.0
 CLOUD = "https://api.us-south.watson-orchestrate.cloud.ibm.com/instances/inst-1"
 REMOTE = CLOUD
 LOCAL = "http://localhost:4321"
-TOKEN = "client-test-bearer-TOKEN-77"
 KEY = "sk-test-SECRET-1234"
 IAM_TOKEN_URL = "https://iam.cloud.ibm.com/identity/token"
 NAME = "virtual-model/openai/gpt-4o"

@@ -1,0 +1,1 @@
+"""Helpers shared by the test tiers (importable modules; fixtures stay in conftest.py files)."""
