@@ -115,9 +115,12 @@ def plain(struct: struct_pb2.Struct) -> dict[str, Any]:
     return {k: unwrap(v) for k, v in PropertyValue.unmarshal_map(struct).items()}
 
 
-def assert_secrets_kept(where: str, struct: struct_pb2.Struct, secrets: Mapping[str, str]) -> None:
-    """No secret's text outside an envelope anywhere in ``struct``; each secret path, where the
-    answer has it, marked secret there (or inside a secret parent)."""
+def assert_secrets_kept(
+    where: str, struct: struct_pb2.Struct, texts: set[str], secrets: Mapping[str, str]
+) -> None:
+    """No secret's text (``texts``: every one given so far) outside an envelope anywhere in
+    ``struct``; each path of ``secrets`` (the resource's own), where the answer has a value,
+    marked secret there (or inside a secret parent)."""
     raw = json_format.MessageToDict(struct)
 
     def walk(node: Any, inside: bool, path: str) -> None:
@@ -129,7 +132,7 @@ def assert_secrets_kept(where: str, struct: struct_pb2.Struct, secrets: Mapping[
             for i, v in enumerate(node):
                 walk(v, inside, f"{path}[{i}]")
         elif isinstance(node, str) and not inside:
-            for text in secrets.values():
+            for text in texts:
                 assert text not in node, f"{where}: a secret in plain text at {path.lstrip('.')}"
 
     walk(raw, False, "")
@@ -153,7 +156,8 @@ class Plugin:
         self.provider = WxoProvider(runtime, workers=2)
         self.servicer = CleanErrorsServicer([], package_version(), self.provider, engine_address="")
         self.loop = asyncio.new_event_loop()
-        self.secrets: dict[str, str] = {}
+        self.texts: set[str] = set()  # every secret's text given so far, by any resource
+        self.secrets: dict[str, dict[str, str]] = {}  # by URN: the paths its last inputs mark secret
         props = to_struct(settings)
         checked = self.call(
             "CheckConfig", provider_pb2.CheckRequest(urn=urn("pulumi:providers:wxo", "p"), news=props)
@@ -168,8 +172,10 @@ class Plugin:
     def call(self, method: str, request: Any) -> Any:
         return self.loop.run_until_complete(getattr(self.servicer, method)(request, _Context()))
 
-    def seen(self, where: str, struct: struct_pb2.Struct) -> struct_pb2.Struct:
-        assert_secrets_kept(where, struct, self.secrets)
+    def seen(self, op: str, resource_urn: str, struct: struct_pb2.Struct) -> struct_pb2.Struct:
+        """``struct`` (the answer to ``op``), once its secrets are checked."""
+        where = f"{op} {resource_urn}"
+        assert_secrets_kept(where, struct, self.texts, self.secrets.get(resource_urn, {}))
         return struct
 
     # -- one engine operation each ------------------------------------------------------------
@@ -177,24 +183,25 @@ class Plugin:
     def check(
         self, resource_urn: str, olds: struct_pb2.Struct, inputs: Mapping[str, Any]
     ) -> struct_pb2.Struct:
-        self.secrets.update(_secrets(inputs))
+        self.secrets[resource_urn] = _secrets(inputs)
+        self.texts.update(self.secrets[resource_urn].values())
         resp = self.call(
             "Check", provider_pb2.CheckRequest(urn=resource_urn, olds=olds, news=to_struct(inputs))
         )
         assert not resp.failures, [(f.property, f.reason) for f in resp.failures]
-        return self.seen(f"Check {resource_urn}", resp.inputs)
+        return self.seen("Check", resource_urn, resp.inputs)
 
     def create(self, resource_urn: str, checked: struct_pb2.Struct) -> tuple[str, struct_pb2.Struct]:
         resp = self.call("Create", provider_pb2.CreateRequest(urn=resource_urn, properties=checked))
         assert resp.id, f"Create {resource_urn}: no id"
-        return resp.id, self.seen(f"Create {resource_urn}", resp.properties)
+        return resp.id, self.seen("Create", resource_urn, resp.properties)
 
     def read(self, resource_urn: str, id_: str, state: struct_pb2.Struct, inputs: struct_pb2.Struct) -> Any:
         resp = self.call(
             "Read", provider_pb2.ReadRequest(urn=resource_urn, id=id_, properties=state, inputs=inputs)
         )
-        self.seen(f"Read {resource_urn}", resp.properties)
-        self.seen(f"Read {resource_urn} (inputs)", resp.inputs)
+        self.seen("Read", resource_urn, resp.properties)
+        self.seen("Read (inputs)", resource_urn, resp.inputs)
         return resp
 
     def delete(self, resource_urn: str, id_: str, state: struct_pb2.Struct) -> None:
@@ -249,7 +256,7 @@ class LifeCycle:
                     "Update",
                     provider_pb2.UpdateRequest(urn=u, id=id_, olds=state, news=news),
                 )
-                state = plugin.seen(f"Update {u}", resp.properties)
+                state = plugin.seen("Update", u, resp.properties)
             inputs = news
             outputs = self._read(plugin, u, id_, state, inputs, step)
         plugin.delete(u, id_, state)
