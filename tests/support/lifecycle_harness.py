@@ -37,11 +37,14 @@ from pulumi_wxo.native.server import CleanErrorsServicer
 STACK, PROJECT = "dev", "harness"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Secret:
-    """An input the program marks secret (``pulumi.Output.secret``)."""
+    """An input the program marks secret (``pulumi.Output.secret``); its text stays out of messages."""
 
     value: Any
+
+    def __repr__(self) -> str:
+        return "Secret(...)"
 
 
 @dataclass
@@ -158,11 +161,13 @@ class Plugin:
         self.loop = asyncio.new_event_loop()
         self.texts: set[str] = set()  # every secret's text given so far, by any resource
         self.secrets: dict[str, dict[str, str]] = {}  # by URN: the paths its last inputs mark secret
+        provider_urn = urn("pulumi:providers:wxo", "p")
+        self.secrets[provider_urn] = _secrets(settings)
+        self.texts.update(self.secrets[provider_urn].values())
         props = to_struct(settings)
-        checked = self.call(
-            "CheckConfig", provider_pb2.CheckRequest(urn=urn("pulumi:providers:wxo", "p"), news=props)
-        )
+        checked = self.call("CheckConfig", provider_pb2.CheckRequest(urn=provider_urn, news=props))
         assert not checked.failures, checked.failures
+        self.seen("CheckConfig", provider_urn, checked.inputs)
         self.call("Configure", provider_pb2.ConfigureRequest(args=checked.inputs, acceptSecrets=True))
 
     def close(self) -> None:
@@ -233,6 +238,7 @@ class LifeCycle:
             news = plugin.check(u, inputs, step.inputs)
             diff = plugin.call("Diff", provider_pb2.DiffRequest(urn=u, id=id_, olds=state, news=news))
             where = f"Diff {u} to {dict(step.inputs)}"
+            assert not any(text in str(diff) for text in plugin.texts), f"{where}: a secret in the diff"
             assert sorted(diff.diffs) == sorted(step.expect_changes), f"{where}: {list(diff.diffs)}"
             some = (
                 provider_pb2.DiffResponse.DIFF_SOME
