@@ -21,29 +21,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pulumi_wxo.errors import ERRORS
 from pulumi_wxo.version import __version__ as __version__
 
 # module -> the public names it provides. The only list of the public API.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "api.settings": ("ConnectionSettings",),
-    "errors": (
-        "ApiError",
-        "AuthError",
-        "ConfigError",
-        "ConflictError",
-        "DeadlineExceededError",
-        "InvalidInputError",
-        "ModelExistsError",
-        "ModelInUseError",
-        "NotFoundError",
-        "QuotaExceededError",
-        "ResponseTooLargeError",
-        "RetriesExhaustedError",
-        "ServerObjectError",
-        "TransportError",
-        "ValidationFailedError",
-        "WxoError",
-    ),
+    "errors": ERRORS,
     "lookup": (
         "ModelInfo",
         "ModelNotFoundError",

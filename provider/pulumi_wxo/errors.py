@@ -53,6 +53,10 @@ __all__ = [
     "credentials_hint",
 ]
 
+#: The exception classes of the tree, by name: the package's and ``api``'s tables of public
+#: names take them from here.
+ERRORS: tuple[str, ...] = tuple(n for n in __all__ if n.endswith("Error"))
+
 # ------------------------------------------------------------------------------ errors
 
 

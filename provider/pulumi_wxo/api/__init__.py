@@ -27,6 +27,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pulumi_wxo.errors import ERRORS
+
 if TYPE_CHECKING:
     from pulumi_wxo.api.auth import WxoAuth, make_auth
     from pulumi_wxo.api.auth_tokens import token_refresh_at
@@ -74,28 +76,7 @@ _WHERE: dict[str, str] = {
     **dict.fromkeys(("WxoAuth", "make_auth"), "auth"),
     "token_refresh_at": "auth_tokens",
     **dict.fromkeys(("JsonObject", "WxoClient", "register_body_secrets"), "client"),
-    **dict.fromkeys(
-        (
-            "ApiError",
-            "AuthError",
-            "ConfigError",
-            "ConflictError",
-            "DeadlineExceededError",
-            "InvalidInputError",
-            "ModelExistsError",
-            "ModelInUseError",
-            "NotFoundError",
-            "QuotaExceededError",
-            "ResponseTooLargeError",
-            "RetriesExhaustedError",
-            "ServerObjectError",
-            "TransportError",
-            "ValidationFailedError",
-            "WxoError",
-            "parse_detail",
-        ),
-        "errors",
-    ),
+    **dict.fromkeys((*ERRORS, "parse_detail"), "errors"),
     **dict.fromkeys(("RedactingFilter", "logger", "redact", "register_secret"), "redaction"),
     **dict.fromkeys(
         (
