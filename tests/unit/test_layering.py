@@ -26,7 +26,7 @@ LAYOUT = next(ROOT.glob("docs/**/layout.md"))
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("errors", "redaction", "version", "_text", "emulator"),
     ("schema",),
-    ("api",),
+    ("resources", "api"),
     ("lifecycle",),
     ("inputs", "sdk", "provider_resource", "_engine_log"),
     ("dynamic", "native"),

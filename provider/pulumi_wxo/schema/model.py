@@ -90,15 +90,25 @@ class ModelSpec(BaseModel):
         "Changing it replaces the model.",
         json_schema_extra={"replace": True},
     )
-    display_name: str | None = Field(None, description="Shown in the UI; defaults to the name.")
-    description: str | None = Field(None, description="Defaults to the name.")
-    tags: list[str] | None = Field(None, description="Free-form tags.")
+    display_name: str | None = Field(
+        None,
+        description="Shown in the UI; defaults to the name.",
+        json_schema_extra={"defaults_to_name": True},
+    )
+    description: str | None = Field(
+        None, description="Defaults to the name.", json_schema_extra={"defaults_to_name": True}
+    )
+    tags: list[str] | None = Field(None, description="Free-form tags.", json_schema_extra={"always": True})
     model_type: ModelType = Field("chat", description="chat, chat_vision, completion or embedding.")
     connection_id: str | None = Field(
         None, description="Orchestrate key_value connection whose values are merged into provider_config."
     )
-    provider_config: ProviderConfig | None = Field(None, description="Gateway settings for the upstream.")
-    config: ModelConfig | None = Field(None, description="Inference parameters.")
+    provider_config: ProviderConfig | None = Field(
+        None, description="Gateway settings for the upstream.", json_schema_extra={"always": True}
+    )
+    config: ModelConfig | None = Field(
+        None, description="Inference parameters.", json_schema_extra={"always": True}
+    )
 
     @field_validator("name")
     @classmethod

@@ -134,8 +134,12 @@ class PolicySpec(BaseModel):
         "Changing it replaces the policy.",
         json_schema_extra={"replace": True},
     )
-    display_name: str | None = Field(None, description="Defaults to the name.")
-    description: str | None = Field(None, description="Defaults to the name.")
+    display_name: str | None = Field(
+        None, description="Defaults to the name.", json_schema_extra={"defaults_to_name": True}
+    )
+    description: str | None = Field(
+        None, description="Defaults to the name.", json_schema_extra={"defaults_to_name": True}
+    )
     strategy: PolicyStrategy
     retry: PolicyRetry | None = None
     cache: str | dict[str, Any] | None = Field(None, description=_CACHE_DOC)

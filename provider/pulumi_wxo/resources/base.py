@@ -1,0 +1,190 @@
+"""The shape of a resource declaration, and the field sets every layer derives from it.
+
+A declaration names no API field by hand: the API fields are the pydantic spec's, in its
+order, and a field's facts are marks on the field itself (``json_schema_extra``):
+
+* ``"replace": True``           a change replaces the object (``name``);
+* ``"defaults_to_name": True``  the server's value is the name when none is given;
+* ``"always": True``            always present in the outputs, even when not declared
+                                (a list or mapping the server answers empty);
+* ``"secret": True``            a credential (nested fields; :func:`pulumi_wxo.schema.is_secret_key`
+                                recognises their keys anywhere).
+
+What only the lifecycle knows is declared beside them: the control inputs (:class:`Control`)
+and the computed outputs (:class:`Computed`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+#: How check stores a control input: as given, under ``__<name>`` (computed by the SDK or the
+#: plugin, hidden from diffs), or not at all (it serves check alone).
+Stored = Literal["plain", "internal", "transient"]
+
+
+@dataclass(frozen=True)
+class Control:
+    """An input the lifecycle reads that is not part of the API body."""
+
+    name: str
+    #: The Pulumi package-schema type of the property (``{"type": "boolean"}``, ...).
+    schema: dict[str, Any]
+    description: str
+    #: The annotation of the typed ``*Args`` field; ``""`` when users never set it (the SDK does).
+    python: str = ""
+    #: The ``*Args`` default (the Python source of it).
+    default: str = "None"
+    #: Values check does not store, so a diff shows only what the user declared.
+    unstored: tuple[Any, ...] = ()
+    stored: Stored = "plain"
+    #: Kept among the outputs.
+    output: bool = True
+    #: Always present among the outputs (never null).
+    always: bool = False
+    #: Must be true or false when given.
+    boolean: bool = False
+
+
+@dataclass(frozen=True)
+class Computed:
+    """An output the provider computes (never an input)."""
+
+    name: str
+    schema: dict[str, Any]
+    description: str
+    #: The annotation of the output (``pulumi.Output[<this>]``).
+    python: str = "str"
+    #: Always present among the outputs (never null).
+    always: bool = True
+    #: A write never changes it: at preview it is the old value (else unknown until the write).
+    kept: bool = False
+    #: Seeded with None among the registered properties, so it exists before the engine answers.
+    seeded: bool = True
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Everything a resource is, stated once."""
+
+    #: The class name in every SDK (``Model``).
+    name: str
+    #: The word in messages (``model``).
+    kind: str
+    #: The API collection (``models``): the client's collection and the run's snapshot.
+    collection: str
+    spec: type[BaseModel]
+    #: The output that holds the server's id (also the resource id).
+    id_output: str
+    #: The type token stored in every dynamic-host stack (``pulumi-python:dynamic/wxo:Model``).
+    dynamic_token: str
+    #: The plugin's type token (``wxo:index:Model``).
+    native_token: str
+    #: What the resource is, for the reference docs and the package schema.
+    description: str
+    controls: tuple[Control, ...] = ()
+    computed: tuple[Computed, ...] = ()
+    #: The API fields ``pulumi-wxo list`` shows after the name.
+    listed: tuple[str, ...] = ()
+    #: Object types of the package schema: token -> the pydantic models whose fields it has.
+    types: dict[str, tuple[type[BaseModel], ...]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ API fields
+
+    @cached_property
+    def api_fields(self) -> tuple[str, ...]:
+        """The fields of the API body, in the spec's order (what the lifecycle diffs)."""
+        return tuple(self.spec.model_fields)
+
+    def field(self, name: str) -> FieldInfo:
+        return self.spec.model_fields[name]
+
+    def _marked(self, mark: str) -> tuple[str, ...]:
+        return tuple(n for n in self.api_fields if field_mark(self.field(n), mark))
+
+    @cached_property
+    def replace_fields(self) -> frozenset[str]:
+        return frozenset(self._marked("replace"))
+
+    @cached_property
+    def defaults_to_name(self) -> tuple[str, ...]:
+        return self._marked("defaults_to_name")
+
+    @cached_property
+    def required_fields(self) -> tuple[str, ...]:
+        return tuple(n for n in self.api_fields if self.field(n).is_required())
+
+    @cached_property
+    def always_fields(self) -> tuple[str, ...]:
+        """API fields never null among the outputs: required, defaulted, or marked."""
+        return tuple(
+            n
+            for n in self.api_fields
+            if self.field(n).is_required()
+            or self.field(n).default is not None
+            or field_mark(self.field(n), "always")
+            or field_mark(self.field(n), "defaults_to_name")
+        )
+
+    # ------------------------------------------------------------------ controls and outputs
+
+    @cached_property
+    def control_inputs(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.controls)
+
+    @cached_property
+    def control_defaults(self) -> dict[str, tuple[Any, ...]]:
+        """Control inputs at these values are not stored (lifecycle/claims.py)."""
+        return {c.name: c.unstored for c in self.controls if c.unstored}
+
+    @cached_property
+    def boolean_controls(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.controls if c.boolean)
+
+    @cached_property
+    def user_controls(self) -> tuple[Control, ...]:
+        """Control inputs a user sets (the typed ``*Args`` carry them)."""
+        return tuple(c for c in self.controls if c.python)
+
+    @cached_property
+    def computed_outputs(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.computed)
+
+    @cached_property
+    def kept_outputs(self) -> tuple[str, ...]:
+        """Computed outputs a write never changes (the old value stands at preview)."""
+        return tuple(c.name for c in self.computed if c.kept)
+
+    @cached_property
+    def outputs(self) -> tuple[str, ...]:
+        """Every output: the API fields, the control inputs kept, the computed outputs."""
+        controls = tuple(c.name for c in self.controls if c.output)
+        return (*self.api_fields, *controls, *self.computed_outputs)
+
+    @cached_property
+    def seeded_outputs(self) -> tuple[str, ...]:
+        """Outputs registered as None by the resource classes, so each exists as an attribute."""
+        return tuple(c.name for c in self.computed if c.seeded)
+
+    @cached_property
+    def always_outputs(self) -> tuple[str, ...]:
+        controls = tuple(c.name for c in self.controls if c.output and c.always)
+        computed = tuple(c.name for c in self.computed if c.always)
+        return (*self.always_fields, *controls, *computed)
+
+    def control(self, name: str) -> Control:
+        return next(c for c in self.controls if c.name == name)
+
+    def computed_output(self, name: str) -> Computed:
+        return next(c for c in self.computed if c.name == name)
+
+
+def field_mark(info: FieldInfo, mark: str) -> bool:
+    """Whether a pydantic field carries ``json_schema_extra={mark: True}``."""
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and extra.get(mark) is True
