@@ -40,9 +40,10 @@ def name_matches(name: str, patterns: Sequence[str]) -> bool:
 
 
 def add_command(
-    sub: Any, name: str, *, help_text: str, description: str, example: str
+    sub: Any, name: str, help_text: str, description: str, example: str
 ) -> argparse.ArgumentParser:
-    """A subcommand's parser; ``example`` is shown under ``example:`` (``examples:``) in --help."""
+    """A subcommand's parser: ``help_text`` is its line in the command list, ``description``
+    heads its --help, and ``example`` is shown under ``example:`` (``examples:``) at the end."""
     parser: argparse.ArgumentParser = sub.add_parser(
         name,
         help=help_text,

@@ -42,25 +42,27 @@ def adk_header(e: ExportedSpec) -> str:
     )
 
 
+_SUMMARY = "write spec files (or a Pulumi program) for the models and policies on an instance"
+_DESCRIPTION = (
+    "Read models and policies from an instance and write ADK-compatible spec files "
+    "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
+    "under management without duplicates. Secret values are never written: placeholders "
+    "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed. "
+    "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]')."
+)
+_EXAMPLES = """\
+  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token   # or WXO_API_KEY
+  pulumi-wxo export --output specs/
+  vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/
+  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings
+  pulumi-wxo export --format python --host native --output prog/   # for the native plugin
+  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...
+  pulumi-wxo export --format pulumi-import -o tenant.json
+  pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import"""
+
+
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "export",
-        help_text="write spec files (or a Pulumi program) for the models and policies on an instance",
-        description="Read models and policies from an instance and write ADK-compatible spec files "
-        "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
-        "under management without duplicates. Secret values are never written: placeholders "
-        "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed. "
-        "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]').",
-        example="  export WXO_URL=http://127.0.0.1:4321 WXO_TOKEN=demo-token   # or WXO_API_KEY\n"
-        "  pulumi-wxo export --output specs/\n"
-        "  vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/\n"
-        "  pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings\n"
-        "  pulumi-wxo export --format python --host native --output prog/   # for the native plugin\n"
-        "  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...\n"
-        "  pulumi-wxo export --format pulumi-import -o tenant.json\n"
-        "  pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import",
-    )
+    parser = add_command(sub, "export", _SUMMARY, _DESCRIPTION, _EXAMPLES)
     parser.add_argument(
         "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
     )

@@ -22,18 +22,18 @@ RECIPE = (
 )
 
 
+_SUMMARY = "move a stack's models and policies from the dynamic host to the native plugin"
+_DESCRIPTION = (
+    "Rewrite a `pulumi stack export` file so that its pulumi-wxo resources are served by "
+    "the native plugin (pulumi-resource-wxo): new type tokens and URNs, every reference to them, a "
+    "default wxo provider with the stack's wxo:* config. Ids, outputs and encrypted secrets are kept "
+    "as they are; nothing is decrypted and no request is sent. A state it does not understand, or "
+    "with pending operations, is refused and nothing is written."
+)
+
+
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "migrate-state",
-        help_text="move a stack's models and policies from the dynamic host to the native plugin",
-        description="Rewrite a `pulumi stack export` file so that its pulumi-wxo resources are served by "
-        "the native plugin (pulumi-resource-wxo): new type tokens and URNs, every reference to them, a "
-        "default wxo provider with the stack's wxo:* config. Ids, outputs and encrypted secrets are kept "
-        "as they are; nothing is decrypted and no request is sent. A state it does not understand, or "
-        "with pending operations, is refused and nothing is written.",
-        example=RECIPE,
-    )
+    parser = add_command(sub, "migrate-state", _SUMMARY, _DESCRIPTION, RECIPE)
     parser.add_argument("state", metavar="EXPORT", help="the file `pulumi stack export --file` wrote")
     parser.add_argument("-o", "--output", metavar="FILE", required=True, help="where to write ('-': stdout)")
     parser.add_argument(

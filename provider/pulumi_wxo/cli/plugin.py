@@ -25,18 +25,20 @@ from pulumi_wxo.cli.common import add_command, err
 PLUGIN = "pulumi-resource-wxo"
 
 
+_SUMMARY = "install the native plugin pulumi-resource-wxo into Pulumi's plugin cache"
+_DESCRIPTION = (
+    "Install the native plugin into Pulumi's plugin cache "
+    "($PULUMI_HOME/plugins/resource-wxo-v<version>/, PULUMI_HOME defaulting to ~/.pulumi), "
+    "under the version this package's SDK asks for, as a launcher that runs this Python. "
+    "`pulumi-wxo plugin path` prints where it goes."
+)
+_EXAMPLES = """\
+  pulumi-wxo plugin install
+  PULUMI_HOME=.pulumi-home pulumi-wxo plugin install   # a project's own plugin cache"""
+
+
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "plugin",
-        help_text="install the native plugin pulumi-resource-wxo into Pulumi's plugin cache",
-        description="Install the native plugin into Pulumi's plugin cache "
-        "($PULUMI_HOME/plugins/resource-wxo-v<version>/, PULUMI_HOME defaulting to ~/.pulumi), "
-        "under the version this package's SDK asks for, as a launcher that runs this Python. "
-        "`pulumi-wxo plugin path` prints where it goes.",
-        example="  pulumi-wxo plugin install\n"
-        "  PULUMI_HOME=.pulumi-home pulumi-wxo plugin install   # a project's own plugin cache",
-    )
+    parser = add_command(sub, "plugin", _SUMMARY, _DESCRIPTION, _EXAMPLES)
     parser.add_argument("action", choices=("install", "path"), help="install the plugin, or print its path")
     parser.add_argument(
         "--pulumi-home",

@@ -13,20 +13,21 @@ from typing import Any
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.cli.common import add_command, err
 
+_SUMMARY = "write a CrossGuard policy pack of the guardrails (pulumi preview --policy-pack)"
+_DESCRIPTION = (
+    "Write a ready Pulumi policy pack (PulumiPolicy.yaml, __main__.py, requirements.txt, "
+    "an example policy-config.json and the launcher `wxo-guardrails`) whose policies are the "
+    "rules `pulumi-wxo validate --policy-config` runs offline. The pack runs with the policy extra: "
+    "pip install 'pulumi-wxo[policy]'."
+)
+_EXAMPLES = """\
+  pulumi-wxo policy-pack --output policy/
+  pulumi preview --policy-pack policy/ --policy-pack-config policy/policy-config.json
+  pulumi preview --policy-pack policy/wxo-guardrails --policy-pack-config cfg.json  # file form"""
+
 
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "policy-pack",
-        help_text="write a CrossGuard policy pack of the guardrails (pulumi preview --policy-pack)",
-        description="Write a ready Pulumi policy pack (PulumiPolicy.yaml, __main__.py, requirements.txt, "
-        "an example policy-config.json and the launcher `wxo-guardrails`) whose policies are the "
-        "rules `pulumi-wxo validate --policy-config` runs offline. The pack runs with the policy extra: "
-        "pip install 'pulumi-wxo[policy]'.",
-        example="  pulumi-wxo policy-pack --output policy/\n"
-        "  pulumi preview --policy-pack policy/ --policy-pack-config policy/policy-config.json\n"
-        "  pulumi preview --policy-pack policy/wxo-guardrails --policy-pack-config cfg.json  # file form",
-    )
+    parser = add_command(sub, "policy-pack", _SUMMARY, _DESCRIPTION, _EXAMPLES)
     parser.add_argument("-o", "--output", required=True, metavar="DIR", help="the pack's folder (created)")
     parser.add_argument(
         "--python",

@@ -31,21 +31,23 @@ MAX_PREVIEW_NODES = 20_000_000
 GITHUB_COMMENT_LIMIT = 65536
 
 
+_SUMMARY = "write a pull-request comment (Markdown) from `pulumi preview --json` output"
+_DESCRIPTION = (
+    "Read one `pulumi preview --json` document per stack (either host; the plain "
+    "output or PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1's event stream) and write GitHub-flavoured "
+    "Markdown for a pull-request comment: a summary per stack, each changed model and policy with "
+    "its fields before and after, adoptions, replacements and deletions with their reasons, a "
+    "policy's targets and weights, and policy-pack violations. Secrets are never shown. Exit 0 "
+    f"when nothing changes, {EXIT_CHANGES} when something does, 1 when a document cannot be read."
+)
+_EXAMPLES = """\
+  pulumi preview --json --stack dev > dev.json
+  pulumi-wxo review dev.json prod.json --output-dir review/   # review/review-1.md, ...
+  pulumi preview --json | pulumi-wxo review > comment.md"""
+
+
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "review",
-        help_text="write a pull-request comment (Markdown) from `pulumi preview --json` output",
-        description="Read one `pulumi preview --json` document per stack (either host; the plain "
-        "output or PULUMI_ENABLE_STREAMING_JSON_PREVIEW=1's event stream) and write GitHub-flavoured "
-        "Markdown for a pull-request comment: a summary per stack, each changed model and policy with "
-        "its fields before and after, adoptions, replacements and deletions with their reasons, a "
-        "policy's targets and weights, and policy-pack violations. Secrets are never shown. Exit 0 "
-        f"when nothing changes, {EXIT_CHANGES} when something does, 1 when a document cannot be read.",
-        example="  pulumi preview --json --stack dev > dev.json\n"
-        "  pulumi-wxo review dev.json prod.json --output-dir review/   # review/review-1.md, ...\n"
-        "  pulumi preview --json | pulumi-wxo review > comment.md",
-    )
+    parser = add_command(sub, "review", _SUMMARY, _DESCRIPTION, _EXAMPLES)
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help="preview documents, one per stack ('-' or none: stdin)"
     )

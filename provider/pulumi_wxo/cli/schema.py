@@ -10,18 +10,19 @@ from typing import Any
 
 from pulumi_wxo.cli.common import add_command, err
 
+_SUMMARY = "print the JSON Schema of spec files (for editors and CI)"
+_DESCRIPTION = (
+    "Print the JSON Schema (2020-12) of a spec document, built from the provider's "
+    "schema: every field with its description; secret fields marked `secret: true` and "
+    "accepting only ${secret:NAME}."
+)
+_EXAMPLES = """\
+  pulumi-wxo schema --output specs/wxo-spec.schema.json
+  # then, first line of a spec: # yaml-language-server: $schema=./wxo-spec.schema.json"""
+
 
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "schema",
-        help_text="print the JSON Schema of spec files (for editors and CI)",
-        description="Print the JSON Schema (2020-12) of a spec document, built from the provider's "
-        "schema: every field with its description; secret fields marked `secret: true` and "
-        "accepting only ${secret:NAME}.",
-        example="  pulumi-wxo schema --output specs/wxo-spec.schema.json\n"
-        "  # then, first line of a spec: # yaml-language-server: $schema=./wxo-spec.schema.json",
-    )
+    parser = add_command(sub, "schema", _SUMMARY, _DESCRIPTION, _EXAMPLES)
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
 

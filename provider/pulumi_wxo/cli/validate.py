@@ -19,21 +19,23 @@ if TYPE_CHECKING:
     from pulumi_wxo.specs.overrides import StackFile
 
 
+_SUMMARY = "check spec files offline (no credentials); exit 1 on any problem"
+_DESCRIPTION = (
+    "Check model and policy spec files with the provider's own rules, offline. "
+    "Prints one `file:line: field: message` line per problem; exit 1 on any error "
+    "(warnings too with --strict), 0 when clean."
+)
+_EXAMPLES = """\
+  pulumi-wxo validate specs/
+  pulumi-wxo validate 'specs/**/*.yaml' --overrides Pulumi.prod.yaml --strict
+  pulumi-wxo validate specs/models/ --base-dir specs/   # certs in specs/certs/
+  pulumi-wxo validate --adk adk/   # files for `orchestrate models import`
+  pulumi-wxo validate specs/ --policy-config policy.json --stack prod   # the guardrails
+  # .pre-commit-config.yaml: entry: pulumi-wxo validate, files: ^specs/"""
+
+
 def add_parser(sub: Any) -> None:
-    parser = add_command(
-        sub,
-        "validate",
-        help_text="check spec files offline (no credentials); exit 1 on any problem",
-        description="Check model and policy spec files with the provider's own rules, offline. "
-        "Prints one `file:line: field: message` line per problem; exit 1 on any error "
-        "(warnings too with --strict), 0 when clean.",
-        example="  pulumi-wxo validate specs/\n"
-        "  pulumi-wxo validate 'specs/**/*.yaml' --overrides Pulumi.prod.yaml --strict\n"
-        "  pulumi-wxo validate specs/models/ --base-dir specs/   # certs in specs/certs/\n"
-        "  pulumi-wxo validate --adk adk/   # files for `orchestrate models import`\n"
-        "  pulumi-wxo validate specs/ --policy-config policy.json --stack prod   # the guardrails\n"
-        "  # .pre-commit-config.yaml: entry: pulumi-wxo validate, files: ^specs/",
-    )
+    parser = add_command(sub, "validate", _SUMMARY, _DESCRIPTION, _EXAMPLES)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="spec files, directories or globs")
     parser.add_argument(
         "--overrides",

@@ -41,15 +41,6 @@ LEVEL_KEY = "enforcementLevel"
 ALL = "all"
 
 
-class PolicyConfigError(ValueError):
-    """A policy-pack configuration entry is wrong; the message names the policy and the key."""
-
-    def __init__(self, policy: str, key: str, reason: str) -> None:
-        self.policy, self.key, self.reason = policy, key, reason
-        where = f"{policy}: {key}" if key else policy
-        super().__init__(f"policy-pack config: {where}: {reason}")
-
-
 @dataclass(frozen=True)
 class Key:
     """One configuration key of a policy: its name, kind, default and meaning."""
@@ -103,6 +94,15 @@ class PolicyDef:
 def json_schema(defn: PolicyDef) -> dict[str, Any]:
     """The ``properties`` of the policy's config schema (defaults filled in by the engine)."""
     return {k.name: {**k.json_schema(), "default": k.default} for k in defn.all_keys}
+
+
+class PolicyConfigError(ValueError):
+    """A policy-pack configuration entry is wrong; the message names the policy and the key."""
+
+    def __init__(self, policy: str, key: str, reason: str) -> None:
+        self.policy, self.key, self.reason = policy, key, reason
+        where = f"{policy}: {key}" if key else policy
+        super().__init__(f"policy-pack config: {where}: {reason}")
 
 
 def _strings(policy: str, key: str, value: Any) -> list[str]:

@@ -9,7 +9,7 @@ the provider never need it. docs/guide/policy.md shows how a pack that calls :fu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pulumi_wxo.policy.config import PolicyDef, json_schema, parse_policy
@@ -61,7 +61,7 @@ def _config(defn: PolicyDef, given: Mapping[str, Any]) -> dict[str, Any]:
     return parse_policy(defn, given, PROVIDERS)
 
 
-def _resource_policy(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> pulumi_policy.Policy:
+def _resource_check(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> Callable[..., None]:
     import pulumi_policy as pp
 
     def validate(args: pp.ResourceValidationArgs, report: pp.ReportViolation) -> None:
@@ -72,16 +72,10 @@ def _resource_policy(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> 
         for v in run_resource(defn, r, _config(defn, args.get_config()), level.value):
             report(v.message, None)
 
-    return pp.ResourceValidationPolicy(
-        name=defn.name,
-        description=defn.description,
-        validate=validate,
-        enforcement_level=level,
-        config_schema=_schema(defn),
-    )
+    return validate
 
 
-def _stack_policy(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> pulumi_policy.Policy:
+def _stack_check(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> Callable[..., None]:
     import pulumi_policy as pp
 
     def validate(args: pp.StackValidationArgs, report: pp.ReportViolation) -> None:
@@ -93,13 +87,22 @@ def _stack_policy(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> pul
         for v in run_stack(defn, resources, _config(defn, args.get_config()), level.value):
             report(v.message, v.resource.urn if v.resource else None)
 
-    return pp.StackValidationPolicy(
+    return validate
+
+
+def _policy(defn: PolicyDef, level: pulumi_policy.EnforcementLevel) -> pulumi_policy.Policy:
+    """A stack policy when the rule looks at all resources at once, else a resource policy."""
+    import pulumi_policy as pp
+
+    stack = STACK in defn.kinds
+    policy: pp.Policy = (pp.StackValidationPolicy if stack else pp.ResourceValidationPolicy)(
         name=defn.name,
         description=defn.description,
-        validate=validate,
+        validate=(_stack_check if stack else _resource_check)(defn, level),
         enforcement_level=level,
         config_schema=_schema(defn),
     )
+    return policy
 
 
 def _schema(defn: PolicyDef) -> pulumi_policy.PolicyConfigSchema:
@@ -117,11 +120,7 @@ def build_policies() -> list[pulumi_policy.Policy]:
     """One CrossGuard policy per rule, at its default level (the config can change it)."""
     import pulumi_policy as pp
 
-    out: list[pp.Policy] = []
-    for defn in POLICIES:
-        level = pp.EnforcementLevel(defn.level)
-        out.append(_stack_policy(defn, level) if STACK in defn.kinds else _resource_policy(defn, level))
-    return out
+    return [_policy(defn, pp.EnforcementLevel(defn.level)) for defn in POLICIES]
 
 
 def serve() -> None:

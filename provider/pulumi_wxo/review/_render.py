@@ -235,28 +235,29 @@ def _summary(preview: StackPreview) -> str:
 
 
 def _violation_blocks(preview: StackPreview) -> list[Block]:
-    if not preview.violations:
-        return []
-    header = ("| Level | Policy pack | Policy | Resource | Message |", "| --- | --- | --- | --- | --- |")
     rows = tuple(
         f"| {'❌ ' if v.level == 'mandatory' else ''}{escape(v.level)}"
         f"{' (' + escape(v.severity) + ')' if v.severity else ''} | {escape(v.pack)} | {escape(v.policy)} | "
         f"{_code(v.urn.rsplit('::', 1)[-1]) if v.urn else '—'} | {escape(v.message, limit=1000)} |"
         for v in preview.violations
     )
-    title = f"#### Policy violations ({len(rows)})"
-    return [Block(head=(title, "", *header), rows=rows, continued=(f"{title} (continued)", "", *header))]
+    header = ("| Level | Policy pack | Policy | Resource | Message |", "| --- | --- | --- | --- | --- |")
+    return _table(f"#### Policy violations ({len(rows)})", header, rows)
 
 
 def _error_blocks(preview: StackPreview) -> list[Block]:
-    if not preview.errors:
-        return []
-    header = ("| Resource | Error |", "| --- | --- |")
     rows = tuple(
         f"| {_code(e.urn.rsplit('::', 1)[-1]) if e.urn else '—'} | {escape(e.message, limit=1000)} |"
         for e in preview.errors
     )
     title = f"#### ❌ The preview reported {len(rows)} error{'s' if len(rows) != 1 else ''}"
+    return _table(title, ("| Resource | Error |", "| --- | --- |"), rows)
+
+
+def _table(title: str, header: tuple[str, str], rows: tuple[str, ...]) -> list[Block]:
+    """A table under ``title`` (none without rows); a part that continues it repeats both."""
+    if not rows:
+        return []
     return [Block(head=(title, "", *header), rows=rows, continued=(f"{title} (continued)", "", *header))]
 
 

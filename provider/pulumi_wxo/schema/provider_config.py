@@ -8,6 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+#: The mark of a credential-bearing field (``json_schema_extra``): see "secrets" below.
+_SECRET: dict[str, Any] = {"secret": True}
+
 
 class ProviderConfig(BaseModel):
     """Gateway settings for the upstream provider (the ADK's ``ProviderConfig``, api-contract §3.1).
@@ -19,7 +22,7 @@ class ProviderConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
     api_key: str | None = Field(
-        None, description="API key of the upstream provider.", json_schema_extra={"secret": True}
+        None, description="API key of the upstream provider.", json_schema_extra=_SECRET
     )
     url_to_fetch: str | None = Field(None, alias="urlToFetch")
     custom_host: str | None = Field(
@@ -38,15 +41,15 @@ class ProviderConfig(BaseModel):
     azure_resource_name: str | None = Field(None, alias="resourceName")
     azure_deployment_id: str | None = Field(None, alias="deploymentId")
     azure_api_version: str | None = Field(None, alias="apiVersion")
-    ad_auth: str | None = Field(None, alias="adAuth", json_schema_extra={"secret": True})
+    ad_auth: str | None = Field(None, alias="adAuth", json_schema_extra=_SECRET)
     azure_auth_mode: str | None = Field(None, alias="azureAuthMode")
     azure_managed_client_id: str | None = Field(None, alias="azureManagedClientId")
     azure_entra_client_id: str | None = Field(None, alias="azureEntraClientId")
     azure_entra_client_secret: str | None = Field(
-        None, alias="azureEntraClientSecret", json_schema_extra={"secret": True}
+        None, alias="azureEntraClientSecret", json_schema_extra=_SECRET
     )
     azure_entra_tenant_id: str | None = Field(None, alias="azureEntraTenantId")
-    azure_ad_token: str | None = Field(None, alias="azureAdToken", json_schema_extra={"secret": True})
+    azure_ad_token: str | None = Field(None, alias="azureAdToken", json_schema_extra=_SECRET)
     azure_model_name: str | None = Field(None, alias="azureModelName")
     azure_inference_deployment_name: str | None = Field(None, alias="azureDeploymentName")
     azure_inference_api_version: str | None = Field(None, alias="azureApiVersion")
@@ -58,11 +61,9 @@ class ProviderConfig(BaseModel):
 
     workers_ai_account_id: str | None = Field(None, alias="workersAiAccountId")
 
-    aws_secret_access_key: str | None = Field(
-        None, alias="awsSecretAccessKey", json_schema_extra={"secret": True}
-    )
-    aws_access_key_id: str | None = Field(None, alias="awsAccessKeyId", json_schema_extra={"secret": True})
-    aws_session_token: str | None = Field(None, alias="awsSessionToken", json_schema_extra={"secret": True})
+    aws_secret_access_key: str | None = Field(None, alias="awsSecretAccessKey", json_schema_extra=_SECRET)
+    aws_access_key_id: str | None = Field(None, alias="awsAccessKeyId", json_schema_extra=_SECRET)
+    aws_session_token: str | None = Field(None, alias="awsSessionToken", json_schema_extra=_SECRET)
     aws_region: str | None = Field(None, alias="awsRegion")
     aws_auth_type: str | None = Field(None, alias="awsAuthType")
     aws_role_arn: str | None = Field(None, alias="awsRoleArn")
@@ -94,7 +95,7 @@ class ProviderConfig(BaseModel):
     vertex_region: str | None = Field(None, alias="vertexRegion")
     vertex_project_id: str | None = Field(None, alias="vertexProjectId")
     vertex_service_account_json: dict[str, Any] | None = Field(
-        None, alias="vertexServiceAccountJson", json_schema_extra={"secret": True}
+        None, alias="vertexServiceAccountJson", json_schema_extra=_SECRET
     )
     vertex_storage_bucket_name: str | None = Field(None, alias="vertexStorageBucketName")
     vertex_model_name: str | None = Field(None, alias="vertexModelName")
@@ -125,9 +126,7 @@ class ProviderConfig(BaseModel):
     watsonx_deployment_id: str | None = Field(None, alias="watsonxDeploymentId")
     watsonx_cpd_url: str | None = Field(None, alias="watsonxCpdUrl")
     watsonx_cpd_username: str | None = Field(None, alias="watsonxCpdUsername")
-    watsonx_cpd_password: str | None = Field(
-        None, alias="watsonxCpdPassword", json_schema_extra={"secret": True}
-    )
+    watsonx_cpd_password: str | None = Field(None, alias="watsonxCpdPassword", json_schema_extra=_SECRET)
 
 
 # snake -> camel (the API key), and camel -> [snake, ...] (three aliases are shared, §3.1 quirk)
@@ -145,7 +144,7 @@ ALIAS_PAIRS: tuple[tuple[str, str], ...] = tuple(
 
 # --------------------------------------------------------------------------- secrets
 
-# Credential-bearing fields are marked ``json_schema_extra={"secret": True}`` above (contract
+# Credential-bearing fields are marked ``json_schema_extra=_SECRET`` above (contract
 # §9: "secret (definite)" plus the ids that grant access on their own). Everything that must
 # treat secrets specially (state, logs, diffs, errors, redaction) reads these constants,
 # derived from the marks so that a new credential field needs one mark, not a second list.

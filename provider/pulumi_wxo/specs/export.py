@@ -272,6 +272,20 @@ def _quoted_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 _QuotedDumper.add_representer(str, _quoted_presenter)
 
 
+def _dump(
+    document: Mapping[str, Any], dumper: type[yaml.SafeDumper], *, allow_unicode: bool, width: int
+) -> str:
+    """``document`` in block style, keys in the order given."""
+    return yaml.dump(
+        dict(document),
+        Dumper=dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=allow_unicode,
+        width=width,
+    )
+
+
 def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
     """One spec document as YAML, keys in the order given; ``header`` becomes comment lines.
 
@@ -280,24 +294,9 @@ def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
     (``::error::``, pulumi_wxo._text), every string is written double-quoted, escaped, in ASCII
     and on one line instead. Either way the file reads back as the same document.
     """
-    text = yaml.dump(
-        dict(document),
-        Dumper=_SpecDumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=100,
-    )
+    text = _dump(document, _SpecDumper, allow_unicode=True, width=100)
     if not is_inert(text):
-        quoted = yaml.dump(
-            dict(document),
-            Dumper=_QuotedDumper,
-            sort_keys=False,
-            default_flow_style=False,
-            allow_unicode=False,
-            width=_UNFOLDED,
-        )
-        text = inert_literal(quoted)
+        text = inert_literal(_dump(document, _QuotedDumper, allow_unicode=False, width=_UNFOLDED))
     if header:
         # A header may quote the server (a connection id): inert too, each line a comment.
         lines = inert(header).split("\n")
