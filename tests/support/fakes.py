@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -199,3 +200,12 @@ class Untouchable(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         raise AssertionError("the body was read")
+
+
+def untrusted_certificate(request: httpx.Request) -> httpx.Response:
+    """A MockTransport handler whose server's certificate does not verify (httpx's ConnectError
+    from an ``ssl.SSLCertVerificationError``, as a real TLS handshake raises it)."""
+    try:
+        raise ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    except ssl.SSLError as exc:
+        raise httpx.ConnectError("certificate verify failed", request=request) from exc
