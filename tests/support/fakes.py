@@ -126,6 +126,18 @@ class Server:
         return [r for r in self.requests if str(r.url).startswith(url_prefix)]
 
 
+def granted(*tokens: str) -> list[httpx.Response]:
+    """A token endpoint's answers that grant ``tokens``, one per exchange."""
+    return [httpx.Response(200, json={"access_token": token}) for token in tokens]
+
+
+def iam_server(*answers: httpx.Response | Exception) -> Server:
+    """A Server whose ibm_iam token endpoint gives ``answers`` in turn (the last one from then on)."""
+    server = Server()
+    server.on("POST", IAM_TOKEN_URL, *answers)
+    return server
+
+
 def form(request: httpx.Request) -> dict[str, str]:
     return dict(parse_qsl(request.content.decode()))
 

@@ -18,6 +18,8 @@ from tests.support.fakes import (
     Endless,
     FakeClock,
     Server,
+    granted,
+    iam_server,
     make_auth_http,
     untrusted_certificate,
 )
@@ -30,8 +32,7 @@ pytestmark = pytest.mark.unit
 
 def failed_exchange(*answers: httpx.Response | Exception) -> tuple[AuthError, Server, FakeClock]:
     """The AuthError of a call whose ibm_iam exchange gets ``answers``; the server and the clock."""
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, *answers)
+    server = iam_server(*answers)
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     with pytest.raises(AuthError) as info:
         http.get(f"{CLOUD}/v1/orchestrate/models")
@@ -50,14 +51,7 @@ def test_exchange_rejected_names_flow_and_endpoint_not_key() -> None:
 
 
 def test_exchange_retries_5xx_then_succeeds() -> None:
-    server = Server()
-    server.on(
-        "POST",
-        IAM_TOKEN_URL,
-        httpx.Response(503),
-        httpx.ReadTimeout("slow"),
-        httpx.Response(200, json={"access_token": "iam-token-after-retry"}),
-    )
+    server = iam_server(httpx.Response(503), httpx.ReadTimeout("slow"), *granted("iam-token-after-retry"))
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     assert len(server.to(IAM_TOKEN_URL)) == 3
@@ -80,13 +74,7 @@ def test_exchange_answer_without_token_field() -> None:
 
 
 def test_exchange_retries_429_and_uses_the_token_exchange_policy() -> None:
-    server = Server()
-    server.on(
-        "POST",
-        IAM_TOKEN_URL,
-        httpx.Response(429, headers={"Retry-After": "30"}),
-        httpx.Response(200, json={"access_token": "iam-token-after-429"}),
-    )
+    server = iam_server(httpx.Response(429, headers={"Retry-After": "30"}), *granted("iam-token-after-429"))
     auth, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     assert auth._exchange.policy is TOKEN_EXCHANGE_POLICY
@@ -178,8 +166,7 @@ def test_no_token_endpoint_is_reached_over_plain_http() -> None:
     ],
 )
 def test_an_unusable_token_is_refused_before_it_becomes_a_header(token: str, problem: str) -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": token}))
+    server = iam_server(*granted(token))
     _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
     with pytest.raises(AuthError) as info:
         http.get(f"{CLOUD}/v1/orchestrate/models")
