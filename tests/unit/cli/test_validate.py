@@ -16,7 +16,7 @@ import pytest
 import pulumi_wxo
 from pulumi_wxo.specs import read_specs
 from tests.unit.cli.support import DATA, EXAMPLES, ROOT, run
-from tests.unit.specs.support import EXFIL
+from tests.unit.specs.support import EXFIL, write
 
 pytestmark = pytest.mark.unit
 
@@ -263,8 +263,7 @@ def test_a_spec_cannot_read_the_providers_own_token(
 ) -> None:
     # A pull request adds a model whose key is the pipeline's Orchestrate token, sent to its
     # author's host. validate refuses it at the reference's line.
-    spec = tmp_path / "exfil.yaml"
-    spec.write_text(EXFIL.format(key="wxo:token"))
+    spec = write(tmp_path, "exfil.yaml", EXFIL.format(key="wxo:token"))
     code, out, err = run(capsys, "validate", str(spec))
     assert code == 1
     assert out == (
@@ -281,8 +280,7 @@ def test_a_spec_cannot_read_the_providers_own_token(
 def test_other_namespaces_need_the_stacks_allow_list(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    spec = tmp_path / "team.yaml"
-    spec.write_text(EXFIL.format(key="team:openaiKey"))
+    spec = write(tmp_path, "team.yaml", EXFIL.format(key="team:openaiKey"))
     code, out, _ = run(capsys, "validate", str(spec))
     assert code == 1 and f"{spec}:6: provider_config.api_key: reads the stack config namespace 'team'" in out
     assert run(capsys, "validate", "--secret-namespace", "team", str(spec))[0] == 0
