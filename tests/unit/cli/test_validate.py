@@ -264,6 +264,9 @@ def test_a_spec_cannot_read_the_providers_own_token(
     # A pull request adds a model whose key is the pipeline's Orchestrate token, sent to its
     # author's host. validate refuses it at the reference's line.
     spec = write(tmp_path, "exfil.yaml", EXFIL.format(key="wxo:token"))
+    # No stack can allow it.
+    code, _, err = run(capsys, "validate", "--secret-namespace", "wxo", str(spec))
+    assert code == 2 and "--secret-namespace: 'wxo' cannot be allowed" in err
     code, out, err = run(capsys, "validate", str(spec))
     assert code == 1
     assert out == (
@@ -272,9 +275,6 @@ def test_a_spec_cannot_read_the_providers_own_token(
         "with `pulumi config set --secret token <value>` and write ${secret:token}\n"
     )
     assert err == "0 valid specs in 1 file: 1 error, 0 warnings\n"
-    # No stack can allow it.
-    code, _, err = run(capsys, "validate", "--secret-namespace", "wxo", str(spec))
-    assert code == 2 and "--secret-namespace: 'wxo' cannot be allowed" in err
 
 
 def test_other_namespaces_need_the_stacks_allow_list(
