@@ -29,6 +29,7 @@ from pulumi_wxo.api.redaction import register_secret
 
 pytestmark = pytest.mark.unit
 
+
 def test_tree_shape() -> None:
     for cls in (
         ConfigError,
