@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -125,6 +126,18 @@ class Server:
         return [r for r in self.requests if str(r.url).startswith(url_prefix)]
 
 
+def granted(*tokens: str) -> list[httpx.Response]:
+    """A token endpoint's answers that grant ``tokens``, one per exchange."""
+    return [httpx.Response(200, json={"access_token": token}) for token in tokens]
+
+
+def iam_server(*answers: httpx.Response | Exception) -> Server:
+    """A Server whose ibm_iam token endpoint gives ``answers`` in turn (the last one from then on)."""
+    server = Server()
+    server.on("POST", IAM_TOKEN_URL, *answers)
+    return server
+
+
 def form(request: httpx.Request) -> dict[str, str]:
     return dict(parse_qsl(request.content.decode()))
 
@@ -199,3 +212,12 @@ class Untouchable(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         raise AssertionError("the body was read")
+
+
+def untrusted_certificate(request: httpx.Request) -> httpx.Response:
+    """A MockTransport handler whose server's certificate does not verify (httpx's ConnectError
+    from an ``ssl.SSLCertVerificationError``, as a real TLS handshake raises it)."""
+    try:
+        raise ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    except ssl.SSLError as exc:
+        raise httpx.ConnectError("certificate verify failed", request=request) from exc

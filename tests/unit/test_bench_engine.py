@@ -226,14 +226,16 @@ def test_modes_and_overrides() -> None:
 WRAPPER = ROOT / "bench" / "engine_rss.py"
 
 
+def wrapped(out: Path, child: str) -> list[str]:
+    """The command that runs ``python -c child`` under the wrapper, which records into ``out``."""
+    return [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child]
+
+
 def test_the_wrapper_passes_the_exit_status_through_and_records_the_childs_peak_rss(tmp_path: Path) -> None:
     out = tmp_path / "rss.txt"
     # The child holds ~64 MiB at its peak: more than the wrapper itself could account for.
     child = "import sys; block = bytearray(64 * 1024 * 1024); sys.exit(3)"
-    proc = subprocess.run(
-        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child], check=False
-    )
-    assert proc.returncode == 3
+    assert subprocess.run(wrapped(out, child), check=False).returncode == 3
     [peak] = engine.parse_rss(out.read_text(encoding="ascii"))
     assert peak >= 64 * 1024
 
@@ -243,10 +245,7 @@ def test_the_wrapper_records_the_childs_cpu_seconds(tmp_path: Path) -> None:
     # A child that burns CPU until its own CPU clock says 0.3 s: the wrapper's number is the
     # child's, so it cannot be below that.
     child = "import time\nwhile time.process_time() < 0.3: pass"
-    proc = subprocess.run(
-        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child], check=False
-    )
-    assert proc.returncode == 0
+    assert subprocess.run(wrapped(out, child), check=False).returncode == 0
     assert engine.parse_cpu(Path(f"{out}.cpu").read_text(encoding="ascii")) >= 0.3
 
 
@@ -254,9 +253,12 @@ def test_the_wrapper_outlives_a_process_group_interrupt_and_still_records(tmp_pa
     out = tmp_path / "rss.txt"
     # Like the plugin, the child serves until the engine interrupts the whole process group.
     child = "import sys; print('ready', flush=True); sys.stdin.read()"
-    cmd = [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-c", child]
     with subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+        wrapped(out, child),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     ) as proc:
         assert proc.stdout is not None
         assert proc.stdout.readline() == b"ready\n"

@@ -21,6 +21,8 @@ from tests.support.fakes import (
     Endless,
     FakeClock,
     Server,
+    granted,
+    iam_server,
     jwt,
     make_auth_http,
 )
@@ -32,8 +34,7 @@ pytestmark = pytest.mark.unit
 
 
 def test_one_exchange_for_many_calls() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": jwt(exp=NOW + 3600, iat=NOW)}))
+    server = iam_server(*granted(jwt(exp=NOW + 3600, iat=NOW)))
     _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
     for _ in range(10):
         http.get(f"{CLOUD}/v1/orchestrate/models")
@@ -42,14 +43,8 @@ def test_one_exchange_for_many_calls() -> None:
 
 
 def test_proactive_refresh_from_the_jwt_exp() -> None:
-    server = Server()
     first, second = jwt(exp=NOW + 3600, iat=NOW, sub="a"), jwt(exp=NOW + 7200, iat=NOW + 3000, sub="b")
-    server.on(
-        "POST",
-        IAM_TOKEN_URL,
-        httpx.Response(200, json={"access_token": first}),
-        httpx.Response(200, json={"access_token": second}),
-    )
+    server = iam_server(*granted(first, second))
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     clock.now = NOW + 2999  # margin = min(600, 0.2 * 3600) = 600 -> refresh at exp - 600 = NOW + 3000
@@ -62,8 +57,7 @@ def test_proactive_refresh_from_the_jwt_exp() -> None:
 
 
 def test_short_lived_token_does_not_refresh_on_every_call() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": jwt(exp=NOW + 60)}))
+    server = iam_server(*granted(jwt(exp=NOW + 60)))
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     for _ in range(5):
         http.get(f"{CLOUD}/v1/orchestrate/models")
@@ -74,8 +68,7 @@ def test_short_lived_token_does_not_refresh_on_every_call() -> None:
 
 
 def test_token_without_exp_is_kept_until_401() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": "opaque-iam-token-1"}))
+    server = iam_server(*granted("opaque-iam-token-1"))
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     clock.now = NOW + 10 * 86400
@@ -87,13 +80,7 @@ def test_token_without_exp_is_kept_until_401() -> None:
 
 
 def test_401_refreshes_once_and_resends() -> None:
-    server = Server()
-    server.on(
-        "POST",
-        IAM_TOKEN_URL,
-        httpx.Response(200, json={"access_token": "iam-token-old-1"}),
-        httpx.Response(200, json={"access_token": "iam-token-new-2"}),
-    )
+    server = iam_server(*granted("iam-token-old-1", "iam-token-new-2"))
     answers = iter([httpx.Response(401, json={"detail": "expired"}), httpx.Response(200, json=[])])
     server.api = lambda request: next(answers)
     _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
@@ -106,8 +93,7 @@ def test_401_refreshes_once_and_resends() -> None:
 
 
 def test_the_body_of_a_401_is_read_bounded_before_the_resend() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": "iam-token-bounded"}))
+    server = iam_server(*granted("iam-token-bounded"))
     endless = Endless()
     answers = iter([httpx.Response(401, stream=endless), httpx.Response(200, json=[])])
     server.api = lambda request: next(answers)
@@ -119,8 +105,7 @@ def test_the_body_of_a_401_is_read_bounded_before_the_resend() -> None:
 
 
 def test_second_401_is_an_auth_error() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": "iam-token-rejected"}))
+    server = iam_server(*granted("iam-token-rejected"))
     server.api = lambda request: httpx.Response(401, json={"detail": "Invalid tenant"})
     _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
     with pytest.raises(AuthError) as info:
@@ -148,8 +133,7 @@ def test_bearer_401_fails_at_once() -> None:
 
 
 def test_minted_tokens_are_registered_for_redaction() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": "iam-token-minted-XYZ"}))
+    server = iam_server(*granted("iam-token-minted-XYZ"))
     auth, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     assert redact("Bearer iam-token-minted-XYZ") == "Bearer ***"

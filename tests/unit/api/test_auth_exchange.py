@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
-
 import httpx
 import pytest
 
@@ -20,7 +18,10 @@ from tests.support.fakes import (
     Endless,
     FakeClock,
     Server,
+    granted,
+    iam_server,
     make_auth_http,
+    untrusted_certificate,
 )
 
 pytestmark = pytest.mark.unit
@@ -29,14 +30,18 @@ pytestmark = pytest.mark.unit
 # ------------------------------------------------------------------ exchange failures
 
 
-def test_exchange_rejected_names_flow_and_endpoint_not_key() -> None:
-    server = Server()
-    body = {"errorCode": "BXNIM0415E", "errorMessage": f"Provided API key {KEY} could not be found"}
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(400, json=body))
-    _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
+def failed_exchange(*answers: httpx.Response | Exception) -> tuple[AuthError, Server, FakeClock]:
+    """The AuthError of a call whose ibm_iam exchange gets ``answers``; the server and the clock."""
+    server = iam_server(*answers)
+    _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     with pytest.raises(AuthError) as info:
         http.get(f"{CLOUD}/v1/orchestrate/models")
-    err = info.value
+    return info.value, server, clock
+
+
+def test_exchange_rejected_names_flow_and_endpoint_not_key() -> None:
+    body = {"errorCode": "BXNIM0415E", "errorMessage": f"Provided API key {KEY} could not be found"}
+    err, server, _ = failed_exchange(httpx.Response(400, json=body))
     assert (err.flow, err.status, err.endpoint) == ("ibm_iam", 400, IAM_TOKEN_URL)
     assert str(err) == (
         f"authenticate (ibm_iam): token exchange POST {IAM_TOKEN_URL} answered HTTP 400: "
@@ -46,14 +51,7 @@ def test_exchange_rejected_names_flow_and_endpoint_not_key() -> None:
 
 
 def test_exchange_retries_5xx_then_succeeds() -> None:
-    server = Server()
-    server.on(
-        "POST",
-        IAM_TOKEN_URL,
-        httpx.Response(503),
-        httpx.ReadTimeout("slow"),
-        httpx.Response(200, json={"access_token": "iam-token-after-retry"}),
-    )
+    server = iam_server(httpx.Response(503), httpx.ReadTimeout("slow"), *granted("iam-token-after-retry"))
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     assert len(server.to(IAM_TOKEN_URL)) == 3
@@ -61,13 +59,9 @@ def test_exchange_retries_5xx_then_succeeds() -> None:
 
 
 def test_exchange_unreachable() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.ConnectError("connection refused"))
-    _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
-    with pytest.raises(AuthError) as info:
-        http.get(f"{CLOUD}/v1/orchestrate/models")
-    assert info.value.status is None
-    assert str(info.value).startswith(
+    err, server, clock = failed_exchange(httpx.ConnectError("connection refused"))
+    assert err.status is None
+    assert str(err).startswith(
         f"authenticate (ibm_iam): could not reach POST {IAM_TOKEN_URL}: connection refused"
     )
     assert len(server.requests) == 3
@@ -75,22 +69,12 @@ def test_exchange_unreachable() -> None:
 
 
 def test_exchange_answer_without_token_field() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"token": "wrong-field-token"}))
-    _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
-    with pytest.raises(AuthError) as info:
-        http.get(f"{CLOUD}/v1/orchestrate/models")
-    assert "answered without 'access_token'" in str(info.value)
+    err, _, _ = failed_exchange(httpx.Response(200, json={"token": "wrong-field-token"}))
+    assert "answered without 'access_token'" in str(err)
 
 
 def test_exchange_retries_429_and_uses_the_token_exchange_policy() -> None:
-    server = Server()
-    server.on(
-        "POST",
-        IAM_TOKEN_URL,
-        httpx.Response(429, headers={"Retry-After": "30"}),
-        httpx.Response(200, json={"access_token": "iam-token-after-429"}),
-    )
+    server = iam_server(httpx.Response(429, headers={"Retry-After": "30"}), *granted("iam-token-after-429"))
     auth, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     http.get(f"{CLOUD}/v1/orchestrate/models")
     assert auth._exchange.policy is TOKEN_EXCHANGE_POLICY
@@ -99,28 +83,16 @@ def test_exchange_retries_429_and_uses_the_token_exchange_policy() -> None:
 
 
 def test_exchange_gives_up_after_three_5xx() -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(502, json={"errorMessage": "bad gateway"}))
-    _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
-    with pytest.raises(AuthError) as info:
-        http.get(f"{CLOUD}/v1/orchestrate/models")
-    assert (info.value.status, info.value.endpoint) == (502, IAM_TOKEN_URL)
-    assert str(info.value).endswith("answered HTTP 502: bad gateway; try again later")
+    err, server, clock = failed_exchange(httpx.Response(502, json={"errorMessage": "bad gateway"}))
+    assert (err.status, err.endpoint) == (502, IAM_TOKEN_URL)
+    assert str(err).endswith("answered HTTP 502: bad gateway; try again later")
     assert len(server.requests) == 3
     assert clock.sleeps == [0.5, 1.0]
 
 
 def test_exchange_tls_failure_is_not_retried() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        try:
-            raise ssl.SSLCertVerificationError(
-                1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
-            )
-        except ssl.SSLError as exc:
-            raise httpx.ConnectError("certificate verify failed", request=request) from exc
-
     server = Server()
-    server.routes[("POST", IAM_TOKEN_URL)] = handler
+    server.routes[("POST", IAM_TOKEN_URL)] = untrusted_certificate
     _, http, clock = make_auth_http(server, url=CLOUD, api_key=KEY)
     with pytest.raises(AuthError) as info:
         http.get(f"{CLOUD}/v1/orchestrate/models")
@@ -194,8 +166,7 @@ def test_no_token_endpoint_is_reached_over_plain_http() -> None:
     ],
 )
 def test_an_unusable_token_is_refused_before_it_becomes_a_header(token: str, problem: str) -> None:
-    server = Server()
-    server.on("POST", IAM_TOKEN_URL, httpx.Response(200, json={"access_token": token}))
+    server = iam_server(*granted(token))
     _, http, _ = make_auth_http(server, url=CLOUD, api_key=KEY)
     with pytest.raises(AuthError) as info:
         http.get(f"{CLOUD}/v1/orchestrate/models")

@@ -173,18 +173,22 @@ def test_cpd_api_key_and_iam_url_override() -> None:
     assert json.loads(server.requests[0].content) == {"username": "admin", "password": None, "api_key": KEY}
 
 
-def test_local_flow_finds_tenant() -> None:
+def local_server(user_token: str, tenant_token: str, *tenant_lists: list[dict[str, str]]) -> Server:
+    """The Developer Edition: two logins (the user's, then the tenant's) and the tenant lists."""
     server = Server()
+    logins = (user_token, tenant_token)
     server.on(
-        "POST",
-        f"{LOCAL}/api/v1/auth/token",
-        httpx.Response(200, json={"access_token": "t-local-user"}),
-        httpx.Response(200, json={"access_token": "t-local-tenant"}),
+        "POST", f"{LOCAL}/api/v1/auth/token", *(httpx.Response(200, json={"access_token": t}) for t in logins)
     )
     server.on(
-        "GET",
-        f"{LOCAL}/api/v1/tenants",
-        httpx.Response(200, json=[{"id": "t0", "name": "other"}, {"id": "t1", "name": "wxo-dev"}]),
+        "GET", f"{LOCAL}/api/v1/tenants", *(httpx.Response(200, json=listed) for listed in tenant_lists)
+    )
+    return server
+
+
+def test_local_flow_finds_tenant() -> None:
+    server = local_server(
+        "t-local-user", "t-local-tenant", [{"id": "t0", "name": "other"}, {"id": "t1", "name": "wxo-dev"}]
     )
     auth, http, _ = make_auth_http(server, url=LOCAL)
     http.get(f"{LOCAL}/v1/models")
@@ -201,19 +205,7 @@ def test_local_flow_finds_tenant() -> None:
 
 
 def test_local_flow_creates_missing_tenant() -> None:
-    server = Server()
-    server.on(
-        "POST",
-        f"{LOCAL}/api/v1/auth/token",
-        httpx.Response(200, json={"access_token": "t-local-user2"}),
-        httpx.Response(200, json={"access_token": "t-local-tenant2"}),
-    )
-    server.on(
-        "GET",
-        f"{LOCAL}/api/v1/tenants",
-        httpx.Response(200, json=[]),
-        httpx.Response(200, json=[{"id": "new-1", "name": "wxo-dev"}]),
-    )
+    server = local_server("t-local-user2", "t-local-tenant2", [], [{"id": "new-1", "name": "wxo-dev"}])
     server.on("POST", f"{LOCAL}/api/v1/tenants", httpx.Response(201, json={"ok": True}))
     _, http, _ = make_auth_http(server, url=LOCAL, username="dev@example.com", password="auth-test-local-pw")
     http.get(f"{LOCAL}/v1/models")

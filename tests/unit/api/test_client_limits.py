@@ -7,6 +7,8 @@ tests/emulator/test_hostile_server.py.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -40,16 +42,21 @@ def dripping(clock: FakeClock, status: int = 200) -> Api:
     return Api(lambda request: httpx.Response(status, stream=Drip(clock, body, every=0.25)))
 
 
+def list_dripping(**settings: Any) -> tuple[RetriesExhaustedError, FakeClock, Api]:
+    """``list_models`` against ``dripping`` answers with these client settings: how it gave up."""
+    clock = FakeClock()
+    api = dripping(clock)
+    client, _ = make_client(api, clock=clock, **settings)
+    with pytest.raises(RetriesExhaustedError) as info:
+        client.list_models()
+    return info.value, clock, api
+
+
 # ------------------------------------------------------------------ slow bodies
 
 
 def test_a_dripped_answer_is_cut_at_wxo_timeout_and_the_call_at_max_retry_time() -> None:
-    clock = FakeClock()
-    api = dripping(clock)
-    client, _ = make_client(api, clock=clock, rng=MaxRng(), timeout=2, max_retry_time=10, max_retries=50)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
-    err = info.value
+    err, clock, api = list_dripping(rng=MaxRng(), timeout=2, max_retry_time=10, max_retries=50)
     # The whole call, attempts in flight included; the fake clock moves a dripped byte at a time.
     assert clock.now - NOW <= 10 + 0.25
     assert isinstance(err.last, DeadlineExceededError)
@@ -60,29 +67,22 @@ def test_a_dripped_answer_is_cut_at_wxo_timeout_and_the_call_at_max_retry_time()
 
 
 def test_one_exchange_never_outlasts_wxo_timeout() -> None:
-    clock = FakeClock()
-    client, _ = make_client(dripping(clock), clock=clock, timeout=2, max_retries=0)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+    err, clock, _ = list_dripping(timeout=2, max_retries=0)
     assert clock.now - NOW == 2.0
-    last = info.value.last
+    last = err.last
     assert isinstance(last, DeadlineExceededError)
     assert (last.setting, last.seconds, last.method, last.path) == ("wxo:timeout", 2.0, "GET", MODELS)
     assert str(last).startswith(f"list models: GET {MODELS} got no complete answer within wxo:timeout (2s")
 
 
 def test_the_call_budget_cuts_the_attempt_in_flight() -> None:
-    clock = FakeClock()
-    api = dripping(clock)
     # Attempts at 0-4 s and 4-8 s (no waits with this rng), the third one cut at 10 s.
-    client, _ = make_client(api, clock=clock, rng=ZeroRng(), timeout=4, max_retry_time=10, max_retries=50)
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+    err, clock, api = list_dripping(rng=ZeroRng(), timeout=4, max_retry_time=10, max_retries=50)
     assert clock.now - NOW == 10.0
     assert len(api.requests) == 3
-    assert "wxo:maxRetryTime (10s) ran out during the last one" in str(info.value)
-    assert isinstance(info.value.last, DeadlineExceededError)
-    assert info.value.last.setting == "wxo:maxRetryTime"
+    assert "wxo:maxRetryTime (10s) ran out during the last one" in str(err)
+    assert isinstance(err.last, DeadlineExceededError)
+    assert err.last.setting == "wxo:maxRetryTime"
 
 
 def test_a_slow_post_is_not_resent() -> None:

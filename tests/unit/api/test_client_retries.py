@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import email.utils
 import random
-import ssl
 
 import httpx
 import pytest
 
 from pulumi_wxo.api.errors import ApiError, RetriesExhaustedError, TransportError
 from pulumi_wxo.api.retry import api_policy
-from tests.support.fakes import MODELS, NAME, NOW, REMOTE, Api, FakeClock, MaxRng, make_client
+from tests.support.fakes import (
+    MODELS,
+    NAME,
+    NOW,
+    REMOTE,
+    Api,
+    FakeClock,
+    MaxRng,
+    make_client,
+    untrusted_certificate,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -186,11 +195,20 @@ def test_post_is_not_retried_after_an_answer(status: int) -> None:
     assert clock.sleeps == []
 
 
-@pytest.mark.parametrize(
-    "error",
-    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("peer closed"), httpx.WriteTimeout("stuck")],
-    ids=["read-timeout", "protocol", "write-timeout"],
-)
+# A POST is sent again only after a transport error that proves it never left the machine.
+MAY_HAVE_ARRIVED = {
+    "read-timeout": httpx.ReadTimeout("slow"),
+    "protocol": httpx.RemoteProtocolError("peer closed"),
+    "write-timeout": httpx.WriteTimeout("stuck"),
+}
+NEVER_LEFT = {
+    "connect": httpx.ConnectError("refused"),
+    "connect-timeout": httpx.ConnectTimeout("no route"),
+    "pool-timeout": httpx.PoolTimeout("pool"),
+}
+
+
+@pytest.mark.parametrize("error", list(MAY_HAVE_ARRIVED.values()), ids=list(MAY_HAVE_ARRIVED))
 def test_post_that_may_have_arrived_is_not_retried(error: Exception) -> None:
     api = Api(error, httpx.Response(201, json={}))
     client, clock = make_client(api)
@@ -205,11 +223,7 @@ def test_post_that_may_have_arrived_is_not_retried(error: Exception) -> None:
     assert clock.sleeps == []
 
 
-@pytest.mark.parametrize(
-    "error",
-    [httpx.ConnectError("refused"), httpx.ConnectTimeout("no route"), httpx.PoolTimeout("pool")],
-    ids=["connect", "connect-timeout", "pool-timeout"],
-)
+@pytest.mark.parametrize("error", list(NEVER_LEFT.values()), ids=list(NEVER_LEFT))
 def test_post_that_never_left_is_retried(error: Exception) -> None:
     api = Api(error, httpx.Response(201, json={"id": "n"}))
     client, clock = make_client(api)
@@ -231,15 +245,7 @@ def test_post_connect_errors_exhaust() -> None:
 
 
 def test_tls_failure_is_not_retried_and_points_at_ca_bundle() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        try:
-            raise ssl.SSLCertVerificationError(
-                1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"
-            )
-        except ssl.SSLError as exc:
-            raise httpx.ConnectError("certificate verify failed", request=request) from exc
-
-    api = Api(handler)
+    api = Api(untrusted_certificate)
     client, clock = make_client(api)
     with pytest.raises(TransportError) as info:
         client.list_models()

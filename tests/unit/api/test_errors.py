@@ -29,8 +29,6 @@ from pulumi_wxo.api.redaction import register_secret
 
 pytestmark = pytest.mark.unit
 
-MODELS = "/instances/i-1/v1/orchestrate/models"
-
 
 def test_tree_shape() -> None:
     for cls in (
@@ -46,6 +44,9 @@ def test_tree_shape() -> None:
     for cls in (ValidationFailedError, NotFoundError, ConflictError, QuotaExceededError):
         assert cls.__bases__ == (ApiError,)
     assert issubclass(WxoError, Exception)
+
+
+MODELS = "/instances/i-1/v1/orchestrate/models"
 
 
 def test_context_is_keyword_only() -> None:

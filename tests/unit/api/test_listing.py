@@ -33,6 +33,14 @@ def call(client: WxoClient, verb: str, kind: str) -> Callable[..., Any]:
     return getattr(client, names.get(verb, f"{verb}_{kind}"))  # type: ignore[no-any-return]
 
 
+def refused(api: Api, verb: str, kind: str, *args: Any, **kw: Any) -> ApiError:
+    """The ApiError of ``verb`` on ``kind`` (``call``) when the server answers as ``api`` does."""
+    client, _ = make_client(api)
+    with pytest.raises(ApiError) as info:
+        call(client, verb, kind)(*args, **kw)
+    return info.value
+
+
 @pytest.mark.parametrize(
     ("response", "problem"),
     [
@@ -54,11 +62,8 @@ def test_which_404_is_the_apis(response: httpx.Response, problem: str | None) ->
 @pytest.mark.parametrize("verb", ["list", "find", "get", "delete"])
 def test_an_html_404_is_a_failure_never_none(kind: str, collection: str, verb: str) -> None:
     api = Api(html_404())
-    client, _ = make_client(api)
     args = ("abc",) if verb in ("get", "delete") else ((NAME,) if verb == "find" else ())
-    with pytest.raises(ApiError) as info:
-        call(client, verb, kind)(*args)
-    error = info.value
+    error = refused(api, verb, kind, *args)
     assert not isinstance(error, NotFoundError)  # a caller must not read it as "gone"
     message = str(error)
     assert "HTTP 404: the answer is an HTML page, not the API's" in message
@@ -82,11 +87,9 @@ def test_a_404_with_an_array_body_has_the_collections_shape(kind: str, collectio
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_a_read_is_gone_only_when_the_whole_collection_answers(kind: str, collection: str) -> None:
     api = Api(httpx.Response(404, json={"detail": "Not Found"}))
-    client, _ = make_client(api)
-    with pytest.raises(ApiError) as info:
-        call(client, "get", kind)("abc", name=NAME)
-    assert not isinstance(info.value, NotFoundError)
-    message = str(info.value)
+    error = refused(api, "get", kind, "abc", name=NAME)
+    assert not isinstance(error, NotFoundError)
+    message = str(error)
     assert message.startswith(
         f"read {kind} '{NAME}': HTTP 404: GET {PREFIX}{collection}?id=abc answered 404, and so did the "
         f"whole collection (GET {PREFIX}{collection})"
@@ -114,10 +117,7 @@ def test_a_200_empty_filter_needs_no_check(kind: str, collection: str) -> None:
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_a_delete_404_while_the_object_is_listed_is_a_failure(kind: str, collection: str) -> None:
     api = Api(httpx.Response(404, json={"detail": "Not Found"}), httpx.Response(200, json=[{"id": "abc"}]))
-    client, _ = make_client(api)
-    with pytest.raises(ApiError) as info:
-        call(client, "delete", kind)("abc", name=NAME)
-    assert str(info.value).startswith(
+    assert str(refused(api, "delete", kind, "abc", name=NAME)).startswith(
         f"delete {kind} '{NAME}': HTTP 404: the server answered 404, but still lists the object; "
         "nothing was changed in the state"
     )
@@ -126,10 +126,7 @@ def test_a_delete_404_while_the_object_is_listed_is_a_failure(kind: str, collect
 @pytest.mark.parametrize(("kind", "collection"), KINDS)
 def test_a_delete_404_with_every_list_404_is_a_failure(kind: str, collection: str) -> None:
     api = Api(httpx.Response(404, json={"detail": "Not Found"}))
-    client, _ = make_client(api)
-    with pytest.raises(ApiError) as info:
-        call(client, "delete", kind)("abc", name=NAME)
-    assert str(info.value).startswith(
+    assert str(refused(api, "delete", kind, "abc", name=NAME)).startswith(
         f"delete {kind} '{NAME}': HTTP 404: DELETE {PREFIX}{collection}/abc answered 404, and so did the "
         "whole collection"
     )

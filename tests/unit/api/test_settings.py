@@ -159,25 +159,34 @@ def test_bad_boolean_in_env_names_the_variable() -> None:
     assert "set WXO_ALLOW_HTTP=true or run `pulumi config set wxo:allowHttp true`" in str(info.value)
 
 
-@pytest.mark.parametrize(
-    ("key", "raw", "fix"),
-    [
-        ("wxo:timeout", "abc", "pulumi config set wxo:timeout 30"),
-        ("wxo:timeout", "-1", "pulumi config set wxo:timeout 30"),
-        ("wxo:timeout", "nan", "pulumi config set wxo:timeout 30"),
-        ("wxo:maxRetryTime", "inf", "pulumi config set wxo:maxRetryTime 120"),
-        ("wxo:maxRetries", "2.5", "pulumi config set wxo:maxRetries 5"),
-        ("wxo:maxRetries", "-1", "pulumi config set wxo:maxRetries 5"),
-        ("wxo:maxRetries", "many", "pulumi config set wxo:maxRetries 5"),
-        ("wxo:authType", "oauth", "pulumi config set wxo:authType ibm_iam"),
-    ],
-)
-def test_bad_values_name_the_key_and_fix(key: str, raw: str, fix: str) -> None:
+def refused(key: str, raw: str) -> str:
+    """The ConfigError's text for ``key`` set to ``raw``: it names the key and the value."""
     with pytest.raises(ConfigError) as info:
         from_sources({"wxo:url": CLOUD, "wxo:apiKey": KEY, key: raw})
     assert info.value.field == key
     assert str(info.value).startswith(f"{key} {raw!r} is not")
-    assert str(info.value).endswith(f"run `{fix}`")
+    return str(info.value)
+
+
+# Each key: values it refuses, and the value its fix suggests (`pulumi config set <key> <value>`).
+BAD_VALUES = {
+    "wxo:timeout": (["abc", "-1", "nan"], "30"),
+    "wxo:maxRetryTime": (["inf"], "120"),
+    "wxo:maxRetries": (["2.5", "-1", "many"], "5"),
+    "wxo:authType": (["oauth"], "ibm_iam"),
+}
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "fix"),
+    [
+        (key, raw, f"pulumi config set {key} {value}")
+        for key, (raws, value) in BAD_VALUES.items()
+        for raw in raws
+    ],
+)
+def test_bad_values_name_the_key_and_fix(key: str, raw: str, fix: str) -> None:
+    assert refused(key, raw).endswith(f"run `{fix}`")
 
 
 def test_whole_float_retries_accepted() -> None:
@@ -377,11 +386,7 @@ def test_settings_are_frozen() -> None:
     ],
 )
 def test_numbers_out_of_range_name_the_setting_and_the_range(key: str, raw: str, text: str) -> None:
-    with pytest.raises(ConfigError) as info:
-        from_sources({"wxo:url": CLOUD, "wxo:apiKey": KEY, key: raw})
-    assert info.value.field == key
-    assert str(info.value).startswith(f"{key} {raw!r} is not")
-    assert text in str(info.value)
+    assert text in refused(key, raw)
 
 
 def test_ranges_hold_on_construction_and_from_the_environment() -> None:

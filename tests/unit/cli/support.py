@@ -63,3 +63,8 @@ def serve(
 
     for module in (export, listing):
         monkeypatch.setattr(module, "client_from_args", client_from_args)
+
+
+def named(*names: str) -> list[dict[str, Any]]:
+    """Models as a server lists them, by name only, with the ids "1", "2", ..."""
+    return [{"id": str(i), "name": name} for i, name in enumerate(names, start=1)]

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pulumi_wxo.cli.export import export_objects, secrets_summary
-from tests.unit.cli.support import run, serve
+from tests.unit.cli.support import named, run, serve
 
 pytestmark = pytest.mark.unit
 
@@ -171,10 +171,7 @@ def test_two_names_for_one_file_export_the_first_and_say_so(
 def test_names_differing_in_case_only_are_one_file(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    serve(
-        monkeypatch,
-        [{"id": "1", "name": "virtual-model/openai/GPT"}, {"id": "2", "name": "virtual-model/openai/gpt"}],
-    )
+    serve(monkeypatch, named("virtual-model/openai/GPT", "virtual-model/openai/gpt"))
     code, _, err = run(capsys, "export", "-o", str(tmp_path))
     assert code == 0 and "left out model 'virtual-model/openai/gpt'" in err
     assert [p.name for p in tmp_path.iterdir()] == ["openai-GPT.yaml"]
@@ -243,7 +240,7 @@ def test_a_hostile_connection_id_in_an_adk_header_stays_a_comment(
 def test_an_operator_string_never_becomes_code_in_the_program(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    serve(monkeypatch, [{"id": "1", "name": "virtual-model/openai/gpt-4o"}])
+    serve(monkeypatch, named("virtual-model/openai/gpt-4o"))
     base_path = '/v1/x"""+__import__("os").getpid()+"""\\'
     code, _, err = run(
         capsys,
@@ -288,14 +285,7 @@ def test_a_very_long_name_gets_a_bounded_file_name(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     long_a, long_b = (f"virtual-model/openai/{'x' * 3000}{end}" for end in "ab")
-    serve(
-        monkeypatch,
-        [
-            {"id": "1", "name": long_a},
-            {"id": "2", "name": long_b},
-            {"id": "3", "name": "virtual-model/openai/o3"},
-        ],
-    )
+    serve(monkeypatch, named(long_a, long_b, "virtual-model/openai/o3"))
     code, _, err = run(capsys, "export", "-o", str(tmp_path))
     assert code == 0, err
     files = sorted(p.name for p in tmp_path.iterdir())
@@ -307,10 +297,7 @@ def test_a_very_long_name_gets_a_bounded_file_name(
 def test_files_are_written_whole_or_not_at_all(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    serve(
-        monkeypatch,
-        [{"id": "1", "name": "virtual-model/openai/a"}, {"id": "2", "name": "virtual-model/openai/b"}],
-    )
+    serve(monkeypatch, named("virtual-model/openai/a", "virtual-model/openai/b"))
     calls = []
     real_replace = os.replace
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from pulumi_wxo.cli.console import Table, plain_table
+from tests.support.routing import route, target
 from tests.unit.cli.support import run, serve
 
 pytestmark = pytest.mark.unit
@@ -30,19 +31,15 @@ POLICIES = [
     {
         "id": "p1",
         "name": "virtual-policy/mix",
-        "policy": {
-            "strategy": {"mode": "fallback"},
-            "targets": [
-                {"model_name": "virtual-model/openai/gpt-4o"},
-                {
-                    "strategy": {"mode": "loadbalance"},
-                    "targets": [
-                        {"model_name": "virtual-model/anthropic/claude", "weight": 0.75},
-                        {"model_name": "virtual-model/openai/gpt-4o", "weight": 0.25},
-                    ],
-                },
-            ],
-        },
+        "policy": route(
+            "fallback",
+            target("virtual-model/openai/gpt-4o"),
+            route(
+                "loadbalance",
+                target("virtual-model/anthropic/claude", 0.75),
+                target("virtual-model/openai/gpt-4o", 0.25),
+            ),
+        ),
     }
 ]
 

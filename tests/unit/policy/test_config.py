@@ -24,91 +24,47 @@ def test_defaults_and_levels() -> None:
     assert cfg.levels["wxo-name-patterns"] == "disabled"
 
 
+# (policy, its entry, the key named, the reason): each entry alone, as {policy: entry}.
+BAD_ENTRIES: list[tuple[str, Any, str, str]] = [
+    ("wxo-required-tag", {}, "", "no such policy in this pack (did you mean 'wxo-required-tags'?)"),
+    ("wxo-required-tags", {"tag": ["x"]}, "tag", "unknown key (did you mean 'tags'?)"),
+    ("wxo-required-tags", {"zzz": 1}, "zzz", "unknown key; its keys: stacks, tags"),
+    ("wxo-required-tags", {"tags": "team-*"}, "tags", "must be a list of non-empty strings"),
+    ("wxo-required-tags", {"tags": [""]}, "tags", "must be a list of non-empty strings"),
+    ("wxo-required-tags", {"stacks": [1]}, "stacks", "must be a list of non-empty strings"),
+    ("wxo-required-tags", "strict", "enforcementLevel", "'strict' " + NOT_A_LEVEL),
+    (
+        "wxo-required-tags",
+        {"enforcementLevel": "remediate"},
+        "enforcementLevel",
+        "'remediate' " + NOT_A_LEVEL,
+    ),
+    ("all", "loud", "enforcementLevel", "'loud' " + NOT_A_LEVEL),
+    (
+        "wxo-allowed-providers",
+        {"providers": ["opnai"]},
+        "providers",
+        "unknown provider 'opnai' (did you mean 'openai'?)",
+    ),
+    ("wxo-required-guardrails", {"input": "yes"}, "input", "must be true or false"),
+    ("wxo-loadbalance-weights", {"tolerance": -1}, "tolerance", "must be a number >= 0"),
+    ("wxo-loadbalance-weights", {"tolerance": True}, "tolerance", "must be a number >= 0"),
+    ("wxo-name-patterns", {"model": 3}, "model", "must be a regular expression (a string)"),
+    (
+        "wxo-name-patterns",
+        {"policy": "("},
+        "policy",
+        "is not a valid regular expression: " + "missing ), unterminated subpattern at position 0",
+    ),
+    ("wxo-name-patterns", ["x"], "enforcementLevel", "['x'] " + NOT_A_LEVEL),
+]
+
+
 @pytest.mark.parametrize(
     ("raw", "policy", "key", "reason"),
     [
         ([], "policy-pack config", "", "must be a JSON object keyed by policy name"),
-        (
-            {"wxo-required-tag": {}},
-            "wxo-required-tag",
-            "",
-            "no such policy in this pack (did you mean 'wxo-required-tags'?)",
-        ),
-        (
-            {"wxo-required-tags": {"tag": ["x"]}},
-            "wxo-required-tags",
-            "tag",
-            "unknown key (did you mean 'tags'?)",
-        ),
-        (
-            {"wxo-required-tags": {"zzz": 1}},
-            "wxo-required-tags",
-            "zzz",
-            "unknown key; its keys: stacks, tags",
-        ),
-        (
-            {"wxo-required-tags": {"tags": "team-*"}},
-            "wxo-required-tags",
-            "tags",
-            "must be a list of non-empty strings",
-        ),
-        (
-            {"wxo-required-tags": {"tags": [""]}},
-            "wxo-required-tags",
-            "tags",
-            "must be a list of non-empty strings",
-        ),
-        (
-            {"wxo-required-tags": {"stacks": [1]}},
-            "wxo-required-tags",
-            "stacks",
-            "must be a list of non-empty strings",
-        ),
-        ({"wxo-required-tags": "strict"}, "wxo-required-tags", "enforcementLevel", "'strict' " + NOT_A_LEVEL),
-        (
-            {"wxo-required-tags": {"enforcementLevel": "remediate"}},
-            "wxo-required-tags",
-            "enforcementLevel",
-            "'remediate' " + NOT_A_LEVEL,
-        ),
-        ({"all": "loud"}, "all", "enforcementLevel", "'loud' " + NOT_A_LEVEL),
-        (
-            {"wxo-allowed-providers": {"providers": ["opnai"]}},
-            "wxo-allowed-providers",
-            "providers",
-            "unknown provider 'opnai' (did you mean 'openai'?)",
-        ),
-        (
-            {"wxo-required-guardrails": {"input": "yes"}},
-            "wxo-required-guardrails",
-            "input",
-            "must be true or false",
-        ),
-        (
-            {"wxo-loadbalance-weights": {"tolerance": -1}},
-            "wxo-loadbalance-weights",
-            "tolerance",
-            "must be a number >= 0",
-        ),
-        (
-            {"wxo-loadbalance-weights": {"tolerance": True}},
-            "wxo-loadbalance-weights",
-            "tolerance",
-            "must be a number >= 0",
-        ),
-        (
-            {"wxo-name-patterns": {"model": 3}},
-            "wxo-name-patterns",
-            "model",
-            "must be a regular expression (a string)",
-        ),
-        (
-            {"wxo-name-patterns": {"policy": "("}},
-            "wxo-name-patterns",
-            "policy",
-            "is not a valid regular expression: " + "missing ), unterminated subpattern at position 0",
-        ),
-        ({"wxo-name-patterns": ["x"]}, "wxo-name-patterns", "enforcementLevel", "['x'] " + NOT_A_LEVEL),
+        *(({policy: entry}, policy, key, reason) for policy, entry, key, reason in BAD_ENTRIES),
     ],
 )
 def test_a_bad_entry_names_the_policy_and_the_key(raw: Any, policy: str, key: str, reason: str) -> None:

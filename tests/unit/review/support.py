@@ -58,6 +58,20 @@ def digest(*steps: dict[str, Any]) -> dict[str, Any]:
     return {"config": {}, "steps": list(steps)}
 
 
+def policy_events(*events: dict[str, Any]) -> list[dict[str, Any]]:
+    """An event stream (``pulumi preview --json`` with a policy pack): the prelude, then each of
+    ``events`` as a ``policyEvent``, numbered in order."""
+    prelude = {"sequence": 0, "preludeEvent": {"config": {}}}
+    return [prelude, *({"sequence": n, "policyEvent": event} for n, event in enumerate(events, start=1))]
+
+
+def policy_event(policy: str, level: str, message: str, **more: Any) -> dict[str, Any]:
+    """A ``policyEvent`` of the pack wxo-guardrails: its policy, enforcement level and message,
+    and any ``more`` fields as the engine spells them (``resourceUrn``, ``severity``, ...)."""
+    fields = {"policyName": policy, "policyPackName": "wxo-guardrails", "enforcementLevel": level}
+    return {**fields, "message": message, **more}
+
+
 def preview(document: Any, label: str = "dev.json") -> StackPreview:
     return parse_preview(document, label)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pulumi_wxo.review import ReviewError, parse_preview
-from tests.unit.review.support import captured, digest, step
+from tests.unit.review.support import captured, digest, policy_event, policy_events, step
 
 pytestmark = pytest.mark.unit
 
@@ -63,22 +63,10 @@ def test_nothing_changes_when_every_step_is_same() -> None:
 
 
 def test_policy_events_of_the_stream_are_read() -> None:
-    events = [
-        {"sequence": 0, "preludeEvent": {"config": {}}},
-        {
-            "sequence": 1,
-            "policyEvent": {
-                "resourceUrn": "urn:pulumi:dev::p::wxo:index:Model::gpt",
-                "message": "inline credential",
-                "color": "never",
-                "policyName": "credentials-through-connection",
-                "policyPackName": "wxo-guardrails",
-                "policyPackVersion": "0.1.0",
-                "policyPackVersionTag": "0.1.0",
-                "enforcementLevel": "mandatory",
-            },
-        },
-    ]
+    urn = "urn:pulumi:dev::p::wxo:index:Model::gpt"
+    versions = {"policyPackVersion": "0.1.0", "policyPackVersionTag": "0.1.0"}
+    event = policy_event("credentials-through-connection", "mandatory", "inline credential", **versions)
+    events = policy_events({**event, "resourceUrn": urn, "color": "never"})
     [violation] = parse_preview(events, "x").violations
     assert (violation.pack, violation.policy, violation.level) == (
         "wxo-guardrails",

@@ -11,7 +11,7 @@ import pytest
 
 from pulumi_wxo.review import SECRET_TEXT
 from tests.support.gfm import code_blocks, headings, html_tags, tables
-from tests.unit.review.support import captured, digest, review, step, text
+from tests.unit.review.support import captured, digest, policy_event, policy_events, review, step, text
 
 pytestmark = pytest.mark.unit
 
@@ -190,29 +190,17 @@ def test_hostile_values_stay_inside_their_cell() -> None:
 
 
 def test_policy_violations_are_listed() -> None:
-    events = [
-        {"sequence": 0, "preludeEvent": {"config": {}}},
-        {
-            "sequence": 1,
-            "policyEvent": {
-                "resourceUrn": "urn:pulumi:dev::p::wxo:index:Model::gpt",
-                "message": "provider_config.api_key: use a connection | not inline\nsecond line",
-                "policyName": "credentials-through-connection",
-                "policyPackName": "wxo-guardrails",
-                "enforcementLevel": "mandatory",
-                "severity": "high",
-            },
-        },
-        {
-            "sequence": 2,
-            "policyEvent": {
-                "message": "weights sum to 1.4\n",  # as a pack prints it: no trailing <br>
-                "policyName": "weights",
-                "policyPackName": "wxo-guardrails",
-                "enforcementLevel": "warning",  # the engine's word for advisory
-            },
-        },
-    ]
+    events = policy_events(
+        policy_event(
+            "credentials-through-connection",
+            "mandatory",
+            "provider_config.api_key: use a connection | not inline\nsecond line",
+            resourceUrn="urn:pulumi:dev::p::wxo:index:Model::gpt",
+            severity="high",
+        ),
+        # As a pack prints it: no trailing <br>; "warning" is the engine's word for advisory.
+        policy_event("weights", "warning", "weights sum to 1.4\n"),
+    )
     md = text(events)
     assert "1.4<br>" not in md
     [table] = [t for t in tables(md) if t.heading.startswith("Policy violations")]

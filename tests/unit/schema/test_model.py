@@ -7,19 +7,10 @@ import math
 import pytest
 
 from pulumi_wxo import schema as s
+from tests.unit.schema.support import WATSONX
+from tests.unit.schema.support import model_failures as paths
 
 pytestmark = pytest.mark.unit
-
-WATSONX = {
-    "name": "watsonx/ibm/granite-3-3-8b-instruct",
-    "provider_config": {"api_key": "k-123", "watsonx_space_id": "space-1"},
-}
-
-
-def paths(props: dict[str, object]) -> dict[str, str]:
-    spec, fails = s.validate_model(props)
-    assert spec is None
-    return {f.path: f.reason for f in fails}
 
 
 def test_unknown_keys_get_did_you_mean_everywhere() -> None:

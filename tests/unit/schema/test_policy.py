@@ -9,6 +9,7 @@ import pytest
 
 from pulumi_wxo import schema as s
 from pulumi_wxo.schema.policy import normalize_policy_name
+from tests.unit.schema.support import policy_failures as paths
 
 pytestmark = pytest.mark.unit
 
@@ -17,12 +18,6 @@ ROUTE: dict[str, Any] = {
     "strategy": "loadbalance",
     "targets": [{"model_name": "openai/a", "weight": 0.5}, {"model_name": "openai/b", "weight": 0.5}],
 }
-
-
-def paths(props: dict[str, Any]) -> dict[str, str]:
-    spec, fails = s.validate_policy(props)
-    assert spec is None
-    return {f.path: f.reason for f in fails}
 
 
 def test_the_route_is_valid() -> None:

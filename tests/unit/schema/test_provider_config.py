@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pulumi_wxo import schema as s
+from tests.unit.schema.support import model_failures as paths
 
 pytestmark = pytest.mark.unit
-
-
-def paths(props: dict[str, object]) -> dict[str, str]:
-    spec, fails = s.validate_model(props)
-    assert spec is None
-    return {f.path: f.reason for f in fails}
 
 
 def test_shared_alias_pair_is_refused() -> None:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pulumi_wxo import schema as s
+from tests.unit.schema.support import WATSONX
 
 pytestmark = pytest.mark.unit
-
-WATSONX = {
-    "name": "watsonx/ibm/granite-3-3-8b-instruct",
-    "provider_config": {"api_key": "k-123", "watsonx_space_id": "space-1"},
-}
 
 
 def test_whole_floats_from_the_engine_are_ints() -> None:

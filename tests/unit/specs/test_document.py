@@ -8,7 +8,7 @@ import pytest
 
 from pulumi_wxo.schema import ModelSpec
 from pulumi_wxo.specs import read_specs
-from tests.unit.specs.support import DATA, write
+from tests.unit.specs.support import DATA, gpt4o, write
 
 pytestmark = pytest.mark.unit
 
@@ -25,17 +25,7 @@ def test_adk_export_files_are_accepted(tmp_path: Path) -> None:
     # server_cert_file (ADK 2.19) is read relative to the spec file, into server_cert
     assert claude.provider_config.server_cert == (DATA / "adk-export" / "certs" / "gateway.pem").read_text()
 
-    write(
-        tmp_path,
-        "m.yaml",
-        """
-        spec_version: v1
-        name: openai/gpt-4o
-        provider_config:
-          api_key: ${secret:k}
-          server_cert_file: missing.pem
-        """,
-    )
+    write(tmp_path, "m.yaml", gpt4o("api_key: ${secret:k}", "server_cert_file: missing.pem"))
     _, [problem] = read_specs(tmp_path)
     assert (problem.line, problem.field) == (5, "provider_config.server_cert_file")
     assert problem.message.startswith(f"cannot read {tmp_path / 'missing.pem'}")
@@ -78,17 +68,7 @@ def test_server_fields_masks_and_the_marker_are_dropped_with_their_line(tmp_path
 
 
 def test_the_marker_is_accepted_and_never_sent(tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        "m.yaml",
-        """
-        spec_version: v1
-        name: openai/gpt-4o
-        provider_config:
-          secrets_resolved_by: pulumi-wxo
-          api_key: ${secret:k}
-        """,
-    )
+    write(tmp_path, "m.yaml", gpt4o("secrets_resolved_by: pulumi-wxo", "api_key: ${secret:k}"))
     [spec], problems = read_specs(tmp_path)
     assert problems == [] and "secrets_resolved_by" not in spec.data["provider_config"]
 

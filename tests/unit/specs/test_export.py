@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from pulumi_wxo.specs import ExportedSpec, dump_yaml, export_model, export_policy, python_program, read_specs
+from tests.support.routing import route, target
 
 pytestmark = pytest.mark.unit
 
@@ -88,17 +89,12 @@ def test_python_program_adopts_wires_and_reads_secrets() -> None:
         export_policy(
             {
                 "name": "virtual-policy/mix",
-                "policy": {
-                    "strategy": {"mode": "fallback"},
-                    "targets": [
-                        {"model_name": "virtual-model/openai/gpt-4o"},
-                        {
-                            "strategy": {"mode": "loadbalance"},
-                            "targets": [{"model_name": "virtual-model/anthropic/c", "weight": 1}],
-                        },
-                        {"model_name": "virtual-model/groq/elsewhere"},
-                    ],
-                },
+                "policy": route(
+                    "fallback",
+                    target("virtual-model/openai/gpt-4o"),
+                    route("loadbalance", target("virtual-model/anthropic/c", 1)),
+                    target("virtual-model/groq/elsewhere"),
+                ),
             }
         ),
     ]
