@@ -3,7 +3,7 @@
 ``pulumi_wxo.Provider("prod", url=..., api_key=...)`` (dynamic host) and
 ``pulumi_wxo.native.Provider("prod", url=..., api_key=...)`` (the plugin) take the same
 keyword arguments: every setting the provider reads from stack config (``wxo:url`` ->
-``url``, ``wxo:apiKey`` -> ``api_key``; :func:`pulumi_wxo.lifecycle.runtime.settings`), and
+``url``, ``wxo:apiKey`` -> ``api_key``; :data:`pulumi_wxo.api.setting_table.SETTINGS`), and
 pass them as the provider's inputs, so ``opts=ResourceOptions(provider=prod)`` sends a
 resource to that instance. A setting left out falls back to its ``WXO_*`` environment
 variable, as for stack config. Credentials are secret in state.
@@ -22,11 +22,16 @@ from typing import Any, TypedDict, Unpack
 
 import pulumi
 
-from pulumi_wxo.lifecycle.runtime import config_name, setting_text, settings
+from pulumi_wxo.api.setting_table import SETTINGS
+from pulumi_wxo.lifecycle.runtime import config_name, setting_text
 
 
 class ProviderArgs(TypedDict, total=False):
-    """The settings of one instance (docs/guide/client.md has each one's default and range)."""
+    """The settings of one instance (docs/guide/client.md has each one's default and range).
+
+    Written out for type checkers, one key per row of the settings table
+    (:data:`~pulumi_wxo.api.setting_table.SETTINGS`), in its order and with its annotation
+    (``Setting.python``): tests/unit/test_provider_resource.py holds the two equal."""
 
     url: pulumi.Input[str]
     api_key: pulumi.Input[str]
@@ -56,7 +61,7 @@ def arg_name(key: str) -> str:
 def provider_inputs(given: Mapping[str, Any], *, kind: str, prefixed: bool) -> dict[str, Any]:
     """The provider resource's inputs: each setting as the string stack config would hold,
     under ``wxo:<key>`` (``prefixed``, the dynamic host) or ``<key>`` (the plugin)."""
-    known = {arg_name(key): (key, secret) for key, _env, _typ, secret, _text in settings()}
+    known = {row.attr: (row.key, row.secret) for row in SETTINGS}
     unknown = sorted(set(given) - set(known))
     if unknown:
         raise TypeError(f"{kind}: unknown argument {unknown[0]!r}; the settings are {', '.join(known)}")

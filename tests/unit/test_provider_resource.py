@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_wxo import provider_resource
+from pulumi_wxo.api.setting_table import SETTINGS, Setting
 from pulumi_wxo.api.settings import SOURCES
 from pulumi_wxo.lifecycle import UNKNOWN
 from pulumi_wxo.lifecycle.runtime import setting_text, settings
 from pulumi_wxo.provider_resource import ProviderArgs, arg_name, provider_inputs
+
+
+def test_provider_args_is_the_settings_table_exactly() -> None:
+    """ProviderArgs is written out for type checkers: the same names, order and types as the table."""
+    written = [(name, getattr(t, "__forward_arg__", t)) for name, t in ProviderArgs.__annotations__.items()]
+    assert written == [(row.attr, f"pulumi.Input[{row.python}]") for row in SETTINGS]
+    assert ProviderArgs.__total__ is False
+
+
+def test_a_setting_added_to_the_table_is_an_argument(monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = Setting("region_hint", "secret", "A made-up setting.")
+    monkeypatch.setattr(provider_resource, "SETTINGS", (*SETTINGS, extra))
+    out = provider_inputs({"region_hint": "eu"}, kind="Provider 'p'", prefixed=True)
+    assert list(out) == ["wxo:regionHint"]
 
 
 def test_the_arguments_are_the_settings_and_the_settings_attributes() -> None:

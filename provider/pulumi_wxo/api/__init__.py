@@ -3,6 +3,7 @@ redaction and the error tree.
 
 Modules:
 
+``setting_table``  the settings table: one row per ``wxo:*`` setting, everything else derived
 ``settings``       ConnectionSettings: every ``wxo:*`` key with its ``WXO_*`` fallback, TLS rule
 ``client``         WxoClient: the Models and model-policy endpoints, status -> error
 ``listing``        list answers: their objects, and when a 404 stands for "none" (§8)

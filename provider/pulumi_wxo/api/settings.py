@@ -1,7 +1,8 @@
 """Connection settings: where the Orchestrate instance is and how to authenticate to it.
 
 Settings come from Pulumi stack config (``wxo:*`` keys, handed to the provider's ``configure()``)
-with environment variables (``WXO_*``) as fallback; config wins. See docs/guide/client.md for the table.
+with environment variables (``WXO_*``) as fallback; config wins. Each one is a row of
+:mod:`pulumi_wxo.api.setting_table`; docs/guide/client.md has the table.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ import ssl
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Literal, get_args
 from urllib.parse import SplitResult, urlsplit
 
 from pulumi_wxo.api.errors import ConfigError
 from pulumi_wxo.api.redaction import register_secret
+from pulumi_wxo.api.setting_table import (
+    AUTH_TYPES,
+    CONNECTION_SETTINGS,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AuthType,
+    Range,
+)
 
 __all__ = [
     "AUTH_TYPES",
@@ -39,17 +46,10 @@ __all__ = [
     "tls_verify",
 ]
 
-AuthType = Literal["bearer", "ibm_iam", "mcsp", "mcsp_v1", "mcsp_v2", "cpd", "local"]
-AUTH_TYPES: tuple[AuthType, ...] = get_args(AuthType)
-
 # The Developer Edition's built-in login (api-contract §7.2, LocalServiceInstance.DEFAULT_USER).
 # Not a secret: it is published in the ADK and only works against a local container.
 DEFAULT_LOCAL_USERNAME = "wxo.archer@ibm.com"
 DEFAULT_LOCAL_PASSWORD = "watsonx"
-
-#: The cap on one answer's body (wxo:maxResponseBytes): far above any Models API answer, far
-#: below what would hurt the engine's process.
-DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
@@ -86,7 +86,7 @@ class ConnectionSettings:
 
     def __post_init__(self) -> None:
         # Secrets first: any error below must already be unable to echo them.
-        for secret in (self.api_key, self.token, self.password, *_userinfo_passwords(self)):
+        for secret in (*(getattr(self, a) for a in _SECRET_ATTRS), *_userinfo_passwords(self)):
             # The Developer Edition's default password is published in the ADK; masking it
             # would also mask the provider id "watsonx" in every model name.
             if isinstance(secret, str) and secret and secret != DEFAULT_LOCAL_PASSWORD:
@@ -103,7 +103,7 @@ class ConnectionSettings:
         Empty strings count as unset, so ``WXO_TOKEN=`` in a CI file does not select bearer auth.
         """
         values: dict[str, object] = {}
-        for attr, config_key, env_key, kind in _SOURCES:
+        for attr, config_key, env_key, kind in SOURCES:
             raw = get(config_key)
             source = config_key
             if raw is None or not str(raw).strip():
@@ -175,12 +175,8 @@ class ConnectionSettings:
                     + _fix(config_key, bounds.example),
                     field=config_key,
                 )
-        for attr, config_key in (
-            ("api_key", "wxo:apiKey"),
-            ("token", "wxo:token"),
-            ("password", "wxo:password"),
-        ):
-            value = getattr(self, attr)
+        for row in _SECRETS:
+            value, config_key = getattr(self, row.attr), row.key
             # A control character would end up in a header or a form: refused, never echoed.
             if isinstance(value, str) and any(unicodedata.category(c) == "Cc" for c in value):
                 raise ConfigError(
@@ -238,88 +234,22 @@ class ConnectionSettings:
                 )
 
 
-_SECRET_ATTRS = frozenset({"api_key", "token", "password"})
+_SECRETS = tuple(row for row in CONNECTION_SETTINGS if row.secret)
+_SECRET_ATTRS = frozenset(row.attr for row in _SECRETS)
 
-# (attribute, Pulumi config key, environment variable, kind)
-_SOURCES: tuple[tuple[str, str, str, str], ...] = (
-    ("url", "wxo:url", "WXO_URL", "str"),
-    ("api_key", "wxo:apiKey", "WXO_API_KEY", "secret"),
-    ("token", "wxo:token", "WXO_TOKEN", "secret"),
-    ("auth_type", "wxo:authType", "WXO_AUTH_TYPE", "auth_type"),
-    ("iam_url", "wxo:iamUrl", "WXO_IAM_URL", "str"),
-    ("username", "wxo:username", "WXO_USERNAME", "str"),
-    ("password", "wxo:password", "WXO_PASSWORD", "secret"),
-    ("ca_bundle", "wxo:caBundle", "WXO_CA_BUNDLE", "str"),
-    ("insecure", "wxo:insecure", "WXO_INSECURE", "bool"),
-    ("timeout", "wxo:timeout", "WXO_TIMEOUT", "seconds"),
-    ("max_retries", "wxo:maxRetries", "WXO_MAX_RETRIES", "count"),
-    ("max_retry_time", "wxo:maxRetryTime", "WXO_MAX_RETRY_TIME", "seconds"),
-    ("base_path", "wxo:basePath", "WXO_BASE_PATH", "path"),
-    ("allow_http", "wxo:allowHttp", "WXO_ALLOW_HTTP", "bool"),
-    ("max_response_bytes", "wxo:maxResponseBytes", "WXO_MAX_RESPONSE_BYTES", "count"),
+#: (attribute, config key, environment variable, kind) of every connection setting.
+SOURCES: tuple[tuple[str, str, str, str], ...] = tuple(
+    (row.attr, row.key, row.env, row.kind) for row in CONNECTION_SETTINGS
 )
 
-#: What each key of ``_SOURCES`` means, for generated docs and the plugin's package schema
-#: (native/schema.py); docs/guide/client.md has the same table with its defaults.
-DESCRIPTIONS: dict[str, str] = {
-    "wxo:url": "Service instance URL, e.g. https://api.us-south.watson-orchestrate.cloud.ibm.com/"
-    "instances/<id> or http://localhost:4321.",
-    "wxo:apiKey": "API key to exchange for a token (IBM Cloud IAM, MCSP, or CPD instead of a password).",
-    "wxo:token": "A ready bearer token, used as is and never refreshed.",
-    "wxo:authType": "bearer, ibm_iam, mcsp, mcsp_v1, mcsp_v2, cpd or local; inferred when unset.",
-    "wxo:iamUrl": "Base URL of the token service; overrides the flow's default.",
-    "wxo:username": "CPD user, or local Developer Edition user.",
-    "wxo:password": "CPD password, or local Developer Edition password.",
-    "wxo:caBundle": "PEM file (or directory) of CAs to trust.",
-    "wxo:insecure": "Skip TLS certificate verification (testing only; logs a warning).",
-    "wxo:timeout": "Seconds one HTTP exchange may take, from connect to the last byte (0 < t <= 3600).",
-    "wxo:maxRetries": "Retries after the first attempt (0-100).",
-    "wxo:maxRetryTime": "Seconds one call may spend, attempts and waits included (0-86400).",
-    "wxo:basePath": "API prefix after the URL; empty or / when the URL already ends with it.",
-    "wxo:allowHttp": "Allow http:// to a host that is not a loopback address.",
-    "wxo:maxResponseBytes": "The largest answer body read, in bytes (1024-1073741824).",
-}
-#: (attribute, config key, environment variable, kind) of every connection setting.
-SOURCES = _SOURCES
+#: What each config key of ``SOURCES`` means (the table's descriptions).
+DESCRIPTIONS: dict[str, str] = {row.key: row.description for row in CONNECTION_SETTINGS}
 
 _EXAMPLES = {"bool": "true", "seconds": "30", "count": "5", "auth_type": "ibm_iam"}
 
-
-@dataclass(frozen=True)
-class _Range:
-    """The accepted values of a numeric setting; a value outside would break the client later
-    (``wxo:timeout 1e12`` overflows the socket layer) or make it unusable."""
-
-    low: float
-    high: float
-    unit: str
-    example: str
-    low_open: bool = False  # True: ``low`` itself is refused
-
-    def holds(self, value: object) -> bool:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            return False
-        above = value > self.low if self.low_open else value >= self.low
-        return above and value <= self.high
-
-    def describe(self, config_key: str) -> str:
-        low = f"greater than {_number(self.low)}" if self.low_open else f"at least {_number(self.low)}"
-        return f"in the range of {config_key} ({self.unit}, {low} and at most {_number(self.high)})"
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-#: attribute -> (config key, accepted range). docs/guide/client.md, "Limits", lists the same.
-RANGES: dict[str, tuple[str, _Range]] = {
-    "timeout": ("wxo:timeout", _Range(0, 3600, "seconds", "30", low_open=True)),
-    "max_retries": ("wxo:maxRetries", _Range(0, 100, "a whole number", "5")),
-    "max_retry_time": ("wxo:maxRetryTime", _Range(0, 86400, "seconds", "120")),
-    "max_response_bytes": (
-        "wxo:maxResponseBytes",
-        _Range(1024, 1 << 30, "a whole number of bytes", str(DEFAULT_MAX_RESPONSE_BYTES)),
-    ),
+#: attribute -> (config key, accepted range) of every bounded setting (the table's bounds).
+RANGES: dict[str, tuple[str, Range]] = {
+    row.attr: (row.key, row.bounds) for row in CONNECTION_SETTINGS if row.bounds is not None
 }
 
 

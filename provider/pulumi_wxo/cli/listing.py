@@ -17,6 +17,7 @@ from pulumi_wxo._text import inert_json
 from pulumi_wxo.cli.common import add_command, name_matches
 from pulumi_wxo.cli.connection import add_connection_flags, client_from_args
 from pulumi_wxo.cli.console import Table, print_tables
+from pulumi_wxo.resources import MODEL, Resource
 
 
 def add_parser(sub: Any) -> None:
@@ -34,6 +35,12 @@ def add_parser(sub: Any) -> None:
         "--name", action="append", default=[], metavar="PATTERN", help="only names matching (repeatable)"
     )
     add_connection_flags(parser)
+
+
+def column_title(resource: Resource, field: str) -> str:
+    """The heading of a listed API field: its words, without the resource's kind before them
+    (for the model: ``display name``, ``type``)."""
+    return field.removeprefix(f"{resource.kind}_").replace("_", " ")
 
 
 def _text(value: Any) -> str:
@@ -74,12 +81,11 @@ def run(args: argparse.Namespace) -> int:
     tables = [
         Table(
             f"Models ({len(models)})",
-            ("name", "display name", "type", "provider", "tags", "id"),
+            ("name", *(column_title(MODEL, f) for f in MODEL.listed), "provider", "tags", "id"),
             [
                 (
                     _text(m["name"]),
-                    _text(m["display_name"]),
-                    _text(m["model_type"]),
+                    *(_text(m[f]) for f in MODEL.listed),
                     _text(m["provider"]),
                     ", ".join(_text(t) for t in m["tags"]),
                     _text(m["id"]),
@@ -89,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         )
     ]
     if policies:
+        # A policy's row is its routing (mode, targets), not POLICY.listed: that is its text.
         rows = []
         for p in sorted(policies, key=lambda x: str(x.get("name"))):
             inner = p.get("policy") if isinstance(p.get("policy"), dict) else {}

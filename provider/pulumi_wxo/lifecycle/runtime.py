@@ -18,60 +18,26 @@ from typing import Any, TextIO
 from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import ApiError, AuthError, ConfigError, WxoError
 from pulumi_wxo.api.redaction import logger
-from pulumi_wxo.api.settings import DESCRIPTIONS, SOURCES, ConnectionSettings
+from pulumi_wxo.api.setting_table import SETTINGS, setting
+from pulumi_wxo.api.settings import ConnectionSettings
 from pulumi_wxo.lifecycle.instance import (
-    ALIASES_ENV,
-    ALIASES_KEY,
-    MOVE_ENV,
-    MOVE_KEY,
     Instance,
     Placement,
     instance_of,
 )
 from pulumi_wxo.lifecycle.snapshot import Snapshot
 
-SNAPSHOT_MAX_AGE_KEY, SNAPSHOT_MAX_AGE_ENV = "wxo:snapshotMaxAge", "WXO_SNAPSHOT_MAX_AGE"
+SNAPSHOT_MAX_AGE_KEY, SNAPSHOT_MAX_AGE_ENV = setting("snapshot_max_age").key, setting("snapshot_max_age").env
 #: Seconds a list of the tenant's models or policies answers questions before it is asked
 #: again (docs/dev/lifecycle.md, "Snapshots"); 0 asks the server every time.
 DEFAULT_SNAPSHOT_MAX_AGE = 30.0
 
-_KIND_TYPES = {
-    "str": "string",
-    "secret": "string",
-    "auth_type": "string",
-    "path": "string",
-    "bool": "boolean",
-    "seconds": "number",
-    "count": "integer",
-}
-
-# Settings the lifecycle reads beside the connection (instance.py, and the snapshots here).
-_LIFECYCLE_SETTINGS: tuple[tuple[str, str, str, str], ...] = (
-    (ALIASES_KEY, ALIASES_ENV, "string", "Other URLs of the same instance, comma- or space-separated."),
-    (
-        MOVE_KEY,
-        MOVE_ENV,
-        "boolean",
-        "Move the stack's objects to the configured instance (each is created there).",
-    ),
-    (
-        SNAPSHOT_MAX_AGE_KEY,
-        SNAPSHOT_MAX_AGE_ENV,
-        "number",
-        "Seconds a list of the tenant's objects answers questions before it is asked again (0-3600).",
-    ),
-)
-
 
 def settings() -> list[tuple[str, str, str, bool, str]]:
     """Every setting :meth:`Runtime.configure` reads: (config key, environment variable, schema
-    type, secret, description). The plugin's schema and both ``Provider`` resources are built
-    from this list."""
-    rows = [
-        (key, env, _KIND_TYPES[kind], kind == "secret", DESCRIPTIONS[key]) for _a, key, env, kind in SOURCES
-    ]
-    rows += [(key, env, typ, False, text) for key, env, typ, text in _LIFECYCLE_SETTINGS]
-    return rows
+    type, secret, description), the rows of :data:`pulumi_wxo.api.setting_table.SETTINGS`. The
+    plugin's schema and both ``Provider`` resources are built from this list."""
+    return [(s.key, s.env, s.schema_type, s.secret, s.description) for s in SETTINGS]
 
 
 def setting_text(value: Any) -> str | None:

@@ -21,12 +21,13 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
 
 from pulumi_wxo.lifecycle import UNKNOWN, is_unknown
+from pulumi_wxo.resources import RESOURCES
 from pulumi_wxo.schema import SECRET_FIELDS
 
 # Where the schema's credential fields sit in a Model's properties.
 SECRET_PATHS: dict[str, frozenset[str]] = {"provider_config": SECRET_FIELDS}
 # Fields whose server default is the name: secret whenever the name is (a copy of it).
-NAME_DEFAULTS: tuple[str, ...] = ("display_name", "description")
+NAME_DEFAULTS: tuple[str, ...] = tuple(dict.fromkeys(f for r in RESOURCES for f in r.defaults_to_name))
 
 
 def to_plain(value: PropertyValue) -> Any:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_wxo.policy.config import Key, PackConfig, PolicyDef, in_stacks, parse_pack
+from pulumi_wxo.resources import RESOURCES
 from pulumi_wxo.schema import (
     PROVIDERS,
     SECRET_FIELDS,
@@ -46,13 +47,11 @@ __all__ = [
 
 MODEL, POLICY, STACK = "model", "policy", "stack"
 
-#: The resource types of both hosts; the tokens are in users' state and never change
-#: (docs/dev/layout.md). A unit test checks them against the resource classes.
+#: The resource types of both hosts (the declarations' tokens: in users' state, they never
+#: change, docs/dev/layout.md) -> the resource's word (MODEL, POLICY). A unit test checks them
+#: against the resource classes.
 TYPE_KINDS: Mapping[str, str] = {
-    "wxo:index:Model": MODEL,
-    "pulumi-python:dynamic/wxo:Model": MODEL,
-    "wxo:index:ModelPolicy": POLICY,
-    "pulumi-python:dynamic/wxo:ModelPolicy": POLICY,
+    token: r.kind for r in RESOURCES for token in (r.native_token, r.dynamic_token)
 }
 
 

@@ -14,9 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_wxo.lifecycle.model import MODEL_CONTROL_INPUTS
-from pulumi_wxo.lifecycle.policy import POLICY_CONTROL_INPUTS
 from pulumi_wxo.native.migration import DYNAMIC_ONLY_KEY
+from pulumi_wxo.resources import MODEL, POLICY, RESOURCES
 from pulumi_wxo.review._document import StackPreview, Step
 from pulumi_wxo.review._split import Block, split_parts
 from pulumi_wxo.review._targets import mermaid, target_rows, target_table
@@ -36,14 +35,19 @@ ACTIONS: Mapping[str, tuple[str, str]] = {
     "update": ("Update", "to update"),
 }
 _RISKY = frozenset({"delete", "replace", "takeover"})
-_KIND_WORD = {"Model": "model", "ModelPolicy": "policy"}
-# Inputs the provider keeps for itself: the pickled dynamic provider, the owner stamp and its
-# stack, the policy's list of declared models, the program's other models (check's alone);
-# every key starting with ``__`` too, as in the engine's own display (lifecycle/claims.py).
-# ``adopt`` is the action itself. Never a row.
-_HIDDEN = frozenset({DYNAMIC_ONLY_KEY, "owner", "owner_stack", "program_models", "declared_models", "adopt"})
+# The resource's class name (a step's kind) -> the word in the comment, and its id output.
+_KIND_WORD = {r.name: r.kind for r in RESOURCES}
+_ID_OUTPUT = {r.name: r.id_output for r in RESOURCES}
+# Inputs the provider keeps for itself: the pickled dynamic provider, and the control inputs
+# the SDK or the plugin computes or check alone reads (the owner stamp and its stack, the
+# policy's list of declared models, the program's other models: ``Control.stored``); every key
+# starting with ``__`` too, as in the engine's own display (lifecycle/claims.py). ``adopt`` is
+# the action itself. Never a row.
+_HIDDEN = frozenset(
+    {DYNAMIC_ONLY_KEY, "adopt", *(c.name for r in RESOURCES for c in r.controls if c.stored != "plain")}
+)
 # Control inputs shown only when they are not at their default (``force_delete=True``).
-_CONTROLS = (MODEL_CONTROL_INPUTS | POLICY_CONTROL_INPUTS) - _HIDDEN
+_CONTROLS = frozenset(name for r in RESOURCES for name in r.control_inputs) - _HIDDEN
 _TABLE_HEAD = ("| Field | Before | After |", "| --- | --- | --- |")
 
 
@@ -109,7 +113,7 @@ def _routes(steps: Sequence[Step]) -> dict[str, list[str]]:
     """Model name -> the policies (their names in the program) that route to it, before or after."""
     out: dict[str, list[str]] = {}
     for step in steps:
-        if step.kind != "ModelPolicy":
+        if step.kind != POLICY.name:
             continue
         for bag in (step.old, step.new):
             for model in model_names(bag.get("targets") if bag is not None else None):
@@ -139,7 +143,7 @@ def _intro(step: Step, routes: Mapping[str, list[str]]) -> list[str]:
             f"deleted, because {reasons} cannot change in place."
         )
     elif action in ("adopt", "takeover", "import"):
-        found = (step.new_outputs or {}).get("model_id" if step.kind == "Model" else "policy_id")
+        found = (step.new_outputs or {}).get(_ID_OUTPUT.get(step.kind or "", ""))
         known = f" (id {_code(found)})" if isinstance(found, str) and found and found != str(UNKNOWN) else ""
         verb = {
             "adopt": "Adopts the existing",
@@ -155,7 +159,7 @@ def _intro(step: Step, routes: Mapping[str, list[str]]) -> list[str]:
             f"{verb} {what} {_code(new_name or step.name)}{known} on the server; {tail}. "
             "The table shows what `up` will set; the preview does not show the server's current values."
         )
-    if step.kind == "Model" and action in ("delete", "replace"):
+    if step.kind == MODEL.name and action in ("delete", "replace"):
         users = sorted({p for n in {old_name, new_name} if n for p in routes.get(n, [])})
         if users:
             out.append("Policies that route to it: " + ", ".join(_code(p) for p in users) + ".")
@@ -174,11 +178,11 @@ def _resource_blocks(
         return [Block(head=intro[:-1])]
     old = _masked_inputs(step.old, is_secret_key)
     new = _masked_inputs(step.new, is_secret_key)
-    skip = frozenset({"targets"}) if step.kind == "ModelPolicy" else frozenset()
+    skip = frozenset({"targets"}) if step.kind == POLICY.name else frozenset()
     rows = _field_rows(step, old, new, skip)
     continued = (f"{heading} (continued)", "", *_TABLE_HEAD)
     blocks = [Block(head=(*intro, *_TABLE_HEAD), rows=tuple(rows), continued=continued)] if rows else []
-    if step.kind == "ModelPolicy" and old.get("targets") != new.get("targets"):
+    if step.kind == POLICY.name and old.get("targets") != new.get("targets"):
         blocks.extend(
             _target_blocks(step, old, new, heading if rows else "", max_bytes, intro=() if rows else intro)
         )

@@ -362,7 +362,7 @@ def normalize_model(obj: Mapping[str, Any], *, prefer_keys: Iterable[str] = ()) 
     """
     from pulumi_wxo.schema.server_objects import check_model
 
-    obj = check_model(obj)
+    obj = check_model(obj, ModelSpec)
     name = str(obj.get("name") or "")
     raw_pc = obj.get("provider_config") or obj.get("providerConfig") or {}
     prefer = list(prefer_keys)

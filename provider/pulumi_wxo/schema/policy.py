@@ -267,7 +267,7 @@ def normalize_policy(obj: Mapping[str, Any]) -> dict[str, Any]:
     """
     from pulumi_wxo.schema.server_objects import check_policy
 
-    obj = check_policy(obj)
+    obj = check_policy(obj, PolicySpec)
     name = str(obj.get("name") or "")
     inner = dict(obj.get("policy") or {})
     return canonical_dict(

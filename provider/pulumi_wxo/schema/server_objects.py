@@ -15,8 +15,12 @@ their JSON type only, never echoed, since they may hold secrets.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from pulumi_wxo.errors import ServerObjectError
 from pulumi_wxo.schema.bounds import input_failures
@@ -27,8 +31,10 @@ __all__ = [
     "check_model",
     "check_policy",
     "id_problem",
+    "model_shapes",
     "object_id",
     "object_name",
+    "policy_shapes",
     "policy_targets",
     "shown_text",
 ]
@@ -36,31 +42,58 @@ __all__ = [
 #: Ids are uuids (api-contract §2.1); anything much longer is not an id.
 MAX_ID_LENGTH = 256
 
-# field -> expected JSON shape; absent or null fields are fine (the normalisers default them).
-_MODEL_FIELDS: dict[str, str] = {
-    "name": "string",
-    "display_name": "string",
-    "description": "string",
-    "tags": "strings",
-    "model_type": "string",
-    "connection_id": "string",
-    "provider": "string",
-    "provider_config": "object",
-    "providerConfig": "object",
-    "config": "object",
-}
-_POLICY_FIELDS: dict[str, str] = {
-    "name": "string",
-    "display_name": "string",
-    "description": "string",
-    "policy": "object",
-}
+
+def _shape(annotation: Any) -> str | None:
+    """The JSON shape of a spec field's type (``None`` dropped): a string for ``str`` or a
+    choice of strings, ``strings`` for ``list[str]``, an object for a nested model; None else."""
+    kept = [annotation]
+    if get_origin(annotation) in (Union, UnionType):
+        kept = [a for a in get_args(annotation) if a is not type(None)]
+    if len(kept) != 1:
+        return None
+    kind = kept[0]
+    if kind is str or get_origin(kind) is Literal:
+        return "string"
+    if get_origin(kind) is list and get_args(kind) == (str,):
+        return "strings"
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return "object"
+    return None
+
+
+def _shapes(spec: type[BaseModel], *, without: Iterable[str] = ()) -> dict[str, str]:
+    """Field -> expected JSON shape, for each field of the spec (in its order) but ``without``."""
+    left_out = set(without)
+    return {
+        name: shape
+        for name, info in spec.model_fields.items()
+        if name not in left_out and (shape := _shape(info.annotation)) is not None
+    }
+
+
+# The routing rule as the server holds it, under ``policy`` (api-contract §6): a strategy may be
+# a bare mode, a cache is an object. Its keys are the fields of PolicyNode (a unit test holds it).
 _POLICY_INNER: dict[str, str] = {
     "strategy": "object or string",
     "retry": "object",
     "cache": "object",
     "targets": "array",
 }
+
+
+@cache
+def model_shapes(spec: type[BaseModel]) -> dict[str, str]:
+    """Field -> expected JSON shape of a model object: the spec's fields, and what only the
+    server sends (the provider it derives from the name, provider_config under its camelCase
+    name, api-contract §2.1). Absent or null fields are fine (the normalisers default them)."""
+    return {**_shapes(spec), "provider": "string", "providerConfig": "object"}
+
+
+@cache
+def policy_shapes(spec: type[BaseModel]) -> dict[str, str]:
+    """The same of a policy object: the spec's fields but the routing rule's, which the API
+    nests under ``policy`` (:data:`_POLICY_INNER`)."""
+    return {**_shapes(spec, without=_POLICY_INNER), "policy": "object"}
 
 
 def _json_type(value: object) -> str:
@@ -178,17 +211,20 @@ def _check_object(kind: str, obj: object) -> Mapping[str, Any]:
     return obj
 
 
-def check_model(obj: object) -> Mapping[str, Any]:
-    """``obj`` when it has the shape of a model object (api-contract §2.1), else ServerObjectError."""
+def check_model(obj: object, spec: type[BaseModel]) -> Mapping[str, Any]:
+    """``obj`` when it has the shape of a model object (api-contract §2.1) whose fields are
+    ``spec``'s (ModelSpec: handed in, since the schema's normaliser calls this), else
+    ServerObjectError."""
     model = _check_object("model", obj)
-    _check_fields("model", object_name(model), model, _MODEL_FIELDS)
+    _check_fields("model", object_name(model), model, model_shapes(spec))
     return model
 
 
-def check_policy(obj: object) -> Mapping[str, Any]:
-    """``obj`` when it has the shape of a policy object (api-contract §6), else ServerObjectError."""
+def check_policy(obj: object, spec: type[BaseModel]) -> Mapping[str, Any]:
+    """``obj`` when it has the shape of a policy object (api-contract §6) whose fields are
+    ``spec``'s (PolicySpec), else ServerObjectError."""
     policy = _check_object("policy", obj)
-    _check_fields("policy", object_name(policy), policy, _POLICY_FIELDS)
+    _check_fields("policy", object_name(policy), policy, policy_shapes(spec))
     policy_targets(policy)
     return policy
 

@@ -16,6 +16,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pulumi_wxo.resources import POLICY
 from pulumi_wxo.schema import provider_of, secret_field_of, to_snake_key
 from pulumi_wxo.schema.targets import iter_targets
 from pulumi_wxo.specs.document import Built
@@ -203,7 +204,8 @@ class _Rules:
     # ------------------------------------------------------------------ policies
 
     def policy(self, data: Mapping[str, Any]) -> None:
-        for key in ("display_name", "description"):
+        # The ADK's policy type requires the texts pulumi-wxo defaults to the name.
+        for key in POLICY.defaults_to_name:
             if not isinstance(data.get(key), str):
                 self.add(
                     (key,) if key in data else ("name",),

@@ -11,6 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
+
+from pulumi_wxo.resources import MODEL, POLICY, Resource
 from pulumi_wxo.schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.discovery import PathsArg
@@ -210,44 +213,38 @@ def declare(
     models: dict[str, Any] = {}
     for s in specs:
         if isinstance(s.spec, ModelSpec):
-            m = s.spec
-            pc: dict[str, Any] | None = None
-            if m.provider_config is not None:
-                pc = m.provider_config.model_dump(exclude_none=True, by_alias=False)
+            args = _inputs(s.spec, MODEL)
+            if s.secrets:
+                # Secrets sit in provider_config (SecretRef.field): their stack-config values.
+                pc = dict(args["provider_config"] or {})
                 for ref in s.secrets:
                     pc[ref.field] = resolved[(s.name, ref.field)]
-            model = Model(
-                s.resource_name,
-                name=m.name,
-                display_name=m.display_name,
-                description=m.description,
-                tags=list(m.tags) if m.tags is not None else None,
-                model_type=m.model_type,
-                connection_id=m.connection_id,
-                provider_config=pc,
-                config=m.config.model_dump(exclude_none=True) if m.config is not None else None,
-                adopt=take_over,
-                opts=opts,
-            )
+                args["provider_config"] = pc
+            model = Model(s.resource_name, **args, adopt=take_over, opts=opts)
             models[s.name] = model
             out[s.name] = model
     for s in specs:
         if isinstance(s.spec, PolicySpec):
-            pol = s.spec
-            root = pol.root()
-            out[s.name] = ModelPolicy(
-                s.resource_name,
-                name=pol.name,
-                display_name=pol.display_name,
-                description=pol.description,
-                strategy=root.strategy.model_dump(exclude_none=True),
-                targets=_wired(root.targets, models),
-                retry=root.retry.model_dump(exclude_none=True) if root.retry is not None else None,
-                cache=root.cache,
-                adopt=take_over,
-                opts=opts,
-            )
+            args = _inputs(s.spec, POLICY)
+            args["targets"] = _wired(s.spec.targets, models)
+            out[s.name] = ModelPolicy(s.resource_name, **args, adopt=take_over, opts=opts)
     return out
+
+
+def _as_input(value: Any) -> Any:
+    """A validated spec value as a resource input: a nested model as its mapping under the
+    field names (not the API's aliases; unset fields left out), a sequence as a list."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(exclude_none=True, by_alias=False)
+    if isinstance(value, list | tuple):
+        return [_as_input(v) for v in value]
+    return value
+
+
+def _inputs(spec: BaseModel, resource: Resource) -> dict[str, Any]:
+    """The resource's inputs from a validated spec: every API field of the declaration, in its
+    order (what the resource classes take as keyword arguments)."""
+    return {f: _as_input(getattr(spec, f)) for f in resource.api_fields}
 
 
 def _wired(targets: Sequence[PolicyTarget | PolicyNode], models: Mapping[str, Any]) -> list[dict[str, Any]]:

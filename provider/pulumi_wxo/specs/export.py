@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 
 from pulumi_wxo._text import inert, inert_literal, is_inert
+from pulumi_wxo.resources import MODEL, POLICY
 from pulumi_wxo.schema import (
     SECRET_FIELDS,
     Failure,
@@ -99,9 +100,10 @@ class ExportedSpec:
 def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> ExportedSpec:
     """A ``GET /models`` object as an ADK-compatible spec document (api-contract §5).
 
-    provider_config comes out snake_case (``normalize_model``); ``display_name`` and
-    ``description`` are always written (the ADK requires them of policies, and a model's then
-    reads the same both ways). Secret values are **never** written, even when the server
+    The declaration's API fields (``MODEL.api_fields``) in its order, each one the server holds;
+    provider_config comes out snake_case (``normalize_model``); the texts that default to the
+    name are always written (the ADK requires them of policies, and a model's then reads the
+    same both ways). Secret values are **never** written, even when the server
     echoes them. ``pulumi``: each secret field the server shows, and each one the model needs
     when no connection is bound (:data:`_CREDENTIAL_HINTS`), becomes ``${secret:KEY}``, and the
     marker ``secrets_resolved_by: pulumi-wxo`` keeps the file from the ADK; ``connection_id`` is
@@ -125,24 +127,24 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
                 withheld.append(f"provider_config.{key}")
         else:
             plain[to_snake_key(key)] = _without_credentials(value, f"provider_config.{key}", withheld)
-    doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
-    doc["display_name"] = norm["display_name"]
-    doc["description"] = norm["description"]
+    # Every API field of the declaration, in its order, where the server holds a value (the
+    # normaliser fills in the defaulted ones, so those always). Three are written as the
+    # audience reads them, below: the tags without the server's own, provider_config without
+    # its credentials (a placeholder each, or nothing for the ADK) and config likewise.
+    fields_: dict[str, Any] = {f: norm[f] for f in MODEL.api_fields if not _empty(norm[f])}
     # The provider's owner tag belongs to the stack that made the model (docs/guide/recovery.md), the
     # platform's tags to the platform (docs/dev/lifecycle.md): an exported file carries neither.
-    tags = [t for t in norm["tags"] if not is_server_owned_tag(t)]
-    if tags:
-        doc["tags"] = tags
-    doc["model_type"] = norm["model_type"]
-    if norm["connection_id"] and audience == "pulumi":
-        doc["connection_id"] = norm["connection_id"]
+    fields_["tags"] = [t for t in norm["tags"] if not is_server_owned_tag(t)]
+    if audience == "adk":
+        # The ADK takes the connection from `--app-id`, which replaces connection_id.
+        fields_["connection_id"] = None
+    fields_["provider_config"] = fields_["config"] = None  # below, once the secrets are known
 
     def check() -> list[Failure]:
         pc = {**plain, **{k: SecretRef(k, key).placeholder() for k, key in secrets.items()}}
-        fields_ = {k: v for k, v in doc.items() if k not in META_KEYS}
         _, fails = validate_model(
             {
-                **fields_,
+                **{k: v for k, v in fields_.items() if not _empty(v)},
                 "connection_id": norm["connection_id"],
                 "provider_config": pc or None,
                 "config": norm["config"] or None,
@@ -174,10 +176,11 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
         pc_out = dict(sorted({**plain, **{k: f"${{secret:{key}}}" for k, key in secrets.items()}}.items()))
         if secrets:
             pc_out = {AUDIENCE_KEY: AUDIENCE_PULUMI, **pc_out}
-    if pc_out:
-        doc["provider_config"] = pc_out
+    fields_["provider_config"] = pc_out
     if norm["config"]:
-        doc["config"] = _without_credentials(norm["config"], "config", withheld)
+        fields_["config"] = _without_credentials(norm["config"], "config", withheld)
+    doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model"}
+    doc |= {f: fields_[f] for f in MODEL.api_fields if f in fields_ and not _empty(fields_[f])}
     return ExportedSpec(
         "model",
         name,
@@ -192,13 +195,13 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
 
 def export_policy(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> ExportedSpec:
     """A ``GET /model_policy`` object as a spec document in the ADK's form (``policy:``), with
-    ``display_name`` and ``description`` always (the ADK requires both). It holds no secret,
-    so it is the same for both audiences."""
+    the texts that default to the name always (``POLICY.defaults_to_name``: the ADK requires
+    them). It holds no secret, so it is the same for both audiences."""
     norm = normalize_policy(obj)
     name = norm["name"]
     doc: dict[str, Any] = {"spec_version": SPEC_VERSION, "kind": "model", "name": name}
-    doc["display_name"] = norm["display_name"] or name
-    doc["description"] = norm["description"] or name
+    # The texts that default to the name, always written: the ADK requires them of a policy.
+    doc |= {f: norm[f] or name for f in POLICY.defaults_to_name}
     withheld: list[str] = []
     inner = {
         k: _without_credentials(norm[k], f"policy.{k}", withheld)
@@ -209,6 +212,11 @@ def export_policy(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> E
     _, fails = validate_policy({k: v for k, v in doc.items() if k not in META_KEYS and k != "policy"} | inner)
     notes = tuple(f"{name}: {f}" for f in fails) + _withheld_notes(name, withheld)
     return ExportedSpec("policy", name, resource_name(name), doc, (), notes, audience)
+
+
+def _empty(value: Any) -> bool:
+    """Nothing to write: unset, or an empty list or mapping (the server's "none")."""
+    return value is None or value in ([], {})
 
 
 def _without_credentials(value: Any, path: str, withheld: list[str], depth: int = 0) -> Any:

@@ -185,3 +185,21 @@ def test_list_json_masks_echoed_secrets_and_escapes_controls(
     [model] = json.loads(out)["models"]
     assert model["provider_config"] == {"apiKey": "<secret>"}  # a spelling with no API alias too
     assert model["name"] == "virtual-model/openai/[/bold]"
+
+
+def test_the_model_table_shows_the_declarations_listed_fields(
+    no_rich: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from pulumi_wxo.cli import listing
+    from pulumi_wxo.resources import MODEL
+
+    assert [listing.column_title(MODEL, f) for f in MODEL.listed] == ["display name", "type"]
+    monkeypatch.setattr(listing, "MODEL", replace(MODEL, listed=("model_type", "description")))
+    code, out, _ = run(capsys, "list", "--name", "openai/*")
+    assert code == 0
+    head = ("name", "type", "description", "provider", "tags", "id")
+    row = ("virtual-model/openai/gpt-4o", "chat", "virtual-model/openai/gpt-4o", "openai", "team-a, prod")
+    table = Table("Models (1)", head, [(*row, "5f0c6a52-7d1e-4c8b-9a43-2b7e1f0d9c61")])
+    assert out == plain_table(table)

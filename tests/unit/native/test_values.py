@@ -103,3 +103,11 @@ def test_the_fields_that_copy_a_secret_name_are_secret_too() -> None:
     assert [k for k, v in secret.items() if v.is_secret] == ["name", "display_name", "description"]
     plain = engine_map(outs, {"name": PropertyValue(name)})
     assert not any(v.is_secret for v in plain.values())
+
+
+def test_the_name_defaults_are_the_declarations() -> None:
+    from pulumi_wxo.native.values import NAME_DEFAULTS
+    from pulumi_wxo.resources import RESOURCES
+
+    declared = {f for r in RESOURCES for f in r.defaults_to_name}
+    assert set(NAME_DEFAULTS) == declared and len(NAME_DEFAULTS) == len(declared)

@@ -254,3 +254,16 @@ def test_errors_the_preview_reported_are_listed_and_need_review() -> None:
     [table] = [t for t in tables(md) if t.header == ["Resource", "Error"]]
     assert table.rows == [["m", "wxo:index:Model resource 'm': the instance refused the credential"]]
     assert "retrying" not in md
+
+
+def test_the_hidden_and_shown_controls_are_the_declarations() -> None:
+    """Inputs the SDK or the plugin computes (or check alone reads) are never rows; the other
+    control inputs are rows when set; each kind's word and id output are its declaration's."""
+    from pulumi_wxo.resources import RESOURCES
+    from pulumi_wxo.review import _render
+
+    controls = [c for r in RESOURCES for c in r.controls]
+    assert {c.name for c in controls if c.stored != "plain"} < _render._HIDDEN
+    assert {c.name for c in controls if c.stored == "plain"} - {"adopt"} == _render._CONTROLS
+    assert _render._KIND_WORD == {"Model": "model", "ModelPolicy": "policy"}
+    assert _render._ID_OUTPUT == {"Model": "model_id", "ModelPolicy": "policy_id"}

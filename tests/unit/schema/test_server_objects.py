@@ -116,7 +116,7 @@ def test_policy_targets_nested_too_deep_are_refused() -> None:
     for _ in range(100):
         deep = [{"strategy": {"mode": "single"}, "targets": deep}]
     with pytest.raises(ServerObjectError) as info:
-        check_policy({"id": "p-1", "name": POLICY, "policy": {"targets": deep}})
+        check_policy({"id": "p-1", "name": POLICY, "policy": {"targets": deep}}, s.PolicySpec)
     assert "nested deeper than" in str(info.value)
 
 
@@ -158,3 +158,26 @@ def test_object_id_names_the_object() -> None:
     assert str(info.value).startswith(
         f"adopt model '{NAME}': the server's model '{NAME}' has an unusable field 'id'"
     )
+
+
+def test_the_checked_fields_are_the_specs() -> None:
+    from pulumi_wxo.schema.server_objects import _POLICY_INNER, model_shapes, policy_shapes
+
+    model = model_shapes(s.ModelSpec)
+    assert list(model)[: len(s.ModelSpec.model_fields)] == list(s.ModelSpec.model_fields)
+    assert model["tags"] == "strings" and model["config"] == "object" and model["name"] == "string"
+    # The routing rule's fields are checked under `policy`, the others at the top.
+    assert set(_POLICY_INNER) == set(s.PolicyNode.model_fields)
+    top = set(s.PolicySpec.model_fields) - set(s.PolicyNode.model_fields)
+    assert policy_shapes(s.PolicySpec) == {**dict.fromkeys(sorted(top), "string"), "policy": "object"}
+
+
+def test_a_field_added_to_the_spec_is_checked_in_server_objects() -> None:
+    from pydantic import create_model
+
+    from pulumi_wxo.schema.server_objects import check_model
+
+    wider = create_model("Wider", __base__=s.ModelSpec, region=(str | None, None))
+    with pytest.raises(ServerObjectError, match="region"):
+        check_model({"id": "m", "name": "virtual-model/openai/x", "region": 5}, wider)
+    check_model({"id": "m", "name": "virtual-model/openai/x", "region": 5}, s.ModelSpec)
