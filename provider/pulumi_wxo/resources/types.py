@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from pulumi_wxo.resources.base import field_mark
 
 Kind = Literal["scalar", "literal", "list", "map", "object", "union", "any"]
-ANY_SPEC: dict[str, Any] = {"$ref": "pulumi.json#/Any"}
+_ANY_SPEC: dict[str, Any] = {"$ref": "pulumi.json#/Any"}
 _SCALARS: dict[Any, str] = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
@@ -83,10 +83,6 @@ def _optional(ref: TypeRef, optional: bool) -> TypeRef:
     if not optional or ref.optional:
         return ref
     return TypeRef(ref.kind, ref.scalar, ref.values, ref.parts, ref.models, optional=True)
-
-
-def field_type(info: FieldInfo) -> TypeRef:
-    return describe(info.annotation)
 
 
 def is_secret(info: FieldInfo) -> bool:
@@ -168,7 +164,7 @@ def schema_type(ref: TypeRef, token_of: Mapping[type[BaseModel], str]) -> dict[s
     if ref.kind == "object":
         return {"$ref": f"#/types/{token_of[ref.models[0]]}"}
     if ref.kind in ("union", "any"):
-        return dict(ANY_SPEC)
+        return dict(_ANY_SPEC)
     if ref.kind == "literal":
         return {"type": _SCALARS[type(ref.values[0])]}
     if ref.kind == "list":
