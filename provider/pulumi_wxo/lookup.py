@@ -20,13 +20,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 from pulumi_wxo.api.client import WxoClient
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.api.settings import ConnectionSettings
 from pulumi_wxo.schema import PROVIDERS, did_you_mean, is_secret_key, normalize_model, normalize_model_name
+from pulumi_wxo.sdk.info import ModelInfoFields
 
 if TYPE_CHECKING:
     import pulumi
@@ -51,36 +52,30 @@ class ModelNotFoundError(WxoError, LookupError):
 
 
 @dataclass(frozen=True)
-class ModelInfo:
-    """A model on the instance, normalised (snake_case ``provider_config``), without secrets."""
+class ModelInfo(ModelInfoFields):
+    """A model on the instance, normalised (snake_case ``provider_config``), without secrets.
 
-    id: str
-    name: str
-    display_name: str
-    description: str
-    provider: str
-    model_type: str
-    tags: tuple[str, ...] = ()
-    connection_id: str | None = None
-    provider_config: Mapping[str, Any] = field(default_factory=dict)
-    config: Mapping[str, Any] = field(default_factory=dict)
+    Its fields are the model's declaration's (:mod:`pulumi_wxo.sdk.info`, generated): the id,
+    every API field and the derived ``provider``.
+    """
 
     @classmethod
     def from_api(cls, obj: Mapping[str, Any]) -> ModelInfo:
         """From a ``GET /models`` object; credential fields never make it in."""
         norm = normalize_model(obj)
-        return cls(
-            id=str(norm["id"]),
-            name=norm["name"],
-            display_name=norm["display_name"],
-            description=norm["description"],
-            provider=str(norm["provider"]),
-            model_type=norm["model_type"],
-            tags=tuple(norm["tags"]),
-            connection_id=norm["connection_id"],
-            provider_config={k: v for k, v in norm["provider_config"].items() if not is_secret_key(k)},
-            config=dict(norm["config"]),
-        )
+        return cls(**{f.name: _info_value(norm[f.name], f.type) for f in fields(cls)})
+
+
+def _info_value(value: Any, annotation: Any) -> Any:
+    """A normalised value as a ModelInfo field holds it: lists as tuples, mappings without
+    credential keys, the id and the other plain strings as ``str``."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, Mapping):
+        return {k: v for k, v in value.items() if not is_secret_key(k)}
+    if annotation == "str":
+        return str(value)
+    return value
 
 
 # --------------------------------------------------------------------------- settings and clients

@@ -9,13 +9,15 @@ pins it. The arguments and property builders it shares with the plugin's SDK liv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
 
 from pulumi_wxo._provider import ModelProvider
+from pulumi_wxo.resources import MODEL
 from pulumi_wxo.sdk.common import DeclaredNames, DuplicateNameError, keyword_args, merge_args
+from pulumi_wxo.sdk.declared import ModelSignature
 from pulumi_wxo.sdk.model import (
     MODEL_NAMES,
     MODEL_SECRET_OUTPUTS,
@@ -48,10 +50,10 @@ __all__ = [
 ]
 
 # The type token stored in every stack (tests/unit/test_compat.py pins it).
-MODEL_TYPE_TOKEN = "pulumi-python:dynamic/wxo:Model"
+MODEL_TYPE_TOKEN = MODEL.dynamic_token
 
 
-class Model(ModelOutputs, Resource, module="wxo", name="Model"):
+class Model(ModelSignature, Resource, module="wxo", name="Model"):
     """A virtual model on the watsonx Orchestrate AI gateway (``POST /models``).
 
     Changing ``name`` replaces the model (the new one is created before the old one is
@@ -60,26 +62,15 @@ class Model(ModelOutputs, Resource, module="wxo", name="Model"):
     server still routes to is refused unless ``force_delete=True``.
     """
 
-    def __init__(
+    def _declare(
         self,
         resource_name: str,
-        args: ModelArgs | None = None,
-        *,
-        name: pulumi.Input[str] | None = None,
-        display_name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        model_type: pulumi.Input[str] | None = None,
-        connection_id: pulumi.Input[str] | None = None,
-        provider_config: pulumi.Input[ProviderConfigInput] | None = None,
-        config: pulumi.Input[ModelConfigInput] | None = None,
-        adopt: pulumi.Input[bool | str] | None = None,
-        force_delete: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        args: ModelArgs | None,
+        given: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
     ) -> None:
-        given = keyword_args(ModelArgs, locals())
         props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TYPE_TOKEN)
-        super().__init__(ModelProvider(), resource_name, props, model_secret_opts(opts))
+        Resource.__init__(self, ModelProvider(), resource_name, props, model_secret_opts(opts))
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Model:

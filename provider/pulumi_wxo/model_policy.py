@@ -13,7 +13,7 @@ import pulumi
 from pulumi.dynamic import Resource
 
 from pulumi_wxo._provider import ModelPolicyProvider
-from pulumi_wxo.sdk.common import keyword_args
+from pulumi_wxo.sdk.declared import ModelPolicySignature
 from pulumi_wxo.sdk.outputs import POLICY_OUTPUTS, PolicyOutputs
 from pulumi_wxo.sdk.policy import (
     POLICY_NAMES,
@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-class ModelPolicy(PolicyOutputs, Resource, module="wxo", name="ModelPolicy"):
+class ModelPolicy(ModelPolicySignature, Resource, module="wxo", name="ModelPolicy"):
     """A routing policy over virtual models (``POST /model_policy``).
 
     ``strategy`` is ``"loadbalance"``, ``"fallback"`` or ``"single"`` (or a
@@ -50,24 +50,15 @@ class ModelPolicy(PolicyOutputs, Resource, module="wxo", name="ModelPolicy"):
     Model resource orders creation (models first) and deletion (policy first).
     """
 
-    def __init__(
+    def _declare(
         self,
         resource_name: str,
-        args: ModelPolicyArgs | None = None,
-        *,
-        name: pulumi.Input[str] | None = None,
-        display_name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        strategy: pulumi.Input[StrategyInput] | None = None,
-        targets: TargetsInput | None = None,
-        retry: pulumi.Input[RetryInput] | None = None,
-        cache: pulumi.Input[Any] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        args: ModelPolicyArgs | None,
+        given: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
     ) -> None:
-        given = keyword_args(ModelPolicyArgs, locals())
         props = policy_props(self, resource_name, args, given, opts)
-        super().__init__(ModelPolicyProvider(), resource_name, props, opts)
+        Resource.__init__(self, ModelPolicyProvider(), resource_name, props, opts)
 
     @staticmethod
     def get(

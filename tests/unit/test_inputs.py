@@ -13,7 +13,6 @@ import pytest
 from pydantic import BaseModel
 
 import pulumi_wxo as wxo
-from pulumi_wxo import _gen_inputs
 from pulumi_wxo.schema import ModelConfig, PolicyRetry, PolicyStrategy, ProviderConfig
 from tests.support.mocks import Recorder
 
@@ -25,10 +24,6 @@ PAIRS: list[tuple[type[Any], type[Any], type[BaseModel]]] = [
     (wxo.PolicyStrategyArgs, wxo.PolicyStrategyArgsDict, PolicyStrategy),
     (wxo.PolicyRetryArgs, wxo.PolicyRetryArgsDict, PolicyRetry),
 ]
-
-
-def test_inputs_module_is_generated_from_the_current_schema() -> None:
-    assert not _gen_inputs.stale(), "run `python -m pulumi_wxo._gen_inputs` and commit inputs.py"
 
 
 @pytest.mark.parametrize(("args", "dict_type", "model"), PAIRS, ids=lambda x: getattr(x, "__name__", ""))

@@ -33,7 +33,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("_provider", "model", "model_policy", "lookup"),
     ("specs",),
     ("policy", "review"),
-    ("cli", "_docs", "_gen_inputs"),
+    ("cli",),
     ("__init__",),
 )
 FLOOR_OF = {room: level for level, rooms in enumerate(FLOORS) for room in rooms}

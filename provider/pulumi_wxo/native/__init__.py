@@ -14,7 +14,7 @@ expose the same outputs (their builders are :mod:`pulumi_wxo.sdk`'s).
 
 Modules:
 
-``schema``     the package schema, generated
+``schema``     the package schema (``schema.json``, generated) with the package's version
 ``plugin``     the gRPC provider and the console script's ``main``
 ``server``     serving, clean errors
 ``values``     property values and secrets

@@ -10,23 +10,16 @@ imported (``pulumi import wxo:index:Model <name> <id>``) and managed from other 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Unpack
 
 import pulumi
 
 from pulumi_wxo.native.schema import MODEL_TOKEN, PACKAGE, POLICY_TOKEN, package_version
 from pulumi_wxo.provider_resource import ProviderArgs, provider_inputs
-from pulumi_wxo.sdk.common import keyword_args
-from pulumi_wxo.sdk.model import (
-    ModelArgs,
-    ModelConfigInput,
-    ProviderConfigInput,
-    model_props,
-    model_secret_opts,
-)
-from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS, ModelOutputs, PolicyOutputs
-from pulumi_wxo.sdk.policy import ModelPolicyArgs, RetryInput, StrategyInput, TargetsInput, policy_props
+from pulumi_wxo.sdk.declared import ModelPolicySignature, ModelSignature
+from pulumi_wxo.sdk.model import ModelArgs, model_props, model_secret_opts
+from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS
+from pulumi_wxo.sdk.policy import ModelPolicyArgs, policy_props
 
 
 def _opts(opts: pulumi.ResourceOptions | None, **more: Any) -> pulumi.ResourceOptions:
@@ -47,29 +40,20 @@ class Provider(pulumi.ProviderResource):
         super().__init__(PACKAGE, resource_name, props, _opts(opts))
 
 
-class Model(ModelOutputs, pulumi.CustomResource):
+class Model(ModelSignature, pulumi.CustomResource):
     """A virtual model (``wxo:index:Model``); see :class:`pulumi_wxo.Model` for the arguments."""
 
-    def __init__(
+    def _declare(
         self,
         resource_name: str,
-        args: ModelArgs | None = None,
-        *,
-        name: pulumi.Input[str] | None = None,
-        display_name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        model_type: pulumi.Input[str] | None = None,
-        connection_id: pulumi.Input[str] | None = None,
-        provider_config: pulumi.Input[ProviderConfigInput] | None = None,
-        config: pulumi.Input[ModelConfigInput] | None = None,
-        adopt: pulumi.Input[bool | str] | None = None,
-        force_delete: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        args: ModelArgs | None,
+        given: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
     ) -> None:
-        given = keyword_args(ModelArgs, locals())
         props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TOKEN)
-        super().__init__(MODEL_TOKEN, resource_name, props, _opts(model_secret_opts(opts)))
+        pulumi.CustomResource.__init__(
+            self, MODEL_TOKEN, resource_name, props, _opts(model_secret_opts(opts))
+        )
 
     @staticmethod
     def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Model:
@@ -82,30 +66,21 @@ class Model(ModelOutputs, pulumi.CustomResource):
         return model
 
 
-class ModelPolicy(PolicyOutputs, pulumi.CustomResource):
+class ModelPolicy(ModelPolicySignature, pulumi.CustomResource):
     """A routing policy (``wxo:index:ModelPolicy``); see :class:`pulumi_wxo.ModelPolicy`.
 
     A target's ``model`` may be a :class:`Model` of either host; the policy routes by name.
     """
 
-    def __init__(
+    def _declare(
         self,
         resource_name: str,
-        args: ModelPolicyArgs | None = None,
-        *,
-        name: pulumi.Input[str] | None = None,
-        display_name: pulumi.Input[str] | None = None,
-        description: pulumi.Input[str] | None = None,
-        strategy: pulumi.Input[StrategyInput] | None = None,
-        targets: TargetsInput | None = None,
-        retry: pulumi.Input[RetryInput] | None = None,
-        cache: pulumi.Input[Any] | None = None,
-        adopt: pulumi.Input[bool] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        args: ModelPolicyArgs | None,
+        given: dict[str, Any],
+        opts: pulumi.ResourceOptions | None,
     ) -> None:
-        given = keyword_args(ModelPolicyArgs, locals())
         props = policy_props(self, resource_name, args, given, opts)
-        super().__init__(POLICY_TOKEN, resource_name, props, _opts(opts))
+        pulumi.CustomResource.__init__(self, POLICY_TOKEN, resource_name, props, _opts(opts))
 
     @staticmethod
     def get(

@@ -10,6 +10,7 @@ reference docs and the lifecycle's field sets.
 Modules:
 
 ``base``    Resource, Control, Computed: the shape of a declaration and what it derives
+``types``   the one walker over the schema's annotations, and each consumer's spelling of a type
 ``model``   MODEL, the virtual model (``/models``)
 ``policy``  POLICY, the routing policy (``/model_policy``)
 """

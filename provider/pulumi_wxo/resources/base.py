@@ -16,6 +16,7 @@ and the computed outputs (:class:`Computed`).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -66,6 +67,8 @@ class Computed:
     kept: bool = False
     #: Seeded with None among the registered properties, so it exists before the engine answers.
     seeded: bool = True
+    #: The package-schema object type that ``schema`` names with ``$ref`` (its token's body).
+    object_type: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,15 @@ class Resource:
     listed: tuple[str, ...] = ()
     #: Object types of the package schema: token -> the pydantic models whose fields it has.
     types: dict[str, tuple[type[BaseModel], ...]] = field(default_factory=dict)
+    #: The typed ``*Args`` annotation of an API field whose input takes more than its schema type
+    #: says (a strategy given as its mode, targets given as Model resources), by field name.
+    annotations: dict[str, str] = field(default_factory=dict)
+    #: Computed outputs a lookup (``get_model``) returns beside the id and the API fields.
+    looked_up: tuple[str, ...] = ()
+    #: Markdown the reference page shows after the outputs (rules, secrets, caveats).
+    reference: str = ""
+    #: The description of an object type of ``types`` whose models' docstrings do not say it.
+    type_docs: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ API fields
 
@@ -176,6 +188,25 @@ class Resource:
         controls = tuple(c.name for c in self.controls if c.output and c.always)
         computed = tuple(c.name for c in self.computed if c.always)
         return (*self.always_fields, *controls, *computed)
+
+    @cached_property
+    def args(self) -> tuple[str, ...]:
+        """The typed ``*Args`` fields and keyword arguments: the API fields, then user controls."""
+        return (*self.api_fields, *(c.name for c in self.user_controls))
+
+    @cached_property
+    def arg_defaults(self) -> dict[str, Any]:
+        """Inputs with a default other than None (applied when the user gives none)."""
+        out = {n: self.field(n).default for n in self.api_fields if not self.field(n).is_required()}
+        out.update({c.name: ast.literal_eval(c.default) for c in self.user_controls})
+        return {n: v for n, v in out.items() if v is not None}
+
+    @cached_property
+    def stored_outputs(self) -> tuple[str, ...]:
+        """Outputs a resource class declares up front (``get`` registers them as None): every
+        output but the computed ones not seeded."""
+        unseeded = {c.name for c in self.computed if not c.seeded}
+        return tuple(n for n in self.outputs if n not in unseeded)
 
     def control(self, name: str) -> Control:
         return next(c for c in self.controls if c.name == name)

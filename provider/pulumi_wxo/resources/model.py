@@ -9,14 +9,24 @@ INSTANCE = Computed(
     "instance",
     {"$ref": "#/types/wxo:index:Instance"},
     "The instance that holds the object: its base URL and tenant id "
-    '(`{"url": <base URL>, "tenant": <id or None>}`).',
+    '(`{"url": <base URL>, "tenant": <id or None>}`). A stack pointed elsewhere is refused at '
+    "preview (docs/guide/recovery.md).",
     python="dict[str, Any]",
     kept=True,
+    object_type={
+        "type": "object",
+        "description": "The instance that holds an object.",
+        "properties": {
+            "url": {"type": "string", "description": "The normalised base URL."},
+            "tenant": {"type": "string", "description": "The tenant id from /instances/<id>, if any."},
+        },
+        "required": ["url"],
+    },
 )
 PROVIDER_VERSION = Computed(
     "provider_version",
     {"type": "string"},
-    "The pulumi-wxo version that last created or updated the object.",
+    "The pulumi-wxo version that last created or updated the object (a refresh keeps it).",
     always=False,
 )
 
@@ -110,4 +120,21 @@ MODEL = Resource(
         "wxo:index:ProviderConfig": (ProviderConfig,),
         "wxo:index:ModelConfig": (ModelConfig,),
     },
+    # The type is checked at preview; a program may pass any string it computed.
+    annotations={"model_type": "pulumi.Input[str]"},
+    looked_up=("provider",),
+    reference="""\
+Server defaults apply to the outputs: `display_name` and `description` default to the name.
+`owner_tag` is the provider's evidence of ownership (docs/guide/recovery.md, "A run that was killed").
+
+Secrets: every credential field of `provider_config` (the rows marked secret below) is a
+secret in state and outputs even when passed as a plain string (the resource wraps it); the
+other keys stay visible in diffs. A `provider_config` passed as one `Output` is secret as a
+whole. Secret values are never read back from the server.
+
+`provider_config` is written in snake_case (as in ADK spec files) and sent with the API's
+camelCase keys. At least the fields the provider needs are required unless `connection_id` is
+set (`api_key` for most; watsonx also one of space/project/deployment id; ollama `custom_host`;
+bedrock `api_key` or both AWS keys; azure-openai resource name, deployment id, API version).
+""",
 )

@@ -47,6 +47,24 @@ POLICY = Resource(
         PROVIDER_VERSION,
     ),
     listed=("display_name",),
+    # The strategy may be given as its mode, a target as a Model resource of either host.
+    annotations={
+        "strategy": "pulumi.Input[StrategyInput]",
+        "retry": "pulumi.Input[RetryInput]",
+        "targets": "TargetsInput",
+    },
+    reference="""\
+Checked at preview: weights in (0, 1]; fallback needs at least two targets, single exactly one;
+status codes are HTTP codes; no empty or too-deep nesting; every target names a model declared
+in the stack (pass the `Model` as `model`) or existing on the server. A target is
+`{"model": <Model>, "weight": 0.5}`, `{"model_name": "virtual-model/...", "weight": 0.5}` or a
+nested rule. Server defaults apply to the outputs: `display_name` and `description` default to
+the name.
+""",
+    type_docs={
+        "wxo:index:PolicyTarget": "A routing target: a model (`model_name`, `weight`) or a nested rule "
+        "(`strategy`, `targets`, `retry`, `cache`).",
+    },
     types={
         "wxo:index:PolicyStrategy": (PolicyStrategy,),
         "wxo:index:PolicyRetry": (PolicyRetry,),

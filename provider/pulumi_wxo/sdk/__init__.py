@@ -6,10 +6,16 @@ classes over these modules, and so are the two ``ModelPolicy`` classes. Nothing 
 host, so the plugin's SDK never loads the dynamic provider. Users import the names from
 ``pulumi_wxo`` or ``pulumi_wxo.native``, not from here.
 
+The modules marked *generated* are written by ``make generate`` (tools/generate.py) from the
+declarations of :mod:`pulumi_wxo.resources`; a unit test fails while one is stale.
+
 Modules:
 
 ``common``    keyword arguments, ``*Args`` merging, the duplicate-name claims
-``outputs``   every output of each resource, declared up front
-``model``     ``ModelArgs`` and the Model's property builders
-``policy``    ``ModelPolicyArgs`` and the ModelPolicy's property builders
+``declared``  each resource's ``*Args`` and keyword signature (generated)
+``outputs``   every output of each resource, declared up front (generated)
+``nested``    the typed nested inputs of the schema's object types (generated)
+``info``      the fields of a lookup's result, ``ModelInfo`` (generated)
+``model``     the Model's property builders
+``policy``    the ModelPolicy's property builders
 """

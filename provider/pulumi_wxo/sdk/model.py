@@ -8,50 +8,37 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
 
-from pulumi_wxo.inputs import (
-    ModelConfigArgs,
-    ModelConfigArgsDict,
-    ProviderConfigArgs,
-    ProviderConfigArgsDict,
-    to_plain,
-)
+from pulumi_wxo.inputs import ModelConfigInput, ProviderConfigInput, to_plain
 from pulumi_wxo.lifecycle.ownership import owner_id
+from pulumi_wxo.resources import MODEL
 from pulumi_wxo.schema import SECRET_FIELDS, normalize_model_name
 from pulumi_wxo.sdk.common import DeclaredNames, merge_args
+from pulumi_wxo.sdk.declared import ModelArgs
+
+__all__ = [
+    "MODEL_NAMES",
+    "MODEL_SECRET_OUTPUTS",
+    "PROGRAM_MODELS_MAX",
+    "ModelArgs",
+    "ModelConfigInput",
+    "ProviderConfigInput",
+    "model_props",
+    "model_secret_opts",
+    "program_models",
+    "secret_provider_config",
+]
 
 # Outputs that could carry a credential under a key the engine cannot match to a secret
 # input (its annotateSecrets only re-marks outputs under the same key as a secret input).
 MODEL_SECRET_OUTPUTS: tuple[str, ...] = ()
-# What ``provider_config`` and ``config`` accept: the typed classes, or plain dicts.
-ProviderConfigInput = ProviderConfigArgs | ProviderConfigArgsDict | Mapping[str, Any]
-ModelConfigInput = ModelConfigArgs | ModelConfigArgsDict | Mapping[str, Any]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ModelArgs:
-    """Arguments of :class:`Model` (snake_case names as in the ADK's model spec)."""
-
-    name: pulumi.Input[str]
-    display_name: pulumi.Input[str] | None = None
-    description: pulumi.Input[str] | None = None
-    tags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    model_type: pulumi.Input[str] = "chat"
-    connection_id: pulumi.Input[str] | None = None
-    provider_config: pulumi.Input[ProviderConfigInput] | None = None
-    config: pulumi.Input[ModelConfigInput] | None = None
-    adopt: pulumi.Input[bool | str] = False
-    """True adopts an existing model of the same name that no other stack owns; ``"takeover"``
-    takes one over from another stack too (docs/dev/lifecycle.md, "Ownership between stacks")."""
-    force_delete: pulumi.Input[bool] = False
-
-
-MODEL_NAMES = DeclaredNames("Model", normalize_model_name)
+MODEL_NAMES = DeclaredNames(MODEL.name, normalize_model_name)
 # The most other models one model carries: every model sends the list, so it costs the
 # registration O(models x this) values; a failing preview names at most this many others.
 PROGRAM_MODELS_MAX = 100
@@ -109,7 +96,9 @@ def model_props(
 ) -> dict[str, Any]:
     """A Model's properties as both hosts register them: defaults applied, the name claimed,
     credential fields secret, the owner computed, every output seeded with None."""
-    given = merge_args(args, given, kind="Model", resource_name=resource_name, required=("name",))
+    given = merge_args(
+        args, given, kind=MODEL.name, resource_name=resource_name, required=MODEL.required_fields
+    )
     owner = owner_id(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
@@ -120,9 +109,7 @@ def model_props(
         **given,
         **_secret_name_props(given),
         "name": MODEL_NAMES.input(given["name"], resource_name, resource, opts),
-        "model_type": given.get("model_type") or "chat",
-        "adopt": given.get("adopt") or False,
-        "force_delete": given.get("force_delete") or False,
+        **{key: given.get(key) or default for key, default in MODEL.arg_defaults.items()},
         "provider_config": secret_provider_config(given.get("provider_config")),
         "config": to_plain(given.get("config")),
         # Evidence of ownership on the server (lifecycle/ownership.py): which resource of
@@ -132,10 +119,7 @@ def model_props(
         "owner_stack": f"{pulumi.get_project()}/{pulumi.get_stack()}",
         "program_models": program_models(resource, owner, given.get("adopt") or False, opts),
         # outputs, declared up front so they exist as attributes
-        "model_id": None,
-        "provider": None,
-        "instance": None,
-        "provider_version": None,
+        **dict.fromkeys(MODEL.seeded_outputs),
     }
 
 
@@ -163,7 +147,7 @@ def _secret_name_props(given: Mapping[str, Any]) -> dict[str, Any]:
     is_secret: Any = name.is_secret()  # a coroutine; the SDK types Inputs narrowly
     secret = pulumi.Output.from_input(is_secret)
     out: dict[str, Any] = {"secret_name": secret}
-    for key in ("display_name", "description"):
+    for key in MODEL.defaults_to_name:
         if given.get(key) is None:
             out[key] = _default_from_secret_name(name, secret)
     return out

@@ -7,42 +7,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
-from pulumi_wxo.inputs import (
-    PolicyRetryArgs,
-    PolicyRetryArgsDict,
-    PolicyStrategyArgs,
-    PolicyStrategyArgsDict,
-    PolicyTargetInput,
-    to_plain,
-)
+from pulumi_wxo.inputs import RetryInput, StrategyInput, TargetsInput, to_plain
+from pulumi_wxo.resources import POLICY
 from pulumi_wxo.schema import map_targets
 from pulumi_wxo.schema.policy import normalize_policy_name
 from pulumi_wxo.sdk.common import DeclaredNames, merge_args
+from pulumi_wxo.sdk.declared import ModelPolicyArgs
 from pulumi_wxo.sdk.outputs import ModelOutputs
 
-StrategyInput = str | PolicyStrategyArgs | PolicyStrategyArgsDict | Mapping[str, Any]
-RetryInput = PolicyRetryArgs | PolicyRetryArgsDict | Mapping[str, Any]
-# A target's ``model`` is a Model of either host (pulumi_wxo.Model, pulumi_wxo.native.Model).
-TargetsInput = Sequence[PolicyTargetInput | ModelOutputs]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ModelPolicyArgs:
-    """Arguments of :class:`ModelPolicy`."""
-
-    name: pulumi.Input[str]
-    strategy: pulumi.Input[StrategyInput]
-    targets: TargetsInput
-    display_name: pulumi.Input[str] | None = None
-    description: pulumi.Input[str] | None = None
-    retry: pulumi.Input[RetryInput] | None = None
-    cache: pulumi.Input[Any] | None = None
-    adopt: pulumi.Input[bool] = False
+__all__ = [
+    "POLICY_NAMES",
+    "ModelPolicyArgs",
+    "RetryInput",
+    "StrategyInput",
+    "TargetsInput",
+    "policy_props",
+    "wire_targets",
+]
 
 
 def wire_targets(targets: Sequence[Any], declared: list[Any]) -> list[Any]:
@@ -68,7 +53,7 @@ def wire_targets(targets: Sequence[Any], declared: list[Any]) -> list[Any]:
     return map_targets(to_plain(list(targets)), wire)
 
 
-POLICY_NAMES = DeclaredNames("ModelPolicy", normalize_policy_name)
+POLICY_NAMES = DeclaredNames(POLICY.name, normalize_policy_name)
 
 
 def policy_props(
@@ -80,11 +65,7 @@ def policy_props(
 ) -> dict[str, Any]:
     """A ModelPolicy's properties as both hosts register them (name claimed, targets wired)."""
     given = merge_args(
-        args,
-        given,
-        kind="ModelPolicy",
-        resource_name=resource_name,
-        required=("name", "strategy", "targets"),
+        args, given, kind=POLICY.name, resource_name=resource_name, required=POLICY.required_fields
     )
     declared: list[Any] = []
     strategy_value = to_plain(given["strategy"])
@@ -94,9 +75,7 @@ def policy_props(
         "strategy": {"mode": strategy_value} if isinstance(strategy_value, str) else strategy_value,
         "retry": to_plain(given.get("retry")),
         "targets": wire_targets(list(given["targets"]), declared),
-        "adopt": given.get("adopt") or False,
+        **{key: given.get(key) or default for key, default in POLICY.arg_defaults.items()},
         "declared_models": declared,
-        "policy_id": None,
-        "instance": None,
-        "provider_version": None,
+        **dict.fromkeys(POLICY.seeded_outputs),
     }

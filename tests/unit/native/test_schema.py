@@ -1,4 +1,5 @@
-"""The plugin's package schema against the one pydantic schema, field by field (no hard-coded copy)."""
+"""The plugin's package schema (the committed schema.json, versioned) against the one pydantic
+schema, field by field (no hard-coded copy); tests/unit/test_generated.py checks it is current."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from pulumi_wxo.lifecycle.policy import POLICY_COMPUTED_OUTPUTS, POLICY_CONTROL_
 from pulumi_wxo.model import MODEL_OUTPUTS
 from pulumi_wxo.model_policy import POLICY_OUTPUTS
 from pulumi_wxo.native import schema as native_schema
-from pulumi_wxo.native.schema import MODEL_TOKEN, POLICY_TOKEN, TYPES, schema, semver
+from pulumi_wxo.native.schema import MODEL_TOKEN, POLICY_TOKEN, schema, semver
+from pulumi_wxo.resources import RESOURCES
 from pulumi_wxo.schema import (
     MODEL_DIFF_FIELDS,
     MODEL_REPLACE_FIELDS,
@@ -28,6 +30,7 @@ from pulumi_wxo.schema import (
 )
 
 SCHEMA = schema()
+TYPES = {token: models for res in RESOURCES for token, models in res.types.items()}
 
 
 def _resolve(prop: dict[str, Any]) -> dict[str, Any]:
@@ -158,6 +161,18 @@ def test_version_is_the_package_version() -> None:
     from pulumi_wxo import __version__
 
     assert SCHEMA["version"] == semver(__version__)
+    assert list(SCHEMA)[:3] == ["name", "displayName", "version"]
+
+
+def test_the_committed_file_carries_no_version_and_ships_as_package_data() -> None:
+    from importlib.resources import files
+    from pathlib import Path
+
+    stored = json.loads(files("pulumi_wxo.native").joinpath("schema.json").read_text(encoding="utf-8"))
+    assert "version" not in stored
+    assert {k: v for k, v in SCHEMA.items() if k != "version"} == stored
+    pyproject = (Path(__file__).resolve().parents[3] / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"native/schema.json"' in pyproject
 
 
 def test_main_prints_the_schema_as_json(capsys: pytest.CaptureFixture[str]) -> None:
