@@ -7,7 +7,7 @@ carries no version: the plugin serves it with the installed package's (:func:`pa
 the version the SDK and the language host ask for. ``python -m pulumi_wxo.native.schema``
 prints what the plugin serves (``pulumi package get-schema`` asks the plugin for the same).
 
-Property names are the ADK's snake_case (``display_name``, ``watsonx_space_id``), as in spec
+Property names are the ADK's snake_case (``watsonx_space_id``, not ``watsonxSpaceId``), as in spec
 files and the Python resources, so a stack's state has the same keys under both hosts
 (docs/guide/hosts.md says why). The engine hands the plugin the same names; nothing is translated.
 """

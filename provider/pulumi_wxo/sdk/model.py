@@ -124,9 +124,10 @@ def model_props(
 
 
 def _default_from_secret_name(name: Any, secret: Any) -> Any:
-    """The server's default for display_name/description (the name), as a secret Output when
-    ``name`` is one, else None: the engine keeps an output secret only under the key of a
-    secret input, so without it the state's copy of a secret name would be plaintext."""
+    """The server's default for a field that defaults to the name (``MODEL.defaults_to_name``),
+    as a secret Output when ``name`` is one, else None: the engine keeps an output secret only
+    under the key of a secret input, so without it the state's copy of a secret name would be
+    plaintext."""
 
     def pick(args: list[Any]) -> Any:
         if not args[1] or not isinstance(args[0], str):
