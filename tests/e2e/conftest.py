@@ -20,6 +20,7 @@ from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from tests.support import golden
 from tests.support.emulator import EMULATOR_TOKEN
 from tests.support.engine import PROJECT, Engine, cli_dir, engine_env
+from tests.support.native import install_plugin
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +68,16 @@ def engine_factory(
             eng.stack.workspace.remove_stack(eng.stack.name)
         except auto.CommandError:
             pass
+
+
+@pytest.fixture(params=["dynamic", "native"])
+def host(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The test once per host (``"dynamic"``, ``"native"``); for the native one the plugin is
+    installed in the PULUMI_HOME of ``engine_factory`` (tests/support/native.py)."""
+    name: str = request.param
+    if name == "native":
+        install_plugin(tmp_path / "pulumi-home")
+    return name
 
 
 # The golden v0.1.0 stack (tests/support/golden.py), for the modules that replay it.
