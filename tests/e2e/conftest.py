@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
-from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+from tests.support import golden
 from tests.support.emulator import EMULATOR_TOKEN
 from tests.support.engine import PROJECT, Engine, cli_dir, engine_env
+from tests.support.native import install_plugin
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +68,35 @@ def engine_factory(
             eng.stack.workspace.remove_stack(eng.stack.name)
         except auto.CommandError:
             pass
+
+
+@pytest.fixture(params=["dynamic", "native"])
+def host(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The test once per host (``"dynamic"``, ``"native"``); for the native one the plugin is
+    installed in the PULUMI_HOME of ``engine_factory`` (tests/support/native.py)."""
+    name: str = request.param
+    if name == "native":
+        install_plugin(tmp_path / "pulumi-home")
+    return name
+
+
+# The golden v0.1.0 stack (tests/support/golden.py), for the modules that replay it.
+
+
+@pytest.fixture
+def golden_emulator(tmp_path: Path) -> Iterator[EmulatorThread]:
+    # Its own emulator: the recorded provider settings carry the token the recording used.
+    with EmulatorThread(EmulatorSettings(db=str(tmp_path / "golden.db"), token=golden.TOKEN)) as emu:
+        yield emu
+
+
+@pytest.fixture
+def golden_stack(
+    pulumi_cli: auto.PulumiCommand, golden_emulator: EmulatorThread, tmp_path: Path
+) -> auto.Stack:
+    """The recorded stack in a fresh backend, the recorded server in ``golden_emulator``."""
+    env = engine_env(tmp_path, passphrase=golden.PASSPHRASE)
+    return golden.replay(tmp_path / "work", env, pulumi_cli, golden_emulator)
 
 
 # The other-language tools (tests/support/tools.py), shared by the modules that run them.

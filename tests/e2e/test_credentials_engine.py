@@ -9,7 +9,6 @@ no secrets) the preview passes as before, without a request.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pulumi
 import pytest
@@ -18,7 +17,6 @@ from pulumi import automation as auto
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from tests.support.engine import Engine
-from tests.support.native import install_plugin
 
 DEAD = "dead-token-refused-9137"
 HOSTS = {"dynamic": wxo, "native": native}
@@ -38,11 +36,7 @@ def api_requests(eng: Engine) -> list[str]:
     return [f"{r['method']} {r['path']}" for r in eng.emulator.control.requests() if "/models" in r["path"]]
 
 
-@pytest.mark.parametrize("host", sorted(HOSTS))
-def test_a_dead_credential_fails_a_no_op_preview(
-    host: str, engine_factory: Callable[..., Engine], tmp_path: Path
-) -> None:
-    install_plugin(tmp_path / "pulumi-home")
+def test_a_dead_credential_fails_a_no_op_preview(host: str, engine_factory: Callable[..., Engine]) -> None:
     eng = engine_factory(catalogue(host))
     eng.up()
     eng.emulator.control.clear_requests()

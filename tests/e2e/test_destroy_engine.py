@@ -21,7 +21,7 @@ import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN, by_hand, hand_policy, post_by_hand
 from tests.support.engine import Engine
 
 GPT = "virtual-model/openai/gpt-4o"
@@ -43,9 +43,7 @@ def three_models() -> None:
 
 def raw_api(eng: Engine) -> httpx.Client:
     """The API as a person with the emulator's token would use it (outside Pulumi)."""
-    return httpx.Client(
-        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
-    )
+    return by_hand(eng.emulator)
 
 
 def changes(summary: Mapping[Any, int] | None) -> dict[str, int]:
@@ -60,15 +58,12 @@ def state_models(eng: Engine) -> list[str]:
 
 def test_destroy_deletes_the_stacks_models_and_nothing_else(engine_factory: Callable[..., Engine]) -> None:
     eng = engine_factory(three_models)
-    with raw_api(eng) as raw:
-        raw.post(
-            "/models",
-            json={
-                "name": "openai/gpt-4o-mini",
-                "display_name": "made by hand",
-                "provider_config": {"api_key": "sk-by-hand"},
-            },
-        ).raise_for_status()
+    mini = {
+        "name": "openai/gpt-4o-mini",
+        "display_name": "made by hand",
+        "provider_config": {"api_key": "sk-by-hand"},
+    }
+    post_by_hand(eng.emulator, "/models", mini)
     [unmanaged] = eng.models()
     up = eng.up()
     assert changes(up.summary.resource_changes) == {"create": 4}
@@ -96,15 +91,8 @@ def test_destroy_tolerates_a_model_gone_and_refuses_one_a_policy_routes_to(
     ids = {m["name"]: m["id"] for m in eng.models()}
     with raw_api(eng) as raw:
         raw.delete(f"/models/{ids[GPT]}").raise_for_status()  # deleted outside Pulumi
-        raw.post(
-            "/model_policy",
-            json={
-                "name": "hand-fallback",
-                "display_name": "made by hand",
-                "description": None,
-                "policy": {"strategy": {"mode": "fallback"}, "targets": [{"model_name": GRANITE}]},
-            },
-        ).raise_for_status()
+        fallback = hand_policy("hand-fallback", "fallback", [GRANITE], "made by hand", None)
+        raw.post("/model_policy", json=fallback).raise_for_status()
     [policy] = eng.emulator.control.state()["policies"]
 
     with pytest.raises(auto.CommandError) as info:

@@ -5,72 +5,22 @@ at v0.1.0: the ``pulumi stack export`` (secrets encrypted with a fixed passphras
 settings with their encryption salt, and the server's objects. Here the stack is imported
 into a fresh backend, the server is loaded into a fresh emulator, and the same program runs
 with today's code. The pickled provider class paths (``pulumi_wxo._provider.ModelProvider``,
-``...ModelPolicyProvider``) and the type tokens in that state must still resolve.
+``...ModelPolicyProvider``) and the type tokens in that state must still resolve. The stack
+and its emulator are the fixtures ``golden_stack`` and ``golden_emulator`` (tests/e2e/conftest.py).
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pulumi import automation as auto
 
-from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
+from pulumi_wxo.emulator import EmulatorThread
 from tests.data.golden.program import program
-from tests.support.engine import engine_env
-
-GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden"
-PROJECT = "wxo-golden"
-STACK = "golden"
-PASSPHRASE = "golden-passphrase"
-TOKEN = "golden-token"
-PLACEHOLDER = "{EMULATOR_URL}"
-SECRETS = ("wx-golden-SECRET-0002", "az-golden-SECRET-0003", "sk-golden-PLAIN-0001")
-
-
-def _golden(name: str, url: str) -> str:
-    return (GOLDEN / name).read_text().replace(PLACEHOLDER, url)
-
-
-@pytest.fixture
-def golden_emulator(tmp_path: Path) -> Iterator[EmulatorThread]:
-    # Its own emulator: the recorded provider settings carry the token the recording used.
-    with EmulatorThread(EmulatorSettings(db=str(tmp_path / "golden.db"), token=TOKEN)) as emu:
-        yield emu
-
-
-@pytest.fixture
-def golden_stack(
-    pulumi_cli: auto.PulumiCommand, golden_emulator: EmulatorThread, tmp_path: Path
-) -> auto.Stack:
-    work = tmp_path / "work"
-    work.mkdir()
-    (work / f"Pulumi.{STACK}.yaml").write_text(_golden(f"Pulumi.{STACK}.yaml", golden_emulator.url))
-    env = engine_env(tmp_path, passphrase=PASSPHRASE)
-    stack = auto.create_stack(
-        STACK,
-        project_name=PROJECT,
-        program=program,
-        opts=auto.LocalWorkspaceOptions(
-            work_dir=str(work),
-            env_vars=env,
-            pulumi_command=pulumi_cli,
-            project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
-        ),
-    )
-    deployment = json.loads(_golden("state.json", golden_emulator.url))
-    stack.import_stack(auto.Deployment(version=3, deployment=deployment))
-    loaded = golden_emulator.control.load_state(json.loads(_golden("server.json", golden_emulator.url)))
-    assert loaded == {"models": 4, "policies": 1}
-    return stack
-
-
-def _changes(summary: dict[str, int] | None) -> dict[str, int]:
-    return {k: v for k, v in (summary or {}).items() if k != "same"}
+from tests.support.golden import GOLDEN, SECRETS, STACK
+from tests.support.golden import changes as _changes
 
 
 def _server(emu: EmulatorThread) -> dict[str, list[dict[str, Any]]]:

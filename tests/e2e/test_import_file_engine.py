@@ -8,7 +8,6 @@ import os
 import subprocess
 from pathlib import Path
 
-import httpx
 import pulumi
 import pytest
 from pulumi import automation as auto
@@ -16,7 +15,7 @@ from pulumi import automation as auto
 import pulumi_wxo.native as wxo
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN, by_hand, hand_policy
 from tests.support.engine import engine_env
 from tests.support.native import export, install_plugin
 
@@ -27,28 +26,14 @@ CLAUDE = "virtual-model/anthropic/claude-3.7-sonnet"
 
 def _seed(emulator: EmulatorThread) -> None:
     """A tenant made elsewhere: two models on connections (no secret to re-declare), one policy."""
-    with httpx.Client(
-        base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
-    ) as c:
+    weights = {GRANITE: 0.5, CLAUDE: 0.5}
+    mix = hand_policy("virtual-policy/mix", "loadbalance", weights, "mix", "Half and half")
+    with by_hand(emulator) as c:
         for name, conn in ((GRANITE, "conn-wx"), (CLAUDE, "conn-anthropic")):
             c.post(
                 "/models", json={"name": name, "display_name": "d", "connection_id": conn}
             ).raise_for_status()
-        c.post(
-            "/model_policy",
-            json={
-                "name": "virtual-policy/mix",
-                "display_name": "mix",
-                "description": "Half and half",
-                "policy": {
-                    "strategy": {"mode": "loadbalance"},
-                    "targets": [
-                        {"model_name": GRANITE, "weight": 0.5},
-                        {"model_name": CLAUDE, "weight": 0.5},
-                    ],
-                },
-            },
-        ).raise_for_status()
+        c.post("/model_policy", json=mix).raise_for_status()
 
 
 def program() -> None:

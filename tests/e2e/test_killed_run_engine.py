@@ -10,12 +10,9 @@ that someone else made (no tag, or another stack's) is still refused.
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,73 +23,32 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.support.emulator import EMULATOR_TOKEN
-from tests.support.engine import engine_env
+from tests.support.native import resources
+from tests.support.project import ProjectCli, project_stack
 
 PROJECT = Path(__file__).resolve().parents[1] / "data" / "killed-project"
 NAMES = sorted(f"virtual-model/openai/killed-{i:02d}" for i in range(12))
 MODEL_TYPE = "pulumi-python:dynamic/wxo:Model"
 
 
-class Cli:
-    def __init__(self, command: str, work: Path, env: dict[str, str]) -> None:
-        self.command, self.work, self.env = command, work, env
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [self.command, *args, "--non-interactive", "--color", "never"],
-            cwd=self.work,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
-    def start_up(self) -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [self.command, "up", "--yes", "--skip-preview", "--non-interactive", "--color", "never"],
-            cwd=self.work,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,  # its own process group: the engine, language host, provider
-        )
-
-    def state_models(self) -> list[str]:
-        proc = self.run("stack", "export")
-        assert proc.returncode == 0, proc.stderr
-        resources = json.loads(proc.stdout)["deployment"].get("resources") or []
-        return sorted(r["outputs"]["name"] for r in resources if r["type"] == MODEL_TYPE)
-
-
 @pytest.fixture
-def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path) -> Iterator[Cli]:
+def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path) -> Iterator[ProjectCli]:
     command = pulumi_cli.command
     if not Path(command).with_name("pulumi-language-python").exists():
         pytest.fail(f"no pulumi-language-python next to {command} (scripts/pulumi-cli.sh builds one)")
-    work = tmp_path / "project"
-    shutil.copytree(PROJECT, work)
-    (tmp_path / "state").mkdir()
-    path = os.pathsep.join([str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]])
-    env = {**os.environ, "PATH": path, **engine_env(tmp_path, passphrase="killed")}
-    c = Cli(command, work, env)
-    for args in (
-        ("stack", "init", "ci"),
-        ("config", "set", "wxo:url", emulator.url),
-        ("config", "set", "--secret", "wxo:token", EMULATOR_TOKEN),
-    ):
-        proc = c.run(*args)
-        assert proc.returncode == 0, proc.stderr
-    yield c
-    emulator.control.clear_faults()
-    c.run("destroy", "--yes")
+    with project_stack(command, PROJECT, tmp_path, url=emulator.url) as c:
+        yield c
+        emulator.control.clear_faults()
 
 
-def _kill_mid_create(cli: Cli, emulator: EmulatorThread, sig: signal.Signals) -> int:
+def _state_models(cli: ProjectCli) -> list[str]:
+    return sorted(r["outputs"]["name"] for r in resources(cli.export(), MODEL_TYPE))
+
+
+def _kill_mid_create(cli: ProjectCli, emulator: EmulatorThread, sig: signal.Signals) -> int:
     """Start `pulumi up`, wait until some models exist, signal the whole process group."""
     emulator.control.add_fault(method="POST", path="/models$", delay=0.4)
-    proc = cli.start_up()
+    proc = cli.start("up", "--yes", "--skip-preview")
     deadline = time.monotonic() + 120
     while len(emulator.control.state()["models"]) < 4:
         assert proc.poll() is None, "pulumi up ended before it could be interrupted"
@@ -115,7 +71,7 @@ def _kill_mid_create(cli: Cli, emulator: EmulatorThread, sig: signal.Signals) ->
     ids=["SIGKILL", "SIGINT", "SIGKILL-skip-checkpoints"],
 )
 def test_a_killed_up_converges_on_the_next_up(
-    cli: Cli, emulator: EmulatorThread, sig: signal.Signals, skip_checkpoints: bool
+    cli: ProjectCli, emulator: EmulatorThread, sig: signal.Signals, skip_checkpoints: bool
 ) -> None:
     if skip_checkpoints:
         # The engine's speed switch (docs/dev/benchmarks.md): state is written once, at the end, so
@@ -125,19 +81,19 @@ def test_a_killed_up_converges_on_the_next_up(
     # SIGKILL leaves a run cut short; after SIGINT the engine finishes what was in flight.
     assert 0 < on_server <= 12 and (sig != signal.SIGKILL or on_server < 12)
     if skip_checkpoints:
-        assert cli.state_models() == []  # nothing of the killed run reached the state
+        assert _state_models(cli) == []  # nothing of the killed run reached the state
     cli.run("cancel", "--yes")  # as the user would; the file backend may say there is nothing to cancel
 
     up = cli.run("up", "--yes", "--skip-preview")
     assert up.returncode == 0, up.stdout[-3000:] + up.stderr[-3000:]
     names = sorted(m["name"] for m in emulator.control.state()["models"])
     assert names == NAMES  # no duplicate, nothing missing
-    assert cli.state_models() == NAMES  # nothing orphaned: every model in state, once
+    assert _state_models(cli) == NAMES  # nothing orphaned: every model in state, once
     again = cli.run("preview", "--expect-no-changes")
     assert again.returncode == 0, again.stdout[-3000:]
 
 
-def test_a_model_someone_else_made_is_still_refused(cli: Cli, emulator: EmulatorThread) -> None:
+def test_a_model_someone_else_made_is_still_refused(cli: ProjectCli, emulator: EmulatorThread) -> None:
     with httpx.Client(base_url=emulator.url, headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}) as http:
         made = http.post(
             "/v1/models",

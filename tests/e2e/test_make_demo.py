@@ -17,21 +17,16 @@ from pathlib import Path
 import pytest
 from pulumi import automation as auto
 
+from tests.support.process import run
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _make(target: str, demo: Path, port: int) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     env.pop("PULUMI_IGNORE_AMBIENT_PLUGINS", None)
-    return subprocess.run(
-        ["make", "--no-print-directory", target, f"DEMO={demo}", f"DEMO_PORT={port}"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    argv = ["make", "--no-print-directory", target, f"DEMO={demo}", f"DEMO_PORT={port}"]
+    return run(argv, cwd=ROOT, env=env, timeout=900)
 
 
 def test_make_demo_prints_no_warning_and_make_down_stops_its_emulator(

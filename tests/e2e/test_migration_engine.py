@@ -3,14 +3,14 @@ native plugin with `pulumi stack export` -> `pulumi-wxo migrate-state` -> `pulum
 and the same program with only its import switched to ``pulumi_wxo.native`` then previews clean.
 
 The native program is ``tests/data/golden/program.py`` itself, loaded with its one import line
-changed: what a user does, and proof that nothing else needs to change.
+changed: what a user does, and proof that nothing else needs to change. The stack and its
+emulator are the fixtures ``golden_stack`` and ``golden_emulator`` (tests/e2e/conftest.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +21,10 @@ from pulumi import automation as auto
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
-from tests.e2e.test_golden_state import GOLDEN, SECRETS, golden_emulator, golden_stack  # noqa: F401
+from tests.support.golden import GOLDEN, SECRETS
+from tests.support.golden import changes as _changes
 from tests.support.native import export, install_plugin
+from tests.support.process import run
 
 DYNAMIC_IMPORT = "import pulumi_wxo as wxo\n"
 NATIVE_IMPORT = "import pulumi_wxo.native as wxo\n"
@@ -41,15 +43,7 @@ def native_program() -> Callable[..., None]:
 
 
 def _pulumi(cli: str, cwd: Path, env: dict[str, str], *args: str) -> None:
-    proc = subprocess.run(
-        [cli, *args, "--stack", "golden", "--non-interactive"],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run([cli, *args, "--stack", "golden", "--non-interactive"], cwd=cwd, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -62,10 +56,6 @@ def _ciphertexts(value: Any) -> set[str]:
     return set()
 
 
-def _changes(summary: dict[str, int] | None) -> dict[str, int]:
-    return {k: v for k, v in (summary or {}).items() if k != "same"}
-
-
 def _ids(deployment: dict[str, Any]) -> dict[str, str]:
     """Resource name -> id of the models and policies."""
     return {
@@ -76,8 +66,8 @@ def _ids(deployment: dict[str, Any]) -> dict[str, str]:
 
 
 def test_golden_stack_migrates_to_the_plugin_previews_clean_then_updates_and_destroys(
-    golden_stack: auto.Stack,  # noqa: F811
-    golden_emulator: EmulatorThread,  # noqa: F811
+    golden_stack: auto.Stack,
+    golden_emulator: EmulatorThread,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

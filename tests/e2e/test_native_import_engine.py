@@ -10,10 +10,6 @@ after it is clean. The legacy language host runs the program (as in test_killed_
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,58 +20,17 @@ from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
 from tests.support.emulator import EMULATOR_TOKEN
-from tests.support.engine import engine_env
-from tests.support.native import ROOT, export, install_plugin, resources
+from tests.support.native import ROOT, resources
+from tests.support.project import ProjectCli, project_stack
 
 PROJECT = ROOT / "tests" / "data" / "native-project"
 KEY = "sk-import-KNOWN-0042"
 
 
-class Cli:
-    def __init__(self, command: str, work: Path, env: dict[str, str]) -> None:
-        self.command, self.work, self.env = command, work, env
-
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            [self.command, *args, "--non-interactive", "--color", "never"],
-            cwd=self.work,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert KEY not in proc.stdout + proc.stderr
-        return proc
-
-    def ok(self, *args: str) -> str:
-        proc = self.run(*args)
-        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-        assert "Traceback" not in proc.stdout + proc.stderr
-        return proc.stdout
-
-
 @pytest.fixture
-def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path) -> Iterator[Cli]:
-    command = pulumi_cli.command
-    work = tmp_path / "project"
-    shutil.copytree(PROJECT, work)
-    (tmp_path / "state").mkdir()
-    install_plugin(tmp_path / "pulumi-home")
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join(
-            [str(Path(command).parent), str(Path(sys.executable).parent), os.environ["PATH"]]
-        ),
-        "PYTHONPATH": str(ROOT / "provider"),  # the program imports this checkout's package
-        **engine_env(tmp_path, passphrase="import"),
-    }
-    c = Cli(command, work, env)
-    c.ok("stack", "init", "ci")
-    c.ok("config", "set", "wxo:url", emulator.url)
-    c.ok("config", "set", "--secret", "wxo:token", EMULATOR_TOKEN)
-    yield c
-    c.run("destroy", "--yes")
+def cli(pulumi_cli: auto.PulumiCommand, emulator: EmulatorThread, tmp_path: Path) -> Iterator[ProjectCli]:
+    with project_stack(pulumi_cli.command, PROJECT, tmp_path, url=emulator.url, secrets=[KEY]) as c:
+        yield c
 
 
 def _made_by_hand(emulator: EmulatorThread) -> dict[str, str]:
@@ -122,7 +77,7 @@ def _made_by_hand(emulator: EmulatorThread) -> dict[str, str]:
     return {"plain": ids[plain], "keyed": ids[keyed], "route": ids[policy]}
 
 
-def test_import_then_a_clean_preview(cli: Cli, emulator: EmulatorThread) -> None:
+def test_import_then_a_clean_preview(cli: ProjectCli, emulator: EmulatorThread) -> None:
     ids = _made_by_hand(emulator)
     before = emulator.control.state()
     for token, name in (
@@ -131,7 +86,7 @@ def test_import_then_a_clean_preview(cli: Cli, emulator: EmulatorThread) -> None
         ("wxo:index:ModelPolicy", "route"),
     ):
         cli.ok("import", token, name, ids[name], "--yes", "--protect=false", "--generate-code=false")
-    exported = export(cli.command, cli.work, cli.env)
+    exported = cli.export()
     models = {r["outputs"]["name"]: r for r in resources(exported, "wxo:index:Model")}
     assert sorted(r["id"] for r in models.values()) == sorted([ids["plain"], ids["keyed"]])
     plain = models["virtual-model/ollama/imported"]

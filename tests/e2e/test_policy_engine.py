@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pulumi
 import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
+from tests.support.emulator import by_hand, hand_policy, post_by_hand
 from tests.support.engine import Engine
 
 FLASH = "virtual-model/google/gemini-2.0-flash"
@@ -77,18 +77,8 @@ def test_deleting_a_model_a_policy_still_targets_is_refused(engine_factory: Call
     eng = engine_factory(program())
     eng.up()
     # Someone routes to the lite model from a policy this stack does not manage.
-    with httpx.Client(
-        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
-    ) as raw:
-        raw.post(
-            "/model_policy",
-            json={
-                "name": "virtual-policy/team-b",
-                "display_name": "team b",
-                "description": None,
-                "policy": {"strategy": {"mode": "single"}, "targets": [{"model_name": LITE}]},
-            },
-        ).raise_for_status()
+    team_b = hand_policy("virtual-policy/team-b", "single", [LITE], "team b", None)
+    post_by_hand(eng.emulator, "/model_policy", team_b)
     with pytest.raises(auto.CommandError) as info:
         eng.up(program(targets="one", strategy="single", keep_lite=False))
     msg = str(info.value)
@@ -99,9 +89,7 @@ def test_deleting_a_model_a_policy_still_targets_is_refused(engine_factory: Call
     ours = next(p for p in eng.emulator.control.state()["policies"] if p["name"] == "virtual-policy/anygem")
     assert ours["policy"]["targets"] == [{"model_name": FLASH}]
     # Clean up the foreign policy so the fixture's destroy succeeds.
-    with httpx.Client(
-        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
-    ) as raw:
+    with by_hand(eng.emulator) as raw:
         foreign = next(
             p for p in eng.emulator.control.state()["policies"] if p["name"] == "virtual-policy/team-b"
         )

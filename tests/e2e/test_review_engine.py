@@ -18,17 +18,17 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.cli.review import EXIT_CHANGES
 from pulumi_wxo.emulator import EmulatorThread
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import post_by_hand
 from tests.support.gfm import code_blocks, headings, tables
 from tests.support.native import ROOT
 from tests.support.project import ProjectCli, project_cli
+from tests.support.review_project import CHANGE_HEADINGS, CHANGE_SUMMARY
 
 PROJECT = ROOT / "tests" / "data" / "review-project"
 GOLDEN = ROOT / "tests" / "data" / "review"
@@ -59,18 +59,13 @@ def changed_stack(
         cli.ok("config", "set", "host", host)
         cli.ok("config", "set", "step", "base")
         cli.ok("up", "--yes", "--skip-preview")
-        with httpx.Client(
-            base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
-        ) as raw:
-            raw.post(
-                "/models",
-                json={
-                    "name": "virtual-model/ollama/existing",
-                    "display_name": "Existing",
-                    "description": "made by hand",
-                    "provider_config": {"custom_host": "http://ollama:11434"},
-                },
-            ).raise_for_status()
+        existing = {
+            "name": "virtual-model/ollama/existing",
+            "display_name": "Existing",
+            "description": "made by hand",
+            "provider_config": {"custom_host": "http://ollama:11434"},
+        }
+        post_by_hand(emulator, "/models", existing)
         cli.ok("config", "set", "step", "change")
         return cli
 
@@ -99,17 +94,8 @@ def test_review_of_a_real_preview(
     md = _review(capsys, digest)
     assert _review(capsys, stream) == md  # the event stream reads as the digest does
     assert not any(k in md for k in KEYS)
-    assert headings(md) == [
-        "pulumi-wxo review",
-        "Stack ci (project wxo-review)",
-        "⚠️ Delete model old",
-        "⚠️ Replace model mini",
-        "Adopt model existing",
-        "Create model fresh",
-        "Update model gpt",
-        "Update policy route",
-    ]
-    assert "**1 to delete, 1 to replace, 1 to adopt, 1 to create, 2 to update**" in md
+    assert headings(md) == ["pulumi-wxo review", "Stack ci (project wxo-review)", *CHANGE_HEADINGS]
+    assert CHANGE_SUMMARY in md
 
     gpt = _fields(md, "Update model gpt")
     assert gpt["display_name"] == ["GPT", "GPT v2"] and gpt["config.max_tokens"] == ["512", "1024"]

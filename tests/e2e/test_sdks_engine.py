@@ -31,7 +31,7 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN, assert_empty
 from tests.support.engine import user_tags
 from tests.support.tools import STEP_TIMEOUT, native_engine_env, state_text, tool
 
@@ -55,11 +55,6 @@ def _check_deployed(
     (stored,) = state["policies"]
     assert stored["name"] == f"virtual-policy/{policy}"
     assert [t["model_name"] for t in stored["policy"]["targets"]] == [GRANITE]
-
-
-def _check_clean(emulator: EmulatorThread) -> None:
-    state = emulator.control.state()
-    assert state["models"] == [] and state["policies"] == [], state
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +116,7 @@ def test_yaml_program_up_preview_destroy(
     assert set(preview.change_summary) == {"same"}, preview.stdout
 
     yaml_stack.destroy(color="never")
-    _check_clean(emulator)
+    assert_empty(emulator)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,7 +176,7 @@ def test_go_automation_program_up_preview_destroy(
         assert set(preview["changes"]) == {"same"}, preview
 
         _go_step(go_program, "destroy", env)
-        _check_clean(emulator)
+        assert_empty(emulator)
     finally:
         if emulator.control.state()["models"]:
             subprocess.run(

@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pulumi
 import pytest
 from pulumi import automation as auto
@@ -38,8 +37,8 @@ from pulumi import automation as auto
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from tests.support.emulator import EMULATOR_TOKEN as API_TOKEN  # wxo:token, a stack secret too
+from tests.support.emulator import by_hand
 from tests.support.engine import PROJECT, Engine
-from tests.support.native import install_plugin
 
 PLAIN_KEY = "sk-plain-KNOWN-0451-e2e"  # a plain string in the program
 STACK_KEY = "wx-stack-KNOWN-9926-e2e"  # a stack secret
@@ -269,12 +268,9 @@ def _one_model(host: str, key: str) -> Callable[[], None]:
     return run
 
 
-@pytest.mark.parametrize("host", ["dynamic", "native"])
 def test_the_previous_key_echoed_by_a_refused_rotation_is_redacted(
-    engine_factory: Callable[..., Engine], tmp_path: Path, host: str
+    engine_factory: Callable[..., Engine], host: str
 ) -> None:
-    if host == "native":
-        install_plugin(tmp_path / "pulumi-home")
     eng = engine_factory(_one_model(host, PLAIN_KEY), env=LOGGING)
     eng.up()
     eng.emulator.control.add_fault(
@@ -293,22 +289,16 @@ SECRET_NAME = "openai/hidden-KNOWN-5150"  # a model name the program gives as a 
 HIDDEN = "hidden-KNOWN-5150"
 
 
-@pytest.mark.parametrize("host", ["dynamic", "native"])
 def test_a_secret_name_stays_secret_in_errors_and_state(
-    engine_factory: Callable[..., Engine], tmp_path: Path, host: str
+    engine_factory: Callable[..., Engine], host: str
 ) -> None:
-    if host == "native":
-        install_plugin(tmp_path / "pulumi-home")
-
     def program() -> None:
         make = native.Model if host == "native" else wxo.Model
         make("hidden", name=pulumi.Output.secret(SECRET_NAME), provider_config={"api_key": PLAIN_KEY})
 
     eng = engine_factory(program, env=LOGGING)
     # A person's model of that name: the create is refused, naming "a secret name".
-    with httpx.Client(
-        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
-    ) as raw:
+    with by_hand(eng.emulator) as raw:
         raw.post(
             "/models", json={"name": f"virtual-model/{SECRET_NAME}", "provider_config": {}}
         ).raise_for_status()

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pulumi
 import pytest
 import yaml
@@ -19,6 +18,7 @@ from pulumi import automation as auto
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.specs import declare
+from tests.support.emulator import by_hand, hand_policy
 from tests.support.engine import ROOT, Engine, user_tags
 from tests.support.native import export, install_plugin, resources
 
@@ -243,16 +243,12 @@ def test_export_then_adopt_then_preview_shows_no_changes(
     eng = engine_factory(lambda: None, config=CONFIG)
     # An existing tenant, made by hand (secrets echoed back, the least helpful server).
     eng.emulator.control.settings(secrets="echo")
-    with httpx.Client(
-        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
-    ) as raw:
+    claude = "virtual-model/anthropic/claude"
+    mix = hand_policy("virtual-policy/mix", "loadbalance", {GPT: 0.5, claude: 0.5}, "Mix", "half and half")
+    with by_hand(eng.emulator) as raw:
         for body in (
             {"name": GPT, "display_name": "GPT", "provider_config": {"api_key": "sk-live-ECHO-9"}},
-            {
-                "name": "virtual-model/anthropic/claude",
-                "connection_id": "conn-1",
-                "config": {"max_tokens": 9},
-            },
+            {"name": claude, "connection_id": "conn-1", "config": {"max_tokens": 9}},
             {
                 "name": "virtual-model/watsonx/ibm/granite",
                 "tags": ["ibm"],
@@ -260,21 +256,7 @@ def test_export_then_adopt_then_preview_shows_no_changes(
             },
         ):
             raw.post("/models", json=body).raise_for_status()
-        raw.post(
-            "/model_policy",
-            json={
-                "name": "virtual-policy/mix",
-                "display_name": "Mix",
-                "description": "half and half",
-                "policy": {
-                    "strategy": {"mode": "loadbalance"},
-                    "targets": [
-                        {"model_name": GPT, "weight": 0.5},
-                        {"model_name": "virtual-model/anthropic/claude", "weight": 0.5},
-                    ],
-                },
-            },
-        ).raise_for_status()
+        raw.post("/model_policy", json=mix).raise_for_status()
     before = eng.emulator.control.state()
 
     out_dir = tmp_path / "exported"

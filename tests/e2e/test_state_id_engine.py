@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pulumi
 import pytest
 from pulumi import automation as auto
@@ -26,6 +25,7 @@ import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.native.schema import package_version
+from tests.support.emulator import post_by_hand
 from tests.support.engine import PROJECT, Engine
 from tests.support.native import install_plugin
 
@@ -63,20 +63,14 @@ def refused(run: Callable[[], Any], victim_id: str) -> str:
     return msg
 
 
-@pytest.mark.parametrize("host", ["dynamic", "native"])
 def test_a_state_id_pointing_at_another_model_is_refused_and_the_model_left_alone(
-    engine_factory: Callable[..., Engine], tmp_path: Path, host: str
+    engine_factory: Callable[..., Engine], host: str
 ) -> None:
-    if host == "native":
-        install_plugin(tmp_path / "pulumi-home")
     eng = engine_factory(program(host))
     eng.up()
     [mine] = eng.models()
-    with httpx.Client(
-        base_url=f"{eng.emulator.url}/v1", headers={"Authorization": "Bearer test-token"}
-    ) as raw:
-        body = {"name": VICTIM, "connection_id": "conn-victim", "tags": ["team-v"], "provider_config": {}}
-        raw.post("/models", json=body).raise_for_status()
+    victim = {"name": VICTIM, "connection_id": "conn-victim", "tags": ["team-v"], "provider_config": {}}
+    post_by_hand(eng.emulator, "/models", victim)
     [before] = [m for m in eng.models() if m["name"] == VICTIM]
     point_state_at(eng, TOKENS[host], before["id"])
 

@@ -26,8 +26,9 @@ import pytest
 from pulumi import automation as auto
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN, assert_empty
 from tests.support.engine import user_tags
+from tests.support.process import run
 from tests.support.tools import STEP_TIMEOUT, native_engine_env, state_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,16 +40,7 @@ GPT = "virtual-model/openai/gpt-4o-mini"
 def _run(
     args: Sequence[str], cwd: Path, env: Mapping[str, str], *, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        list(args),
-        cwd=cwd,
-        env=dict(env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=STEP_TIMEOUT,
-    )
+    proc = run(args, cwd=cwd, env=env, stdin=stdin, timeout=STEP_TIMEOUT)
     assert proc.returncode == 0, f"{' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     return proc
 
@@ -106,11 +98,6 @@ def _check_deployed(emulator: EmulatorThread, project: str) -> None:
     assert [t["model_name"] for t in policy["policy"]["targets"]] == [GPT]
 
 
-def _check_clean(emulator: EmulatorThread) -> None:
-    state = emulator.control.state()
-    assert state["models"] == [] and state["policies"] == [], state
-
-
 def _cli_steps(
     project: Path, env: Mapping[str, str], emulator: EmulatorThread, tmp_path: Path, *, host_token: str
 ) -> None:
@@ -128,7 +115,7 @@ def _cli_steps(
             env,
         )
         _run(["pulumi", "destroy", "--yes", "--non-interactive", "--color", "never"], project, env)
-        _check_clean(emulator)
+        assert_empty(emulator)
     finally:
         if emulator.control.state()["models"]:
             subprocess.run(
@@ -169,15 +156,7 @@ def go_project(
     # The flags of scripts/go-automation.sh, so that Go's build cache serves both.
     go_env = {**env, "GOFLAGS": "-mod=readonly -buildvcs=false", "GOTOOLCHAIN": "local", "CGO_ENABLED": "0"}
     go_env["GOWORK"] = "off"
-    proc = subprocess.run(
-        ["go", "build", "-trimpath", "-o", "program", "."],
-        cwd=project,
-        env=go_env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=1800,
-    )
+    proc = run(["go", "build", "-trimpath", "-o", "program", "."], cwd=project, env=go_env, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-4000:]
     yield project, env
     if emulator.control.state()["models"]:
@@ -198,7 +177,7 @@ def test_go_template_up_preview_destroy(
     preview = _run([program, "preview"], project, env)
     assert "3 unchanged" in preview.stdout and "to create" not in preview.stdout, preview.stdout
     _run([program, "destroy"], project, env)
-    _check_clean(emulator)
+    assert_empty(emulator)
 
 
 # ---------------------------------------------------------------------------------------------

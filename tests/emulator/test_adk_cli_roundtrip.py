@@ -20,19 +20,11 @@ import pytest
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema import SECRET_FIELDS
-from pulumi_wxo.specs import read_specs
 from tests.support.adk_cli import Cli, Emu, ok
-from tests.support.adk_exports import BEDROCK, POLICY, SHAPES, create_all, write_exports
+from tests.support.adk_exports import BEDROCK, POLICY, SHAPES, load_all, tenant, write_exports
+from tests.support.adk_exports import CONNECTION_CREDENTIALS as CREDENTIALS
 
 pytestmark = pytest.mark.emulator
-
-CREDENTIALS = {
-    "api_key": "sk-conn",
-    "aws_access_key_id": "AKIA-conn",
-    "aws_secret_access_key": "aws-conn",
-    "azure_entra_client_secret": "entra-conn",
-    "watsonx_cpd_password": "cpd-conn",
-}
 
 
 def plain(model: dict[str, Any]) -> dict[str, Any]:
@@ -52,8 +44,7 @@ def test_our_adk_files_and_the_adks_exports_round_trip_through_orchestrate(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    emulator.control.settings(secrets="echo")
-    create_all(http)
+    tenant(emulator, http)
     before = {m["name"]: m for m in emulator.control.state()["models"]}
     adk_files = write_exports(http, home / "adk", "adk")
     pulumi_files = write_exports(http, home / "pulumi", "pulumi")
@@ -109,12 +100,9 @@ def test_our_adk_files_and_the_adks_exports_round_trip_through_orchestrate(
     out = capsys.readouterr().out
     assert ": model_name: warning: is set by the server (an export wrote it); ignored" in out
     assert ": app_id: warning: is not used by pulumi-wxo" in out
-    specs, problems = read_specs(folder)
-    assert not [p for p in problems if p.is_error]
-    loaded = {s.name: s for s in specs}
-    assert set(loaded) == {*before, POLICY["name"]}
+    loaded = load_all(folder, before)
     for name, now in after.items():
-        spec = loaded[name].spec
+        spec = loaded[name]
         dumped = spec.model_dump(exclude_none=True, by_alias=False)
         assert {k: dumped.get(k) for k in ("display_name", "description", "model_type")} == {
             k: now[k] for k in ("display_name", "description", "model_type")

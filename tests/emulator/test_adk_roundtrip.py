@@ -31,9 +31,9 @@ from pydantic import ValidationError
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.emulator.switches import Secrets
 from pulumi_wxo.schema import SECRET_FIELDS
-from pulumi_wxo.specs import read_specs
-from tests.support.adk_exports import BEDROCK, POLICY, SHAPES, create_all, write_exports
+from tests.support.adk_exports import BEDROCK, POLICY, SHAPES, create_all, load_all, tenant, write_exports
 from tests.support.emulator import EMULATOR_TOKEN
 
 pytestmark = pytest.mark.emulator
@@ -52,8 +52,9 @@ def adk_connections(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def adk_clients(emulator: EmulatorThread) -> Iterator[adk.ModelsController]:
-    """The ADK's controller (what `orchestrate models ...` runs) on the emulator's local prefix."""
+def adk_clients(emulator: EmulatorThread, adk_connections: None) -> Iterator[adk.ModelsController]:
+    """The ADK's controller (what `orchestrate models ...` runs) on the emulator's local prefix,
+    its connection lookups answered (``adk_connections``)."""
     controller = adk.ModelsController()
     controller.models_client = ModelsClient(base_url=emulator.url, api_key=EMULATOR_TOKEN, is_local=True)
     controller.model_policies_client = ModelPoliciesClient(
@@ -90,12 +91,10 @@ def test_adk_files_import_with_the_adk_and_lose_nothing_but_credentials(
     emulator: EmulatorThread,
     http: httpx.Client,
     adk_clients: adk.ModelsController,
-    adk_connections: None,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    emulator.control.settings(secrets="echo")
-    create_all(http)
+    tenant(emulator, http)
     before = stored(http)
     files = write_exports(http, tmp_path / "adk", "adk")
     text = "".join(f.read_text() for f in files)
@@ -196,13 +195,11 @@ def test_adk_exports_pass_validate_unchanged_and_load(
     emulator: EmulatorThread,
     http: httpx.Client,
     adk_clients: adk.ModelsController,
-    adk_connections: None,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    secrets: str,
+    secrets: Secrets,
 ) -> None:
-    emulator.control.settings(secrets=secrets)  # type: ignore[arg-type]
-    create_all(http)
+    tenant(emulator, http, secrets)
     before = stored(http)
     folder = adk_export(adk_clients, tmp_path)
     # One file per object (the ADK names them after the name's last part, skipping a clash).
@@ -227,12 +224,9 @@ def test_adk_exports_pass_validate_unchanged_and_load(
         sum("`pulumi preview` refuses to create or adopt the model" in line for line in lines) == 6
     )  # the ADK writes app_id, not connection_id
 
-    specs, problems = read_specs(folder)
-    assert not [p for p in problems if p.is_error]
-    by_name = {s.name: s for s in specs}
-    assert set(by_name) == {*before, POLICY["name"]}
+    by_name = load_all(folder, before)
     for name, was in before.items():
-        spec = by_name[name].spec
+        spec = by_name[name]
         pc = spec.provider_config.model_dump(by_alias=True, exclude_none=True) if spec.provider_config else {}
         assert pc == {k: v for k, v in without_secrets(was["provider_config"]).items() if _plain(k)}, name
         assert (spec.display_name, spec.description, spec.model_type) == (  # type: ignore[union-attr]
@@ -240,5 +234,5 @@ def test_adk_exports_pass_validate_unchanged_and_load(
             was["description"],
             was["model_type"],
         )
-    policy = by_name[str(POLICY["name"])].spec
+    policy = by_name[str(POLICY["name"])]
     assert policy.description == POLICY["description"]  # type: ignore[union-attr]

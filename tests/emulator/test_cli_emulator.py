@@ -18,21 +18,14 @@ import pulumi
 import pytest
 from ibm_watsonx_orchestrate_clients.model_policies.model_policies_client import ModelPoliciesClient
 from ibm_watsonx_orchestrate_clients.models.models_client import ModelsClient
-from ibm_watsonx_orchestrate_core.types.model_policies.types import (
-    ModelPolicy,
-    ModelPolicyInner,
-    ModelPolicyRetry,
-    ModelPolicyStrategy,
-    ModelPolicyStrategyMode,
-    ModelPolicyTarget,
-)
+from ibm_watsonx_orchestrate_core.types.model_policies import types as adk_policies
 from ibm_watsonx_orchestrate_core.types.models.types import ProviderConfig, VirtualModel
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema import SECRET_FIELDS
 from pulumi_wxo.specs import read_specs
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_TOKEN, hand_policy, post_by_hand
 from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.emulator
@@ -86,14 +79,19 @@ def adk_tenant(emulator: EmulatorThread) -> None:
         )
     )
     ModelPoliciesClient(base_url=emulator.url, api_key=EMULATOR_TOKEN, is_local=True).create(
-        ModelPolicy(
+        adk_policies.ModelPolicy(
             name=POLICY,
             display_name="GPT or Claude",
             description="GPT first",
-            policy=ModelPolicyInner(
-                strategy=ModelPolicyStrategy(mode=ModelPolicyStrategyMode.FALL_BACK, on_status_codes=[503]),
-                retry=ModelPolicyRetry(attempts=1, on_status_codes=[503]),
-                targets=[ModelPolicyTarget(model_name=GPT), ModelPolicyTarget(model_name=CLAUDE)],
+            policy=adk_policies.ModelPolicyInner(
+                strategy=adk_policies.ModelPolicyStrategy(
+                    mode=adk_policies.ModelPolicyStrategyMode.FALL_BACK, on_status_codes=[503]
+                ),
+                retry=adk_policies.ModelPolicyRetry(attempts=1, on_status_codes=[503]),
+                targets=[
+                    adk_policies.ModelPolicyTarget(model_name=GPT),
+                    adk_policies.ModelPolicyTarget(model_name=CLAUDE),
+                ],
             ),
         )
     )
@@ -165,6 +163,22 @@ def test_export_to_stdout_filters_and_refuses_to_overwrite(
     assert code == 1 and "nothing to export (no name matched --name)" in err
 
 
+KEYS = {"adopted:openaiApiKey": "sk-o", "adopted:watsonxApiKey": "wx-k"}  # the program's secrets
+
+
+def _run_exported(program: Path, config: dict[str, str] | None = None) -> None:
+    """An exported program run under Pulumi's mocks (the ``mocks`` fixture), with ``config`` as
+    its secret stack settings."""
+    if config:
+        pulumi.runtime.set_all_config(config, list(config))
+
+    @pulumi.runtime.test
+    def run_program() -> None:
+        runpy.run_path(str(program))
+
+    run_program()
+
+
 @pytest.fixture
 def mocks() -> Iterator[Recorder]:
     rec = Recorder()
@@ -182,14 +196,7 @@ def test_export_python_program_adopts_everything(
     assert code == 0 and "(1 file)" in err
     program = tmp_path / "__main__.py"
     assert ADK_SECRET not in program.read_text()
-    keys = {"adopted:openaiApiKey": "sk-o", "adopted:watsonxApiKey": "wx-k"}
-    pulumi.runtime.set_all_config(keys, list(keys))
-
-    @pulumi.runtime.test
-    def run_program() -> None:
-        runpy.run_path(str(program))
-
-    run_program()
+    _run_exported(program, KEYS)
     assert sorted(mocks.resources) == [
         "anthropic-claude-3-7-sonnet-latest",
         "gpt-or-claude",
@@ -303,11 +310,7 @@ def test_export_of_hostile_names_over_a_socket_is_inert_unique_and_runs(
     assert "warning: left out model 'virtual-model/openai/clash'x': it maps to the same file" in err
     assert "\x1b" not in err and re.search(r"^\s*::", err, re.MULTILINE) is None
 
-    @pulumi.runtime.test
-    def run_program() -> None:
-        runpy.run_path(str(tmp_path / "__main__.py"))
-
-    run_program()
+    _run_exported(tmp_path / "__main__.py")
     names = {r.inputs["name"] for r in mocks.resources.values()}
     assert sorted(mocks.resources) == ["openai-clash-x", "openai-x-error-title-pwned-owned-31m"]
     assert names == {"virtual-model/openai/clash x", hostile}
@@ -322,14 +325,7 @@ def test_export_python_program_for_the_native_plugin(
     assert code == 0, err
     program = tmp_path / "__main__.py"
     assert "import pulumi_wxo.native as wxo" in program.read_text()
-    keys = {"adopted:openaiApiKey": "sk-o", "adopted:watsonxApiKey": "wx-k"}
-    pulumi.runtime.set_all_config(keys, list(keys))
-
-    @pulumi.runtime.test
-    def run_program() -> None:
-        runpy.run_path(str(program))
-
-    run_program()
+    _run_exported(program, KEYS)
     types = {name: args.typ for name, args in mocks.resources.items() if not args.typ.startswith("pulumi:")}
     assert types == {
         "anthropic-claude-3-7-sonnet-latest": "wxo:index:Model",
@@ -344,21 +340,8 @@ def test_list_shows_policy_targets_with_their_weights(
     emulator: EmulatorThread, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     adk_tenant(emulator)  # the models to route to
-    with httpx.Client(
-        base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"}
-    ) as c:
-        c.post(
-            "/model_policy",
-            json={
-                "name": "virtual-policy/split",
-                "display_name": "split",
-                "description": "70/30",
-                "policy": {
-                    "strategy": {"mode": "loadbalance"},
-                    "targets": [{"model_name": GPT, "weight": 0.7}, {"model_name": CLAUDE, "weight": 0.3}],
-                },
-            },
-        ).raise_for_status()
+    split = hand_policy("virtual-policy/split", "loadbalance", {GPT: 0.7, CLAUDE: 0.3}, "split", "70/30")
+    post_by_hand(emulator, "/model_policy", split)
     monkeypatch.setenv("WXO_URL", emulator.url)
     monkeypatch.setenv("WXO_TOKEN", EMULATOR_TOKEN)
     code, out, err = run(capsys, "list", "--name", "virtual-policy/*")

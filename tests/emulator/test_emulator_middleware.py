@@ -10,12 +10,7 @@ import pytest
 from pulumi_wxo.emulator import EmulatorThread
 from tests.support.emulator import EMULATOR_API_KEY as API_KEY
 from tests.support.emulator import EMULATOR_GRANITE as GRANITE
-from tests.support.emulator import (
-    IAM_GRANT,
-    granite,
-    policy_body,
-    wait_until_answered,
-)
+from tests.support.emulator import IAM_GRANT, granite, policy_body, wait_until_answered
 
 pytestmark = pytest.mark.emulator
 

@@ -11,11 +11,7 @@ import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.support.emulator import (
-    assert_422,
-    granite,
-    policy_body,
-)
+from tests.support.emulator import assert_422, granite, policy_body
 
 pytestmark = pytest.mark.emulator
 
@@ -24,55 +20,34 @@ pytestmark = pytest.mark.emulator
 # provider_config: snake_case or camelCase in, camelCase out (api-contract §2.1, §3.1)
 
 
-@pytest.mark.parametrize(
-    "provider_config",
-    [
-        {
-            "api_key": "k",
-            "custom_host": "https://h",
-            "watsonx_space_id": "s",
-            "request_timeout": 30,
-            "forward_headers": ["x-a"],
-            "azure_resource_name": "r",
-            "aws_server_side_encryption_kms_key_id": "kms",
-        },
-        {
-            "api_key": "k",
-            "customHost": "https://h",
-            "watsonxSpaceId": "s",
-            "requestTimeout": 30,
-            "forwardHeaders": ["x-a"],
-            "resourceName": "r",
-            "awsServerSideEncryptionKMSKeyId": "kms",
-        },
-    ],
-    ids=["snake", "camel"],
-)
+SNAKE = {
+    "api_key": "k",
+    "custom_host": "https://h",
+    "watsonx_space_id": "s",
+    "request_timeout": 30,
+    "forward_headers": ["x-a"],
+    "azure_resource_name": "r",
+    "aws_server_side_encryption_kms_key_id": "kms",
+}
+CAMEL = {  # without api_key, which a GET never returns
+    "customHost": "https://h",
+    "watsonxSpaceId": "s",
+    "requestTimeout": 30,
+    "forwardHeaders": ["x-a"],
+    "resourceName": "r",
+    "awsServerSideEncryptionKMSKeyId": "kms",
+}
+
+
+@pytest.mark.parametrize("provider_config", [SNAKE, {"api_key": "k", **CAMEL}], ids=["snake", "camel"])
 def test_snake_and_camel_input_store_and_render_the_same(
     emulator: EmulatorThread, http: httpx.Client, provider_config: dict[str, Any]
 ) -> None:
     response = http.post("/v1/models", json=granite(provider_config=provider_config))
 
     assert response.status_code == 201
-    assert response.json()["provider_config"] == {
-        "provider": "watsonx",
-        "customHost": "https://h",
-        "watsonxSpaceId": "s",
-        "requestTimeout": 30,
-        "forwardHeaders": ["x-a"],
-        "resourceName": "r",
-        "awsServerSideEncryptionKMSKeyId": "kms",
-    }
-    assert emulator.control.state()["models"][0]["provider_config"] == {
-        "provider": "watsonx",
-        "api_key": "k",
-        "custom_host": "https://h",
-        "watsonx_space_id": "s",
-        "request_timeout": 30,
-        "forward_headers": ["x-a"],
-        "azure_resource_name": "r",
-        "aws_server_side_encryption_kms_key_id": "kms",
-    }
+    assert response.json()["provider_config"] == {"provider": "watsonx", **CAMEL}
+    assert emulator.control.state()["models"][0]["provider_config"] == {"provider": "watsonx", **SNAKE}
 
 
 def test_shared_camel_alias_fills_both_fields_and_renders_once(

@@ -16,12 +16,7 @@ import pytest
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from tests.support.emulator import EMULATOR_GRANITE as GRANITE
 from tests.support.emulator import EMULATOR_TOKEN as TOKEN
-from tests.support.emulator import (
-    IAM_GRANT,
-    assert_422,
-    granite,
-    policy_body,
-)
+from tests.support.emulator import IAM_GRANT, assert_422, granite, policy_body
 
 pytestmark = pytest.mark.emulator
 
@@ -90,12 +85,8 @@ def test_unknown_provider_is_422_naming_name(emulator: EmulatorThread, http: htt
 
 def test_name_without_a_model_part_is_422(http: httpx.Client) -> None:
     response = http.post("/v1/models", json=granite(name="virtual-model/watsonx"))
-    assert_422(
-        response,
-        ["body", "name"],
-        "Value error, Model name must have the form virtual-model/<provider>/<model>",
-        "value_error",
-    )
+    msg = "Value error, Model name must have the form virtual-model/<provider>/<model>"
+    assert_422(response, ["body", "name"], msg, "value_error")
 
 
 # ---------------------------------------------------------------------------------------------

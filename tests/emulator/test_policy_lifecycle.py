@@ -164,27 +164,31 @@ def test_out_of_band_delete_then_update_says_refresh(wxo: EmulatorThread) -> Non
     assert info.value.status == 404 and "pulumi refresh" in str(info.value)
 
 
+def _refused_delete(wxo: EmulatorThread, model: tuple[str, dict[str, Any]], error: type[WxoError]) -> str:
+    """``ModelProvider().delete`` of ``model`` (FLASH's id and outputs) raises ``error``, and the
+    model is still on the server; returns the error's message."""
+    model_id, outs = model
+    with pytest.raises(error) as info:
+        ModelProvider().delete(model_id, outs)
+    assert FLASH in [m["name"] for m in wxo.control.state()["models"]]
+    return str(info.value)
+
+
 def test_deleting_a_targeted_model_is_refused_naming_the_policy(wxo: EmulatorThread) -> None:
     models = make_models(FLASH, LITE)
     prov = ModelPolicyProvider()
     res = prov.create(prov.check({}, dict(NEWS)).inputs)
-    model_id, outs = models[FLASH]
-    with pytest.raises(ModelInUseError) as info:
-        ModelProvider().delete(model_id, outs)
-    msg = str(info.value)
+    msg = _refused_delete(wxo, models[FLASH], ModelInUseError)
     assert msg.startswith(f"delete model '{FLASH}': still a target of policy {POLICY} (id {res.id})")
     assert "force_delete=True" in msg
-    assert FLASH in [m["name"] for m in wxo.control.state()["models"]]
+    model_id, outs = models[FLASH]
     ModelProvider().delete(model_id, {**outs, "force_delete": True})
     assert FLASH not in [m["name"] for m in wxo.control.state()["models"]]
 
 
 def test_delete_guard_failure_names_the_model(wxo: EmulatorThread) -> None:
-    model_id, outs = make_models(FLASH)[FLASH]
+    flash = make_models(FLASH)[FLASH]
     wxo.control.add_fault(method="GET", path="/model_policy", status=403, detail="forbidden", count=1)
-    with pytest.raises(WxoError) as info:
-        ModelProvider().delete(model_id, outs)
-    msg = str(info.value)
+    msg = _refused_delete(wxo, flash, WxoError)
     assert msg.startswith(f"delete model '{FLASH}': cannot check which policies still route to it: ")
     assert "HTTP 403" in msg
-    assert FLASH in [m["name"] for m in wxo.control.state()["models"]]

@@ -31,6 +31,7 @@ import pytest
 import trustme
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread, TLSFiles
+from tests.support.process import run
 
 __all__ = ["API_KEY", "Cli", "Emu", "fails", "login", "make_cli", "ok", "serve_tls"]
 
@@ -88,18 +89,10 @@ def make_cli(home: Path, ca: Path) -> Cli:
     env = {k: v for k, v in os.environ.items() if k not in _ADK_VARIABLES}
     env.update(HOME=str(home), REQUESTS_CA_BUNDLE=str(ca), COLUMNS="200", NO_COLOR="1", TERM="dumb")
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(ORCHESTRATE), *args],
-            env=env,
-            cwd=home,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+    def orchestrate(*args: str) -> subprocess.CompletedProcess[str]:
+        return run([ORCHESTRATE, *args], cwd=home, env=env, timeout=120)
 
-    return run
+    return orchestrate
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:

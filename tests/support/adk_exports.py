@@ -1,16 +1,20 @@
 """What the ADK round-trip tests put on the emulator and export from it: one model per
 credential shape the schema knows, a policy over them, and ``pulumi-wxo export`` written to a
-folder (tests/emulator/test_adk_roundtrip.py, tests/emulator/test_adk_cli_roundtrip.py)."""
+folder (tests/emulator/test_adk_roundtrip.py, tests/emulator/test_adk_cli_roundtrip.py).
+``tenant`` puts them on an emulator with its secrets switch set; ``load_all`` reads specs back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from pulumi_wxo.cli.export import export_objects, header
-from pulumi_wxo.specs import dump_yaml
+from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.emulator.switches import Secrets
+from pulumi_wxo.specs import dump_yaml, read_specs
 
 SA_JSON = {"type": "service_account", "project_id": "proj-1", "private_key_id": "k1"}
 # One model per credential shape the schema knows (api-contract §4.4, §4.5), as created.
@@ -89,12 +93,37 @@ POLICY = {
     },
 }
 BEDROCK = "virtual-model/bedrock/anthropic.claude-3"
+# One key_value connection's credentials, enough for every shape above that needs one.
+CONNECTION_CREDENTIALS = {
+    "api_key": "sk-conn",
+    "aws_access_key_id": "AKIA-conn",
+    "aws_secret_access_key": "aws-conn",
+    "azure_entra_client_secret": "entra-conn",
+    "watsonx_cpd_password": "cpd-conn",
+}
 
 
 def create_all(http: httpx.Client) -> None:
     for body in SHAPES.values():
         http.post("/v1/models", json=body).raise_for_status()
     http.post("/v1/model_policy", json=POLICY).raise_for_status()
+
+
+def tenant(emulator: EmulatorThread, http: httpx.Client, secrets: Secrets = "echo") -> None:
+    """Every shape and the policy created (``create_all``) on an emulator that answers their
+    secrets as ``secrets`` says (``echo``: every credential comes back, as a real export sees it)."""
+    emulator.control.settings(secrets=secrets)
+    create_all(http)
+
+
+def load_all(folder: Path, models: Iterable[str]) -> dict[str, Any]:
+    """The specs the loader reads from ``folder``, by name: no error among its problems, and
+    exactly the ``models`` and the policy."""
+    specs, problems = read_specs(folder)
+    assert not [p for p in problems if p.is_error]
+    by_name = {s.name: s.spec for s in specs}
+    assert set(by_name) == {*models, POLICY["name"]}
+    return by_name
 
 
 def write_exports(http: httpx.Client, folder: Path, audience: str) -> list[Path]:

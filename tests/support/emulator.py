@@ -2,7 +2,9 @@
 
 EMULATOR_TOKEN / EMULATOR_API_KEY: what the session emulator (tests/conftest.py) accepts.
 granite() / policy_body(): what the ADK sends; claims(): a JWT's payload; assert_422(): the
-exact 422 item; wait_until_answered(): bounded wait for the request log.
+exact 422 item; wait_until_answered(): bounded wait for the request log; assert_empty(): no
+model and no policy left on the server. by_hand() / post_by_hand() / hand_policy(): the API and a
+policy body as a person uses them outside Pulumi (a tenant made elsewhere).
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import base64
 import json
 import re
 import time
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import httpx
+import httpx
 
+if TYPE_CHECKING:
     from pulumi_wxo.emulator import EmulatorThread
 
 EMULATOR_TOKEN = "test-token"
@@ -88,3 +91,41 @@ def assert_422(response: httpx.Response, loc: list[Any], msg: str, type_: str) -
     assert {"loc": loc, "msg": msg, "type": type_} in detail
     for item in detail:
         assert set(item) == {"loc", "msg", "type"}  # no "input", "ctx" or "url" (could echo secrets)
+
+
+def assert_empty(emulator: EmulatorThread) -> None:
+    state = emulator.control.state()
+    assert state["models"] == [] and state["policies"] == [], state
+
+
+def by_hand(emulator: EmulatorThread) -> httpx.Client:
+    """The API (``/v1`` paths) as a person with the emulator's token uses it, outside Pulumi."""
+    return httpx.Client(base_url=f"{emulator.url}/v1", headers={"Authorization": f"Bearer {EMULATOR_TOKEN}"})
+
+
+def post_by_hand(emulator: EmulatorThread, path: str, *bodies: dict[str, Any]) -> None:
+    """Each body POSTed to ``/v1{path}`` by hand (``by_hand``); each must be accepted."""
+    with by_hand(emulator) as raw:
+        for body in bodies:
+            raw.post(path, json=body).raise_for_status()
+
+
+def hand_policy(
+    name: str,
+    mode: str,
+    targets: Sequence[str] | Mapping[str, float],
+    display_name: str,
+    description: str | None,
+) -> dict[str, Any]:
+    """A policy's body for ``POST /v1/model_policy`` as a person writes it: its targets model
+    names, or model names and their weights."""
+    if isinstance(targets, Mapping):
+        routes = [{"model_name": model, "weight": weight} for model, weight in targets.items()]
+    else:
+        routes = [{"model_name": model} for model in targets]
+    return {
+        "name": name,
+        "display_name": display_name,
+        "description": description,
+        "policy": {"strategy": {"mode": mode}, "targets": routes},
+    }

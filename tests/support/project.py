@@ -1,10 +1,12 @@
 """A Pulumi project directory driven through the ``pulumi`` CLI itself (not the Automation API),
-for tests that need what only the CLI prints, such as ``pulumi preview --json``.
+for tests that need what only the CLI prints, such as ``pulumi preview --json``, or that run
+the CLI as a CI job does (a process group that can be killed).
 
 The project is copied into the test's folder, its program imports this checkout's package, the
 engine uses the test's file backend and PULUMI_HOME (tests/e2e/conftest.py: ``engine_env``),
 and the native plugin is installed there (tests/support/native.py). Every run's output is
-checked for the secrets the test names and for a traceback.
+checked for the secrets the test names and for a traceback. ``project_stack`` is the same
+stack for the length of a ``with`` block, destroyed at its end.
 """
 
 from __future__ import annotations
@@ -13,32 +15,51 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.support.emulator import EMULATOR_TOKEN
 from tests.support.engine import engine_env
-from tests.support.native import ROOT, install_plugin
+from tests.support.native import ROOT, export, install_plugin
+from tests.support.process import run
 
 
 class ProjectCli:
-    def __init__(self, command: str, work: Path, env: dict[str, str], secrets: Sequence[str]) -> None:
+    """``pulumi`` (``command``) in the project directory ``work``; ``flags`` follow every
+    command's own arguments (``("--color", "never")`` for output read as plain text)."""
+
+    def __init__(
+        self, command: str, work: Path, env: dict[str, str], secrets: Sequence[str], flags: Sequence[str] = ()
+    ) -> None:
         self.command, self.work, self.env, self.secrets = command, work, env, tuple(secrets)
+        self.flags = ("--non-interactive", *flags)
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return self.call(self.command, *args, "--non-interactive", env=env)
+        return self.call(self.command, *args, *self.flags, env=env)
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """``pulumi`` with ``args`` started in its own process group (the engine, the language
+        host and the provider, as a CI job runs them, so that a signal reaches all of them),
+        its output discarded."""
+        return subprocess.Popen(
+            [self.command, *args, *self.flags],
+            cwd=self.work,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+
+    def export(self) -> dict[str, Any]:
+        """``pulumi stack export`` of the current stack (secrets stay ciphertext)."""
+        return export(self.command, self.work, self.env)
 
     def call(self, *argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """Any program (``argv``) run in the project directory with the project's environment."""
-        proc = subprocess.run(
-            argv,
-            cwd=self.work,
-            env={**self.env, **(env or {})},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        proc = run(argv, cwd=self.work, env={**self.env, **(env or {})}, timeout=300)
         for secret in self.secrets:
             assert secret not in proc.stdout + proc.stderr
         return proc
@@ -67,14 +88,34 @@ def project_env(command: str, tmp_path: Path, *, wxo: dict[str, str] | None = No
 
 
 def project_cli(
-    command: str, project: Path, tmp_path: Path, *, url: str, stack: str = "ci", secrets: Sequence[str] = ()
+    command: str,
+    project: Path,
+    tmp_path: Path,
+    *,
+    url: str,
+    stack: str = "ci",
+    secrets: Sequence[str] = (),
+    flags: Sequence[str] = (),
 ) -> ProjectCli:
     """A copy of ``project`` with stack ``stack`` initialised against the emulator at ``url``."""
     work = tmp_path / "project"
     shutil.copytree(project, work)
     install_plugin(tmp_path / "pulumi-home")
-    cli = ProjectCli(command, work, project_env(command, tmp_path), secrets)
+    cli = ProjectCli(command, work, project_env(command, tmp_path), secrets, flags)
     cli.ok("stack", "init", stack)
     cli.ok("config", "set", "wxo:url", url)
     cli.ok("config", "set", "--secret", "wxo:token", EMULATOR_TOKEN)
     return cli
+
+
+@contextmanager
+def project_stack(
+    command: str, project: Path, tmp_path: Path, *, url: str, secrets: Sequence[str] = ()
+) -> Iterator[ProjectCli]:
+    """``project_cli`` with its output as plain text (``--color never``), for a ``with`` block
+    at whose end the stack is destroyed (whatever the block left on the server)."""
+    cli = project_cli(command, project, tmp_path, url=url, secrets=secrets, flags=("--color", "never"))
+    try:
+        yield cli
+    finally:
+        cli.run("destroy", "--yes")

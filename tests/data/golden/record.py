@@ -22,15 +22,11 @@ from pulumi import automation as auto
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from tests.data.golden.program import program  # noqa: E402
+from tests.support.golden import PASSPHRASE, STACK, TOKEN, create_golden_stack  # noqa: E402
+from tests.support.golden import PLACEHOLDER as URL_PLACEHOLDER  # noqa: E402
 
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread  # noqa: E402
 
-PROJECT = "wxo-golden"
-STACK = "golden"
-PASSPHRASE = "golden-passphrase"
-TOKEN = "golden-token"
-URL_PLACEHOLDER = "{EMULATOR_URL}"
 CONFIG = {
     "wxo-golden:watsonxKey": auto.ConfigValue("wx-golden-SECRET-0002", secret=True),
     "wxo-golden:azureKey": auto.ConfigValue("az-golden-SECRET-0003", secret=True),
@@ -64,17 +60,7 @@ def main() -> None:
             "PULUMI_PYTHON_CMD": sys.executable,
             "PYTHONPATH": str(HERE.parents[2]),
         }
-        stack = auto.create_stack(
-            STACK,
-            project_name=PROJECT,
-            program=program,
-            opts=auto.LocalWorkspaceOptions(
-                work_dir=str(work),
-                env_vars=env,
-                pulumi_command=auto.PulumiCommand(root=str(Path(cli).parent)),
-                project_settings=auto.ProjectSettings(name=PROJECT, runtime="python"),
-            ),
-        )
+        stack = create_golden_stack(work, env, auto.PulumiCommand(root=str(Path(cli).parent)))
         stack.set_all_config(
             {
                 "wxo:url": auto.ConfigValue(emulator.url),

@@ -11,6 +11,7 @@ import pytest
 
 from pulumi_wxo.review import SECRET_TEXT
 from tests.support.gfm import code_blocks, headings, html_tags, tables
+from tests.support.review_project import CHANGE_HEADINGS, CHANGE_SUMMARY
 from tests.unit.review.support import captured, digest, policy_event, policy_events, review, step, text
 
 pytestmark = pytest.mark.unit
@@ -27,17 +28,8 @@ def _table_after(markdown: str, heading_part: str, header0: str = "Field") -> di
 @pytest.mark.parametrize("host", ["native", "dynamic"])
 def test_captured_preview_renders_every_change(host: str) -> None:
     md = text(captured(f"{host}-preview"))
-    assert headings(md) == [
-        "pulumi-wxo review",
-        "Stack s (project wxo-review)",
-        "⚠️ Delete model old",
-        "⚠️ Replace model mini",
-        "Adopt model existing",
-        "Create model fresh",
-        "Update model gpt",
-        "Update policy route",
-    ]
-    assert "**1 to delete, 1 to replace, 1 to adopt, 1 to create, 2 to update**" in md
+    assert headings(md) == ["pulumi-wxo review", "Stack s (project wxo-review)", *CHANGE_HEADINGS]
+    assert CHANGE_SUMMARY in md
     gpt = _table_after(md, "Update model gpt")
     assert gpt["config.max_tokens"] == ["512", "1024"]
     assert gpt["display_name"] == ["GPT", "GPT v2"]
