@@ -68,15 +68,22 @@ def adopt_failures(news: Mapping[str, Any]) -> list[Failure]:
 
 
 def stored_inputs(
-    olds: Mapping[str, Any], inputs: Mapping[str, Any], *, defaults: Mapping[str, Iterable[Any]]
+    olds: Mapping[str, Any],
+    inputs: Mapping[str, Any],
+    *,
+    defaults: Mapping[str, Iterable[Any]],
+    internal: Iterable[str] = INTERNAL_INPUTS,
+    transient: Iterable[str] = TRANSIENT_INPUTS,
 ) -> dict[str, Any]:
-    """``inputs`` as check stores them: internal inputs under ``__<key>``, control inputs at one
-    of their ``defaults`` left out; a key the old inputs hold as it is keeps its shape."""
+    """``inputs`` as check stores them: ``internal`` inputs under ``__<key>``, ``transient`` ones
+    not at all, control inputs at one of their ``defaults`` left out; a key the old inputs hold
+    as it is keeps its shape. A declaration says which are which (``Control.stored``)."""
+    internal, transient = frozenset(internal), frozenset(transient)
     out: dict[str, Any] = {}
     for key, value in inputs.items():
-        if key in TRANSIENT_INPUTS:
+        if key in transient:
             continue
-        if key in INTERNAL_INPUTS:
+        if key in internal:
             out[key if key in olds else internal_key(key)] = value
         elif key in defaults and any(value is d or value == d for d in defaults[key]) and key not in olds:
             continue

@@ -223,6 +223,12 @@ class _Server:
     def update_model(self, model_id: str, body: dict[str, Any], *, name: str | None = None) -> None:
         self.puts.append(body)
 
+    def collection(self, _name: str) -> _Server:
+        return self  # the models collection: ``get`` and ``update``
+
+    get = get_model
+    update = update_model
+
 
 def _updated(current: dict[str, Any] | None, olds: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     runtime = Runtime()
