@@ -120,7 +120,7 @@ class WxoClient:
         #: One object per API collection (api/collections.py), by ``Resource.collection``.
         self.models = Collection(self, "/models", kind="model", plural="models")
         self.policies = Collection(self, "/model_policy", kind="policy", plural="policies")
-        self.collections: dict[str, Collection] = {"models": self.models, "policies": self.policies}
+        self.collections: dict[str, Collection] = {c.plural: c for c in (self.models, self.policies)}
 
     def __repr__(self) -> str:
         return f"WxoClient(base_url={self.base_url!r}, auth={self._auth.flow!r})"
