@@ -25,7 +25,7 @@ from pulumi_wxo.lifecycle.claims import (
 )
 from pulumi_wxo.lifecycle.common import from_snapshot
 from pulumi_wxo.lifecycle.engine import Lifecycle
-from pulumi_wxo.lifecycle.model_values import after_put, diff_fields, model_outputs, partial_failures
+from pulumi_wxo.lifecycle.model_values import after_put, diff_fields, model_outputs
 from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, stack_tag
 from pulumi_wxo.resources import MODEL, POLICY, Resource
 from pulumi_wxo.schema import (
@@ -87,7 +87,17 @@ class ModelLifecycle(Lifecycle):
         return adopt_failures(news)  # True, False or "takeover"
 
     def partial_failures(self, partial: Mapping[str, Any]) -> list[Failure]:
-        return partial_failures(partial)
+        """Field rules for the known part of inputs that still hold preview unknowns.
+
+        The per-provider "required" rules need the whole picture; they run at ``up`` (a
+        connection stands in for them here, as the schema skips them for one).
+        """
+        probe = dict(partial)
+        name = probe.get("name")
+        probe["name"] = name if isinstance(name, str) else "virtual-model/openai/unknown"
+        probe["connection_id"] = probe.get("connection_id") or "unknown"
+        _, fails = validate_model(probe)
+        return [f for f in fails if f.path != "connection_id" and (name is not None or f.path != "name")]
 
     def normalize_inputs(self, given: Mapping[str, Any], inputs: dict[str, Any]) -> None:
         # snake_case keys (``openai/x`` and ``virtual-model/openai/x`` are one model by name).

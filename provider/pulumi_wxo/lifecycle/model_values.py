@@ -16,7 +16,6 @@ from pulumi_wxo.lifecycle.values import is_unknown
 from pulumi_wxo.resources import MODEL
 from pulumi_wxo.schema import (
     SECRET_FIELDS,
-    Failure,
     ModelSpec,
     canonical,
     is_masked,
@@ -72,7 +71,7 @@ def model_outputs(
     """Outputs for state from a server object: every key it holds, secrets as ``reference`` has them.
 
     ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
-    fields hold the server's effective values (display_name defaults to the name, ...). Inside
+    fields hold the server's effective values (a text field defaults to the name, ...). Inside
     ``provider_config`` and ``config`` every key the server shows is tracked, declared or not
     (the server-owned ``provider`` excepted, api-contract §2.2): a full PUT removes what the
     program does not declare, so a key added out of band is drift, shown on refresh and removed
@@ -114,7 +113,7 @@ def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[
     """Fields whose desired server state (from ``news``) differs from ``olds`` (outputs).
 
     Returns the changed fields and whether the comparison was complete (no unknowns).
-    Server defaults are applied to ``news`` first (an unset display_name means the name),
+    Server defaults are applied to ``news`` first (an unset text field means the name),
     because a full PUT would reset the field to that default. Nothing out of bounds
     (schema/bounds.py) is walked: such a new value counts as changed (check refuses it), such
     an old one compares as different (the next update replaces what the state holds).
@@ -149,16 +148,3 @@ def _diff_bounded(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[lis
         if canonical(desired[key]) != canonical(old):
             changed.append(key)
     return changed, not unknown
-
-
-def partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
-    """Field rules for the known part of inputs that still hold preview unknowns.
-
-    The per-provider "required" rules need the whole picture; they run at ``up``.
-    """
-    probe = dict(partial)
-    name = probe.get("name")
-    probe["name"] = name if isinstance(name, str) else "virtual-model/openai/unknown"
-    probe["connection_id"] = probe.get("connection_id") or "unknown"  # skips required rules
-    _, fails = validate_model(probe)
-    return [f for f in fails if f.path != "connection_id" and (name is not None or f.path != "name")]
