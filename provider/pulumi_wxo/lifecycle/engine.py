@@ -141,14 +141,7 @@ class Lifecycle:
         notes: list[str] = []
         fails = self._check(olds, news, inputs, notes)
         kept = refused + [f for f in fails if not under(f.path, paths)]
-        r = self.resource
-        stored = stored_inputs(
-            olds,
-            inputs,
-            defaults=r.control_defaults,
-            internal=r.internal_inputs,
-            transient=r.transient_inputs,
-        )
+        stored = stored_inputs(olds, inputs, self.resource)
         # A failure may quote the name (taken, invalid): a secret one is masked (register_secrets).
         return CheckOutcome(
             stored, [Failure(f.path, redact(f.reason)) for f in kept], [redact(n) for n in notes]
@@ -251,13 +244,8 @@ class Lifecycle:
         outs.update(kept_stamp(props) if stamped else {"instance": self.runtime.instance().as_output()})
         r = self.resource
         # As check stores them (lifecycle/claims.py): no control input at its default.
-        inputs = stored_inputs(
-            {},
-            read_inputs(outs, defaults_to_name=r.defaults_to_name, computed=r.computed_outputs),
-            defaults=r.control_defaults,
-            internal=r.internal_inputs,
-            transient=r.transient_inputs,
-        )
+        refreshed = read_inputs(outs, defaults_to_name=r.defaults_to_name, computed=r.computed_outputs)
+        inputs = stored_inputs({}, refreshed, r)
         return ReadOutcome(id_, outs, inputs)
 
     # ------------------------------------------------------------------ update

@@ -40,7 +40,6 @@ from pulumi_wxo.schema import (
 # The field sets live in the declaration (pulumi_wxo.resources.MODEL); these names stay for
 # the callers that imported them from here (review/, native/schema.py, tests).
 MODEL_CONTROL_INPUTS: frozenset[str] = MODEL.control_inputs
-MODEL_CONTROL_DEFAULTS: dict[str, tuple[Any, ...]] = MODEL.control_defaults
 MODEL_COMPUTED_OUTPUTS: tuple[str, ...] = MODEL.computed_outputs
 
 

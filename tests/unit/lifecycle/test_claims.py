@@ -55,9 +55,7 @@ def test_internal_inputs_are_stored_under_hidden_keys_and_defaults_not_at_all() 
 
 def test_a_state_written_before_keeps_its_shape() -> None:
     olds = {"name": NAME, "owner": MINE, "adopt": False}
-    stored = stored_inputs(
-        olds, {"owner": MINE, "adopt": False, "force_delete": False}, defaults=MODEL.control_defaults
-    )
+    stored = stored_inputs(olds, {"owner": MINE, "adopt": False, "force_delete": False}, MODEL)
     assert stored == {"owner": MINE, "adopt": False}
 
 
