@@ -159,8 +159,10 @@ class WxoClient:
     # Thin aliases of the collections' verbs, for callers written before them (cli/, lookup.py,
     # tests): ``client.models.find(name)`` is ``client.find_models(name)``.
 
-    def list_models(self, **filters: Sequence[str]) -> list[JsonObject]:
-        return self.models.list(**filters)
+    def list_models(
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+    ) -> list[JsonObject]:
+        return self.models.list(names=names, ids=ids, display_names=display_names)
 
     def find_models(self, name: str) -> list[JsonObject]:
         return self.models.find(name)
@@ -177,8 +179,10 @@ class WxoClient:
     def delete_model(self, model_id: str, *, name: str | None = None) -> bool:
         return self.models.delete(model_id, name=name)
 
-    def list_policies(self, **filters: Sequence[str]) -> list[JsonObject]:
-        return self.policies.list(**filters)
+    def list_policies(
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+    ) -> list[JsonObject]:
+        return self.policies.list(names=names, ids=ids, display_names=display_names)
 
     def find_policies(self, name: str) -> list[JsonObject]:
         return self.policies.find(name)
