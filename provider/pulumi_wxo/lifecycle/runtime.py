@@ -29,6 +29,7 @@ from pulumi_wxo.lifecycle.instance import (
     instance_of,
 )
 from pulumi_wxo.lifecycle.snapshot import Snapshot
+from pulumi_wxo.resources import MODEL
 
 SNAPSHOT_MAX_AGE_KEY, SNAPSHOT_MAX_AGE_ENV = "wxo:snapshotMaxAge", "WXO_SNAPSHOT_MAX_AGE"
 #: Seconds a list of the tenant's models or policies answers questions before it is asked
@@ -192,7 +193,7 @@ class Runtime:
             if key in self._proven:
                 return
         try:
-            self.snapshot("models").objects()
+            self.snapshot(MODEL.collection).objects()
         except AuthError:
             raise
         except ApiError as err:
