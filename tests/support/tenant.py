@@ -39,6 +39,33 @@ class Tenant:
 
     delete_policy = delete_model
 
+    def collection(self, name: str) -> _Collection:
+        """The collection view the lifecycle asks for (api/collections.py's verbs)."""
+        return _Collection(self, name)
+
+
+class _Collection:
+    """One collection of a :class:`Tenant`: models hold its objects, policies none."""
+
+    def __init__(self, tenant: Tenant, name: str) -> None:
+        self.tenant, self.name = tenant, name
+        self.kind = "model" if name == "models" else "policy"
+
+    def list(self, **_kw: Any) -> list[dict[str, Any]]:
+        return self.tenant.list_models() if self.name == "models" else self.tenant.list_policies()
+
+    def find(self, name: str) -> list[dict[str, Any]]:
+        return [o for o in self.list() if o.get("name") == name]
+
+    def get(self, object_id: str, *, name: str | None = None) -> dict[str, Any] | None:
+        return self.tenant.get_model(object_id, name=name)
+
+    def update(self, object_id: str, body: dict[str, Any], *, name: str | None = None) -> None:
+        self.tenant.update_model(object_id, body, name=name)
+
+    def delete(self, object_id: str, *, name: str | None = None) -> bool:
+        return self.tenant.delete_model(object_id, name=name)
+
 
 def tenant_runtime(tenant: Tenant) -> Runtime:
     runtime = Runtime()

@@ -5,7 +5,8 @@ Modules:
 
 ``setting_table``  the settings table: one row per ``wxo:*`` setting, everything else derived
 ``settings``       ConnectionSettings: every ``wxo:*`` key with its ``WXO_*`` fallback, TLS rule
-``client``         WxoClient: the Models and model-policy endpoints, status -> error
+``client``         WxoClient: one exchange with retries and limits, status -> error
+``collections``    Collection: list, find, get, create, update, delete of one API collection
 ``listing``        list answers: their objects, and when a 404 stands for "none" (§8)
 ``retry``          RetryPolicy: the one retry policy, and the parameters of each caller
 ``auth``           WxoAuth: the ``httpx.Auth`` (token cache, refresh, one resend after a 401)

@@ -22,15 +22,16 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from pulumi_wxo.api.auth import WxoAuth, make_auth
 from pulumi_wxo.api.body import NEVER_SENT, send_bounded
+from pulumi_wxo.api.collections import Collection
 from pulumi_wxo.api.deadline import CALL_SETTING, CallBudget, Deadline
 from pulumi_wxo.api.errors import (
     ApiError,
@@ -40,20 +41,18 @@ from pulumi_wxo.api.errors import (
     NotFoundError,
     QuotaExceededError,
     RetriesExhaustedError,
-    ServerObjectError,
     TransportError,
     ValidationFailedError,
     parse_detail,
 )
 from pulumi_wxo.api.http import is_tls_error, new_http_client
-from pulumi_wxo.api.listing import base_collection_404, check_404, objects_of, still_listed
+from pulumi_wxo.api.listing import check_404, objects_of
 from pulumi_wxo.api.redaction import logger, redact, register_secret
 from pulumi_wxo.api.retry import RetryPolicy, api_policy, parse_retry_after
 from pulumi_wxo.api.settings import ConnectionSettings, resolved_base_path
 from pulumi_wxo.schema import is_secret_key
-from pulumi_wxo.schema.server_objects import id_problem, object_id, shown_text
 
-__all__ = ["JsonObject", "WxoClient", "register_body_secrets"]
+__all__ = ["Collection", "JsonObject", "WxoClient", "register_body_secrets"]
 
 JsonObject = dict[str, Any]
 
@@ -118,6 +117,10 @@ class WxoClient:
         self.base_url: str = settings.url + resolved_base_path(settings)
         self._auth: WxoAuth = make_auth(settings, transport=transport, clock=clock, sleep=sleep)
         self._http = new_http_client(settings, transport=transport, auth=self._auth)
+        #: One object per API collection (api/collections.py), by ``Resource.collection``.
+        self.models = Collection(self, "/models", kind="model", plural="models")
+        self.policies = Collection(self, "/model_policy", kind="policy", plural="policies")
+        self.collections: dict[str, Collection] = {c.plural: c for c in (self.models, self.policies)}
 
     def __repr__(self) -> str:
         return f"WxoClient(base_url={self.base_url!r}, auth={self._auth.flow!r})"
@@ -137,33 +140,11 @@ class WxoClient:
         self._http.close()
         self._auth.close()
 
-    # ------------------------------------------------------------------ models (§2)
+    # ------------------------------------------------------------------ collections
 
-    def list_models(
-        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
-    ) -> list[JsonObject]:
-        return self._list("/models", names=names, ids=ids, display_names=display_names, action="list models")
-
-    def find_models(self, name: str) -> list[JsonObject]:
-        """Models whose name is exactly ``name`` (the server may ignore or loosen the filter).
-
-        Each has a usable ``id`` (else ServerObjectError): the caller adopts or deletes by it.
-        """
-        return self._find("/models", name, kind="model", action=f"find model '{name}'")
-
-    def get_model(self, model_id: str, *, name: str | None = None) -> JsonObject | None:
-        """The model with id ``model_id`` via ``GET /models?id=`` (§2: no GET by path), or None."""
-        return self._get("/models", model_id, action=f"read model '{name or model_id}'")
-
-    def create_model(self, body: JsonObject) -> Any:
-        return self._create("/models", body, action=_action("create", "model", body.get("name")))
-
-    def update_model(self, model_id: str, body: JsonObject, *, name: str | None = None) -> None:
-        self._update("/models", model_id, body, kind="model", label=name or body.get("name") or model_id)
-
-    def delete_model(self, model_id: str, *, name: str | None = None) -> bool:
-        """Delete; False when the model was already gone (404)."""
-        return self._delete("/models", model_id, kind="model", label=name or model_id)
+    def collection(self, name: str) -> Collection:
+        """The collection a declaration names (``Resource.collection``: ``models``, ``policies``)."""
+        return self.collections[name]
 
     def catalog(self) -> list[JsonObject]:
         """``GET /models/list`` → ``resources``: virtual plus out-of-the-box models (§2)."""
@@ -175,105 +156,48 @@ class WxoClient:
         resources = body.get("resources", []) if isinstance(body, dict) else body
         return objects_of(resources, response, action="list the model catalog")
 
-    # ------------------------------------------------------------------ policies (§6)
+    # Thin aliases of the collections' verbs, for callers written before them (cli/, lookup.py,
+    # tests): ``client.models.find(name)`` is ``client.find_models(name)``.
+
+    def list_models(
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+    ) -> list[JsonObject]:
+        return self.models.list(names=names, ids=ids, display_names=display_names)
+
+    def find_models(self, name: str) -> list[JsonObject]:
+        return self.models.find(name)
+
+    def get_model(self, model_id: str, *, name: str | None = None) -> JsonObject | None:
+        return self.models.get(model_id, name=name)
+
+    def create_model(self, body: JsonObject) -> Any:
+        return self.models.create(body)
+
+    def update_model(self, model_id: str, body: JsonObject, *, name: str | None = None) -> None:
+        self.models.update(model_id, body, name=name)
+
+    def delete_model(self, model_id: str, *, name: str | None = None) -> bool:
+        return self.models.delete(model_id, name=name)
 
     def list_policies(
         self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
     ) -> list[JsonObject]:
-        return self._list(
-            "/model_policy", names=names, ids=ids, display_names=display_names, action="list policies"
-        )
+        return self.policies.list(names=names, ids=ids, display_names=display_names)
 
     def find_policies(self, name: str) -> list[JsonObject]:
-        return self._find("/model_policy", name, kind="policy", action=f"find policy '{name}'")
+        return self.policies.find(name)
 
     def get_policy(self, policy_id: str, *, name: str | None = None) -> JsonObject | None:
-        return self._get("/model_policy", policy_id, action=f"read policy '{name or policy_id}'")
+        return self.policies.get(policy_id, name=name)
 
     def create_policy(self, body: JsonObject) -> Any:
-        return self._create("/model_policy", body, action=_action("create", "policy", body.get("name")))
+        return self.policies.create(body)
 
     def update_policy(self, policy_id: str, body: JsonObject, *, name: str | None = None) -> None:
-        label = name or body.get("name") or policy_id
-        self._update("/model_policy", policy_id, body, kind="policy", label=label)
+        self.policies.update(policy_id, body, name=name)
 
     def delete_policy(self, policy_id: str, *, name: str | None = None) -> bool:
-        return self._delete("/model_policy", policy_id, kind="policy", label=name or policy_id)
-
-    # ------------------------------------------------------------------ shared verbs
-
-    def _list(
-        self,
-        collection: str,
-        *,
-        names: Iterable[str] = (),
-        ids: Iterable[str] = (),
-        display_names: Iterable[str] = (),
-        action: str,
-    ) -> list[JsonObject]:
-        # Repeatable filters: ?name=a&name=b (§2). Names contain "/"; httpx encodes values safely.
-        pairs = [("name", n) for n in names] + [("id", i) for i in ids]
-        pairs += [("display_name", d) for d in display_names]
-        params = httpx.QueryParams(tuple(pairs))  # a tuple: covariant, so mypy accepts str pairs
-        return self._answer(collection, params, action=action)[0]
-
-    def _answer(
-        self, collection: str, params: httpx.QueryParams, *, action: str
-    ) -> tuple[list[JsonObject], bool]:
-        """The objects of a list GET, and whether it answered 404 (§8, :mod:`pulumi_wxo.api.listing`)."""
-        response = self._send("GET", collection, params=params, action=action, tolerate_404=True)
-        if response.status_code != 404:
-            return objects_of(self._json(response, "GET", action=action), response, action=action), False
-        body = check_404(response, action=action)
-        return (objects_of(body, response, action=action) if isinstance(body, list) else []), True
-
-    def _find(self, collection: str, name: str, *, kind: str, action: str) -> list[JsonObject]:
-        found = [
-            item for item in self._list(collection, names=(name,), action=action) if item.get("name") == name
-        ]
-        for item in found:
-            object_id(kind, item, action=action)  # an object without a usable id cannot be managed
-        return found
-
-    def _get(self, collection: str, object_id: str, *, action: str, first: str = "") -> JsonObject | None:
-        """The object, or None once its absence is shown (:mod:`pulumi_wxo.api.listing`)."""
-        items, answered_404 = self._answer(collection, httpx.QueryParams({"id": object_id}), action=action)
-        found = next((item for item in items if item.get("id") == object_id), None)
-        if found is not None or not answered_404:
-            return found
-        # A 404 may be a gateway's: "gone" holds only if the whole collection answers.
-        items, answered_404 = self._answer(collection, httpx.QueryParams(), action=action)
-        if answered_404:
-            path = urlsplit(self.base_url + collection).path
-            raise base_collection_404(path, first=first or f"GET {path}?id={object_id}", action=action)
-        return next((item for item in items if item.get("id") == object_id), None)
-
-    def _create(self, collection: str, body: JsonObject, *, action: str) -> Any:
-        response = self._send("POST", collection, body=body, action=action)
-        # §2/§11: the create body is undocumented (object, id string or empty); return what came.
-        if not response.content.strip():
-            return None
-        try:
-            return response.json()
-        except (ValueError, RecursionError):
-            return response.text.strip()
-
-    def _update(self, collection: str, id_: str, body: JsonObject, *, kind: str, label: object) -> None:
-        action = _action("update", kind, label)
-        path = _object_path(collection, id_, kind=kind, label=label, action=action)
-        self._send("PUT", path, body=body, action=action)
-
-    def _delete(self, collection: str, id_: str, *, kind: str, label: object) -> bool:
-        action = _action("delete", kind, label)
-        path = _object_path(collection, id_, kind=kind, label=label, action=action)
-        response = self._send("DELETE", path, action=action, tolerate_404=True)
-        if response.status_code != 404:
-            return True
-        # "Already deleted" only when the 404 is the API's and the object is not listed (§8).
-        check_404(response, action=action)
-        if self._get(collection, id_, action=action, first=f"DELETE {response.request.url.path}"):
-            raise still_listed(response, action=action)
-        return False
+        return self.policies.delete(policy_id, name=name)
 
     # ------------------------------------------------------------------ transport
 
@@ -471,31 +395,6 @@ class WxoClient:
                 detail=f"expected a JSON body, got: {detail}",
                 action=action,
             ) from None
-
-
-def _object_path(collection: str, id_: object, *, kind: str, label: object, action: str) -> str:
-    """``{collection}/{id}`` with the id as one percent-encoded segment, once it is usable.
-
-    ``.`` and ``..`` would be resolved away (the DELETE would reach the collection or the base
-    path, and a 404 there would count as "already deleted"), ``/`` would name another path.
-    """
-    problem = id_problem(id_)
-    if problem is not None:
-        raise ServerObjectError(
-            kind=kind,
-            name=shown_text(str(label)),
-            field="id",
-            reason=problem,
-            action=action,
-            hint="nothing was sent; the id came from the server (or from state): check the object on "
-            "the instance, and run `pulumi refresh`",
-        )
-    assert isinstance(id_, str)
-    return f"{collection}/{quote(id_, safe='')}"
-
-
-def _action(verb: str, kind: str, name: object) -> str:
-    return f"{verb} {kind} '{shown_text(str(name))}'" if name else f"{verb} {kind}"
 
 
 def _attempts(count: int) -> str:

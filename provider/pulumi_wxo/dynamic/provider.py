@@ -48,6 +48,7 @@ from pulumi_wxo.lifecycle import (
     UNKNOWN,
     CheckOutcome,
     DiffOutcome,
+    Lifecycle,
     ModelLifecycle,
     PolicyLifecycle,
     Runtime,
@@ -168,13 +169,13 @@ def _config_getter(req: ConfigureRequest) -> Callable[[str], str | None]:
 class _LifecycleHost(ResourceProvider):
     """Every ``pulumi.dynamic`` method, translated to the lifecycle object of ``_lifecycle``."""
 
-    _lifecycle: ClassVar[Callable[[Runtime], ModelLifecycle | PolicyLifecycle]]
+    _lifecycle: ClassVar[Callable[[Runtime], Lifecycle]]
 
     # __provider stays secret in state (the default since pulumi 3.75); it carries no
     # credentials, but a secret costs nothing with the passphrase backend.
     serialize_as_secret_always = True
 
-    def _core(self) -> ModelLifecycle | PolicyLifecycle:
+    def _core(self) -> Lifecycle:
         return type(self)._lifecycle(RUNTIME)
 
     def configure(self, req: ConfigureRequest) -> None:

@@ -6,10 +6,11 @@ and nothing else.
 
 Modules:
 
-``model``      ``ModelLifecycle``: check, diff, create, read, update, delete of a model
-``policy``     ``PolicyLifecycle``: the same for a routing policy
-``create``     the transactional create shared by both resources
-``common``     small rules both share: control inputs, a taken name, refreshed inputs, a 404
+``engine``     ``Lifecycle``: check, diff, preview, create, read, update, delete of any resource
+``model``      ``ModelLifecycle``: a model's hooks (owner tags, claims, the in-use check on delete)
+``policy``     ``PolicyLifecycle``: a routing policy's hooks (its targets must exist)
+``create``     the transactional create every resource shares
+``common``     small rules all share: control inputs, a taken name, refreshed inputs, a 404
 ``model_values``  a model's outputs from a server object, and the fields its diff compares
 ``ownership``  the owner tag on each object this provider creates, checked at a state's id
 ``claims``     ownership between stacks (adopt, takeover) and the inputs kept out of diffs
@@ -26,6 +27,7 @@ read returns no id when the object is gone; delete treats 404 as done.
 
 from __future__ import annotations
 
+from pulumi_wxo.lifecycle.engine import Lifecycle
 from pulumi_wxo.lifecycle.model import ModelLifecycle
 from pulumi_wxo.lifecycle.policy import PolicyLifecycle
 from pulumi_wxo.lifecycle.results import (
@@ -37,12 +39,18 @@ from pulumi_wxo.lifecycle.results import (
 from pulumi_wxo.lifecycle.runtime import RUNTIME, Runtime
 from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
 
+#: The lifecycle of every resource (docs/dev/lifecycle.md, "Adding a resource"); a host picks
+#: one by the declaration's type token (``cls.resource.native_token``).
+LIFECYCLES: tuple[type[Lifecycle], ...] = (ModelLifecycle, PolicyLifecycle)
+
 __all__ = [
+    "LIFECYCLES",
     "RUNTIME",
     "UNKNOWN",
     "CheckOutcome",
     "Created",
     "DiffOutcome",
+    "Lifecycle",
     "ModelLifecycle",
     "PolicyLifecycle",
     "ReadOutcome",

@@ -19,21 +19,17 @@ Two rules both hosts share (docs/dev/lifecycle.md, "Ownership between stacks"; d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_wxo.lifecycle.common import name_taken
 from pulumi_wxo.lifecycle.ownership import owner_of, stack_of
 from pulumi_wxo.lifecycle.values import is_unknown
+from pulumi_wxo.resources import Resource
 from pulumi_wxo.schema import Failure
 
 #: The explicit opt-in to take over a model another stack owns.
 TAKEOVER = "takeover"
-
-#: Inputs the provider computes (never the user's), stored under ``__<key>``.
-INTERNAL_INPUTS: tuple[str, ...] = ("owner", "owner_stack", "declared_models")
-#: Inputs that serve check alone and are never stored (the program's other models).
-TRANSIENT_INPUTS: tuple[str, ...] = ("program_models",)
 
 
 def internal_key(key: str) -> str:
@@ -67,16 +63,21 @@ def adopt_failures(news: Mapping[str, Any]) -> list[Failure]:
     return [Failure("adopt", f'must be true, false or "{TAKEOVER}" (to take over another stack\'s model)')]
 
 
-def stored_inputs(
-    olds: Mapping[str, Any], inputs: Mapping[str, Any], *, defaults: Mapping[str, Iterable[Any]]
-) -> dict[str, Any]:
-    """``inputs`` as check stores them: internal inputs under ``__<key>``, control inputs at one
-    of their ``defaults`` left out; a key the old inputs hold as it is keeps its shape."""
+def stored_inputs(olds: Mapping[str, Any], inputs: Mapping[str, Any], resource: Resource) -> dict[str, Any]:
+    """``inputs`` as check stores them, as ``resource`` declares its controls: the provider's own
+    (``stored="internal"``) under ``__<key>``, those that serve check alone (``"transient"``) not
+    at all, a control input at one of its ``unstored`` values left out; a key the old inputs
+    hold as it is keeps its shape."""
+    internal, transient, defaults = (
+        resource.internal_inputs,
+        resource.transient_inputs,
+        resource.control_defaults,
+    )
     out: dict[str, Any] = {}
     for key, value in inputs.items():
-        if key in TRANSIENT_INPUTS:
+        if key in transient:
             continue
-        if key in INTERNAL_INPUTS:
+        if key in internal:
             out[key if key in olds else internal_key(key)] = value
         elif key in defaults and any(value is d or value == d for d in defaults[key]) and key not in olds:
             continue

@@ -1,4 +1,4 @@
-"""Small rules both resources share: control inputs, a taken name, refreshed inputs, a 404."""
+"""Small rules every resource shares: control inputs, a taken name, refreshed inputs, a 404."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""The transactional create shared by both resources: never a second object of the same name."""
+"""The transactional create every resource shares: never a second object of the same name."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from pulumi_wxo.api.errors import (
     ApiError,
@@ -14,6 +14,7 @@ from pulumi_wxo.api.errors import (
     WxoError,
 )
 from pulumi_wxo.api.retry import RetryPolicy, create_policy
+from pulumi_wxo.lifecycle.ownership import OwnerTag, owner_of
 from pulumi_wxo.lifecycle.runtime import Runtime
 
 # The server may index a new object a moment after answering the POST (read-after-write lag):
@@ -25,35 +26,46 @@ class ConcurrentCreateError(WxoError):
     """Another process created an object of the same name at the same time as this create."""
 
 
+class Target(Protocol):
+    """What the create needs of an API collection (:class:`pulumi_wxo.api.collections.Collection`)."""
+
+    kind: str
+
+    def create(self, body: dict[str, Any]) -> Any: ...
+
+    def find(self, name: str) -> list[dict[str, Any]]: ...
+
+    def delete(self, id_: str, *, name: str | None = None) -> bool: ...
+
+
 def create_by_name(
+    collection: Target,
+    body: dict[str, Any],
     *,
-    kind: str,
     name: str,
-    post: Callable[[], Any],
-    find: Callable[[], list[dict[str, Any]]],
     runtime: Runtime,
-    mine: Callable[[dict[str, Any]], bool] | None = None,
-    remove: Callable[[str], Any] | None = None,
+    tag: OwnerTag | None = None,
 ) -> tuple[str, dict[str, Any] | None]:
-    """POST an object and return its id (and the object, when an answer carried it).
+    """POST ``body`` to ``collection`` and return the new id (and the object, when an answer
+    carried it).
 
     * A clean create is one POST: when the answer carries the id, nothing else is asked.
     * The client never retries a POST that may have reached the server (a retried POST can
       create a second object: the API does not enforce unique names, api-contract §8). After
       such a failure, or when the answer carries no id, the object is looked up by name.
-    * ``mine`` tells the object this create made (its owner tag carries this POST's nonce,
-      lifecycle/ownership.py) from one another process made. When both exist (two processes
-      raced for the name), ours is deleted with ``remove`` and the create fails: no orphan is
-      left behind, and the other process's object is not touched.
+    * ``tag`` (the owner tag in ``body``, lifecycle/ownership.py) tells the object this create
+      made (its nonce is this POST's) from one another process made. When both exist (two
+      processes raced for the name), ours is deleted and the create fails: no orphan is left
+      behind, and the other process's object is not touched. Without a tag, a single object
+      of the name is ours (the caller checked that none existed).
     """
-    response: Any = None
+    kind = collection.kind
     policy = create_policy(max_retries=runtime.max_retries())
-    sleep = runtime.sleep
     attempt = 0
     while True:
         attempt += 1
         try:
-            response = post()
+            response = collection.create(body)
             break
         except QuotaExceededError:
             raise
@@ -61,21 +73,21 @@ def create_by_name(
             delay = policy.next_delay(attempt)
             if not ambiguous(err, policy) or delay is None:
                 raise
-            found = find()
+            found = collection.find(name)
             if found:
-                return _resolve(found, kind=kind, name=name, mine=mine, remove=remove)
-            sleep(delay)
+                return _resolve(collection, found, name=name, tag=tag)
+            runtime.sleep(delay)
     hinted = id_from_response(response)
     if hinted:
         answered = dict(response) if isinstance(response, Mapping) and response.get("name") == name else None
         return hinted, answered
     for attempt in range(1, FIND_AFTER_CREATE.max_attempts + 1):
-        found = find()
+        found = collection.find(name)
         if found:
-            return _resolve(found, kind=kind, name=name, mine=mine, remove=remove)
+            return _resolve(collection, found, name=name, tag=tag)
         delay = FIND_AFTER_CREATE.next_delay(attempt)
         if delay is not None:
-            sleep(delay)
+            runtime.sleep(delay)
     raise WxoError(
         f"create {kind} '{name}': the server accepted the request but the {kind} cannot be "
         "found by name; run `pulumi refresh` and check the instance before retrying"
@@ -83,16 +95,12 @@ def create_by_name(
 
 
 def _resolve(
-    found: list[dict[str, Any]],
-    *,
-    kind: str,
-    name: str,
-    mine: Callable[[dict[str, Any]], bool] | None,
-    remove: Callable[[str], Any] | None,
+    collection: Target, found: list[dict[str, Any]], *, name: str, tag: OwnerTag | None
 ) -> tuple[str, dict[str, Any]]:
     """Which of the objects named ``name`` after our POST is ours, and what to do with the rest."""
-    ours = [o for o in found if mine is not None and mine(o)]
-    if mine is None or (not ours and not any(_tagged(o) for o in found)):
+    kind = collection.kind
+    ours = [o for o in found if tag is not None and owner_of(o) == tag]
+    if tag is None or (not ours and not any(owner_of(o) is not None for o in found)):
         # No evidence either way (a server that keeps no tags): the caller checked that
         # none existed, so a single one is ours.
         if len(found) == 1:
@@ -102,10 +110,10 @@ def _resolve(
     others = [o for o in found if o not in ours]
     if ours and not others:
         for extra in ours[1:]:  # our POST applied twice (a retry after a lost answer)
-            _remove(remove, extra)
+            _remove(collection, extra, name)
         return str(ours[0]["id"]), ours[0]
     for own in ours:
-        _remove(remove, own)
+        _remove(collection, own, name)
     other_ids = ", ".join(str(o.get("id")) for o in others)
     deleted = "the copy this run made was deleted, so " if ours else ""
     raise ConcurrentCreateError(
@@ -115,15 +123,9 @@ def _resolve(
     )
 
 
-def _tagged(obj: dict[str, Any]) -> bool:
-    from pulumi_wxo.lifecycle.ownership import owner_of
-
-    return owner_of(obj) is not None
-
-
-def _remove(remove: Callable[[str], Any] | None, obj: dict[str, Any]) -> None:
-    if remove is not None and isinstance(obj.get("id"), str):
-        remove(obj["id"])
+def _remove(collection: Target, obj: dict[str, Any], name: str) -> None:
+    if isinstance(obj.get("id"), str):
+        collection.delete(obj["id"], name=name)
 
 
 def ambiguous(err: WxoError, policy: RetryPolicy) -> bool:

@@ -1,5 +1,9 @@
 """A model's values: outputs from a server object, the fields a diff compares, the known part
-of inputs at preview. Plain functions over plain data, for :mod:`pulumi_wxo.lifecycle.model`."""
+of inputs at preview. Plain functions over plain data, for :mod:`pulumi_wxo.lifecycle.model`.
+
+The fields are the declaration's (``MODEL.api_fields``) as :func:`normalize_model` reads them;
+only the mappings and lists that need more than a copy are named here.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,9 @@ from typing import Any
 from pulumi_wxo.lifecycle.common import declared_fields, validated_or_raise
 from pulumi_wxo.lifecycle.ownership import split_tags
 from pulumi_wxo.lifecycle.values import is_unknown
+from pulumi_wxo.resources import MODEL
 from pulumi_wxo.schema import (
-    MODEL_DIFF_FIELDS,
     SECRET_FIELDS,
-    Failure,
     ModelSpec,
     canonical,
     is_masked,
@@ -25,18 +28,19 @@ from pulumi_wxo.schema.bounds import readable, refused_fields
 
 def after_put(current: Mapping[str, Any] | None, body: Mapping[str, Any], id_: str) -> dict[str, Any]:
     """The model as a full PUT leaves it: the body, and from ``current`` only what the body cannot
-    carry (server-owned fields, api-contract §2.2). A field the body omits (``config``,
-    ``connection_id``) is reset by the PUT (api-contract §2), so it is empty now, not ``current``'s."""
-    return {**(current or {}), "config": {}, "connection_id": None, **body, "id": id_}
+    carry (server-owned fields, api-contract §2.2). A field the body omits (an empty ``config``,
+    no connection) is reset by the PUT (api-contract §2), so it is empty now, not ``current``'s."""
+    reset = dict.fromkeys(k for k in MODEL.api_fields if k not in body)
+    return {**(current or {}), **reset, **body, "id": id_}
 
 
 def declared(props: Mapping[str, Any]) -> dict[str, Any]:
-    return declared_fields(props, MODEL_DIFF_FIELDS)
+    return declared_fields(props, MODEL.api_fields)
 
 
 def spec_or_raise(props: Mapping[str, Any], *, verb: str) -> ModelSpec:
     return validated_or_raise(
-        props, fields=MODEL_DIFF_FIELDS, validate=validate_model, kind="model", verb=verb
+        props, fields=MODEL.api_fields, validate=validate_model, kind=MODEL.kind, verb=verb
     )
 
 
@@ -67,7 +71,7 @@ def model_outputs(
     """Outputs for state from a server object: every key it holds, secrets as ``reference`` has them.
 
     ``reference`` is the desired view (create/update) or the old outputs (read). Top-level
-    fields hold the server's effective values (display_name defaults to the name, ...). Inside
+    fields hold the server's effective values (a text field defaults to the name, ...). Inside
     ``provider_config`` and ``config`` every key the server shows is tracked, declared or not
     (the server-owned ``provider`` excepted, api-contract §2.2): a full PUT removes what the
     program does not declare, so a key added out of band is drift, shown on refresh and removed
@@ -91,12 +95,8 @@ def model_outputs(
     # The owner tag is the provider's, not the user's: never in ``tags``, never in a diff.
     tags, tag = split_tags(norm["tags"])
     outs = {
-        "name": norm["name"],
-        "display_name": norm["display_name"],
-        "description": norm["description"],
+        **{k: norm[k] for k in MODEL.api_fields},
         "tags": tags,
-        "model_type": norm["model_type"],
-        "connection_id": norm["connection_id"],
         "provider_config": pc,
         "config": dict(norm["config"]),
         "adopt": adopt,
@@ -113,29 +113,29 @@ def diff_fields(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[
     """Fields whose desired server state (from ``news``) differs from ``olds`` (outputs).
 
     Returns the changed fields and whether the comparison was complete (no unknowns).
-    Server defaults are applied to ``news`` first (an unset display_name means the name),
+    Server defaults are applied to ``news`` first (an unset text field means the name),
     because a full PUT would reset the field to that default. Nothing out of bounds
     (schema/bounds.py) is walked: such a new value counts as changed (check refuses it), such
     an old one compares as different (the next update replaces what the state holds).
     """
-    refused = refused_fields(news, MODEL_DIFF_FIELDS)
+    refused = refused_fields(news, MODEL.api_fields)
     news = {k: v for k, v in news.items() if k not in refused}
     changed, complete = _diff_bounded(readable(olds), news)
-    return changed + [k for k in MODEL_DIFF_FIELDS if k in refused and k not in changed], complete
+    return changed + [k for k in MODEL.api_fields if k in refused and k not in changed], complete
 
 
 def _diff_bounded(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[list[str], bool]:
-    unknown = [k for k in MODEL_DIFF_FIELDS if is_unknown(news.get(k))]
+    unknown = [k for k in MODEL.api_fields if is_unknown(news.get(k))]
     known = {k: v for k, v in declared(news).items() if k not in unknown}
     if "name" in unknown:
         return unknown, False
     spec, _ = validate_model(known)
     if spec is None:
         # check() already reported the problem; show a change so up reaches check's error.
-        return [k for k in MODEL_DIFF_FIELDS if canonical(known.get(k)) != canonical(olds.get(k))], True
+        return [k for k in MODEL.api_fields if canonical(known.get(k)) != canonical(olds.get(k))], True
     desired = spec.effective()
     changed = list(unknown)
-    for key in MODEL_DIFF_FIELDS:
+    for key in MODEL.api_fields:
         if key in unknown:
             continue
         old = olds.get(key)
@@ -148,16 +148,3 @@ def _diff_bounded(olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[lis
         if canonical(desired[key]) != canonical(old):
             changed.append(key)
     return changed, not unknown
-
-
-def partial_failures(partial: Mapping[str, Any]) -> list[Failure]:
-    """Field rules for the known part of inputs that still hold preview unknowns.
-
-    The per-provider "required" rules need the whole picture; they run at ``up``.
-    """
-    probe = dict(partial)
-    name = probe.get("name")
-    probe["name"] = name if isinstance(name, str) else "virtual-model/openai/unknown"
-    probe["connection_id"] = probe.get("connection_id") or "unknown"  # skips required rules
-    _, fails = validate_model(probe)
-    return [f for f in fails if f.path != "connection_id" and (name is not None or f.path != "name")]

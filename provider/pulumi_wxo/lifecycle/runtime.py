@@ -26,6 +26,7 @@ from pulumi_wxo.lifecycle.instance import (
     instance_of,
 )
 from pulumi_wxo.lifecycle.snapshot import Snapshot
+from pulumi_wxo.resources import MODEL
 
 SNAPSHOT_MAX_AGE_KEY, SNAPSHOT_MAX_AGE_ENV = setting("snapshot_max_age").key, setting("snapshot_max_age").env
 #: Seconds a list of the tenant's models or policies answers questions before it is asked
@@ -124,15 +125,15 @@ class Runtime:
             return instance_of(self._settings)
 
     def snapshot(self, kind: str) -> Snapshot:
-        """The process-wide view of the ``models`` or ``policies`` of the configured instance."""
+        """The process-wide view of one collection (a declaration's ``collection``: ``models``,
+        ``policies``) of the configured instance."""
         client = self.client()
         with self._lock:
             assert self._settings is not None
             key = (self._settings.cache_key(), kind)
             snap = self._snapshots.get(key)
             if snap is None:
-                fetch = client.list_models if kind == "models" else client.list_policies
-                snap = Snapshot(fetch, max_age=self.snapshot_max_age, clock=self.clock)
+                snap = Snapshot(client.collection(kind).list, max_age=self.snapshot_max_age, clock=self.clock)
                 self._snapshots[key] = snap
             return snap
 
@@ -158,7 +159,7 @@ class Runtime:
             if key in self._proven:
                 return
         try:
-            self.snapshot("models").objects()
+            self.snapshot(MODEL.collection).objects()
         except AuthError:
             raise
         except ApiError as err:

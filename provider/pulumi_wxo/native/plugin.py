@@ -59,14 +59,17 @@ from pulumi.provider.experimental.provider import (
 
 from pulumi_wxo._engine_log import EngineLog, engine_address, engine_logger, stderr_log
 from pulumi_wxo.api.errors import WxoError
-from pulumi_wxo.lifecycle import RUNTIME, DiffOutcome, ModelLifecycle, PolicyLifecycle, Runtime, is_unknown
+from pulumi_wxo.lifecycle import LIFECYCLES, RUNTIME, DiffOutcome, Lifecycle, Runtime, is_unknown
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.lifecycle.runtime import config_name, setting_text
-from pulumi_wxo.native.schema import MODEL_TOKEN, POLICY_TOKEN, package_version, schema_json
+from pulumi_wxo.native.schema import package_version, schema_json
 from pulumi_wxo.native.server import PluginError, serve
 from pulumi_wxo.native.values import engine_map, plain_map
 
 T = TypeVar("T")
+
+#: The lifecycle of each type token the plugin serves (the declarations' ``native_token``).
+BY_TOKEN: dict[str, type[Lifecycle]] = {cls.resource.native_token: cls for cls in LIFECYCLES}
 
 #: Threads for lifecycle calls: above any ``--parallel`` the engine is likely to be given
 #: (default 8), so no engine call waits for a thread; each holds one pooled connection.
@@ -155,15 +158,12 @@ class WxoProvider(Provider):
         except WxoError as err:
             raise PluginError(f"{_label(urn)}: {err}") from None
 
-    def _core(self, urn: str) -> ModelLifecycle | PolicyLifecycle:
+    def _core(self, urn: str) -> Lifecycle:
         token = _resource_type(urn)
-        if token == MODEL_TOKEN:
-            return ModelLifecycle(self.runtime)
-        if token == POLICY_TOKEN:
-            return PolicyLifecycle(self.runtime)
-        raise PluginError(
-            f"unknown resource type {token!r}: the wxo plugin serves {MODEL_TOKEN}, {POLICY_TOKEN}"
-        )
+        found = BY_TOKEN.get(token)
+        if found is None:
+            raise PluginError(f"unknown resource type {token!r}: the wxo plugin serves {', '.join(BY_TOKEN)}")
+        return found(self.runtime)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
         if self._schema is None:
@@ -181,15 +181,18 @@ class WxoProvider(Provider):
         core = self._core(request.urn)
         news = plain_map(request.new_inputs)
         failures: list[CheckFailure] = []
-        if isinstance(core, ModelLifecycle):
+        # The control inputs the Python SDK computes from the URN, for a resource that declares them.
+        controls = core.resource.control_inputs
+        if "owner" in controls:
             own, given = owner_from_urn(request.urn), news.get("owner")
             if given is not None and not is_unknown(given) and given != own:
                 failures.append(CheckFailure("owner", OWNER_REFUSED))
             news["owner"] = own
+        if "owner_stack" in controls:
             news["owner_stack"] = stack_from_urn(request.urn)
-            name = request.new_inputs.get("name")
-            if name is not None and name.is_secret:
-                news["secret_name"] = True  # messages say "a secret name" (lifecycle/model.py)
+        name = request.new_inputs.get("name")
+        if "secret_name" in controls and name is not None and name.is_secret:
+            news["secret_name"] = True  # messages say "a secret name" (lifecycle/model.py)
         outcome = await self._call(request.urn, core.check, plain_map(request.old_inputs), news)
         for note in outcome.notes:
             await self._call(request.urn, self.engine, request.urn, note)

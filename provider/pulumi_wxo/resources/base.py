@@ -159,6 +159,16 @@ class Resource:
         return frozenset(c.name for c in self.controls if c.boolean)
 
     @cached_property
+    def internal_inputs(self) -> frozenset[str]:
+        """Control inputs check stores under ``__<name>`` (lifecycle/claims.py)."""
+        return frozenset(c.name for c in self.controls if c.stored == "internal")
+
+    @cached_property
+    def transient_inputs(self) -> frozenset[str]:
+        """Control inputs that serve check alone and are never stored."""
+        return frozenset(c.name for c in self.controls if c.stored == "transient")
+
+    @cached_property
     def user_controls(self) -> tuple[Control, ...]:
         """Control inputs a user sets (the typed ``*Args`` carry them)."""
         return tuple(c for c in self.controls if c.python)

@@ -15,6 +15,7 @@ from typing import Any
 import dill
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime._serialization import _deserialize, _serialize
@@ -240,31 +241,23 @@ def engine_unknowns(pair: tuple[dict[str, Any], str]) -> tuple[dict[str, Any], s
 
 
 @BOUNDED
-@given(model_inputs(Unknown()).map(engine_unknowns), olds_like(model_inputs(Unknown())))
-def test_model_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
-    pair: tuple[dict[str, Any], str], olds: dict[str, Any]
+@pytest.mark.parametrize(
+    ("provider", "inputs"),
+    [(ModelProvider(), model_inputs(Unknown())), (ModelPolicyProvider(), policy_inputs(Unknown()))],
+    ids=["model", "policy"],
+)
+@given(data=st.data())
+def test_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
+    provider: Any, inputs: st.SearchStrategy[tuple[dict[str, Any], str]], data: st.DataObject
 ) -> None:
-    news, secret = pair
-    res = ModelProvider().check(olds, news)
+    news, secret = data.draw(inputs.map(engine_unknowns))
+    olds = data.draw(olds_like(inputs))
+    res = provider.check(olds, news)
     fails = [(f.property, f.reason) for f in res.failures]
     assert_failures_are_clean(fails, secret)
     assert refusals(fails) == expected_refusals({k: v for k, v in news.items() if k != "__provider"})
     assert res.inputs["__provider"] == PROV
-    diff = ModelProvider().diff("id-1", olds, news)
-    assert set(diff.replaces or []) <= {"name"}
-
-
-@BOUNDED
-@given(policy_inputs(Unknown()).map(engine_unknowns), olds_like(policy_inputs(Unknown())))
-def test_policy_check_and_diff_never_raise_name_every_field_and_keep_the_secret(
-    pair: tuple[dict[str, Any], str], olds: dict[str, Any]
-) -> None:
-    news, secret = pair
-    res = ModelPolicyProvider().check(olds, news)
-    fails = [(f.property, f.reason) for f in res.failures]
-    assert_failures_are_clean(fails, secret)
-    assert refusals(fails) == expected_refusals({k: v for k, v in news.items() if k != "__provider"})
-    diff = ModelPolicyProvider().diff("id-1", olds, news)
+    diff = provider.diff("id-1", olds, news)
     assert set(diff.replaces or []) <= {"name"}
 
 

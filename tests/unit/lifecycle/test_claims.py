@@ -9,8 +9,8 @@ import pytest
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.lifecycle import ModelLifecycle, PolicyLifecycle
 from pulumi_wxo.lifecycle.claims import TAKEOVER, stored_inputs
-from pulumi_wxo.lifecycle.model import MODEL_CONTROL_DEFAULTS
 from pulumi_wxo.lifecycle.ownership import MAX_STACK_TAG, owner_of, stack_of, stack_tag
+from pulumi_wxo.resources import MODEL
 from tests.support.tenant import Tenant, tenant_runtime
 
 MINE, THEIRS = "0123456789abcdef", "fedcba9876543210"
@@ -55,9 +55,7 @@ def test_internal_inputs_are_stored_under_hidden_keys_and_defaults_not_at_all() 
 
 def test_a_state_written_before_keeps_its_shape() -> None:
     olds = {"name": NAME, "owner": MINE, "adopt": False}
-    stored = stored_inputs(
-        olds, {"owner": MINE, "adopt": False, "force_delete": False}, defaults=MODEL_CONTROL_DEFAULTS
-    )
+    stored = stored_inputs(olds, {"owner": MINE, "adopt": False, "force_delete": False}, MODEL)
     assert stored == {"owner": MINE, "adopt": False}
 
 

@@ -26,7 +26,7 @@ from pulumi_wxo.lifecycle.create import (
     create_by_name,
     id_from_response,
 )
-from pulumi_wxo.lifecycle.ownership import OwnerTag, owner_of
+from pulumi_wxo.lifecycle.ownership import OwnerTag
 
 pytestmark = pytest.mark.unit
 
@@ -34,6 +34,7 @@ NAME = "virtual-model/openai/gpt-4o"
 OURS = OwnerTag("0123456789abcdef", "0a0b0c0d")
 THEIRS = OwnerTag("0123456789abcdef", "f0f0f0f0")  # the same stack, another process's POST
 PATH = "/v1/orchestrate/models"
+BODY: dict[str, Any] = {"name": NAME, "tags": [str(OURS)]}
 
 
 def model(id_: str, tag: OwnerTag | None = OURS) -> dict[str, Any]:
@@ -52,6 +53,8 @@ class Server:
     """One name on a fake server. Each POST takes the next scripted step: the object it stores
     (or None) and what the caller sees (an answer, or an exception raised after storing)."""
 
+    kind = "model"
+
     def __init__(
         self, *steps: tuple[dict[str, Any] | None, Any], objects: list[dict[str, Any]] | None = None
     ):
@@ -61,7 +64,8 @@ class Server:
         self.finds = 0
         self.removed: list[str] = []
 
-    def post(self) -> Any:
+    def create(self, body: dict[str, Any]) -> Any:
+        assert body == BODY
         self.posts += 1
         stored, outcome = self.steps.pop(0)
         if stored is not None:
@@ -70,25 +74,20 @@ class Server:
             raise outcome
         return outcome
 
-    def find(self) -> list[dict[str, Any]]:
+    def find(self, name: str) -> list[dict[str, Any]]:
+        assert name == NAME
         self.finds += 1
         return [dict(o) for o in self.objects]
 
-    def remove(self, object_id: str) -> None:
+    def delete(self, object_id: str, *, name: str | None = None) -> bool:
+        assert name == NAME
         self.removed.append(object_id)
         self.objects = [o for o in self.objects if o["id"] != object_id]
+        return True
 
 
 def create(server: Server, runtime: Runtime, *, tagged: bool = True) -> tuple[str, dict[str, Any] | None]:
-    return create_by_name(
-        kind="model",
-        name=NAME,
-        post=server.post,
-        find=server.find,
-        runtime=runtime,
-        mine=(lambda o: owner_of(o) == OURS) if tagged else None,
-        remove=server.remove,
-    )
+    return create_by_name(server, BODY, name=NAME, runtime=runtime, tag=OURS if tagged else None)
 
 
 # --------------------------------------------------------------------------- a clean POST
@@ -121,7 +120,7 @@ def test_an_answer_without_a_usable_id_is_found_by_name(runtime: Runtime, answer
 def test_an_object_indexed_late_is_looked_up_again_after_a_wait(runtime: Runtime) -> None:
     server = Server((None, None))
     finds = iter([[], [], [model("m-1")]])
-    server.find = lambda: next(finds)  # type: ignore[method-assign]
+    server.find = lambda _name: next(finds)  # type: ignore[method-assign]
     assert create(server, runtime)[0] == "m-1"
     assert len(runtime.sleep) == 2  # type: ignore[arg-type]
 

@@ -190,7 +190,7 @@ def test_a_policy_at_the_state_id_must_have_the_recorded_name(op: str) -> None:
     server = {"id": "p-victim", "name": "virtual-policy/victim", "policy": {"strategy": {"mode": "fallback"}}}
     tenant = Tenant(server)
     lc = PolicyLifecycle(tenant_runtime(tenant))
-    lc._targets_exist = lambda *_a: None  # type: ignore[method-assign]
+    lc.before_write = lambda *_a: None  # type: ignore[method-assign]
     news = {
         "name": "virtual-policy/mine",
         "strategy": {"mode": "fallback"},

@@ -11,13 +11,11 @@ import pytest
 from pydantic import BaseModel
 
 from pulumi_wxo.api.settings import SOURCES
-from pulumi_wxo.lifecycle.model import MODEL_COMPUTED_OUTPUTS, MODEL_CONTROL_INPUTS
-from pulumi_wxo.lifecycle.policy import POLICY_COMPUTED_OUTPUTS, POLICY_CONTROL_INPUTS
 from pulumi_wxo.model import MODEL_OUTPUTS
 from pulumi_wxo.model_policy import POLICY_OUTPUTS
 from pulumi_wxo.native import schema as native_schema
 from pulumi_wxo.native.schema import MODEL_TOKEN, POLICY_TOKEN, schema, semver
-from pulumi_wxo.resources import RESOURCES
+from pulumi_wxo.resources import MODEL, POLICY, RESOURCES
 from pulumi_wxo.schema import (
     MODEL_DIFF_FIELDS,
     MODEL_REPLACE_FIELDS,
@@ -78,17 +76,17 @@ def test_every_resource_field_is_an_input_and_an_output(
 def test_control_inputs_and_computed_outputs_follow_the_lifecycle() -> None:
     model = SCHEMA["resources"][MODEL_TOKEN]
     policy = SCHEMA["resources"][POLICY_TOKEN]
-    assert set(model["inputProperties"]) == set(MODEL_DIFF_FIELDS) | MODEL_CONTROL_INPUTS
-    assert set(policy["inputProperties"]) == set(POLICY_DIFF_FIELDS) | POLICY_CONTROL_INPUTS
+    assert set(model["inputProperties"]) == set(MODEL_DIFF_FIELDS) | MODEL.control_inputs
+    assert set(policy["inputProperties"]) == set(POLICY_DIFF_FIELDS) | POLICY.control_inputs
     # Outputs: what the dynamic resources declare (owner_tag is in state under both hosts).
     assert set(model["properties"]) == set(MODEL_OUTPUTS) | {"owner_tag"}
     assert set(model["properties"]) == (
         set(MODEL_DIFF_FIELDS)
-        | (MODEL_CONTROL_INPUTS - {"owner", "owner_stack", "program_models"})
-        | set(MODEL_COMPUTED_OUTPUTS)
+        | (MODEL.control_inputs - {"owner", "owner_stack", "program_models"})
+        | set(MODEL.computed_outputs)
     )
     assert set(policy["properties"]) == set(POLICY_OUTPUTS)
-    assert set(policy["properties"]) >= set(POLICY_COMPUTED_OUTPUTS)
+    assert set(policy["properties"]) >= set(POLICY.computed_outputs)
     for res in (model, policy):
         assert set(res["required"]) <= set(res["properties"])
         for prop in [*res["inputProperties"].values(), *res["properties"].values()]:
