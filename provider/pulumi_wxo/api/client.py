@@ -160,9 +160,9 @@ class WxoClient:
     # tests): ``client.models.find(name)`` is ``client.find_models(name)``.
 
     def list_models(
-        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), **more: Sequence[str]
     ) -> list[JsonObject]:
-        return self.models.list(names=names, ids=ids, display_names=display_names)
+        return self.models.list(names=names, ids=ids, **more)
 
     def find_models(self, name: str) -> list[JsonObject]:
         return self.models.find(name)
@@ -180,9 +180,9 @@ class WxoClient:
         return self.models.delete(model_id, name=name)
 
     def list_policies(
-        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
+        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), **more: Sequence[str]
     ) -> list[JsonObject]:
-        return self.policies.list(names=names, ids=ids, display_names=display_names)
+        return self.policies.list(names=names, ids=ids, **more)
 
     def find_policies(self, name: str) -> list[JsonObject]:
         return self.policies.find(name)

@@ -10,7 +10,7 @@ resource").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
@@ -59,11 +59,10 @@ class Collection:
     def __repr__(self) -> str:
         return f"Collection({self.path!r})"
 
-    def list(
-        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), display_names: Sequence[str] = ()
-    ) -> Objects:
-        """The objects, optionally filtered (repeatable ``?name=a&name=b``, §2)."""
-        return self._list(names=names, ids=ids, display_names=display_names, action=f"list {self.plural}")
+    def list(self, *, names: Sequence[str] = (), ids: Sequence[str] = (), **more: Sequence[str]) -> Objects:
+        """The objects, optionally filtered (repeatable ``?name=a&name=b``, §2); ``more`` holds
+        further filters under the API's own query names."""
+        return self._list(names=names, ids=ids, more=more, action=f"list {self.plural}")
 
     def find(self, name: str) -> Objects:
         """Objects whose name is exactly ``name`` (the server may ignore or loosen the filter).
@@ -121,12 +120,12 @@ class Collection:
         *,
         names: Iterable[str] = (),
         ids: Iterable[str] = (),
-        display_names: Iterable[str] = (),
+        more: Mapping[str, Iterable[str]] | None = None,
         action: str,
     ) -> Objects:
         # Repeatable filters: ?name=a&name=b (§2). Names contain "/"; httpx encodes values safely.
         pairs = [("name", n) for n in names] + [("id", i) for i in ids]
-        pairs += [("display_name", d) for d in display_names]
+        pairs += [(key, v) for key, values in (more or {}).items() for v in values]
         params = httpx.QueryParams(tuple(pairs))  # a tuple: covariant, so mypy accepts str pairs
         return self._answer(params, action=action)[0]
 

@@ -109,7 +109,7 @@ def read_inputs(
 
     The engine displays an update as old inputs against new inputs (a dynamic provider sends
     no detailed diff). Without this, a model edited outside Pulumi would preview as an update
-    with no field marked. Server defaults are left out (a display_name equal to the name, an
+    with no field marked. Server defaults are left out (a text field equal to the name, an
     empty list or mapping), as a user who never set them would not see them as removed.
     Secret values keep their secretness: the engine re-marks inputs after Read by key.
     """

@@ -173,7 +173,7 @@ class Lifecycle:
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
         register_secrets(olds, news)
-        where = placement(self.runtime, olds, action=f"diff {self.kind} '{olds.get('name')}'")
+        where = placement(self.runtime, olds, action=f"diff {self.kind} '{label(olds, '?')}'")
         changed, complete = self.diff_fields(olds, news)
         if where == "move":
             changed = [*changed, "instance"]
@@ -224,10 +224,10 @@ class Lifecycle:
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
         register_secrets(props)
-        kind, label = self.kind, props.get("name") or id_
-        if placement(self.runtime, props, action=f"refresh {kind} '{label}'") == "move":
+        kind, shown = self.kind, label(props, id_)
+        if placement(self.runtime, props, action=f"refresh {kind} '{shown}'") == "move":
             raise WxoError(
-                f"refresh {kind} '{label}': wxo:moveInstance is set and the {kind} is recorded on another "
+                f"refresh {kind} '{shown}': wxo:moveInstance is set and the {kind} is recorded on another "
                 "instance; run `pulumi up` first (docs/guide/recovery.md)"
             )
         # The snapshot first; an object it lacks may be newer than the snapshot: ask for it.
@@ -237,7 +237,7 @@ class Lifecycle:
         if self._recorded(props):
             # Refresh never takes a foreign object into the state
             # (docs/dev/lifecycle.md, "The object at a state's id").
-            self.verify(id_, server, props, action=f"refresh {kind} '{label}'", owner=self.owner(props))
+            self.verify(id_, server, props, action=f"refresh {kind} '{shown}'", owner=self.owner(props))
         outs = self._outputs(server, props, reference=self.read_reference(server, props), id_=id_)
         # A read writes nothing: it keeps what the last write recorded; without state, the instance.
         stamped = props.get("name") is not None
@@ -278,9 +278,9 @@ class Lifecycle:
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         register_secrets(props)
         name = props.get("name")
-        action = f"delete {self.kind} '{name or id_}'"
+        action = f"delete {self.kind} '{label(props, id_)}'"
         if placement(self.runtime, props, action=action) == "move":
-            left_behind(self.kind, name or id_, props)  # the moved stack's old copy: a separate choice
+            left_behind(self.kind, label(props, id_), props)  # the moved stack's old copy: a separate choice
             return
         collection = self.collection()
         # An id that cannot name one object (``..``, ``a/b``) is refused before any request.
@@ -409,3 +409,11 @@ class Lifecycle:
 
     def before_delete(self, id_: str, props: Mapping[str, Any]) -> None:
         """Refuse a delete (a model a policy still routes to)."""
+
+
+def label(props: Mapping[str, Any], fallback: str) -> str:
+    """The name a message quotes: the recorded name when it is text, else ``fallback`` (the
+    id). A hand-edited state may hold anything under ``name``, a value nested thousands deep
+    included; such a value is never turned into text."""
+    name = props.get("name")
+    return name if isinstance(name, str) and name else fallback

@@ -65,7 +65,7 @@ def test_base_url() -> None:
 def test_list_sends_repeatable_filters(url: str, prefix: str, kind: str, collection: str) -> None:
     api = Api(httpx.Response(200, json=[{"id": "1", "name": "a/b"}, "junk", {"id": "2", "name": "c"}]))
     client, _ = make_client(api, url=url)
-    items = method(client, "list", kind)(names=["a/b", "c"], ids=["1"], display_names=["D x"])
+    items = method(client, "list", kind)(names=["a/b", "c"], ids=["1"], display_name=["D x"])
     assert items == [{"id": "1", "name": "a/b"}, {"id": "2", "name": "c"}]
     request = api.request
     assert (request.method, request.url.path) == ("GET", prefix + collection)

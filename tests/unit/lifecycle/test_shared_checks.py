@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pulumi_wxo.api.errors import InvalidInputError
+from pulumi_wxo.api.errors import InvalidInputError, WxoError
 from pulumi_wxo.lifecycle import UNKNOWN, Lifecycle, ModelLifecycle, PolicyLifecycle, Runtime
 from pulumi_wxo.schema.bounds import MAX_DEPTH
 from tests.support.strategies import (
@@ -167,6 +167,24 @@ def test_diff_of_deep_inputs_or_outputs_is_a_change_and_never_raises(
     assert field in lc.diff(case.outputs, {**case.inputs, field: deep}).changed
     assert field in lc.diff({**case.outputs, field: deep}, dict(case.inputs)).changed
     assert lc.diff({**case.outputs, "name": deep}, dict(case.inputs)).replaces == ["name"]
+
+
+@CASES
+def test_a_recorded_name_nested_thousands_deep_is_never_turned_into_text(case: Case) -> None:
+    """A hand-edited state may hold anything under ``name``: a plain nested dict (whose repr
+    recurses, unlike the strategies' containers) must not reach a message. Diff reports the
+    change; read and delete stop on the missing connection settings, not on a RecursionError."""
+    deep: dict[str, Any] = {}
+    inner = deep
+    for _ in range(5000):
+        inner["k"] = {}
+        inner = inner["k"]
+    lc = case.offline()
+    assert "name" in lc.diff({**case.outputs, "name": deep}, dict(case.inputs)).changed
+    for call in (lambda: lc.read("id-1", {"name": deep}), lambda: lc.delete("id-1", {"name": deep})):
+        with pytest.raises(WxoError) as caught:
+            call()
+        assert "'id-1'" in str(caught.value) or "URL" in str(caught.value)
 
 
 @CASES
