@@ -251,18 +251,37 @@ def _signature_class(res: Resource) -> str:
         + "        opts: pulumi.ResourceOptions | None = None,\n    ) -> None:\n"
         + "        given: dict[str, Any] = {\n"
         + given
-        + "        }\n        self._declare(resource_name, args, given, opts)\n\n"
-        + "    def _declare(\n        self,\n        resource_name: str,\n"
-        + f"        args: {res.name}Args | None,\n        given: dict[str, Any],\n"
-        + "        opts: pulumi.ResourceOptions | None,\n    ) -> None:\n"
-        + _doc("Register the resource with the host (the given keywords, None when not given).", 8)
-        + "        raise NotImplementedError\n"
+        + "        }\n        self._declare(Declared(resource_name, args, given, opts))\n\n"
+        + "    def _declare(self, declared: Declared) -> None:\n"
+        + _doc(
+            "Register the resource with the host: the given keywords (None when not given), or, "
+            "with ``declared.id``, an existing object to read.",
+            8,
+        )
+        + "        raise NotImplementedError\n\n"
+        + "    @classmethod\n    def get(\n        cls, resource_name: str, id: pulumi.Input[str], "
+        + "opts: pulumi.ResourceOptions | None = None\n    ) -> Self:\n"
+        + _doc(
+            f"Read an existing {res.kind} into the program by its id, without managing it.\n\n"
+            "Every output is read from the server (a credential never: the server does not return "
+            "it); nothing is ever changed or deleted.",
+            8,
+        )
+        + "        found = cls.__new__(cls)\n"
+        + "        seeds = dict.fromkeys("
+        + outputs_tuple(res)
+        + ")\n"
+        + "        found._declare(Declared(resource_name, None, seeds, opts, id=id))\n"
+        + "        return found\n"
     )
+
+
+def _outputs_names(resources: Sequence[Resource]) -> list[str]:
+    return sorted([*(outputs_tuple(r) for r in resources), *(outputs_class(r) for r in resources)])
 
 
 def render_declared(resources: Sequence[Resource]) -> str:
     aliases = input_aliases(resources)
-    outputs = ", ".join(sorted(outputs_class(r) for r in resources))
     body = "".join(_args_class(r) + _signature_class(r) for r in resources)
     abc = [n for n in ("Mapping", "Sequence") if f"{n}[" in body]
     return (
@@ -271,16 +290,17 @@ def render_declared(resources: Sequence[Resource]) -> str:
 
 ``ModelArgs`` and ``ModelPolicyArgs`` are re-exported by :mod:`pulumi_wxo.sdk.model` and
 :mod:`pulumi_wxo.sdk.policy`; ``pulumi_wxo.Model`` and ``pulumi_wxo.native.Model`` subclass
-``ModelSignature`` and implement its ``_declare`` hook.
+``ModelSignature``, which also gives them ``get``, and implement its ``_declare`` hook.
 """
 
 from __future__ import annotations
 
 '''
         + (f"from collections.abc import {', '.join(abc)}\n" if abc else "")
-        + "from dataclasses import dataclass\nfrom typing import Any\n\nimport pulumi\n\n"
+        + "from dataclasses import dataclass\nfrom typing import Any, Self\n\nimport pulumi\n\n"
         + (f"from pulumi_wxo.inputs import {', '.join(aliases)}\n" if aliases else "")
-        + f"from pulumi_wxo.sdk.outputs import {outputs}\n"
+        + "from pulumi_wxo.sdk.common import Declared\n"
+        + f"from pulumi_wxo.sdk.outputs import {', '.join(_outputs_names(resources))}\n"
         + body
     )
 

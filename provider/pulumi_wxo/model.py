@@ -9,14 +9,11 @@ pins it. The arguments and property builders it shares with the plugin's SDK liv
 
 from __future__ import annotations
 
-from typing import Any
-
-import pulumi
 from pulumi.dynamic import Resource
 
 from pulumi_wxo._provider import ModelProvider
 from pulumi_wxo.resources import MODEL
-from pulumi_wxo.sdk.common import DeclaredNames, DuplicateNameError, keyword_args, merge_args
+from pulumi_wxo.sdk.common import Declared, DeclaredNames, DuplicateNameError, keyword_args, merge_args
 from pulumi_wxo.sdk.declared import ModelSignature
 from pulumi_wxo.sdk.model import (
     MODEL_NAMES,
@@ -62,24 +59,9 @@ class Model(ModelSignature, Resource, module="wxo", name="Model"):
     server still routes to is refused unless ``force_delete=True``.
     """
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: ModelArgs | None,
-        given: dict[str, Any],
-        opts: pulumi.ResourceOptions | None,
-    ) -> None:
-        props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TYPE_TOKEN)
-        Resource.__init__(self, ModelProvider(), resource_name, props, model_secret_opts(opts))
-
-    @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Model:
-        """Read an existing model into the program by its id, without managing it.
-
-        Every top-level field and every non-secret key of ``provider_config`` and ``config``
-        is read from the server; nothing is ever changed or deleted.
-        """
-        model = Model.__new__(Model)
-        props = dict.fromkeys(MODEL_OUTPUTS)
-        Resource.__init__(model, ModelProvider(), resource_name, props, model_secret_opts(opts, id=id))
-        return model
+    def _declare(self, declared: Declared) -> None:
+        d = declared
+        props = d.given if d.id is not None else model_props(self, d, type_token=MODEL_TYPE_TOKEN)
+        Resource.__init__(
+            self, ModelProvider(), d.resource_name, props, model_secret_opts(d.opts, **d.read_only())
+        )

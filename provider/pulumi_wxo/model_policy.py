@@ -7,12 +7,11 @@ The arguments and property builders it shares with the plugin's SDK live in
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 from pulumi.dynamic import Resource
 
 from pulumi_wxo._provider import ModelPolicyProvider
+from pulumi_wxo.sdk.common import Declared
 from pulumi_wxo.sdk.declared import ModelPolicySignature
 from pulumi_wxo.sdk.outputs import POLICY_OUTPUTS, PolicyOutputs
 from pulumi_wxo.sdk.policy import (
@@ -50,22 +49,8 @@ class ModelPolicy(ModelPolicySignature, Resource, module="wxo", name="ModelPolic
     Model resource orders creation (models first) and deletion (policy first).
     """
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: ModelPolicyArgs | None,
-        given: dict[str, Any],
-        opts: pulumi.ResourceOptions | None,
-    ) -> None:
-        props = policy_props(self, resource_name, args, given, opts)
-        Resource.__init__(self, ModelPolicyProvider(), resource_name, props, opts)
-
-    @staticmethod
-    def get(
-        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> ModelPolicy:
-        """Read an existing policy into the program by its id, without managing it."""
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
-        policy = ModelPolicy.__new__(ModelPolicy)
-        Resource.__init__(policy, ModelPolicyProvider(), resource_name, dict.fromkeys(POLICY_OUTPUTS), opts)
-        return policy
+    def _declare(self, declared: Declared) -> None:
+        d = declared
+        props = d.given if d.id is not None else policy_props(self, d)
+        opts = pulumi.ResourceOptions.merge(d.opts, pulumi.ResourceOptions(**d.read_only()))
+        Resource.__init__(self, ModelPolicyProvider(), d.resource_name, props, opts)

@@ -16,10 +16,10 @@ import pulumi
 
 from pulumi_wxo.native.schema import MODEL_TOKEN, PACKAGE, POLICY_TOKEN, package_version
 from pulumi_wxo.provider_resource import ProviderArgs, provider_inputs
+from pulumi_wxo.sdk.common import Declared
 from pulumi_wxo.sdk.declared import ModelPolicySignature, ModelSignature
-from pulumi_wxo.sdk.model import ModelArgs, model_props, model_secret_opts
-from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS
-from pulumi_wxo.sdk.policy import ModelPolicyArgs, policy_props
+from pulumi_wxo.sdk.model import model_props, model_secret_opts
+from pulumi_wxo.sdk.policy import policy_props
 
 
 def _opts(opts: pulumi.ResourceOptions | None, **more: Any) -> pulumi.ResourceOptions:
@@ -43,27 +43,11 @@ class Provider(pulumi.ProviderResource):
 class Model(ModelSignature, pulumi.CustomResource):
     """A virtual model (``wxo:index:Model``); see :class:`pulumi_wxo.Model` for the arguments."""
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: ModelArgs | None,
-        given: dict[str, Any],
-        opts: pulumi.ResourceOptions | None,
-    ) -> None:
-        props = model_props(self, resource_name, args, given, opts, type_token=MODEL_TOKEN)
-        pulumi.CustomResource.__init__(
-            self, MODEL_TOKEN, resource_name, props, _opts(model_secret_opts(opts))
-        )
-
-    @staticmethod
-    def get(resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None) -> Model:
-        """Read an existing model into the program by its id, without managing it."""
-        model = Model.__new__(Model)
-        props = dict.fromkeys(MODEL_OUTPUTS)
-        pulumi.CustomResource.__init__(
-            model, MODEL_TOKEN, resource_name, props, _opts(model_secret_opts(opts, id=id))
-        )
-        return model
+    def _declare(self, declared: Declared) -> None:
+        d = declared
+        props = d.given if d.id is not None else model_props(self, d, type_token=MODEL_TOKEN)
+        opts = _opts(model_secret_opts(d.opts, **d.read_only()))
+        pulumi.CustomResource.__init__(self, MODEL_TOKEN, d.resource_name, props, opts)
 
 
 class ModelPolicy(ModelPolicySignature, pulumi.CustomResource):
@@ -72,22 +56,8 @@ class ModelPolicy(ModelPolicySignature, pulumi.CustomResource):
     A target's ``model`` may be a :class:`Model` of either host; the policy routes by name.
     """
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: ModelPolicyArgs | None,
-        given: dict[str, Any],
-        opts: pulumi.ResourceOptions | None,
-    ) -> None:
-        props = policy_props(self, resource_name, args, given, opts)
-        pulumi.CustomResource.__init__(self, POLICY_TOKEN, resource_name, props, _opts(opts))
-
-    @staticmethod
-    def get(
-        resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> ModelPolicy:
-        """Read an existing policy into the program by its id, without managing it."""
-        policy = ModelPolicy.__new__(ModelPolicy)
-        props = dict.fromkeys(POLICY_OUTPUTS)
-        pulumi.CustomResource.__init__(policy, POLICY_TOKEN, resource_name, props, _opts(opts, id=id))
-        return policy
+    def _declare(self, declared: Declared) -> None:
+        d = declared
+        props = d.given if d.id is not None else policy_props(self, d)
+        opts = _opts(d.opts, **d.read_only())
+        pulumi.CustomResource.__init__(self, POLICY_TOKEN, d.resource_name, props, opts)

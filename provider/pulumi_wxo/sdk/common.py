@@ -23,6 +23,23 @@ def keyword_args(args_class: Any, scope: Mapping[str, Any]) -> dict[str, Any]:
     return {f.name: scope[f.name] for f in fields(args_class)}
 
 
+@dataclass(frozen=True)
+class Declared:
+    """One resource as a program declares it, handed to the host's ``_declare``: the keywords
+    given (None where not given) over ``args``, or, for ``get``, the id of an existing object
+    (``given`` then seeds every output with None)."""
+
+    resource_name: str
+    args: Any
+    given: dict[str, Any]
+    opts: pulumi.ResourceOptions | None
+    id: pulumi.Input[str] | None = None
+
+    def read_only(self) -> dict[str, Any]:
+        """The resource option that makes a registration read an existing object (``get``)."""
+        return {} if self.id is None else {"id": self.id}
+
+
 def merge_args(
     args: Any, given: dict[str, Any], *, kind: str, resource_name: str, required: Sequence[str]
 ) -> dict[str, Any]:

@@ -3,19 +3,20 @@
 
 ``ModelArgs`` and ``ModelPolicyArgs`` are re-exported by :mod:`pulumi_wxo.sdk.model` and
 :mod:`pulumi_wxo.sdk.policy`; ``pulumi_wxo.Model`` and ``pulumi_wxo.native.Model`` subclass
-``ModelSignature`` and implement its ``_declare`` hook.
+``ModelSignature``, which also gives them ``get``, and implement its ``_declare`` hook.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import pulumi
 
 from pulumi_wxo.inputs import ModelConfigInput, ProviderConfigInput, RetryInput, StrategyInput, TargetsInput
-from pulumi_wxo.sdk.outputs import ModelOutputs, PolicyOutputs
+from pulumi_wxo.sdk.common import Declared
+from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, ModelOutputs, POLICY_OUTPUTS, PolicyOutputs
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,17 +83,26 @@ class ModelSignature(ModelOutputs):
             "adopt": adopt,
             "force_delete": force_delete,
         }
-        self._declare(resource_name, args, given, opts)
+        self._declare(Declared(resource_name, args, given, opts))
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: ModelArgs | None,
-        given: dict[str, Any],
-        opts: pulumi.ResourceOptions | None,
-    ) -> None:
-        """Register the resource with the host (the given keywords, None when not given)."""
+    def _declare(self, declared: Declared) -> None:
+        """Register the resource with the host: the given keywords (None when not given), or, with
+        ``declared.id``, an existing object to read.
+        """
         raise NotImplementedError
+
+    @classmethod
+    def get(
+        cls, resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Self:
+        """Read an existing model into the program by its id, without managing it. Every output is read
+        from the server (a credential never: the server does not return it); nothing is ever changed
+        or deleted.
+        """
+        found = cls.__new__(cls)
+        seeds = dict.fromkeys(MODEL_OUTPUTS)
+        found._declare(Declared(resource_name, None, seeds, opts, id=id))
+        return found
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,14 +155,23 @@ class ModelPolicySignature(PolicyOutputs):
             "targets": targets,
             "adopt": adopt,
         }
-        self._declare(resource_name, args, given, opts)
+        self._declare(Declared(resource_name, args, given, opts))
 
-    def _declare(
-        self,
-        resource_name: str,
-        args: ModelPolicyArgs | None,
-        given: dict[str, Any],
-        opts: pulumi.ResourceOptions | None,
-    ) -> None:
-        """Register the resource with the host (the given keywords, None when not given)."""
+    def _declare(self, declared: Declared) -> None:
+        """Register the resource with the host: the given keywords (None when not given), or, with
+        ``declared.id``, an existing object to read.
+        """
         raise NotImplementedError
+
+    @classmethod
+    def get(
+        cls, resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Self:
+        """Read an existing policy into the program by its id, without managing it. Every output is
+        read from the server (a credential never: the server does not return it); nothing is ever
+        changed or deleted.
+        """
+        found = cls.__new__(cls)
+        seeds = dict.fromkeys(POLICY_OUTPUTS)
+        found._declare(Declared(resource_name, None, seeds, opts, id=id))
+        return found

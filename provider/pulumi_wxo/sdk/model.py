@@ -17,7 +17,7 @@ from pulumi_wxo.inputs import ModelConfigInput, ProviderConfigInput, to_plain
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.resources import MODEL
 from pulumi_wxo.schema import SECRET_FIELDS, normalize_model_name
-from pulumi_wxo.sdk.common import DeclaredNames, merge_args
+from pulumi_wxo.sdk.common import Declared, DeclaredNames, merge_args
 from pulumi_wxo.sdk.declared import ModelArgs
 
 __all__ = [
@@ -85,17 +85,10 @@ def secret_provider_config(value: Any) -> Any:
     return pulumi.Output.secret(value)
 
 
-def model_props(
-    resource: object,
-    resource_name: str,
-    args: ModelArgs | None,
-    given: dict[str, Any],
-    opts: pulumi.ResourceOptions | None,
-    *,
-    type_token: str,
-) -> dict[str, Any]:
+def model_props(resource: object, declared: Declared, *, type_token: str) -> dict[str, Any]:
     """A Model's properties as both hosts register them: defaults applied, the name claimed,
     credential fields secret, the owner computed, every output seeded with None."""
+    resource_name, args, given, opts = declared.resource_name, declared.args, declared.given, declared.opts
     given = merge_args(
         args, given, kind=MODEL.name, resource_name=resource_name, required=MODEL.required_fields
     )

@@ -15,7 +15,7 @@ from pulumi_wxo.inputs import RetryInput, StrategyInput, TargetsInput, to_plain
 from pulumi_wxo.resources import POLICY
 from pulumi_wxo.schema import map_targets
 from pulumi_wxo.schema.policy import normalize_policy_name
-from pulumi_wxo.sdk.common import DeclaredNames, merge_args
+from pulumi_wxo.sdk.common import Declared, DeclaredNames, merge_args
 from pulumi_wxo.sdk.declared import ModelPolicyArgs
 from pulumi_wxo.sdk.outputs import ModelOutputs
 
@@ -56,14 +56,9 @@ def wire_targets(targets: Sequence[Any], declared: list[Any]) -> list[Any]:
 POLICY_NAMES = DeclaredNames(POLICY.name, normalize_policy_name)
 
 
-def policy_props(
-    resource: object,
-    resource_name: str,
-    args: ModelPolicyArgs | None,
-    given: dict[str, Any],
-    opts: pulumi.ResourceOptions | None,
-) -> dict[str, Any]:
+def policy_props(resource: object, call: Declared) -> dict[str, Any]:
     """A ModelPolicy's properties as both hosts register them (name claimed, targets wired)."""
+    resource_name, args, given, opts = call.resource_name, call.args, call.given, call.opts
     given = merge_args(
         args, given, kind=POLICY.name, resource_name=resource_name, required=POLICY.required_fields
     )
