@@ -131,12 +131,12 @@ def bench_pooling(emu: EmulatorThread, n: int) -> dict[str, float]:
     with WxoClient(settings) as client:
         start = time.perf_counter()
         for _ in range(n):
-            client.list_models(names=["virtual-model/openai/none"])
+            client.models.list(names=["virtual-model/openai/none"])
         pooled = (time.perf_counter() - start) / n
     start = time.perf_counter()
     for _ in range(n):
         with WxoClient(settings) as fresh:
-            fresh.list_models(names=["virtual-model/openai/none"])
+            fresh.models.list(names=["virtual-model/openai/none"])
     unpooled = (time.perf_counter() - start) / n
     return {"pooled_ms": pooled * 1e3, "new_client_each_ms": unpooled * 1e3, "ratio": pooled / unpooled}
 

@@ -277,7 +277,8 @@ def _signature_class(res: Resource) -> str:
 
 
 def _outputs_names(resources: Sequence[Resource]) -> list[str]:
-    return sorted([*(outputs_tuple(r) for r in resources), *(outputs_class(r) for r in resources)])
+    """Constants first, then classes: the order ruff's isort keeps."""
+    return [*sorted(outputs_tuple(r) for r in resources), *sorted(outputs_class(r) for r in resources)]
 
 
 def render_declared(resources: Sequence[Resource]) -> str:

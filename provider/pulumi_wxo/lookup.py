@@ -134,7 +134,7 @@ def get_model(
         raise TypeError("get_model: pass exactly one of name= or id=")
     client = _client(settings)
     if id is not None:
-        obj = client.get_model(id)
+        obj = client.models.get(id)
         if obj is None:
             raise ModelNotFoundError(f"get model with id '{id}': not found on {client.base_url}", model_id=id)
         return ModelInfo.from_api(obj)
@@ -143,9 +143,9 @@ def get_model(
         full = normalize_model_name(name)
     except ValueError as err:
         raise WxoError(f"get model '{name}': the name {err}") from None
-    found = client.find_models(full)
+    found = client.models.find(full)
     if not found:
-        names = [str(m.get("name")) for m in client.list_models()]
+        names = [str(m.get("name")) for m in client.models.list()]
         hint = did_you_mean(full, names) or f" ({len(names)} models there; `pulumi-wxo list` shows them)"
         raise ModelNotFoundError(f"get model '{full}': not found on {client.base_url}{hint}", name=full)
     if len(found) > 1:
@@ -169,7 +169,7 @@ def get_models(
         hint = did_you_mean(provider, PROVIDERS)
         raise WxoError(f"get models: unknown provider '{provider}'{hint}")
     wanted = set(tags or ())
-    models = [ModelInfo.from_api(m) for m in _client(settings).list_models()]
+    models = [ModelInfo.from_api(m) for m in _client(settings).models.list()]
     chosen = [m for m in models if wanted.issubset(m.tags) and (provider is None or m.provider == provider)]
     return sorted(chosen, key=lambda m: (m.name, m.id))
 

@@ -102,7 +102,7 @@ def _changes(summary: dict[str, int] | None) -> dict[str, int]:
 
 def _ours(client: WxoClient, prefix: str) -> dict[str, dict[str, Any]]:
     """The run's objects as the API returns them, by name."""
-    objects = client.list_models() + client.list_policies()
+    objects = client.models.list() + client.policies.list()
     return {str(o["name"]): o for o in objects if has_prefix(o.get("name"), prefix)}
 
 
@@ -110,7 +110,7 @@ def _drift(client: WxoClient, model: dict[str, Any]) -> None:
     """A change made by hand: the model's own GET answer sent back with another display name."""
     body = {k: v for k, v in model.items() if k in ("name", "description", "config", "tags", "model_type")}
     body["display_name"] = "changed outside Pulumi"
-    client.update_model(str(model["id"]), body, name=str(model["name"]))
+    client.models.update(str(model["id"]), body, name=str(model["name"]))
 
 
 def test_live_scenarios_create_preview_update_rename_drift_destroy(

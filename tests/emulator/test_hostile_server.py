@@ -230,7 +230,7 @@ def test_a_status_line_dripped_forever_ends_at_wxo_timeout(server: HostileServer
         client_for(server, timeout=0.5, max_retries=0) as client,
         pytest.raises(RetriesExhaustedError) as info,
     ):
-        client.list_models()
+        client.models.list()
     last = info.value.last
     assert isinstance(last, DeadlineExceededError)
     assert (last.setting, last.seconds, last.method, last.path) == ("wxo:timeout", 0.5, "GET", "/v1/models")
@@ -243,7 +243,7 @@ def test_a_dripped_body_is_cut_and_wxo_max_retry_time_bounds_the_attempts_in_fli
     server.on("GET", "/v1/models", lambda _: drip_body())
     client = client_for(server, timeout=0.4, max_retry_time=1.0, max_retries=20)
     with client, pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     assert "wxo:maxRetryTime" in str(info.value)
     assert 2 <= len(server.requests("GET")) <= 4  # about 1 s of 0.4 s attempts, not 20 of them
 
@@ -254,7 +254,7 @@ def test_an_endless_chunked_body_stops_at_wxo_max_response_bytes(server: Hostile
         client_for(server, max_response_bytes=1024 * 1024) as client,
         pytest.raises(ResponseTooLargeError) as info,
     ):
-        client.list_models()
+        client.models.list()
     assert str(info.value).startswith(
         "list models: GET /v1/models sent more, past wxo:maxResponseBytes (1048576"
     )
@@ -264,14 +264,14 @@ def test_an_endless_chunked_body_stops_at_wxo_max_response_bytes(server: Hostile
 def test_the_default_cap_is_16_mib(server: HostileServer) -> None:
     server.on("GET", "/v1/models", lambda _: endless_chunked())
     with client_for(server) as client, pytest.raises(ResponseTooLargeError) as info:
-        client.list_models()
+        client.models.list()
     assert info.value.limit == 16 * 1024 * 1024
 
 
 def test_an_announced_100_mb_body_is_refused_before_it_is_read(server: HostileServer) -> None:
     server.on("GET", "/v1/models", lambda _: announce_and_stall())
     with client_for(server, timeout=5) as client, pytest.raises(ResponseTooLargeError) as info:
-        client.list_models()
+        client.models.list()
     assert info.value.announced == 100 * 1024 * 1024  # refused at the headers, not after 5 s of stall
 
 
@@ -279,7 +279,7 @@ def test_a_dripping_token_service_ends_at_wxo_timeout(server: HostileServer) -> 
     server.on("POST", "/identity/token", lambda _: drip_status_line())
     settings = {"token": None, "api_key": "hostile-test-KEY-1", "auth_type": "ibm_iam", "iam_url": server.url}
     with client_for(server, timeout=0.3, **settings) as client, pytest.raises(AuthError) as info:
-        client.list_models()
+        client.models.list()
     assert "POST /identity/token got no complete answer within wxo:timeout (0.3s" in str(info.value)
     assert len(server.requests("POST")) == 3  # the token exchange's three attempts, each cut
     assert server.requests("GET") == []
@@ -292,7 +292,7 @@ def test_an_endless_token_answer_stops_at_the_cap(server: HostileServer) -> None
         client_for(server, max_response_bytes=1024 * 1024, **settings) as client,
         pytest.raises(AuthError) as info,
     ):
-        client.list_models()
+        client.models.list()
     assert "POST /identity/token sent more, past wxo:maxResponseBytes" in str(info.value)
     assert "hostile-test-KEY-2" not in str(info.value)
 

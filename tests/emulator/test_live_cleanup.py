@@ -31,8 +31,8 @@ def _seed(emulator: EmulatorThread, prefix: str) -> None:
     """Two models of the run, a policy routing to them, and a bystander without the prefix."""
     with emulator_target(emulator.url, EMULATOR_TOKEN).client() as client:
         for name in (f"openai/{prefix}gpt", f"anthropic/{prefix}claude", "openai/gpt-4o"):
-            client.create_model({"name": f"virtual-model/{name}", "provider_config": {"api_key": "k"}})
-        client.create_policy(
+            client.models.create({"name": f"virtual-model/{name}", "provider_config": {"api_key": "k"}})
+        client.policies.create(
             {
                 "name": f"virtual-policy/{prefix}balanced",
                 "display_name": "live cleanup",

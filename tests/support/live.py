@@ -147,7 +147,7 @@ def cleaned_up(
         with target.client() as client:
             swept = sweep(client, prefix)
             try:
-                left = [o.get("name") for o in client.list_models() + client.list_policies()]
+                left = [o.get("name") for o in client.models.list() + client.policies.list()]
             except WxoError as err:
                 left, swept.failed = [], [*swept.failed, ("the final listing", str(err))]
         result.deleted.extend(swept.deleted)

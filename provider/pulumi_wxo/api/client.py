@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -155,49 +155,6 @@ class WxoClient:
         body = self._json(response, "GET", action="list the model catalog")
         resources = body.get("resources", []) if isinstance(body, dict) else body
         return objects_of(resources, response, action="list the model catalog")
-
-    # Thin aliases of the collections' verbs, for callers written before them (cli/, lookup.py,
-    # tests): ``client.models.find(name)`` is ``client.find_models(name)``.
-
-    def list_models(
-        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), **more: Sequence[str]
-    ) -> list[JsonObject]:
-        return self.models.list(names=names, ids=ids, **more)
-
-    def find_models(self, name: str) -> list[JsonObject]:
-        return self.models.find(name)
-
-    def get_model(self, model_id: str, *, name: str | None = None) -> JsonObject | None:
-        return self.models.get(model_id, name=name)
-
-    def create_model(self, body: JsonObject) -> Any:
-        return self.models.create(body)
-
-    def update_model(self, model_id: str, body: JsonObject, *, name: str | None = None) -> None:
-        self.models.update(model_id, body, name=name)
-
-    def delete_model(self, model_id: str, *, name: str | None = None) -> bool:
-        return self.models.delete(model_id, name=name)
-
-    def list_policies(
-        self, *, names: Sequence[str] = (), ids: Sequence[str] = (), **more: Sequence[str]
-    ) -> list[JsonObject]:
-        return self.policies.list(names=names, ids=ids, **more)
-
-    def find_policies(self, name: str) -> list[JsonObject]:
-        return self.policies.find(name)
-
-    def get_policy(self, policy_id: str, *, name: str | None = None) -> JsonObject | None:
-        return self.policies.get(policy_id, name=name)
-
-    def create_policy(self, body: JsonObject) -> Any:
-        return self.policies.create(body)
-
-    def update_policy(self, policy_id: str, body: JsonObject, *, name: str | None = None) -> None:
-        self.policies.update(policy_id, body, name=name)
-
-    def delete_policy(self, policy_id: str, *, name: str | None = None) -> bool:
-        return self.policies.delete(policy_id, name=name)
 
     # ------------------------------------------------------------------ transport
 
@@ -399,3 +356,21 @@ class WxoClient:
 
 def _attempts(count: int) -> str:
     return f"{count} attempt" if count == 1 else f"{count} attempts"
+
+
+class _Alias:
+    """``client.find_models(name)`` is ``client.models.find(name)``: each collection's verbs
+    under the names the client had before its collection objects (docs/guide/client.md)."""
+
+    def __init__(self, collection: str, verb: str) -> None:
+        self.collection, self.verb = collection, verb
+
+    def __get__(self, client: WxoClient | None, owner: type | None = None) -> Any:
+        return self if client is None else getattr(getattr(client, self.collection), self.verb)
+
+
+for _collection, _one, _many in (("models", "model", "models"), ("policies", "policy", "policies")):
+    for _verb in ("list", "find"):
+        setattr(WxoClient, f"{_verb}_{_many}", _Alias(_collection, _verb))
+    for _verb in ("get", "create", "update", "delete"):
+        setattr(WxoClient, f"{_verb}_{_one}", _Alias(_collection, _verb))

@@ -195,9 +195,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     with Status("connecting...") as status, client_from_args(args) as client:
         status.update(f"reading models from {client.base_url}")
-        models = client.list_models()
+        models = client.models.list()
         status.update(f"reading policies from {client.base_url}")
-        policies = client.list_policies()
+        policies = client.policies.list()
         source = client.base_url
     if args.format == "pulumi-import":
         from pulumi_wxo.cli import import_file

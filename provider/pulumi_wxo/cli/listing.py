@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
     from pulumi_wxo.schema import normalize_model
 
     with client_from_args(args) as client:
-        models = [mask_secrets(normalize_model(m)) for m in client.list_models()]
-        policies = [mask_secrets(p) for p in client.list_policies()]
+        models = [mask_secrets(normalize_model(m)) for m in client.models.list()]
+        policies = [mask_secrets(p) for p in client.policies.list()]
     models = [m for m in models if name_matches(m["name"], args.name)]
     policies = [p for p in policies if name_matches(str(p.get("name")), args.name)]
     if args.json:

@@ -16,7 +16,7 @@ import pulumi
 
 from pulumi_wxo.inputs import ModelConfigInput, ProviderConfigInput, RetryInput, StrategyInput, TargetsInput
 from pulumi_wxo.sdk.common import Declared
-from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, ModelOutputs, POLICY_OUTPUTS, PolicyOutputs
+from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS, ModelOutputs, PolicyOutputs
 
 
 @dataclass(frozen=True, kw_only=True)

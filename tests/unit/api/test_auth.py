@@ -196,7 +196,7 @@ def test_four_threads_share_one_exchange_per_expiry() -> None:
         def worker() -> None:
             try:
                 for _ in range(calls):
-                    client.list_models()
+                    client.models.list()
             except Exception as exc:  # noqa: BLE001 - surfaced by the assert below
                 errors.append(exc)
 

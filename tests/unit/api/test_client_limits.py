@@ -48,7 +48,7 @@ def list_dripping(**settings: Any) -> tuple[RetriesExhaustedError, FakeClock, Ap
     api = dripping(clock)
     client, _ = make_client(api, clock=clock, **settings)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     return info.value, clock, api
 
 
@@ -90,7 +90,7 @@ def test_a_slow_post_is_not_resent() -> None:
     api = dripping(clock, status=201)
     client, _ = make_client(api, clock=clock, timeout=3)
     with pytest.raises(DeadlineExceededError) as info:
-        client.create_model({"name": NAME})
+        client.models.create({"name": NAME})
     assert len(api.requests) == 1  # the server may have acted: the lifecycle looks it up by name
     assert info.value.may_have_reached_server is True
     assert str(info.value).startswith(f"create model '{NAME}': POST {MODELS} got no complete answer")
@@ -109,7 +109,7 @@ def test_an_endless_body_stops_at_the_default_cap_and_is_not_retried() -> None:
     api = Api(lambda request: httpx.Response(200, stream=endless))
     client, _ = make_client(api)
     with pytest.raises(ResponseTooLargeError) as info:
-        client.list_models()
+        client.models.list()
     assert endless.pulled == 16 * 16 + 1  # 16 MiB in 64 KiB chunks, and the one that passed it
     assert len(api.requests) == 1
     err = info.value
@@ -124,11 +124,11 @@ def test_an_announced_huge_body_is_refused_unread_and_the_cap_is_a_setting() -> 
     small = Api(lambda request: httpx.Response(200, headers=huge, stream=Untouchable()))
     strict, _ = make_client(small, max_response_bytes=1024)
     with pytest.raises(ResponseTooLargeError) as info:
-        strict.get_model("m-1")
+        strict.models.get("m-1")
     assert info.value.announced == 100 * 1024 * 1024
     assert "read model 'm-1'" in str(info.value)
     with pytest.raises(AssertionError, match="the body was read"):  # allowed: read it
-        client.list_models()
+        client.models.list()
 
 
 def test_a_401_with_an_endless_body_is_read_bounded() -> None:
@@ -136,7 +136,7 @@ def test_a_401_with_an_endless_body_is_read_bounded() -> None:
     api = Api(lambda request: httpx.Response(401, stream=endless))
     client, _ = make_client(api, max_response_bytes=1024 * 1024)
     with pytest.raises(ResponseTooLargeError) as info:
-        client.list_models()
+        client.models.list()
     assert endless.pulled == 17
     assert str(info.value).startswith(f"list models: GET {MODELS} sent more")
 
@@ -145,14 +145,14 @@ def test_json_nested_past_the_parser_is_an_api_error() -> None:
     api = Api(httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000))
     client, _ = make_client(api)
     with pytest.raises(ApiError, match="nested too deeply"):
-        client.list_models()
+        client.models.list()
 
 
 def test_a_deeply_nested_error_body_is_shown_as_text() -> None:
     api = Api(httpx.Response(400, content=b'{"detail":' + b"[" * 100_000))
     client, _ = make_client(api)
     with pytest.raises(ApiError) as info:
-        client.list_models()
+        client.models.list()
     assert info.value.status == 400
 
 
@@ -177,9 +177,9 @@ def test_unusable_ids_never_reach_a_url_path(bad: str, why: str, verb: str) -> N
     client, _ = make_client(api)
     with pytest.raises(ServerObjectError) as info:
         if verb == "update":
-            client.update_model(bad, {"name": NAME}, name=NAME)
+            client.models.update(bad, {"name": NAME}, name=NAME)
         else:
-            client.delete_policy(bad, name="virtual-policy/p")
+            client.policies.delete(bad, name="virtual-policy/p")
     assert api.requests == []  # nothing sent: ".." would have DELETEd the base path
     err = info.value
     assert err.field == "id" and why in str(err)
@@ -194,18 +194,18 @@ def test_a_found_object_without_a_usable_id_is_named() -> None:
     api = Api(httpx.Response(200, json=[{"name": NAME, "display_name": "x"}]))
     client, _ = make_client(api)
     with pytest.raises(ServerObjectError) as info:
-        client.find_models(NAME)
+        client.models.find(NAME)
     assert (info.value.kind, info.value.name, info.value.field) == ("model", NAME, "id")
     assert str(info.value).startswith(f"find model '{NAME}': the server's model '{NAME}'")
     dot = Api(httpx.Response(200, json=[{"name": "virtual-policy/p", "id": ".."}]))
     client, _ = make_client(dot)
     with pytest.raises(ServerObjectError, match="a dot segment"):
-        client.find_policies("virtual-policy/p")
+        client.policies.find("virtual-policy/p")
 
 
 def test_token_refusal_inside_a_call_keeps_its_flow_hint() -> None:
     api = Api(httpx.Response(401, json={"detail": "expired"}))
     client, _ = make_client(api)
     with pytest.raises(AuthError) as info:
-        client.list_models()
+        client.models.list()
     assert str(info.value).endswith("check wxo:token (it may have expired) or configure wxo:apiKey instead")

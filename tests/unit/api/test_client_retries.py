@@ -40,7 +40,7 @@ def test_the_client_uses_the_api_policy_of_its_settings() -> None:
 def test_get_retries_503_with_full_jitter() -> None:
     api = Api(httpx.Response(503), httpx.Response(503), httpx.Response(200, json=[{"id": "1"}]))
     client, clock = make_client(api, rng=random.Random(42))
-    assert client.list_models() == [{"id": "1"}]
+    assert client.models.list() == [{"id": "1"}]
     reference = random.Random(42)
     assert clock.sleeps == [reference.uniform(0, 0.5), reference.uniform(0, 1.0)]
     assert 0 <= clock.sleeps[0] <= 0.5
@@ -52,7 +52,7 @@ def test_backoff_doubles_and_is_capped() -> None:
     api = Api(httpx.Response(503))
     client, clock = make_client(api, rng=MaxRng(), max_retries=8, max_retry_time=1000)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
     assert info.value.attempts == 9
     assert len(api.requests) == 9
@@ -62,7 +62,7 @@ def test_retry_count_is_bounded() -> None:
     api = Api(httpx.Response(503, json={"detail": "busy"}))
     client, clock = make_client(api, max_retries=2)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     err = info.value
     assert len(api.requests) == 3
     assert len(clock.sleeps) == 2
@@ -78,7 +78,7 @@ def test_no_retries_configured() -> None:
     api = Api(httpx.Response(502))
     client, clock = make_client(api, max_retries=0)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     assert info.value.attempts == 1
     assert len(api.requests) == 1
     assert clock.sleeps == []
@@ -87,7 +87,7 @@ def test_no_retries_configured() -> None:
 def test_retry_after_seconds_is_honoured() -> None:
     api = Api(httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json=[]))
     client, clock = make_client(api)
-    assert client.list_models() == []
+    assert client.models.list() == []
     assert clock.sleeps == [3.0]
 
 
@@ -95,7 +95,7 @@ def test_retry_after_http_date_is_honoured() -> None:
     when = email.utils.formatdate(NOW + 7, usegmt=True)
     api = Api(httpx.Response(503, headers={"Retry-After": when}), httpx.Response(200, json=[]))
     client, clock = make_client(api)
-    client.list_models()
+    client.models.list()
     assert clock.sleeps == [7.0]
 
 
@@ -103,14 +103,14 @@ def test_retry_after_in_the_past_means_now() -> None:
     when = email.utils.formatdate(NOW - 60, usegmt=True)
     api = Api(httpx.Response(503, headers={"Retry-After": when}), httpx.Response(200, json=[]))
     client, clock = make_client(api)
-    client.list_models()
+    client.models.list()
     assert clock.sleeps == [0.0]
 
 
 def test_unparseable_retry_after_falls_back_to_backoff() -> None:
     api = Api(httpx.Response(503, headers={"Retry-After": "soon"}), httpx.Response(200, json=[]))
     client, clock = make_client(api, rng=MaxRng())
-    client.list_models()
+    client.models.list()
     assert clock.sleeps == [0.5]
 
 
@@ -118,7 +118,7 @@ def test_time_budget_stops_retries() -> None:
     api = Api(httpx.Response(503, headers={"Retry-After": "0.6"}))
     client, clock = make_client(api, max_retry_time=1.0)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     assert clock.sleeps == [0.6]
     assert len(api.requests) == 2
     assert info.value.attempts == 2
@@ -129,7 +129,7 @@ def test_retry_after_beyond_the_budget_stops_at_once() -> None:
     api = Api(httpx.Response(429, headers={"Retry-After": "300"}))
     client, clock = make_client(api, max_retry_time=120)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     assert clock.sleeps == []
     assert len(api.requests) == 1
     assert "(300.0s) would exceed wxo:maxRetryTime (120s)" in str(info.value)
@@ -145,7 +145,7 @@ def test_slow_requests_count_against_the_budget() -> None:
     api = Api(slow)
     client, _ = make_client(api, clock=clock, rng=MaxRng(), max_retry_time=12)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.list_models()
+        client.models.list()
     # t=5 sleep 0.5, t=10.5 sleep 1.0 (remaining 1.5), t=16.5 over budget.
     assert clock.sleeps == [0.5, 1.0]
     assert len(api.requests) == 3
@@ -158,9 +158,9 @@ def test_put_and_delete_are_retried(status: int, verb: str) -> None:
     api = Api(httpx.Response(status), httpx.Response(200, content=b""))
     client, clock = make_client(api)
     if verb == "PUT":
-        client.update_model("m-1", {"name": NAME})
+        client.models.update("m-1", {"name": NAME})
     else:
-        assert client.delete_model("m-1") is True
+        assert client.models.delete("m-1") is True
     assert [r.method for r in api.requests] == [verb, verb]
     assert len(clock.sleeps) == 1
 
@@ -176,8 +176,8 @@ def test_idempotent_methods_retry_transport_errors(error: Exception, verb: str) 
     client, clock = make_client(api)
     {
         "GET": client.list_models,
-        "PUT": lambda: client.update_model("m", {}),
-        "DELETE": lambda: client.delete_model("m"),
+        "PUT": lambda: client.models.update("m", {}),
+        "DELETE": lambda: client.models.delete("m"),
     }[verb]()
     assert len(api.requests) == 2
     assert len(clock.sleeps) == 1
@@ -188,7 +188,7 @@ def test_post_is_not_retried_after_an_answer(status: int) -> None:
     api = Api(httpx.Response(status, json={"detail": "try later"}), httpx.Response(201, json={}))
     client, clock = make_client(api)
     with pytest.raises(ApiError) as info:
-        client.create_model({"name": NAME})
+        client.models.create({"name": NAME})
     assert type(info.value) is ApiError
     assert info.value.status == status
     assert len(api.requests) == 1
@@ -213,7 +213,7 @@ def test_post_that_may_have_arrived_is_not_retried(error: Exception) -> None:
     api = Api(error, httpx.Response(201, json={}))
     client, clock = make_client(api)
     with pytest.raises(TransportError) as info:
-        client.create_model({"name": NAME})
+        client.models.create({"name": NAME})
     err = info.value
     assert err.may_have_reached_server is True
     assert (err.method, err.path) == ("POST", MODELS)
@@ -227,7 +227,7 @@ def test_post_that_may_have_arrived_is_not_retried(error: Exception) -> None:
 def test_post_that_never_left_is_retried(error: Exception) -> None:
     api = Api(error, httpx.Response(201, json={"id": "n"}))
     client, clock = make_client(api)
-    assert client.create_model({"name": NAME}) == {"id": "n"}
+    assert client.models.create({"name": NAME}) == {"id": "n"}
     assert len(api.requests) == 2
     assert len(clock.sleeps) == 1
 
@@ -236,7 +236,7 @@ def test_post_connect_errors_exhaust() -> None:
     api = Api(httpx.ConnectError("connection refused"))
     client, _ = make_client(api, max_retries=3)
     with pytest.raises(RetriesExhaustedError) as info:
-        client.create_model({"name": NAME})
+        client.models.create({"name": NAME})
     last = info.value.last
     assert isinstance(last, TransportError)
     assert last.may_have_reached_server is False
@@ -248,7 +248,7 @@ def test_tls_failure_is_not_retried_and_points_at_ca_bundle() -> None:
     api = Api(untrusted_certificate)
     client, clock = make_client(api)
     with pytest.raises(TransportError) as info:
-        client.list_models()
+        client.models.list()
     assert info.value.tls is True
     assert info.value.may_have_reached_server is False
     assert str(info.value).endswith("set wxo:caBundle to the CA bundle that signs the server's certificate")

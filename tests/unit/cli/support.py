@@ -22,13 +22,23 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+class StubCollection:
+    """One collection of a :class:`StubClient`: ``list`` answers the given objects."""
+
+    def __init__(self, objects: Sequence[dict[str, Any]]):
+        self.objects = list(objects)
+
+    def list(self) -> list[dict[str, Any]]:
+        return self.objects
+
+
 class StubClient:
     """What an instance answers to ``list`` and ``export`` (no socket): the given objects, as
     they are, however hostile; ``base_url`` is the one the connection flags give."""
 
     def __init__(self, models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], base_url: str):
-        self.models = list(models)
-        self.policies = list(policies)
+        self.models = StubCollection(models)
+        self.policies = StubCollection(policies)
         self.base_url = base_url
 
     def __enter__(self) -> StubClient:
@@ -36,12 +46,6 @@ class StubClient:
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-    def list_models(self) -> list[dict[str, Any]]:
-        return self.models
-
-    def list_policies(self) -> list[dict[str, Any]]:
-        return self.policies
 
 
 def serve(
