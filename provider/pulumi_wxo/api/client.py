@@ -19,6 +19,7 @@ path (:func:`~pulumi_wxo.schema.server_objects.id_problem`).
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import time
@@ -262,24 +263,20 @@ class WxoClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), now=self._clock())
 
             plan = run.plan(attempt, retry_after=retry_after)
+            exhausted = functools.partial(
+                RetriesExhaustedError,
+                method=method,
+                path=url_path,
+                attempts=attempt,
+                elapsed=plan.elapsed,
+                last=last,
+                action=action,
+            )
             if plan.stop == "attempts":
-                raise RetriesExhaustedError(
-                    method=method,
-                    path=url_path,
-                    attempts=attempt,
-                    elapsed=plan.elapsed,
-                    last=last,
-                    action=action,
-                ) from last
+                raise exhausted() from last
             if plan.delay is None:
                 # Sleeping past the budget (wxo:maxRetryTime) would only delay the same failure.
-                raise RetriesExhaustedError(
-                    method=method,
-                    path=url_path,
-                    attempts=attempt,
-                    elapsed=plan.elapsed,
-                    last=last,
-                    action=action,
+                raise exhausted(
                     reason=f"stopped after {_attempts(attempt)} in {plan.elapsed:.1f}s: the next wait "
                     f"({plan.wanted or 0.0:.1f}s) would exceed wxo:maxRetryTime "
                     f"({self._settings.max_retry_time:g}s)",

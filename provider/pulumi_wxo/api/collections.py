@@ -10,7 +10,7 @@ resource").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
@@ -30,16 +30,9 @@ class Sender(Protocol):
 
     base_url: str
 
-    def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        action: str,
-        params: httpx.QueryParams | None = None,
-        body: JsonObject | None = None,
-        tolerate_404: bool = False,
-    ) -> httpx.Response: ...
+    @property
+    def _send(self) -> Callable[..., httpx.Response]:
+        """``WxoClient._send``: method, path, then action, params, body and tolerate_404."""
 
     @staticmethod
     def _json(response: httpx.Response, method: str, *, action: str) -> Any: ...

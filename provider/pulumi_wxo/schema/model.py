@@ -17,7 +17,7 @@ from pulumi_wxo.schema.provider_config import (
     ProviderConfig,
     to_snake_key,
 )
-from pulumi_wxo.schema.values import canonical
+from pulumi_wxo.schema.values import canonical, marked
 
 # The namespace of the provider's own tag (lifecycle/ownership.py keeps the format).
 OWNER_TAG_PREFIX = "pulumi-wxo-owner:"
@@ -388,14 +388,5 @@ def normalize_model(obj: Mapping[str, Any], *, prefer_keys: Iterable[str] = ()) 
 
 # Fields the lifecycle layer compares. ``name`` is immutable (a change is a replace);
 # everything else updates in place with a full PUT (api-contract §2).
-MODEL_DIFF_FIELDS: tuple[str, ...] = (
-    "name",
-    "display_name",
-    "description",
-    "tags",
-    "model_type",
-    "connection_id",
-    "provider_config",
-    "config",
-)
-MODEL_REPLACE_FIELDS: frozenset[str] = frozenset({"name"})
+MODEL_DIFF_FIELDS: tuple[str, ...] = tuple(ModelSpec.model_fields)
+MODEL_REPLACE_FIELDS: frozenset[str] = frozenset(marked(ModelSpec, "replace"))

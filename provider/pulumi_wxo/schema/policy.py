@@ -13,7 +13,7 @@ from pulumi_wxo.schema.failures import Failure, failures_from
 from pulumi_wxo.schema.model import _suggest
 from pulumi_wxo.schema.names import POLICY_PREFIX, normalize_model_name
 from pulumi_wxo.schema.targets import is_rule, iter_targets, model_names
-from pulumi_wxo.schema.values import canonical, canonical_dict
+from pulumi_wxo.schema.values import canonical, canonical_dict, marked
 
 StrategyMode = Literal["loadbalance", "fallback", "single"]
 # api-contract §6: ``{mode}`` in the docs' schema, absent from the ADK's type; sent as given.
@@ -289,16 +289,8 @@ def policy_model_names(targets: Iterable[Any]) -> list[str]:
     return model_names(list(targets))
 
 
-POLICY_DIFF_FIELDS: tuple[str, ...] = (
-    "name",
-    "display_name",
-    "description",
-    "strategy",
-    "retry",
-    "cache",
-    "targets",
-)
-POLICY_REPLACE_FIELDS: frozenset[str] = frozenset({"name"})
+POLICY_DIFF_FIELDS: tuple[str, ...] = tuple(PolicySpec.model_fields)
+POLICY_REPLACE_FIELDS: frozenset[str] = frozenset(marked(PolicySpec, "replace"))
 
 
 # Load-balance weights are shares of traffic: within one rule they should sum to 1. Floats

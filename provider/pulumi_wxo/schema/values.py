@@ -36,3 +36,12 @@ def canonical_dict(value: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`canonical` of a mapping, typed as one."""
     out: dict[str, Any] = canonical(value)
     return out
+
+
+def marked(spec: Any, mark: str) -> tuple[str, ...]:
+    """The fields of a pydantic spec that carry ``json_schema_extra={mark: True}``."""
+    return tuple(
+        name
+        for name, info in spec.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get(mark) is True
+    )
