@@ -82,12 +82,6 @@ class Resource:
     #: The API collection (``models``): the client's collection and the run's snapshot.
     collection: str
     spec: type[BaseModel]
-    #: The output that holds the server's id (also the resource id).
-    id_output: str
-    #: The type token stored in every dynamic-host stack (``pulumi-python:dynamic/wxo:Model``).
-    dynamic_token: str
-    #: The plugin's type token (``wxo:index:Model``).
-    native_token: str
     #: What the resource is, for the reference docs and the package schema.
     description: str
     controls: tuple[Control, ...] = ()
@@ -105,6 +99,24 @@ class Resource:
     reference: str = ""
     #: The description of an object type of ``types`` whose models' docstrings do not say it.
     type_docs: dict[str, str] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ names
+
+    @property
+    def id_output(self) -> str:
+        """The output that holds the server's id (also the resource id): ``model_id``."""
+        return f"{self.kind}_id"
+
+    @property
+    def dynamic_token(self) -> str:
+        """The type token stored in every dynamic-host stack (``pulumi-python:dynamic/wxo:Model``;
+        tests/unit/test_compat.py pins both resources')."""
+        return f"pulumi-python:dynamic/wxo:{self.name}"
+
+    @property
+    def native_token(self) -> str:
+        """The plugin's type token (``wxo:index:Model``)."""
+        return f"wxo:index:{self.name}"
 
     # ------------------------------------------------------------------ API fields
 
@@ -223,6 +235,20 @@ class Resource:
 
     def computed_output(self, name: str) -> Computed:
         return next(c for c in self.computed if c.name == name)
+
+
+def flag(name: str, description: str) -> Control:
+    """A control a user sets to true or false, false unless given (and then not stored)."""
+    return Control(
+        name,
+        {"type": "boolean", "default": False},
+        description,
+        python="pulumi.Input[bool]",
+        default="False",
+        unstored=(False,),
+        always=True,
+        boolean=True,
+    )
 
 
 def field_mark(info: FieldInfo, mark: str) -> bool:

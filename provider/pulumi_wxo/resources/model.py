@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_wxo.resources.base import Computed, Control, Resource
+from pulumi_wxo.resources.base import Computed, Control, Resource, flag
 from pulumi_wxo.schema import ModelConfig, ModelSpec, ProviderConfig
 
 INSTANCE = Computed(
@@ -35,9 +35,6 @@ MODEL = Resource(
     kind="model",
     collection="models",
     spec=ModelSpec,
-    id_output="model_id",
-    dynamic_token="pulumi-python:dynamic/wxo:Model",
-    native_token="wxo:index:Model",
     description="A virtual model on the watsonx Orchestrate AI gateway (`POST /models`). "
     "Changing `name` replaces the model; every other field updates in place.",
     controls=(
@@ -51,16 +48,7 @@ MODEL = Resource(
             unstored=(False,),
             always=True,
         ),
-        Control(
-            "force_delete",
-            {"type": "boolean", "default": False},
-            "Delete the model even when a policy on the server still targets it.",
-            python="pulumi.Input[bool]",
-            default="False",
-            unstored=(False,),
-            always=True,
-            boolean=True,
-        ),
+        flag("force_delete", "Delete the model even when a policy on the server still targets it."),
         Control(
             "owner",
             {"type": "string"},

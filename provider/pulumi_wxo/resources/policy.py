@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_wxo.resources.base import Computed, Control, Resource
+from pulumi_wxo.resources.base import Computed, Control, Resource, flag
 from pulumi_wxo.resources.model import INSTANCE, PROVIDER_VERSION
 from pulumi_wxo.schema import PolicyNode, PolicyRetry, PolicySpec, PolicyStrategy, PolicyTarget
 
@@ -11,22 +11,10 @@ POLICY = Resource(
     kind="policy",
     collection="policies",
     spec=PolicySpec,
-    id_output="policy_id",
-    dynamic_token="pulumi-python:dynamic/wxo:ModelPolicy",
-    native_token="wxo:index:ModelPolicy",
     description="A routing policy over virtual models (`/model_policy`): a strategy over targets, "
     "with retry and cache settings. Changing `name` replaces the policy.",
     controls=(
-        Control(
-            "adopt",
-            {"type": "boolean", "default": False},
-            "Take over an existing object of the same name instead of refusing.",
-            python="pulumi.Input[bool]",
-            default="False",
-            unstored=(False,),
-            always=True,
-            boolean=True,
-        ),
+        flag("adopt", "Take over an existing object of the same name instead of refusing."),
         Control(
             "declared_models",
             {"type": "array", "items": {"type": "string"}},

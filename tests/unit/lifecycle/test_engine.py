@@ -55,9 +55,6 @@ WIDGET = Resource(
     kind="widget",
     collection="widgets",
     spec=WidgetSpec,
-    id_output="widget_id",
-    dynamic_token="pulumi-python:dynamic/wxo:Widget",
-    native_token="wxo:index:Widget",
     description="A widget (`/widgets`): a resource made of a declaration alone.",
     controls=(
         Control(
