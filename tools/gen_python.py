@@ -239,40 +239,20 @@ def _signature_class(res: Resource) -> str:
     )
     given = "".join(f"            {json.dumps(n)}: {n},\n" for n in args)
     return (
-        f"\n\nclass {res.name}Signature({outputs_class(res)}):\n"
+        f"\n\nclass {res.name}Signature(Registered, {outputs_class(res)}):\n"
         + _doc(
             f"The keyword signature of both hosts' ``{res.name}``: it collects the arguments and hands "
-            "them to :meth:`_declare`, which each host implements.",
+            "them to :meth:`_declare`, which each host implements (``get`` comes with ``Registered``).",
             4,
         )
+        + f"\n    _seeds = {outputs_tuple(res)}\n"
         + "\n    def __init__(\n        self,\n        resource_name: str,\n"
         + f"        args: {res.name}Args | None = None,\n        *,\n"
         + params
         + "        opts: pulumi.ResourceOptions | None = None,\n    ) -> None:\n"
         + "        given: dict[str, Any] = {\n"
         + given
-        + "        }\n        self._declare(Declared(resource_name, args, given, opts))\n\n"
-        + "    def _declare(self, declared: Declared) -> None:\n"
-        + _doc(
-            "Register the resource with the host: the given keywords (None when not given), or, "
-            "with ``declared.id``, an existing object to read.",
-            8,
-        )
-        + "        raise NotImplementedError\n\n"
-        + "    @classmethod\n    def get(\n        cls, resource_name: str, id: pulumi.Input[str], "
-        + "opts: pulumi.ResourceOptions | None = None\n    ) -> Self:\n"
-        + _doc(
-            f"Read an existing {res.kind} into the program by its id, without managing it.\n\n"
-            "Every output is read from the server (a credential never: the server does not return "
-            "it); nothing is ever changed or deleted.",
-            8,
-        )
-        + "        found = cls.__new__(cls)\n"
-        + "        seeds = dict.fromkeys("
-        + outputs_tuple(res)
-        + ")\n"
-        + "        found._declare(Declared(resource_name, None, seeds, opts, id=id))\n"
-        + "        return found\n"
+        + "        }\n        self._declare(Declared(resource_name, args, given, opts))\n"
     )
 
 
@@ -291,16 +271,16 @@ def render_declared(resources: Sequence[Resource]) -> str:
 
 ``ModelArgs`` and ``ModelPolicyArgs`` are re-exported by :mod:`pulumi_wxo.sdk.model` and
 :mod:`pulumi_wxo.sdk.policy`; ``pulumi_wxo.Model`` and ``pulumi_wxo.native.Model`` subclass
-``ModelSignature``, which also gives them ``get``, and implement its ``_declare`` hook.
+``ModelSignature`` (which gives them ``get``) and implement its ``_declare`` hook.
 """
 
 from __future__ import annotations
 
 '''
         + (f"from collections.abc import {', '.join(abc)}\n" if abc else "")
-        + "from dataclasses import dataclass\nfrom typing import Any, Self\n\nimport pulumi\n\n"
+        + "from dataclasses import dataclass\nfrom typing import Any\n\nimport pulumi\n\n"
         + (f"from pulumi_wxo.inputs import {', '.join(aliases)}\n" if aliases else "")
-        + "from pulumi_wxo.sdk.common import Declared\n"
+        + "from pulumi_wxo.sdk.common import Declared, Registered\n"
         + f"from pulumi_wxo.sdk.outputs import {', '.join(_outputs_names(resources))}\n"
         + body
     )

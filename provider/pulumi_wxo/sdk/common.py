@@ -9,7 +9,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Self
 
 import pulumi
 from pulumi.runtime.settings import SETTINGS
@@ -38,6 +38,31 @@ class Declared:
     def read_only(self) -> dict[str, Any]:
         """The resource option that makes a registration read an existing object (``get``)."""
         return {} if self.id is None else {"id": self.id}
+
+
+class Registered:
+    """What both hosts' resource classes have from their generated signature base: ``get``,
+    and the ``_declare`` hook each host implements."""
+
+    #: Every output, seeded with None when ``get`` reads an existing object.
+    _seeds: tuple[str, ...] = ()
+
+    def _declare(self, declared: Declared) -> None:
+        """Register the resource with the host: the given keywords (None when not given), or,
+        with ``declared.id``, an existing object to read."""
+        raise NotImplementedError
+
+    @classmethod
+    def get(
+        cls, resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
+    ) -> Self:
+        """Read an existing object into the program by its id, without managing it.
+
+        Every output is read from the server (a credential never: the server does not return
+        it); nothing is ever changed or deleted."""
+        found = cls.__new__(cls)
+        found._declare(Declared(resource_name, None, dict.fromkeys(cls._seeds), opts, id=id))
+        return found
 
 
 def merge_args(

@@ -3,19 +3,19 @@
 
 ``ModelArgs`` and ``ModelPolicyArgs`` are re-exported by :mod:`pulumi_wxo.sdk.model` and
 :mod:`pulumi_wxo.sdk.policy`; ``pulumi_wxo.Model`` and ``pulumi_wxo.native.Model`` subclass
-``ModelSignature``, which also gives them ``get``, and implement its ``_declare`` hook.
+``ModelSignature`` (which gives them ``get``) and implement its ``_declare`` hook.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any
 
 import pulumi
 
 from pulumi_wxo.inputs import ModelConfigInput, ProviderConfigInput, RetryInput, StrategyInput, TargetsInput
-from pulumi_wxo.sdk.common import Declared
+from pulumi_wxo.sdk.common import Declared, Registered
 from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS, ModelOutputs, PolicyOutputs
 
 
@@ -49,10 +49,12 @@ class ModelArgs:
     """Delete the model even when a policy on the server still targets it."""
 
 
-class ModelSignature(ModelOutputs):
+class ModelSignature(Registered, ModelOutputs):
     """The keyword signature of both hosts' ``Model``: it collects the arguments and hands them to
-    :meth:`_declare`, which each host implements.
+    :meth:`_declare`, which each host implements (``get`` comes with ``Registered``).
     """
+
+    _seeds = MODEL_OUTPUTS
 
     def __init__(
         self,
@@ -85,25 +87,6 @@ class ModelSignature(ModelOutputs):
         }
         self._declare(Declared(resource_name, args, given, opts))
 
-    def _declare(self, declared: Declared) -> None:
-        """Register the resource with the host: the given keywords (None when not given), or, with
-        ``declared.id``, an existing object to read.
-        """
-        raise NotImplementedError
-
-    @classmethod
-    def get(
-        cls, resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> Self:
-        """Read an existing model into the program by its id, without managing it. Every output is read
-        from the server (a credential never: the server does not return it); nothing is ever changed
-        or deleted.
-        """
-        found = cls.__new__(cls)
-        seeds = dict.fromkeys(MODEL_OUTPUTS)
-        found._declare(Declared(resource_name, None, seeds, opts, id=id))
-        return found
-
 
 @dataclass(frozen=True, kw_only=True)
 class ModelPolicyArgs:
@@ -125,10 +108,12 @@ class ModelPolicyArgs:
     """Take over an existing object of the same name instead of refusing."""
 
 
-class ModelPolicySignature(PolicyOutputs):
+class ModelPolicySignature(Registered, PolicyOutputs):
     """The keyword signature of both hosts' ``ModelPolicy``: it collects the arguments and hands them
-    to :meth:`_declare`, which each host implements.
+    to :meth:`_declare`, which each host implements (``get`` comes with ``Registered``).
     """
+
+    _seeds = POLICY_OUTPUTS
 
     def __init__(
         self,
@@ -156,22 +141,3 @@ class ModelPolicySignature(PolicyOutputs):
             "adopt": adopt,
         }
         self._declare(Declared(resource_name, args, given, opts))
-
-    def _declare(self, declared: Declared) -> None:
-        """Register the resource with the host: the given keywords (None when not given), or, with
-        ``declared.id``, an existing object to read.
-        """
-        raise NotImplementedError
-
-    @classmethod
-    def get(
-        cls, resource_name: str, id: pulumi.Input[str], opts: pulumi.ResourceOptions | None = None
-    ) -> Self:
-        """Read an existing policy into the program by its id, without managing it. Every output is
-        read from the server (a credential never: the server does not return it); nothing is ever
-        changed or deleted.
-        """
-        found = cls.__new__(cls)
-        seeds = dict.fromkeys(POLICY_OUTPUTS)
-        found._declare(Declared(resource_name, None, seeds, opts, id=id))
-        return found
