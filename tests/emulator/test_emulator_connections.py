@@ -9,12 +9,16 @@ routes with IBM's own client.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.emulator.connections import ConnectionEnvironment
+from pulumi_wxo.emulator.store import Store
+from pulumi_wxo.emulator.tenant_objects import TenantObjects
 
 pytestmark = pytest.mark.emulator
 
@@ -339,3 +343,18 @@ def test_every_prefix_serves_the_same_connections(http: httpx.Client, prefix: st
         == 200
     )
     assert http.get(f"{path}/runtime_credentials", params={"app_id": "svc", "env": "live"}).status_code == 200
+
+
+def test_a_state_file_of_an_older_emulator_still_reads(tmp_path: Path) -> None:
+    # Before credentials were kept, a record held only a flag per environment.
+    store = Store(str(tmp_path / "old.db"), tenant_id="t", tenant_name="t", created_by="me")
+    tenant = TenantObjects(store, tenant_id="t")
+    record = tenant.create_connection("svc", None)
+    store.put_object(
+        "connection",
+        {**record, "configurations": {"draft": {"config_id": "c"}}, "credentials": {"draft": True}},
+    )
+
+    assert tenant.credentials("svc", ConnectionEnvironment.DRAFT) == {"runtime_credentials": {}}
+    assert [e["credentials_entered"] for e in tenant.listing(tenant.connection_by_app_id("svc"))] == [True]
+    store.close()
