@@ -111,6 +111,17 @@ def test_the_adk_client_round_trip(client: ConnectionsClient, emulator: Emulator
     assert client.get(app_id="openai-creds") is None and client.list() == []
 
 
+def test_a_change_of_kind_through_the_adks_patch(client: ConnectionsClient) -> None:
+    # configure again with another kind: the ADK PATCHes without the keys that are None now
+    client.create({"app_id": "svc"})
+    _configure(client, "svc", DRAFT, kind="oauth_auth_client_credentials_flow", type="team")
+    _configure(client, "svc", DRAFT, kind="basic", type="team")
+
+    config = client.get_config(app_id="svc", env=DRAFT)
+
+    assert config is not None and (config.security_scheme, config.auth_type) == ("basic_auth", None)
+
+
 @pytest.mark.parametrize(
     ("spec", "credentials"),
     [

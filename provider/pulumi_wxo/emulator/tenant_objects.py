@@ -175,6 +175,9 @@ class TenantObjects:
         )
         base = existing or {"config_id": str(uuid.uuid4())}
         merged = {**base, **sent, "config_id": base["config_id"]}
+        if sent.get("security_scheme", "oauth2") != "oauth2" and "auth_type" not in sent:
+            # the ADK PATCHes without null keys: a change away from OAuth leaves auth_type out
+            merged.pop("auth_type", None)
         check_configuration(merged)
         configurations[environment.value] = merged
         self._store.put_object("connection", {**record, "configurations": configurations})
