@@ -144,13 +144,14 @@ class AppConfig(BaseModel):
 
 
 class EnvironmentConfig(BaseModel):
-    """One environment's configuration; each key set here overrides the connection's shorthand."""
+    """One environment's configuration; each key set here overrides the connection's shorthand
+    (on the connection itself, the same keys apply to both environments)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: ConnectionKind | None = Field(None, description="The kind of credentials in this environment.")
+    kind: ConnectionKind | None = Field(None, description="The kind of credentials.")
     type: ConnectionType | None = Field(
-        None, description="team: one shared credential; member: each user's own."
+        None, description="team (the default): one shared credential; member: each user's own."
     )
     server_url: str | None = Field(None, description="The base URL of the service the connection reaches.")
     sso: bool | None = Field(None, description="Single sign-on; required by, and only for, the SSO flows.")
@@ -158,17 +159,17 @@ class EnvironmentConfig(BaseModel):
     app_config: AppConfig | None = Field(None, description="The application's token request (SSO).")
     custom_config_entries: dict[str, str] | None = Field(None, description="Extra configuration entries.")
     credentials: Credentials | None = Field(
-        None, description="This environment's credentials.", json_schema_extra={"secret": True}
+        None,
+        description="The credentials; write-only: never read back.",
+        json_schema_extra={"secret": True},
     )
 
 
 _ENV_KEYS = tuple(EnvironmentConfig.model_fields)
 
 
-class ConnectionSpec(BaseModel):
+class ConnectionSpec(EnvironmentConfig):
     """A connection as declared (api-contract §13): the shorthand applies to both environments."""
-
-    model_config = ConfigDict(extra="forbid")
 
     app_id: str = Field(
         min_length=1,
@@ -176,18 +177,6 @@ class ConnectionSpec(BaseModel):
         description="The connection's name, as models and spec files refer to it. "
         "Changing it replaces the connection.",
         json_schema_extra={"replace": True},
-    )
-    kind: ConnectionKind | None = Field(None, description="The kind of credentials (both environments).")
-    type: ConnectionType | None = Field(None, description="team (default) or member (both environments).")
-    server_url: str | None = Field(None, description="The service's base URL (both environments).")
-    sso: bool | None = Field(None, description="Single sign-on (both environments).")
-    idp_config: IdpConfig | None = Field(None, description="SSO: the identity provider's token request.")
-    app_config: AppConfig | None = Field(None, description="SSO: the application's token request.")
-    custom_config_entries: dict[str, str] | None = Field(None, description="Extra configuration entries.")
-    credentials: Credentials | None = Field(
-        None,
-        description="The credentials (both environments); write-only: never read back.",
-        json_schema_extra={"secret": True},
     )
     environments: dict[Environment, EnvironmentConfig] | None = Field(
         None, description="draft and live apart; only the environments named here are configured."
