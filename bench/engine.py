@@ -1,6 +1,7 @@
 """Engine benchmark: N models through the real Pulumi engine, against baselines from the same run.
 
     python bench/engine.py [--quick | --full] [--sizes N ...] [--latencies S ...] [--json PATH]
+    python bench/engine.py --large [...]   (bench/engine_large.py: N=1,000 through the CLI)
 
 Each cell (latency L, size N) runs against the emulator (``python -m pulumi_wxo.emulator``, what
 ``pulumi-wxo emulator`` runs, in a subprocess so that its CPU is not in this process) with a
@@ -341,6 +342,14 @@ def cells_of(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--large" in argv:
+        # N=1,000 through `pulumi up` on a project directory, per host and setting, beside the
+        # ADK loop: bench/engine_large.py (its own options).
+        sys.path.insert(0, str(HERE))
+        import engine_large
+
+        return engine_large.main([a for a in argv if a != "--large"])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
