@@ -116,7 +116,7 @@ for i in range(n):
     )
 '''
 
-_SUMMARY_RE = re.compile(r"^\s*(?:[+~-]+\s+)?(\d+) (created|updated|deleted|replaced|unchanged)\b", re.M)
+_SUMMARY_RE = re.compile(r"^\s*(?:[+~-]+\s*)?(\d+) (created|updated|deleted|replaced|unchanged)\b", re.M)
 
 
 # -- pure helpers (tests/unit/test_bench_engine.py) -------------------------------------------
