@@ -166,6 +166,9 @@ class Phase:
     # CPU seconds of everything the phase ran but the emulator: the inline program, the CLI,
     # its language host and plugins (bench/engine_run.py, Observation.cpu_seconds).
     cpu_s: float = 0.0
+    # The CLI path's program process alone (the language host runs it through the wrapper too).
+    program_cpu_s: float = 0.0
+    program_rss_kib: list[int] = field(default_factory=list)
 
     @classmethod
     def observed(
@@ -260,7 +263,7 @@ def render_markdown(cells: Sequence[Cell]) -> str:
     """Three Markdown tables: every phase, the ratios per cell, the growth per model."""
     lines = [
         "| latency | N | phase | wall s | ms/model above empty up | API requests | req/model "
-        "| provider RSS MiB | CPU s: all (provider) |",
+        "| provider RSS MiB | CPU s: all (provider; program) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cells:
@@ -270,7 +273,7 @@ def render_markdown(cells: Sequence[Cell]) -> str:
             lines.append(
                 f"| {c.latency * 1000:.0f} ms | {c.n} | {name} | {p.seconds:.2f} | {_num(ms, '.1f')} | "
                 f"{_requests(p.requests)} | {p.total_requests / c.n:.2f} | {_num(p.peak_rss_mib, '.0f')} | "
-                f"{p.cpu_s:.1f} ({p.provider_cpu_s:.1f}) |"
+                f"{p.cpu_s:.1f} ({p.provider_cpu_s:.1f}; {p.program_cpu_s:.1f}) |"
             )
     lines += [
         "",
@@ -370,6 +373,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="which hosts to measure: dynamic, native (the plugin); default both",
     )
     parser.add_argument(
+        "--inline",
+        action="store_true",
+        help="Automation API inline programs instead of `pulumi` on a project directory (the default)",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -401,12 +409,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "env": env,
             "hosts": args.hosts,
             "native_workers": NATIVE_WORKERS,
+            "path": "inline" if args.inline else "cli",
         }
         with (
             tempfile.TemporaryDirectory(prefix="wxo-bench-engine-") as tmp,
             run.emulator_process(Path(tmp)) as url,
         ):
-            runner = run.Runner(Path(tmp), url, cli, API_PATH, env=env)
+            runner = run.Runner(Path(tmp), url, cli, API_PATH, env=env, inline=args.inline)
             try:
                 runner.warm_up()
                 for latency, n in plan:
@@ -424,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.write_text(json.dumps(to_json(cells, meta), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     extra = "".join(f"; {k}={v}" for k, v in env.items())
     print(
-        f"Engine benchmark ({mode}; commit {meta['commit']}; {meta['cpus']} CPUs; "
+        f"Engine benchmark ({mode}; {meta['path']} path; commit {meta['commit']}; {meta['cpus']} CPUs; "
         f"pulumi {meta['pulumi']}{extra})\n"
     )
     print(render_markdown(cells))
@@ -436,6 +445,8 @@ def record(cell: Cell, label: str, seen: Any) -> None:
     """A runner's observation (``engine_run.Observation``) as a :class:`Phase` of ``cell``; report it."""
     cell.phases[label] = phase = Phase.observed(seen.seconds, seen.log, seen.rss_text, seen.provider_cpu_text)
     phase.cpu_s = seen.cpu_seconds
+    phase.program_cpu_s = parse_cpu(getattr(seen, "program_cpu_text", ""))
+    phase.program_rss_kib = parse_rss(getattr(seen, "program_rss_text", ""))
     print(
         f"[engine] {cell.latency * 1000:.0f} ms, N={cell.n}, {label}: {phase.seconds:.2f} s, "
         f"{phase.total_requests} API requests",

@@ -159,7 +159,13 @@ class LargePhase:
     routes: dict[str, int] = field(default_factory=dict)
     cpu_self_s: float = 0.0  # the benchmark's process: the inline program runs here
     cpu_children_s: float = 0.0  # the CLI, its language host, the program, the plugins
+    # The provider processes; in JSON written before the wrapper told the program apart
+    # (provider_cpu_s missing), the program's too.
     rss_kib: list[int] = field(default_factory=list)
+    # Of the children: the provider processes and the program process (bench/engine_rss.py).
+    provider_cpu_s: float | None = None
+    program_cpu_s: float | None = None
+    program_rss_kib: list[int] = field(default_factory=list)
 
     @property
     def total_requests(self) -> int:
@@ -172,6 +178,20 @@ class LargePhase:
     @property
     def peak_rss_mib(self) -> float | None:
         return max(self.rss_kib) / 1024 if self.rss_kib else None
+
+    @property
+    def program_peak_rss_mib(self) -> float | None:
+        return max(self.program_rss_kib) / 1024 if self.program_rss_kib else None
+
+    def cpu_text(self) -> str:
+        """``1.0 + 80.0 (provider 5.0; program 60.0)``: this process + children (of which ...)."""
+        text = f"{self.cpu_self_s:.1f} + {self.cpu_children_s:.1f}"
+        if self.provider_cpu_s is None or self.program_cpu_s is None:
+            return text
+        return f"{text} (provider {self.provider_cpu_s:.1f}; program {self.program_cpu_s:.1f})"
+
+    def rss_text(self) -> str:
+        return f"{_num(self.peak_rss_mib, '.0f')} / {_num(self.program_peak_rss_mib, '.0f')}"
 
 
 @dataclass
@@ -203,8 +223,8 @@ def render_large(cells: Sequence[LargeCell], n: int, latency: float) -> str:
     lines = [
         f"N={n}, {latency * 1000:.0f} ms per API request",
         "",
-        "| host | setting | phase | wall s | API requests | CPU s: this process + children | "
-        "Python peak RSS MiB |",
+        "| host | setting | phase | wall s | API requests | CPU s: this process + children "
+        "(provider; program) | peak RSS MiB: provider / program |",
         "|---|---|---|---|---|---|---|",
     ]
     for c in cells:
@@ -213,7 +233,7 @@ def render_large(cells: Sequence[LargeCell], n: int, latency: float) -> str:
             reqs = " ".join(f"{m} {k}" for m, k in p.requests.items()) or "0"
             lines.append(
                 f"| {'ADK loop' if c.host == 'adk' else c.host} | {setting} | {name} | {p.seconds:.1f} | "
-                f"{reqs} | {p.cpu_self_s:.1f} + {p.cpu_children_s:.1f} | {_num(p.peak_rss_mib, '.0f')} |"
+                f"{reqs} | {p.cpu_text()} | {p.rss_text()} |"
             )
     adk = adk_seconds(cells)
     lines += [
@@ -240,7 +260,15 @@ def cells_from_json(data: Mapping[str, Any]) -> list[LargeCell]:
         setting = c["setting"]["name"] if c["setting"] else "-"
         phases = {
             name: LargePhase(
-                p["seconds"], p["requests"], p["routes"], p["cpu_self_s"], p["cpu_children_s"], p["rss_kib"]
+                p["seconds"],
+                p["requests"],
+                p["routes"],
+                p["cpu_self_s"],
+                p["cpu_children_s"],
+                p["rss_kib"],
+                p.get("provider_cpu_s"),
+                p.get("program_cpu_s"),
+                p.get("program_rss_kib", []),
             )
             for name, p in sorted(c["phases"].items(), key=lambda kv: c["order"].index(kv[0]))
         }
@@ -359,20 +387,28 @@ class CliRunner:
 
     def measure(self, action: Any) -> LargePhase:
         self.control.clear_requests()
-        self.rss_file.write_text("", encoding="ascii")
+        files = [
+            self.rss_file.with_name(self.rss_file.name + s) for s in ("", ".cpu", ".program", ".program.cpu")
+        ]
+        for path in files:
+            path.write_text("", encoding="ascii")
         own, kids = _rusage()
         start = time.perf_counter()
         action()
         seconds = time.perf_counter() - start
         own2, kids2 = _rusage()
         log = self.control.requests()
+        rss, cpu, program_rss, program_cpu = (path.read_text(encoding="ascii") for path in files)
         return LargePhase(
             seconds,
             _engine.count_requests(log),
             _engine.count_routes(log),
             own2 - own,
             kids2 - kids,
-            _engine.parse_rss(self.rss_file.read_text(encoding="ascii")),
+            _engine.parse_rss(rss),
+            _engine.parse_cpu(cpu),
+            _engine.parse_cpu(program_cpu),
+            _engine.parse_rss(program_rss),
         )
 
     def check(self, ok: bool, what: str) -> None:

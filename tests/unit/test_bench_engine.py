@@ -167,7 +167,9 @@ def test_growth_compares_the_smallest_and_largest_size_per_latency() -> None:
 def measured_cells() -> list[Cell]:
     small = Cell(0.05, 10)
     small.phases["empty up"] = Phase(1.0)
-    small.phases["up"] = Phase(3.0, {"GET": 30, "POST": 10}, {}, [71680], provider_cpu_s=0.8, cpu_s=2.25)
+    small.phases["up"] = Phase(
+        3.0, {"GET": 30, "POST": 10}, {}, [71680], provider_cpu_s=0.8, cpu_s=2.25, program_cpu_s=1.1
+    )
     small.phases["noop up"] = Phase(1.5, {}, {}, [51200])
     small.phases["adk loop"] = Phase(0.7, {"POST": 10})
     small.phases["native up"] = Phase(2.0, {"GET": 1, "POST": 10}, {}, [81920])
@@ -182,9 +184,9 @@ def test_the_markdown_tables() -> None:
     text = engine.render_markdown(measured_cells())
     lines = text.splitlines()
     assert lines[0].startswith("| latency | N | phase | wall s |")
-    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - | 0.0 (0.0) |" in lines
-    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 | 2.2 (0.8) |" in lines
-    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - | 0.0 (0.0) |" in lines
+    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - | 0.0 (0.0; 0.0) |" in lines
+    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 | 2.2 (0.8; 1.1) |" in lines
+    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - | 0.0 (0.0; 0.0) |" in lines
     # up / ideal = 3.0 / (1.5 + 10 * 0.05 / 4); up / ADK = 3.0 / 0.7
     assert "| dynamic (W=4) | 50 ms | 10 | 3.00 | 1.50 | 1.62 | 1.85 | 0.70 | 4.29 |" in lines
     assert "| dynamic (W=4) | 50 ms | 20 | 5.00 | - | - | - | - | - |" in lines
@@ -371,7 +373,15 @@ def large_cells() -> list[engine_large.LargeCell]:
         "native",
         "skip+parallel",
         {
-            "up": LargePhase(65.0, {"GET": 1, "POST": 1000}, cpu_children_s=80.0, rss_kib=[400 * 1024]),
+            "up": LargePhase(
+                65.0,
+                {"GET": 1, "POST": 1000},
+                cpu_children_s=80.0,
+                rss_kib=[80 * 1024],
+                provider_cpu_s=5.0,
+                program_cpu_s=60.0,
+                program_rss_kib=[900 * 1024],
+            ),
             "edit up": LargePhase(40.0, {"GET": 1, "PUT": 1}, cpu_children_s=50.0),
             "inline edit up": LargePhase(45.0, {"GET": 1, "PUT": 1}, cpu_self_s=30.0, cpu_children_s=10.0),
         },
@@ -383,10 +393,10 @@ def large_cells() -> list[engine_large.LargeCell]:
 def test_the_large_tables_compare_every_up_with_the_adk_loop_of_the_same_run() -> None:
     text = engine_large.render_large(large_cells(), 1000, 0.25)
     assert text.startswith("N=1000, 250 ms per API request")
-    assert "| ADK loop | - | adk loop | 260.0 | POST 1000 | 3.0 + 0.0 | - |" in text
+    assert "| ADK loop | - | adk loop | 260.0 | POST 1000 | 3.0 + 0.0 | - / - |" in text
     assert (
         "| native | `PULUMI_SKIP_CHECKPOINTS=true --parallel 32` | up | 65.0 | GET 1 POST 1000 "
-        "| 0.0 + 80.0 | 400 |" in text
+        "| 0.0 + 80.0 (provider 5.0; program 60.0) | 80 / 900 |" in text
     )
     assert "| native | `PULUMI_SKIP_CHECKPOINTS=true --parallel 32` | inline edit up | 45.0 |" in text
     assert "| native | `PULUMI_SKIP_CHECKPOINTS=true --parallel 32` | 65.0 | 260.0 | 4.00x | 40.0 |" in text
@@ -430,3 +440,78 @@ def test_engine_large_refuses_an_unknown_cell(capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         engine.main(["--large", "--cells", "native:fastest"])
     assert "HOST:SETTING" in capsys.readouterr().err
+
+
+def test_the_cli_summary_is_named_as_the_automation_api_names_it() -> None:
+    from bench import engine_run
+
+    assert engine_run.parse_cli_summary(UP_OUTPUT) == {"create": 1002}
+    assert engine_run.parse_cli_summary(EDIT_OUTPUT) == {"update": 1, "same": 1001}
+    assert engine_run.changes(engine_run.parse_cli_summary(EDIT_OUTPUT)) == {"update": 1}
+    assert engine_run.parse_cli_summary("error: preview failed\n") == {}
+
+
+def test_the_cli_program_runs_the_inline_programs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's program picks the inline path's program from its stack config."""
+    from bench import engine_run
+
+    wxo = _Recorder("pulumi_wxo")
+    config = {"program": "models", "n": 2, "edit": True}
+    stub = types.ModuleType("pulumi")
+    stub.Config = lambda namespace: types.SimpleNamespace(  # type: ignore[attr-defined]
+        require=config.__getitem__, get_int=config.get, get_bool=config.get
+    )
+    monkeypatch.setitem(sys.modules, "pulumi_wxo", wxo)
+    monkeypatch.setitem(sys.modules, "pulumi", stub)
+    monkeypatch.setitem(sys.modules, "engine_run", engine_run)
+    exec(compile(engine_run.CLI_PROGRAM, "__main__.py", "exec"), {"__name__": "__main__"})
+    assert [name for name, _ in wxo.models] == ["m0000", "m0001"]
+    assert "(edited)" in str(wxo.models[0][1]["display_name"])
+    assert engine_run.program_of("empty", 5) is engine_run.empty_program
+    with pytest.raises(ValueError, match="unknown program"):
+        engine_run.program_of("all", 5)
+    args = engine_run.CliDriver.program_args("noop-native", 7, False)
+    assert args == [
+        "--config",
+        "bench:program=noop-native",
+        "--config",
+        "bench:n=7",
+        "--config",
+        "bench:edit=false",
+    ]
+
+
+def test_the_wrapper_keeps_the_program_apart_from_the_provider(tmp_path: Path) -> None:
+    """The language host runs a project's program through PULUMI_PYTHON_CMD too."""
+    out = tmp_path / "rss.txt"
+    exec_script = tmp_path / "pulumi-language-python-exec"
+    exec_script.write_text("import sys; sys.exit(0)\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-IS",
+            str(WRAPPER),
+            str(out),
+            sys.executable,
+            "-u",
+            str(exec_script),
+            "--stack",
+            "x",
+        ],
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert not out.exists() and not Path(f"{out}.cpu").exists()
+    assert len(engine.parse_rss(Path(f"{out}.program").read_text(encoding="ascii"))) == 1
+    assert len(Path(f"{out}.program.cpu").read_text(encoding="ascii").splitlines()) == 1
+
+
+def test_the_wrapper_keeps_the_language_hosts_pip_calls_apart(tmp_path: Path) -> None:
+    out = tmp_path / "rss.txt"
+    proc = subprocess.run(
+        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-m", "pip", "--version"],
+        check=False,
+        capture_output=True,
+    )
+    assert proc.returncode == 0
+    assert not out.exists() and Path(f"{out}.other").exists()
