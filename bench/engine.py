@@ -1,13 +1,15 @@
 """Engine benchmark: N models through the real Pulumi engine, against baselines from the same run.
 
-    python bench/engine.py [--quick | --full] [--sizes N ...] [--latencies S ...] [--json PATH]
+    python bench/engine.py [--quick | --full] [--sizes N ...] [--latencies S ...] [--inline] [--json PATH]
     python bench/engine.py --large [...]   (bench/engine_large.py: N=1,000 through the CLI)
 
 Each cell (latency L, size N) runs against the emulator (``python -m pulumi_wxo.emulator``, what
 ``pulumi-wxo emulator`` runs, in a subprocess so that its CPU is not in this process) with a
 fault that delays every API request by L seconds (the ``/models`` and ``/model_policy`` paths;
-not the token or control paths), through the Automation API: inline programs, a temporary file
-backend and PULUMI_HOME, the CLI of ``scripts/pulumi-cli.sh``. The phases, in order:
+not the token or control paths), as users run it: ``pulumi up|preview|refresh|destroy`` on a
+project directory whose program runs the phase's program (engine_run.CliDriver), a temporary
+file backend and PULUMI_HOME, the CLI of ``scripts/pulumi-cli.sh``; ``--inline`` runs the same
+phases through the Automation API's inline programs instead. The phases, in order:
 
     empty up      up of a program with no resources (what the engine costs by itself)
     up            N openai-style models with a plain api_key and distinct names
