@@ -8,7 +8,7 @@ with this process's stdin, stdout and stderr, and when it exits appends ``<pid> 
 system) to RSS_FILE.cpu, then exits with the child's status. The engine runs a project's Python
 program through PULUMI_PYTHON_CMD too (the language host's ``pulumi-language-python-exec``):
 the program's lines go to RSS_FILE.program and RSS_FILE.program.cpu instead, and those of the
-language host's own ``python -m pip`` calls (which packages are installed) to RSS_FILE.other,
+language host's own ``python -m pip`` and ``python --version`` calls to RSS_FILE.other,
 so that the provider's numbers stay the provider's.
 Standard library only: it runs with -IS, without the virtualenv's site-packages.
 """
@@ -23,7 +23,7 @@ def main() -> int:
     out, python, *args = sys.argv[1:]
     if any(arg.endswith("pulumi-language-python-exec") for arg in args):
         out += ".program"
-    elif args[:2] == ["-m", "pip"]:
+    elif args[:2] == ["-m", "pip"] or args == ["--version"]:
         out += ".other"
     # The engine stops a plugin by interrupting its whole process group: the child gets the
     # SIGINT too and exits. This process must outlive it to read its usage, so it only waits

@@ -506,10 +506,11 @@ def test_the_wrapper_keeps_the_program_apart_from_the_provider(tmp_path: Path) -
     assert len(Path(f"{out}.program.cpu").read_text(encoding="ascii").splitlines()) == 1
 
 
-def test_the_wrapper_keeps_the_language_hosts_pip_calls_apart(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [["-m", "pip", "--version"], ["--version"]])
+def test_the_wrapper_keeps_the_language_hosts_own_calls_apart(tmp_path: Path, args: list[str]) -> None:
     out = tmp_path / "rss.txt"
     proc = subprocess.run(
-        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, "-m", "pip", "--version"],
+        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, *args],
         check=False,
         capture_output=True,
     )
