@@ -1,12 +1,15 @@
 """Engine benchmark: N models through the real Pulumi engine, against baselines from the same run.
 
-    python bench/engine.py [--quick | --full] [--sizes N ...] [--latencies S ...] [--json PATH]
+    python bench/engine.py [--quick | --full] [--sizes N ...] [--latencies S ...] [--inline] [--json PATH]
+    python bench/engine.py --large [...]   (bench/engine_large.py: N=1,000 through the CLI)
 
 Each cell (latency L, size N) runs against the emulator (``python -m pulumi_wxo.emulator``, what
 ``pulumi-wxo emulator`` runs, in a subprocess so that its CPU is not in this process) with a
 fault that delays every API request by L seconds (the ``/models`` and ``/model_policy`` paths;
-not the token or control paths), through the Automation API: inline programs, a temporary file
-backend and PULUMI_HOME, the CLI of ``scripts/pulumi-cli.sh``. The phases, in order:
+not the token or control paths), as users run it: ``pulumi up|preview|refresh|destroy`` on a
+project directory whose program runs the phase's program (engine_run.CliDriver), a temporary
+file backend and PULUMI_HOME, the CLI of ``scripts/pulumi-cli.sh``; ``--inline`` runs the same
+phases through the Automation API's inline programs instead. The phases, in order:
 
     empty up      up of a program with no resources (what the engine costs by itself)
     up            N openai-style models with a plain api_key and distinct names
@@ -165,6 +168,9 @@ class Phase:
     # CPU seconds of everything the phase ran but the emulator: the inline program, the CLI,
     # its language host and plugins (bench/engine_run.py, Observation.cpu_seconds).
     cpu_s: float = 0.0
+    # The CLI path's program process alone (the language host runs it through the wrapper too).
+    program_cpu_s: float = 0.0
+    program_rss_kib: list[int] = field(default_factory=list)
 
     @classmethod
     def observed(
@@ -259,7 +265,7 @@ def render_markdown(cells: Sequence[Cell]) -> str:
     """Three Markdown tables: every phase, the ratios per cell, the growth per model."""
     lines = [
         "| latency | N | phase | wall s | ms/model above empty up | API requests | req/model "
-        "| provider RSS MiB | CPU s: all (provider) |",
+        "| provider RSS MiB | CPU s: all (provider; program) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cells:
@@ -269,7 +275,7 @@ def render_markdown(cells: Sequence[Cell]) -> str:
             lines.append(
                 f"| {c.latency * 1000:.0f} ms | {c.n} | {name} | {p.seconds:.2f} | {_num(ms, '.1f')} | "
                 f"{_requests(p.requests)} | {p.total_requests / c.n:.2f} | {_num(p.peak_rss_mib, '.0f')} | "
-                f"{p.cpu_s:.1f} ({p.provider_cpu_s:.1f}) |"
+                f"{p.cpu_s:.1f} ({p.provider_cpu_s:.1f}; {p.program_cpu_s:.1f}) |"
             )
     lines += [
         "",
@@ -341,6 +347,14 @@ def cells_of(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--large" in argv:
+        # N=1,000 through `pulumi up` on a project directory, per host and setting, beside the
+        # ADK loop: bench/engine_large.py (its own options).
+        sys.path.insert(0, str(HERE))
+        import engine_large
+
+        return engine_large.main([a for a in argv if a != "--large"])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -359,6 +373,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=HOSTS,
         default=list(HOSTS),
         help="which hosts to measure: dynamic, native (the plugin); default both",
+    )
+    parser.add_argument(
+        "--inline",
+        action="store_true",
+        help="Automation API inline programs instead of `pulumi` on a project directory (the default)",
     )
     parser.add_argument(
         "--env",
@@ -392,12 +411,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "env": env,
             "hosts": args.hosts,
             "native_workers": NATIVE_WORKERS,
+            "path": "inline" if args.inline else "cli",
         }
         with (
             tempfile.TemporaryDirectory(prefix="wxo-bench-engine-") as tmp,
             run.emulator_process(Path(tmp)) as url,
         ):
-            runner = run.Runner(Path(tmp), url, cli, API_PATH, env=env)
+            runner = run.Runner(Path(tmp), url, cli, API_PATH, env=env, inline=args.inline)
             try:
                 runner.warm_up()
                 for latency, n in plan:
@@ -415,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out.write_text(json.dumps(to_json(cells, meta), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     extra = "".join(f"; {k}={v}" for k, v in env.items())
     print(
-        f"Engine benchmark ({mode}; commit {meta['commit']}; {meta['cpus']} CPUs; "
+        f"Engine benchmark ({mode}; {meta['path']} path; commit {meta['commit']}; {meta['cpus']} CPUs; "
         f"pulumi {meta['pulumi']}{extra})\n"
     )
     print(render_markdown(cells))
@@ -427,6 +447,8 @@ def record(cell: Cell, label: str, seen: Any) -> None:
     """A runner's observation (``engine_run.Observation``) as a :class:`Phase` of ``cell``; report it."""
     cell.phases[label] = phase = Phase.observed(seen.seconds, seen.log, seen.rss_text, seen.provider_cpu_text)
     phase.cpu_s = seen.cpu_seconds
+    phase.program_cpu_s = parse_cpu(getattr(seen, "program_cpu_text", ""))
+    phase.program_rss_kib = parse_rss(getattr(seen, "program_rss_text", ""))
     print(
         f"[engine] {cell.latency * 1000:.0f} ms, N={cell.n}, {label}: {phase.seconds:.2f} s, "
         f"{phase.total_requests} API requests",

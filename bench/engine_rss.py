@@ -5,7 +5,11 @@
 runs ``PYTHON ARGS...`` (the dynamic-provider plugin: ``-u -m pulumi.dynamic <engine address>``)
 with this process's stdin, stdout and stderr, and when it exits appends ``<pid> <peak RSS in KiB>``
 (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) to RSS_FILE and ``<pid> <CPU seconds>`` (user plus
-system) to RSS_FILE.cpu, then exits with the child's status.
+system) to RSS_FILE.cpu, then exits with the child's status. The engine runs a project's Python
+program through PULUMI_PYTHON_CMD too (the language host's ``pulumi-language-python-exec``):
+the program's lines go to RSS_FILE.program and RSS_FILE.program.cpu instead, and those of the
+language host's own ``python -m pip`` and ``python --version`` calls to RSS_FILE.other,
+so that the provider's numbers stay the provider's.
 Standard library only: it runs with -IS, without the virtualenv's site-packages.
 """
 
@@ -17,6 +21,10 @@ import sys
 
 def main() -> int:
     out, python, *args = sys.argv[1:]
+    if any(arg.endswith("pulumi-language-python-exec") for arg in args):
+        out += ".program"
+    elif args[:2] == ["-m", "pip"] or args == ["--version"]:
+        out += ".other"
     # The engine stops a plugin by interrupting its whole process group: the child gets the
     # SIGINT too and exits. This process must outlive it to read its usage, so it only waits
     # (a handler, not SIG_IGN: exec resets handlers, so the child keeps Python's default).

@@ -50,6 +50,9 @@ class Observation:
     cpu_seconds: float = 0.0
     # The provider processes' own CPU seconds (the wrapper's RSS_FILE.cpu), one line each.
     provider_cpu_text: str = ""
+    # The CLI path's program process (RSS_FILE.program.cpu, RSS_FILE.program): CPU and peak RSS.
+    program_cpu_text: str = ""
+    program_rss_text: str = ""
 
 
 def python_path(*dirs: Path) -> str:
@@ -221,6 +224,107 @@ def changes(summary: Mapping[str, int] | None) -> dict[str, int]:
     return {k: v for k, v in (summary or {}).items() if k != "same"}
 
 
+# The CLI path: a project directory whose program picks, from the stack's ``bench:*`` config,
+# one of the programs above (the same registrations as the inline path), and ``pulumi`` run on it.
+CLI_PROGRAM = '''"""The benchmark's programs as a project (bench/engine_run.py, CliDriver)."""
+
+import pulumi
+
+import engine_run
+
+cfg = pulumi.Config("bench")
+engine_run.program_of(cfg.require("program"), cfg.get_int("n") or 0, cfg.get_bool("edit") or False)()
+'''
+# The counts of the Resources: block of `pulumi` output, named as the Automation API names them.
+_CLI_KINDS = {
+    "created": "create",
+    "updated": "update",
+    "deleted": "delete",
+    "replaced": "replace",
+    "unchanged": "same",
+}
+_CLI_SUMMARY_RE = re.compile(r"^\s*(?:[+~-]+\s*)?(\d+) (created|updated|deleted|replaced|unchanged)\b", re.M)
+
+
+def parse_cli_summary(text: str) -> dict[str, int]:
+    """The last ``Resources:`` block of ``pulumi`` output (``+ 1001 created``) as ``{"create": 1001}``."""
+    if "Resources:" not in text:
+        return {}
+    block = text.rsplit("Resources:", 1)[-1].split("Duration:", 1)[0]
+    return {_CLI_KINDS[kind]: int(count) for count, kind in _CLI_SUMMARY_RE.findall(block)}
+
+
+def program_of(name: str, n: int, edited: bool = False) -> Callable[[], None]:
+    """``empty``, ``models``, ``native`` (the models on the plugin), ``noop``, ``noop-native``."""
+    if name == "empty":
+        return empty_program
+    if name in ("models", "native"):
+        return models_program(n, edited=edited, native=name == "native")
+    if name == "noop":
+        return noop_program(n)
+    if name == "noop-native":
+        return noop_native_program(n)
+    raise ValueError(f"unknown program {name!r}")
+
+
+class CliDriver:
+    """``pulumi up|preview|refresh|destroy`` on a project directory, as a user runs them.
+
+    ``program`` names one of :func:`program_of`'s programs; it and N reach the project's program
+    as ``--config bench:program=... --config bench:n=...`` of the command (what a program reads
+    from its stack's config). Each command returns :func:`parse_cli_summary` of its output.
+    """
+
+    def __init__(self, project: Path, cli: str, env: Mapping[str, str], output: list[str]) -> None:
+        self.project, self.env, self.output = project, dict(env), output
+        self.pulumi = str(Path(cli, "pulumi"))
+        project.mkdir(exist_ok=True)
+        (project / "Pulumi.yaml").write_text(f"name: {PROJECT}\nruntime: python\n", encoding="utf-8")
+        (project / "__main__.py").write_text(CLI_PROGRAM, encoding="utf-8")
+
+    def run(self, *args: str, stdin: str = "") -> str:
+        proc = subprocess.run(
+            [self.pulumi, *args, "--non-interactive", "--color", "never"],
+            cwd=self.project,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.output[:] = (proc.stdout + proc.stderr).splitlines()[-200:]
+        if proc.returncode != 0:
+            tail = "\n".join(self.output[-60:])
+            raise BenchError(f"pulumi {' '.join(args)} failed:\n{tail}")
+        return proc.stdout
+
+    def new_stack(self, name: str, url: str) -> None:
+        self.run("stack", "init", name)
+        self.run("config", "set", "wxo:url", url, "--stack", name)
+        self.run("config", "set", "--secret", "wxo:token", "--stack", name, stdin=TOKEN)
+
+    def remove_stack(self, name: str) -> None:
+        self.run("stack", "rm", "--yes", "--force", "--stack", name)
+
+    @staticmethod
+    def program_args(program: str, n: int, edit: bool) -> list[str]:
+        values = {"program": program, "n": str(n), "edit": str(edit).lower()}
+        return [arg for k, v in values.items() for arg in ("--config", f"bench:{k}={v}")]
+
+    def up(self, name: str, program: str, n: int = 0, edit: bool = False) -> dict[str, int]:
+        args = self.program_args(program, n, edit)
+        return parse_cli_summary(self.run("up", "--yes", "--skip-preview", "--stack", name, *args))
+
+    def preview(self, name: str, program: str, n: int = 0) -> dict[str, int]:
+        return parse_cli_summary(self.run("preview", "--stack", name, *self.program_args(program, n, False)))
+
+    def refresh(self, name: str) -> dict[str, int]:
+        return parse_cli_summary(self.run("refresh", "--yes", "--skip-preview", "--stack", name))
+
+    def destroy(self, name: str) -> dict[str, int]:
+        return parse_cli_summary(self.run("destroy", "--yes", "--skip-preview", "--stack", name))
+
+
 class Runner:
     """One workspace (temporary file backend and PULUMI_HOME) and the emulator, for every cell.
 
@@ -228,7 +332,14 @@ class Runner:
     """
 
     def __init__(
-        self, tmp: Path, url: str, cli: str, api_path: str, env: Mapping[str, str] | None = None
+        self,
+        tmp: Path,
+        url: str,
+        cli: str,
+        api_path: str,
+        env: Mapping[str, str] | None = None,
+        *,
+        inline: bool = False,
     ) -> None:
         from pulumi import automation as auto
 
@@ -240,6 +351,8 @@ class Runner:
         self.control = EmulatorControl(url, timeout=60)
         wrapper, self.rss_file, modules = write_helpers(tmp)
         self.cpu_file = self.rss_file.with_name(self.rss_file.name + ".cpu")
+        self.program_rss_file = self.rss_file.with_name(self.rss_file.name + ".program")
+        self.program_cpu_file = self.rss_file.with_name(self.rss_file.name + ".program.cpu")
         sys.path.insert(0, str(modules))  # the inline program runs here and imports the noop module
         (tmp / "state").mkdir()
         (tmp / "project").mkdir()
@@ -266,6 +379,12 @@ class Runner:
                 **(env or {}),
             },
         )
+        # The CLI path (the default): the same environment, and this directory on PYTHONPATH so
+        # that the project's program imports this module for its programs.
+        self.inline = inline
+        cli_env = {**os.environ, **(self.options.env_vars or {})}
+        cli_env["PYTHONPATH"] = python_path(ROOT / "provider", modules, HERE)
+        self.driver = CliDriver(tmp / "cli-project", cli, cli_env, self.output)
 
     def close(self) -> None:
         self.control.close()
@@ -278,8 +397,8 @@ class Runner:
     def measure(self, action: Callable[[], Any]) -> tuple[Observation, Any]:
         self.output.clear()
         self.control.clear_requests()
-        self.rss_file.write_text("", encoding="ascii")
-        self.cpu_file.write_text("", encoding="ascii")
+        for path in (self.rss_file, self.cpu_file, self.program_rss_file, self.program_cpu_file):
+            path.write_text("", encoding="ascii")
         cpu = _cpu_seconds()
         start = time.perf_counter()
         result = action()
@@ -287,7 +406,15 @@ class Runner:
         cpu = _cpu_seconds() - cpu
         rss = self.rss_file.read_text(encoding="ascii")
         provider_cpu = self.cpu_file.read_text(encoding="ascii")
-        observed = Observation(seconds, self.control.requests(), rss, cpu, provider_cpu)
+        observed = Observation(
+            seconds,
+            self.control.requests(),
+            rss,
+            cpu,
+            provider_cpu,
+            self.program_cpu_file.read_text(encoding="ascii"),
+            self.program_rss_file.read_text(encoding="ascii"),
+        )
         return observed, result
 
     def models_on_server(self) -> int:
@@ -317,6 +444,11 @@ class Runner:
 
     def warm_up(self) -> None:
         """One unmeasured empty up: the first engine run of a process pays for cold caches."""
+        if not self.inline:
+            self.driver.new_stack("warm-up", self.url)
+            self.driver.up("warm-up", "empty")
+            self.driver.remove_stack("warm-up")
+            return
         stack = self.stack("warm-up")
         stack.up(program=empty_program, color="never", on_output=self.output.append)
         stack.workspace.remove_stack("warm-up", force=True)
@@ -343,6 +475,13 @@ class Runner:
 
         self.reset(latency)
         base = f"l{latency * 1000:.0f}-n{n}"
+        if not self.inline:
+            self._cli_cell(base, n, phase, hosts)
+            self.reset(latency)
+            phase("adk loop", lambda: adk_loop(self.url, n))
+            self.check(self.models_on_server() == n, f"{base}: the ADK loop did not create {n} models")
+            self.control.reset()
+            return
         stack = self.stack(base)
         phase("empty up", lambda: stack.up(program=empty_program, **kw))
         stack.workspace.remove_stack(base, force=True)
@@ -392,3 +531,39 @@ class Runner:
         created = changes(up.summary.resource_changes)
         self.check(created.get("create", 0) >= n + 1, f"{name}: noop up did not create {n} (+ the stack)")
         phase(f"{prefix}noop destroy", lambda: stack.destroy(**kw))
+
+    def _cli_cell(
+        self, base: str, n: int, phase: Callable[[str, Callable[[], Any]], Any], hosts: tuple[str, ...]
+    ) -> None:
+        """The phases of :meth:`cell` through the CLI on the project directory, a stack per host."""
+        d = self.driver
+        d.new_stack(base, self.url)
+        phase("empty up", lambda: d.up(base, "empty"))
+        d.remove_stack(base)
+        for host in hosts:
+            name = f"{base}-{host}"
+            d.new_stack(name, self.url)
+            self._cli_host_phases(name, n, host == "native", phase)
+            d.remove_stack(name)
+
+    def _cli_host_phases(
+        self, name: str, n: int, native: bool, phase: Callable[[str, Callable[[], Any]], Any]
+    ) -> None:
+        d, prefix = self.driver, "native " if native else ""
+        models, noop = ("native", "noop-native") if native else ("models", "noop")
+        up = phase(f"{prefix}up", lambda: d.up(name, models, n))
+        # The stack resource, the N models and (native) the default provider resource.
+        self.check(changes(up).get("create", 0) >= n + 1, f"{name}: up did not create {n}: {up}")
+        self.check(self.models_on_server() == n, f"{name}: the emulator does not hold {n} models")
+        self.check(self.rss_file.read_text(encoding="ascii") != "", "no RSS: the plugin bypassed the wrapper")
+        pre = phase(f"{prefix}preview", lambda: d.preview(name, models, n))
+        self.check(bool(pre) and changes(pre) == {}, f"{name}: the preview after up was not a no-op: {pre}")
+        ref = phase(f"{prefix}refresh", lambda: d.refresh(name))
+        self.check(changes(ref) == {}, f"{name}: refresh found changes: {ref}")
+        edit = phase(f"{prefix}edit up", lambda: d.up(name, models, n, edit=True))
+        self.check(changes(edit) == {"update": 1}, f"{name}: the edit was not 1 update: {edit}")
+        phase(f"{prefix}destroy", lambda: d.destroy(name))
+        self.check(self.models_on_server() == 0, f"{name}: models left on the emulator after destroy")
+        up = phase(f"{prefix}noop up", lambda: d.up(name, noop, n))
+        self.check(changes(up).get("create", 0) >= n + 1, f"{name}: noop up did not create {n} (+ the stack)")
+        phase(f"{prefix}noop destroy", lambda: d.destroy(name))

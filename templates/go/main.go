@@ -5,6 +5,11 @@
 // `pulumi up` runs it through the Go language host. `go run . up|preview|destroy` runs the same
 // program through the Automation API on the selected stack of this directory, with the Pulumi
 // CLI on PATH and no Go language host.
+//
+// Hundreds of models or more in one stack: `PULUMI_SKIP_CHECKPOINTS=true pulumi up --yes
+// --parallel 32` is the fastest way to run them, and a killed run stays recoverable (for
+// `go run . up`: the same variable, and optup.Parallel(32) beside the progress streams). See
+// "Large catalogues" in the pulumi-wxo guide (docs/guide/large-catalogues.md).
 package main
 
 import (

@@ -3,6 +3,11 @@ plugin pulumi-resource-wxo (found in the plugin cache, or on PATH next to this p
 
 Stack settings: wxo:url and wxo:token (or wxo:apiKey) say which instance; the secret openaiKey is
 the model's key: `pulumi config set --secret openaiKey` reads it from standard input.
+
+Hundreds of models or more in one stack: `PULUMI_SKIP_CHECKPOINTS=true pulumi up --yes
+--parallel 32` is the fastest way to run them, and a killed run stays recoverable (the next
+`pulumi up` takes back its models; its new policies need `adopt=True` once). See "Large
+catalogues" in the pulumi-wxo guide (docs/guide/large-catalogues.md).
 """
 
 import pulumi

@@ -2,6 +2,11 @@
 
 Stack settings: wxo:url and wxo:token (or wxo:apiKey) say which instance; the secret openaiKey is
 the model's key: `pulumi config set --secret openaiKey` reads it from standard input.
+
+Hundreds of models or more in one stack: the python-native template (the native plugin) with
+`PULUMI_SKIP_CHECKPOINTS=true pulumi up --yes --parallel 32` is the fastest way to run them, and
+a killed run stays recoverable; `--parallel` alone does not speed up this dynamic provider.
+See "Large catalogues" in the pulumi-wxo guide (docs/guide/large-catalogues.md).
 """
 
 import pulumi

@@ -1,6 +1,10 @@
 // A watsonx Orchestrate model and a routing policy that sends its traffic to it, on the native
 // plugin pulumi-resource-wxo. Stack settings: wxo:url and wxo:token (or wxo:apiKey) say which
 // instance; the secret openaiKey is the model's key.
+//
+// Hundreds of models or more in one stack: `PULUMI_SKIP_CHECKPOINTS=true pulumi up --yes
+// --parallel 32` is the fastest way to run them, and a killed run stays recoverable. See
+// "Large catalogues" in the pulumi-wxo guide (docs/guide/large-catalogues.md).
 import * as pulumi from "@pulumi/pulumi";
 import * as wxo from "@pulumi-wxo/wxo";
 

@@ -13,10 +13,11 @@ import os
 import signal
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
-from bench import engine
+from bench import engine, engine_large
 from bench.engine import Cell, Phase
 
 from pulumi_wxo.emulator.routes import API_PREFIXES, api_router, auth_router
@@ -166,7 +167,9 @@ def test_growth_compares_the_smallest_and_largest_size_per_latency() -> None:
 def measured_cells() -> list[Cell]:
     small = Cell(0.05, 10)
     small.phases["empty up"] = Phase(1.0)
-    small.phases["up"] = Phase(3.0, {"GET": 30, "POST": 10}, {}, [71680], provider_cpu_s=0.8, cpu_s=2.25)
+    small.phases["up"] = Phase(
+        3.0, {"GET": 30, "POST": 10}, {}, [71680], provider_cpu_s=0.8, cpu_s=2.25, program_cpu_s=1.1
+    )
     small.phases["noop up"] = Phase(1.5, {}, {}, [51200])
     small.phases["adk loop"] = Phase(0.7, {"POST": 10})
     small.phases["native up"] = Phase(2.0, {"GET": 1, "POST": 10}, {}, [81920])
@@ -181,9 +184,9 @@ def test_the_markdown_tables() -> None:
     text = engine.render_markdown(measured_cells())
     lines = text.splitlines()
     assert lines[0].startswith("| latency | N | phase | wall s |")
-    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - | 0.0 (0.0) |" in lines
-    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 | 2.2 (0.8) |" in lines
-    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - | 0.0 (0.0) |" in lines
+    assert "| 50 ms | 10 | empty up | 1.00 | - | 0 | 0.00 | - | 0.0 (0.0; 0.0) |" in lines
+    assert "| 50 ms | 10 | up | 3.00 | 200.0 | GET 30 POST 10 | 4.00 | 70 | 2.2 (0.8; 1.1) |" in lines
+    assert "| 50 ms | 10 | adk loop | 0.70 | 70.0 | POST 10 | 1.00 | - | 0.0 (0.0; 0.0) |" in lines
     # up / ideal = 3.0 / (1.5 + 10 * 0.05 / 4); up / ADK = 3.0 / 0.7
     assert "| dynamic (W=4) | 50 ms | 10 | 3.00 | 1.50 | 1.62 | 1.85 | 0.70 | 4.29 |" in lines
     assert "| dynamic (W=4) | 50 ms | 20 | 5.00 | - | - | - | - | - |" in lines
@@ -266,3 +269,252 @@ def test_the_wrapper_outlives_a_process_group_interrupt_and_still_records(tmp_pa
         code = proc.wait(timeout=60)
     assert code == 128 + signal.SIGINT  # the child died of the SIGINT; the wrapper reports it
     assert len(engine.parse_rss(out.read_text(encoding="ascii"))) == 1
+
+
+# -- the large-catalogue mode (bench/engine_large.py, `bench/engine.py --large`) ---------------
+
+UP_OUTPUT = """Updating (native-skip):
+    pulumi:pulumi:Stack wxo-large-native-native-skip running
+    +  wxo:index:Model m0999 created (0.31s)
+Resources:
+    + 1002 created
+
+Duration: 1m2s
+"""
+
+EDIT_OUTPUT = """Updating (native-skip):
+    ~  wxo:index:Model m0000 updated (0.30s) [diff: ~display_name]
+Outputs: none
+Resources:
+    ~ 1 updated
+    1001 unchanged
+
+Duration: 12s
+"""
+
+
+def test_the_summary_is_read_from_the_last_resources_block() -> None:
+    assert engine_large.parse_summary(UP_OUTPUT) == {"created": 1002}
+    assert engine_large.parse_summary(EDIT_OUTPUT) == {"updated": 1, "unchanged": 1001}
+    replaced = "Resources:\n    +-1 replaced\n    - 2 deleted\n    3 unchanged\n\nDuration: 1s\n"
+    assert engine_large.parse_summary(replaced) == {"replaced": 1, "deleted": 2, "unchanged": 3}
+    # A resource line above the block that looks like a count does not count.
+    assert engine_large.parse_summary("    5 created\nerror: update failed\n") == {}
+
+
+def test_cells_are_host_and_setting() -> None:
+    assert engine_large.parse_cell("native:skip+parallel") == ("native", "skip+parallel")
+    assert engine_large.parse_cell("dynamic:default") == ("dynamic", "default")
+    for bad in ("native", "native:", "go:skip", "dynamic:fast", "skip:native"):
+        with pytest.raises(ValueError, match="HOST:SETTING"):
+            engine_large.parse_cell(bad)
+    for cell in engine_large.DEFAULT_CELLS:
+        engine_large.parse_cell(cell)
+    engine_large.parse_cell(engine_large.DEFAULT_INLINE)
+
+
+def test_settings_say_what_a_user_would_type() -> None:
+    settings = engine_large.SETTINGS
+    assert settings["default"].describe() == "engine defaults"
+    assert settings["parallel"].describe() == "--parallel 32"
+    assert settings["skip"].describe() == "PULUMI_SKIP_CHECKPOINTS=true"
+    assert settings["skip+parallel"].describe() == "PULUMI_SKIP_CHECKPOINTS=true --parallel 32"
+    assert "diagnostic" in settings["skip+parallel+nolist"].describe()
+
+
+class _Recorder(types.ModuleType):
+    """Stands in for pulumi_wxo (and pulumi): records the models a program declares."""
+
+    def __init__(self, name: str, n: int = 3, edit: bool = False) -> None:
+        super().__init__(name)
+        self.models: list[tuple[str, dict[str, object]]] = []
+        self.n, self.edit = n, edit
+
+    def Model(self, resource_name: str, **kwargs: object) -> None:
+        self.models.append((resource_name, kwargs))
+
+    def Config(self, namespace: str) -> object:
+        assert namespace == "bench"
+        return types.SimpleNamespace(require_int=lambda key: self.n, get_bool=lambda key: self.edit)
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_the_project_program_declares_what_the_inline_program_declares(
+    edit: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI path and the inline comparison run the same models: one state serves both."""
+    from bench import engine_run
+
+    wxo, pulumi_stub = _Recorder("pulumi_wxo"), _Recorder("pulumi", n=3, edit=edit)
+    monkeypatch.setitem(sys.modules, "pulumi_wxo", wxo)
+    monkeypatch.setitem(sys.modules, "pulumi", pulumi_stub)
+    exec(compile(engine_large.program_text("dynamic"), "__main__.py", "exec"), {"__name__": "__main__"})
+    from_project = list(wxo.models)
+    wxo.models.clear()
+    engine_run.models_program(3, edited=edit)()
+    assert from_project == wxo.models
+    assert len(from_project) == 3
+    assert ("(edited)" in str(from_project[0][1]["display_name"])) is edit
+
+
+def test_the_program_of_each_host_and_the_diagnostic_cap() -> None:
+    native, dynamic = engine_large.program_text("native"), engine_large.program_text("dynamic")
+    assert "import pulumi_wxo.native as wxo" in native
+    assert "import pulumi_wxo as wxo" in dynamic and "native" not in dynamic
+    capped = engine_large.program_text("native", 0)
+    assert capped.startswith("import pulumi_wxo.sdk.model as _m") and "_m.PROGRAM_MODELS_MAX = 0" in capped
+    assert capped.endswith(native)
+    for text in (native, dynamic, capped):
+        compile(text, "__main__.py", "exec")
+
+
+def large_cells() -> list[engine_large.LargeCell]:
+    LargePhase, LargeCell = engine_large.LargePhase, engine_large.LargeCell
+    adk = LargeCell("adk", "-", {"adk loop": LargePhase(260.0, {"POST": 1000}, cpu_self_s=3.0)})
+    fast = LargeCell(
+        "native",
+        "skip+parallel",
+        {
+            "up": LargePhase(
+                65.0,
+                {"GET": 1, "POST": 1000},
+                cpu_children_s=80.0,
+                rss_kib=[80 * 1024],
+                provider_cpu_s=5.0,
+                program_cpu_s=60.0,
+                program_rss_kib=[900 * 1024],
+            ),
+            "edit up": LargePhase(40.0, {"GET": 1, "PUT": 1}, cpu_children_s=50.0),
+            "inline edit up": LargePhase(45.0, {"GET": 1, "PUT": 1}, cpu_self_s=30.0, cpu_children_s=10.0),
+        },
+    )
+    slow = LargeCell("dynamic", "default", {"up": LargePhase(520.0, {"GET": 1, "POST": 1000})})
+    return [adk, fast, slow]
+
+
+def test_the_large_tables_compare_every_up_with_the_adk_loop_of_the_same_run() -> None:
+    text = engine_large.render_large(large_cells(), 1000, 0.25)
+    assert text.startswith("N=1000, 250 ms per API request")
+    assert "| ADK loop | - | adk loop | 260.0 | POST 1000 | 3.0 + 0.0 | - / - |" in text
+    assert (
+        "| native | `PULUMI_SKIP_CHECKPOINTS=true --parallel 32` | up | 65.0 | GET 1 POST 1000 "
+        "| 0.0 + 80.0 (provider 5.0; program 60.0) | 80 / 900 |" in text
+    )
+    assert "| native | `PULUMI_SKIP_CHECKPOINTS=true --parallel 32` | inline edit up | 45.0 |" in text
+    assert "| native | `PULUMI_SKIP_CHECKPOINTS=true --parallel 32` | 65.0 | 260.0 | 4.00x | 40.0 |" in text
+    assert "| dynamic | `engine defaults` | 520.0 | 260.0 | 0.50x | - |" in text
+
+
+def test_the_large_json_round_trips_with_the_phase_order(tmp_path: Path) -> None:
+    cells = large_cells()
+    data = json.loads(json.dumps(engine_large.large_json(cells, {"n": 1000}), sort_keys=True))
+    assert data["cells"][1]["adk_loop_over_up"] == pytest.approx(4.0)
+    assert data["cells"][0]["setting"] is None
+    back = engine_large.cells_from_json(data)
+    assert [list(c.phases) for c in back] == [list(c.phases) for c in cells]
+    assert engine_large.render_large(back, 1000, 0.25) == engine_large.render_large(cells, 1000, 0.25)
+
+
+def test_engine_large_renders_a_json_file_written_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``bench/engine.py --large --render FILE``: the tables of a run, also one stopped half way."""
+    meta = {
+        "commit": "abc1234",
+        "date": "2026-12-07T00:00:00Z",
+        "cpus": 2,
+        "pulumi": "v3.274.1",
+        "loadavg_start": [3.0, 2.0, 1.0],
+        "loadavg_now": [4.0, 3.0, 2.0],
+        "n": 1000,
+        "latency_s": 0.25,
+    }
+    path = tmp_path / "large.json"
+    path.write_text(json.dumps(engine_large.large_json(large_cells(), meta), sort_keys=True))
+    assert engine.main(["--large", "--render", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "commit abc1234; 2026-12-07T00:00:00Z; 2 CPUs" in out
+    assert "load average 3.00 at the start, 4.00 at the end" in out
+    assert "| dynamic | `engine defaults` | 520.0 | 260.0 | 0.50x | - |" in out
+
+
+def test_engine_large_refuses_an_unknown_cell(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        engine.main(["--large", "--cells", "native:fastest"])
+    assert "HOST:SETTING" in capsys.readouterr().err
+
+
+def test_the_cli_summary_is_named_as_the_automation_api_names_it() -> None:
+    from bench import engine_run
+
+    assert engine_run.parse_cli_summary(UP_OUTPUT) == {"create": 1002}
+    assert engine_run.parse_cli_summary(EDIT_OUTPUT) == {"update": 1, "same": 1001}
+    assert engine_run.changes(engine_run.parse_cli_summary(EDIT_OUTPUT)) == {"update": 1}
+    assert engine_run.parse_cli_summary("error: preview failed\n") == {}
+
+
+def test_the_cli_program_runs_the_inline_programs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's program picks the inline path's program from its stack config."""
+    from bench import engine_run
+
+    wxo = _Recorder("pulumi_wxo")
+    config = {"program": "models", "n": 2, "edit": True}
+    stub = types.ModuleType("pulumi")
+    stub.Config = lambda namespace: types.SimpleNamespace(  # type: ignore[attr-defined]
+        require=config.__getitem__, get_int=config.get, get_bool=config.get
+    )
+    monkeypatch.setitem(sys.modules, "pulumi_wxo", wxo)
+    monkeypatch.setitem(sys.modules, "pulumi", stub)
+    monkeypatch.setitem(sys.modules, "engine_run", engine_run)
+    exec(compile(engine_run.CLI_PROGRAM, "__main__.py", "exec"), {"__name__": "__main__"})
+    assert [name for name, _ in wxo.models] == ["m0000", "m0001"]
+    assert "(edited)" in str(wxo.models[0][1]["display_name"])
+    assert engine_run.program_of("empty", 5) is engine_run.empty_program
+    with pytest.raises(ValueError, match="unknown program"):
+        engine_run.program_of("all", 5)
+    args = engine_run.CliDriver.program_args("noop-native", 7, False)
+    assert args == [
+        "--config",
+        "bench:program=noop-native",
+        "--config",
+        "bench:n=7",
+        "--config",
+        "bench:edit=false",
+    ]
+
+
+def test_the_wrapper_keeps_the_program_apart_from_the_provider(tmp_path: Path) -> None:
+    """The language host runs a project's program through PULUMI_PYTHON_CMD too."""
+    out = tmp_path / "rss.txt"
+    exec_script = tmp_path / "pulumi-language-python-exec"
+    exec_script.write_text("import sys; sys.exit(0)\n")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-IS",
+            str(WRAPPER),
+            str(out),
+            sys.executable,
+            "-u",
+            str(exec_script),
+            "--stack",
+            "x",
+        ],
+        check=False,
+    )
+    assert proc.returncode == 0
+    assert not out.exists() and not Path(f"{out}.cpu").exists()
+    assert len(engine.parse_rss(Path(f"{out}.program").read_text(encoding="ascii"))) == 1
+    assert len(Path(f"{out}.program.cpu").read_text(encoding="ascii").splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["-m", "pip", "--version"], ["--version"]])
+def test_the_wrapper_keeps_the_language_hosts_own_calls_apart(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "rss.txt"
+    proc = subprocess.run(
+        [sys.executable, "-IS", str(WRAPPER), str(out), sys.executable, *args],
+        check=False,
+        capture_output=True,
+    )
+    assert proc.returncode == 0
+    assert not out.exists() and Path(f"{out}.other").exists()
