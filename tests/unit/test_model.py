@@ -5,6 +5,7 @@ Mocks never run provider code; they show what the program registers with the eng
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 
 import pulumi_wxo as wxo
 from pulumi_wxo.model import DuplicateNameError
+from pulumi_wxo.sdk.model import MODEL_NAMES
 from tests.support.mocks import Recorder
 
 pytestmark = pytest.mark.unit
@@ -202,8 +204,32 @@ def test_each_model_carries_the_programs_other_models_for_check(mocks: Recorder)
 
     run(program)
     by_name = {r.name: r.inputs for r in mocks.registered}
-    others = {e["name"]: e["adopt"] for e in by_name["a"]["program_models"]}
-    assert others == {"virtual-model/openai/b": "takeover", "virtual-model/openai/c": True}
-    owners = {e["owner"] for r in mocks.registered for e in r.inputs["program_models"]}
-    assert owners == {r.inputs["owner"] for r in mocks.registered}
+    # One JSON text, the same for every model of the run (check skips its own name): one value
+    # to serialise per registration, not hundreds (bench/engine.py --large).
+    texts = {r.inputs["program_models"] for r in mocks.registered}
+    assert len(texts) == 1 and all(isinstance(t, str) for t in texts)
+    listed = json.loads(texts.pop())
+    assert {e["name"]: e["adopt"] for e in listed} == {
+        "virtual-model/openai/a": False,
+        "virtual-model/openai/b": "takeover",
+        "virtual-model/openai/c": True,
+    }
+    assert {e["owner"] for e in listed} == {r.inputs["owner"] for r in mocks.registered}
     assert {r.inputs["owner_stack"] for r in mocks.registered} == {"project/stack"}
+    assert by_name["a"]["owner"] in {e["owner"] for e in listed}
+
+
+def test_a_secret_name_is_never_in_the_program_list(mocks: Recorder) -> None:
+    """A name given as a secret is claimed (so a duplicate is still refused) but never listed
+    for another resource's check, where it would travel in plaintext."""
+    seen: list[list[tuple[int, str, object]]] = []
+
+    def program() -> None:
+        wxo.Model("plain", name="openai/plain")
+        MODEL_NAMES.claim("openai/hidden-name", "hidden", object(), secret=True)
+        seen.append(MODEL_NAMES.claimed())
+
+    run(program)
+    assert [name for _, name, _ in seen[0]] == ["virtual-model/openai/plain"]
+    texts = [r.inputs["program_models"] for r in mocks.registered]
+    assert texts and all("hidden-name" not in t for t in texts)

@@ -9,6 +9,7 @@ the skeleton of :mod:`pulumi_wxo.lifecycle.engine`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -125,7 +126,7 @@ class ModelLifecycle(Lifecycle):
         """Every other taken name of the program, on the first check that fails (the engine
         stops there): from the snapshot, no request per name (lifecycle/claims.py)."""
         taken: list[tuple[str, str]] = []
-        for entry in program if isinstance(program, list) else []:
+        for entry in program_list(program):
             other = entry.get("name") if isinstance(entry, Mapping) else None
             if not isinstance(other, str) or other == name or entry.get("adopt") is None:
                 continue
@@ -264,3 +265,18 @@ class ModelLifecycle(Lifecycle):
                 action=f"delete model '{name}'",
                 policies=[f"{p.get('name')} (id {p.get('id')})" for p in users],
             )
+
+
+#: The most text a program list may be (the SDK's holds at most 101 short entries).
+PROGRAM_TEXT_MAX = 256 * 1024
+
+
+def program_list(program: Any) -> list[Any]:
+    """``program_models`` as the SDK sends it (one JSON text) or as a list; anything else, or
+    text that is too long or not a JSON list, is no list (the check goes on without it)."""
+    if isinstance(program, str) and len(program) <= PROGRAM_TEXT_MAX:
+        try:
+            program = json.loads(program)
+        except (ValueError, RecursionError):
+            return []
+    return program if isinstance(program, list) else []

@@ -68,9 +68,9 @@ MODEL = Resource(
         ),
         Control(
             "program_models",
-            {"type": "array", "items": {"$ref": "pulumi.json#/Any"}},
-            "The other models of the program (name, owner, adopt), set by the Python SDK so that a "
-            "preview reports every taken name at once. Never stored. Leave unset.",
+            {"oneOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "pulumi.json#/Any"}}]},
+            "The models of the program (name, owner, adopt; a JSON list, or a list), set by the Python "
+            "SDK so that a preview reports every taken name at once. Never stored. Leave unset.",
             stored="transient",
             output=False,
         ),

@@ -92,6 +92,7 @@ class _Claim:
     resource_name: str
     parent: object  # ``opts.parent``: with the name, what makes a resource's URN
     owner: object
+    secret: bool = False  # the name was given as a secret: never shown to another resource
 
     def label(self, kind: str) -> str:
         """``Model 'gpt'``, or ``Model 'gpt' (in team-a)`` for a resource inside a component."""
@@ -155,7 +156,7 @@ class DeclaredNames:
             return
         key = (id(scope), normalized)
         manager, rpcs = _deployment()
-        mine = _Claim(resource_name, parent, owner)
+        mine = _Claim(resource_name, parent, owner, secret)
         with self._lock:
             scope = self._runs.get(manager)
             if scope is None or scope[0] is not rpcs:
@@ -172,13 +173,14 @@ class DeclaredNames:
             )
 
     def claimed(self) -> list[tuple[int, str, object]]:
-        """``(id of the scope, normalised name, owner)`` of every claim of the running deployment."""
+        """``(id of the scope, normalised name, owner)`` of every claim of the running deployment
+        whose name is not a secret."""
         manager, rpcs = _deployment()
         with self._lock:
             scope = self._runs.get(manager)
             if scope is None or scope[0] is not rpcs:
                 return []
-            return [(key[0], key[1], claim.owner) for key, claim in scope[1].items()]
+            return [(key[0], key[1], claim.owner) for key, claim in scope[1].items() if not claim.secret]
 
     def input(self, name: Any, resource_name: str, owner: object, opts: pulumi.ResourceOptions | None) -> Any:
         """``name`` as the resource's input: a plain string is claimed now, an Output when it

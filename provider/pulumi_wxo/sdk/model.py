@@ -7,6 +7,7 @@ plugin) both register what :func:`model_props` builds; this module imports neith
 from __future__ import annotations
 
 import itertools
+import json
 import weakref
 from collections.abc import Mapping
 from typing import Any
@@ -39,33 +40,41 @@ MODEL_SECRET_OUTPUTS: tuple[str, ...] = ()
 
 
 MODEL_NAMES = DeclaredNames(MODEL.name, normalize_model_name)
-# The most other models one model carries: every model sends the list, so it costs the
-# registration O(models x this) values; a failing preview names at most this many others.
+# The most other models the program list carries (it holds this model too, hence one more);
+# a failing preview names at most this many others.
 PROGRAM_MODELS_MAX = 100
 # What each Model of the program tells the others' check: its owner and adopt (lifecycle/claims.py).
 _PROGRAM: weakref.WeakKeyDictionary[object, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 def program_models(resource: object, owner: str, adopt: Any, opts: pulumi.ResourceOptions | None) -> Any:
-    """Every other Model of the program on the same instance: its name, owner and adopt.
+    """The program's Models on the same instance (name, owner, adopt), as one JSON text.
 
     The engine stops at the first check that fails, so that check reports every name of the
-    program that is taken (lifecycle/claims.py). The list is an Output resolved when the
-    resource registers, which is after the program's body has declared all its models (a
-    model declared inside an ``apply`` may come later and be missing).
+    program that is taken (lifecycle/claims.py). The list is resolved when the resource
+    registers, which is after the program's body has declared all its models (a model declared
+    inside an ``apply`` may come later and be missing). It is built once per instance and run
+    and sent as one string: as a list it cost every registration hundreds of serialised values
+    (bench/engine.py --large). It holds this model too (check skips its own name), and no name
+    given as a secret.
     """
     scope = opts.provider if opts is not None else None
     _PROGRAM[resource] = {"owner": owner, "adopt": adopt if isinstance(adopt, bool | str) else None}
+    return pulumi.Output.from_input(_shared_list(id(scope)))
 
-    async def every() -> list[dict[str, Any]]:
-        others = (
-            {"name": name, **_PROGRAM[who]}
-            for sid, name, who in MODEL_NAMES.claimed()
-            if sid == id(scope) and who is not resource and who in _PROGRAM
-        )
-        return list(itertools.islice(others, PROGRAM_MODELS_MAX))
 
-    return pulumi.Output.from_input(every())
+async def _shared_list(scope: int) -> str:
+    claims = [(name, who) for sid, name, who in MODEL_NAMES.claimed() if sid == scope and who in _PROGRAM]
+    key = (scope, len(claims), claims[-1][0] if claims else "")
+    if key not in _LISTS:
+        entries = ({"name": name, **_PROGRAM[who]} for name, who in claims)
+        _LISTS.clear()  # one run's lists at a time: a new count or a new run builds anew
+        _LISTS[key] = json.dumps(list(itertools.islice(entries, PROGRAM_MODELS_MAX + 1)))
+    return _LISTS[key]
+
+
+# The last list built, per (scope, number of claims, last name): every Model of one run shares it.
+_LISTS: dict[tuple[int, int, str], str] = {}
 
 
 def secret_provider_config(value: Any) -> Any:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from pulumi_wxo.lifecycle import UNKNOWN, ModelLifecycle, Runtime
+from pulumi_wxo.lifecycle.model import program_list
 from pulumi_wxo.lifecycle.model_values import UNDECLARED_SECRET, model_outputs
 from pulumi_wxo.lifecycle.snapshot import Snapshot
 from pulumi_wxo.schema.bounds import MAX_DEPTH
@@ -281,3 +282,22 @@ def test_a_secret_name_is_never_quoted_in_a_failure_and_is_kept_secret_in_output
     assert any("a model named a secret name already exists" in r for r in reasons), reasons
     assert not any("unit-hidden-5150" in r for r in reasons), reasons
     assert ModelLifecycle(runtime).preview({}, news)["secret_name"] is True
+
+
+@pytest.mark.parametrize(
+    ("sent", "listed"),
+    [
+        (
+            '[{"name": "virtual-model/openai/a", "adopt": false}]',
+            [{"name": "virtual-model/openai/a", "adopt": False}],
+        ),
+        ([{"name": "x"}], [{"name": "x"}]),  # a list, as a state or an older SDK sends it
+        ("[" * 100_000 + "]" * 100_000, []),  # nested past the parser's depth: no list, no error
+        ("[" + '"a",' * 100_000 + '"a"]', []),  # longer than any list the SDK sends
+        ("not json", []),
+        ({"name": "x"}, []),
+    ],
+    ids=["text", "list", "deep", "long", "not-json", "mapping"],
+)
+def test_the_program_list_is_read_from_its_text_within_bounds(sent: Any, listed: list[Any]) -> None:
+    assert program_list(sent) == listed
