@@ -33,6 +33,8 @@ def test_settings_roundtrip_and_validation(emulator: EmulatorThread) -> None:
         "empty_list": "array",
         "mcsp_v1": "on",
         "token_ttl": 3600,
+        "connection_credentials": "flag",
+        "connection_in_use": "allow",
     }
     changed = emulator.control.settings(duplicates="reject", token_ttl=60)
     assert changed == {**defaults, "duplicates": "reject", "token_ttl": 60}

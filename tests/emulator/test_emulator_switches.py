@@ -1,7 +1,8 @@
 """The variant switches' behaviour over loopback (emulator/switches.py is the table).
 
 api-contract §2.1/§8/§11: open behaviour, one switch per variant. ``mcsp_v1`` and ``token_ttl`` are
-exercised with the token endpoints (test_emulator_tokens.py); the table itself, and that every
+exercised with the token endpoints (test_emulator_tokens.py), ``connection_credentials`` and
+``connection_in_use`` with the connections (test_emulator_connections.py); the table itself, and that every
 derived form matches it, in tests/unit/test_emulator_switch_table.py.
 """
 

@@ -229,8 +229,10 @@ def test_configurations_and_credentials(http: httpx.Client, anon: httpx.Client) 
     assert http.get(f"{C}/kv/configurations/live").json() == {
         "detail": "No live configuration for connection 'kv'"
     }
-    patched = http.patch(f"{C}/kv/configurations/draft", json={"preference": "member"}).json()
-    assert (patched["preference"], patched["config_id"]) == ("member", config["config_id"])
+    patched = http.patch(f"{C}/kv/configurations/draft", json={"server_url": "https://kv.example"}).json()
+    assert (patched["server_url"], patched["config_id"]) == ("https://kv.example", config["config_id"])
+    # the ADK's rule: a key_value connection is a team connection (§13.2)
+    assert http.patch(f"{C}/kv/configurations/draft", json={"preference": "member"}).status_code == 422
     assert http.patch(f"{C}/kv/configurations/live", json={}).status_code == 404
 
     runtime_credentials = f"{C}/runtime_credentials"
@@ -253,7 +255,7 @@ def test_configurations_and_credentials(http: httpx.Client, anon: httpx.Client) 
             "connection_id": connection_id,
             "app_id": "kv",
             "security_scheme": "key_value_creds",
-            "preference": "member",
+            "preference": "team",
             "environment": "draft",
             "credentials_entered": True,
         }

@@ -33,7 +33,16 @@ def _flag_actions() -> dict[str, argparse.Action]:
 
 
 def test_the_table_has_the_known_switches_with_help_and_the_default_first() -> None:
-    assert NAMES == ["duplicates", "create_response", "secrets", "empty_list", "mcsp_v1", "token_ttl"]
+    assert NAMES == [
+        "duplicates",
+        "create_response",
+        "secrets",
+        "empty_list",
+        "mcsp_v1",
+        "token_ttl",
+        "connection_credentials",
+        "connection_in_use",
+    ]
     for name, field in TABLE.items():
         assert field.description, name
         choices = switch_choices(name)

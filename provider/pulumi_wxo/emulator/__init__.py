@@ -19,6 +19,7 @@ Modules:
 ``routes``          the Models / Model-policy API and the token endpoints (HTTP only)
 ``tenant_routes``   the other endpoints IBM's ADK CLI calls (HTTP only)
 ``tenant_objects``  the tenant's other objects: connections and the like
+``connections``     the connections API's shapes and rules: configurations, credentials
 ``models``          request and response shapes, written from the API contract
 ``store``           the tenant's state in SQLite, and its rules (no HTTP)
 ``errors``          the store's domain errors, which the routes map to the wire

@@ -19,8 +19,8 @@ Response shapes
     * :class:`CatalogEntry` / :class:`CatalogList` -- ``GET /models/list`` (api-contract §2).
 
 Bodies of the other endpoints the ADK CLI calls (api-contract §12): :class:`ValidateIn`,
-:class:`ModelSelectionIn`, :class:`ModelSelectionPatchIn`, :class:`ConnectionIn`,
-:class:`ConnectionConfigIn`.
+:class:`ModelSelectionIn`, :class:`ModelSelectionPatchIn`; the connections' are in
+:mod:`.connections`.
 
 :func:`provider_config_to_wire` turns the canonical (snake_case) stored ``provider_config`` into
 the GET form: camelCase aliases (api-contract §2.1 "casing is asymmetric", [LIVE-3P]).
@@ -37,9 +37,6 @@ __all__ = [
     "SECRET_PROVIDER_CONFIG_KEYS",
     "CatalogEntry",
     "CatalogList",
-    "ConnectionConfigIn",
-    "ConnectionEnvironment",
-    "ConnectionIn",
     "ModelPolicyIn",
     "ModelPolicyOut",
     "ModelSelectionIn",
@@ -449,35 +446,3 @@ class ModelSelectionPatchIn(BaseModel):
                 "remove_from_llm_denylist or premier_models_enabled"
             )
         return self
-
-
-class ConnectionEnvironment(StrEnum):
-    """A connection's two configurations (api-contract §12.4 [SRC])."""
-
-    DRAFT = "draft"
-    LIVE = "live"
-
-
-class ConnectionIn(BaseModel):
-    """``POST /connections/applications``: ``{"app_id", "resource"?}`` (api-contract §12.4 [SRC])."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    app_id: str = Field(min_length=1, max_length=256)
-    resource: dict[str, Any] | None = None
-
-
-class ConnectionConfigIn(BaseModel):
-    """A connection configuration (ADK ``ConnectionConfiguration``, api-contract §12.4 [SRC]).
-
-    Only the keys the emulator answers with are typed; the rest are kept as sent.
-    """
-
-    model_config = ConfigDict(extra="allow")
-
-    environment: ConnectionEnvironment | None = None
-    security_scheme: str | None = Field(None, max_length=64)
-    auth_type: str | None = Field(None, max_length=64)
-    preference: str | None = Field(None, max_length=64)
-    sso: bool | None = None
-    server_url: str | None = Field(None, max_length=2048)

@@ -31,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
 __all__ = [
+    "ConnectionCredentials",
+    "ConnectionInUse",
     "CreateResponse",
     "Duplicates",
     "EmptyList",
@@ -50,6 +52,8 @@ CreateResponse = Literal["object", "empty", "id"]
 Secrets = Literal["omit", "mask", "echo"]
 EmptyList = Literal["array", "404"]
 OnOff = Literal["on", "off"]
+ConnectionCredentials = Literal["flag", "mask"]
+ConnectionInUse = Literal["allow", "refuse"]
 
 MAX_TOKEN_TTL = 10 * 365 * 24 * 3600
 
@@ -93,6 +97,18 @@ class Switches(BaseModel):
         le=MAX_TOKEN_TTL,
         description="lifetime in seconds of tokens minted from now on; 0 mints tokens already expired",
     )
+    # api-contract §13.4: what a read of a connection's credentials holds is unknown [INF]
+    connection_credentials: ConnectionCredentials = Field(
+        "flag",
+        description="a read of a connection's credentials: flag = only that they are set; "
+        "mask = the keys sent, every value '********' (never a value in plaintext)",
+    )
+    # api-contract §13.3: whether a connection a model uses can be deleted is unknown [INF]
+    connection_in_use: ConnectionInUse = Field(
+        "allow",
+        description="deleting a connection that a model of the tenant names: allow = deleted; "
+        "refuse = 409 naming the models",
+    )
 
 
 class SwitchArgs(TypedDict, total=False):
@@ -108,6 +124,8 @@ class SwitchArgs(TypedDict, total=False):
     empty_list: EmptyList | None
     mcsp_v1: OnOff | None
     token_ttl: int | None
+    connection_credentials: ConnectionCredentials | None
+    connection_in_use: ConnectionInUse | None
 
 
 def _optional(field: FieldInfo) -> Any:

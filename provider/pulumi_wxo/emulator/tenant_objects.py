@@ -2,9 +2,11 @@
 model-selection settings (api-contract §12). State and rules, no HTTP, like :mod:`.store`, whose
 SQLite file keeps them (so a reset clears them too).
 
-Connections (api-contract §12.4): one record per ``app_id`` with a uuid ``connection_id`` and up
-to two configurations (``draft``, ``live``), each with optional credentials. Credentials are kept
-only as "entered"; their values are never answered back.
+Connections (api-contract §13): one record per ``app_id`` with a uuid ``connection_id`` and up
+to two configurations (``draft``, ``live``), each with optional credentials in two slots (the
+OAuth flows' ``credentials``, the ``runtime_credentials``). The values are kept, and never
+answered back (:func:`.connections.credentials_answer`). The shapes and rules are in
+:mod:`.connections`.
 
 Model selection (api-contract §12.3): ``default_llm``, ``llm_denylist``,
 ``premier_models_enabled``, one record per tenant.
@@ -17,7 +19,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from .models import ConnectionConfigIn, ConnectionEnvironment, ModelSelectionIn, ModelSelectionPatchIn
+from .connections import (
+    ConnectionConfigIn,
+    ConnectionEnvironment,
+    CredentialsIn,
+    CredentialSlot,
+    check_configuration,
+    check_credentials,
+)
+from .models import ModelSelectionIn, ModelSelectionPatchIn
 from .store import Conflict, NotFound, Store
 
 __all__ = ["TenantObjects"]
@@ -121,8 +131,19 @@ class TenantObjects:
         self._store.put_object("connection", record)
         return record
 
-    def delete_connection(self, app_id: str) -> None:
-        self._store.remove_object("connection", self.connection_by_app_id(app_id)["id"])
+    def delete_connection(self, app_id: str, *, refuse_in_use: bool = False) -> None:
+        """Delete; with ``refuse_in_use`` (the switch ``connection_in_use=refuse``), a 409 while a
+        model of the tenant names the connection (api-contract §13.3 [INF])."""
+        record = self.connection_by_app_id(app_id)
+        if refuse_in_use:
+            users = sorted(
+                m["name"]
+                for m in self._store.list_models()
+                if m.get("connection_id") == record["connection_id"]
+            )
+            if users:
+                raise Conflict(f"Connection '{app_id}' is used by {len(users)} model(s): {', '.join(users)}")
+        self._store.remove_object("connection", record["id"])
 
     def configuration(self, app_id: str, environment: ConnectionEnvironment) -> dict[str, Any]:
         record = self.connection_by_app_id(app_id)
@@ -153,20 +174,63 @@ class TenantObjects:
             mode="json", exclude={"environment", "app_id", "config_id", "tenant_id"}, exclude_none=True
         )
         base = existing or {"config_id": str(uuid.uuid4())}
-        configurations[environment.value] = {**base, **sent, "config_id": base["config_id"]}
+        merged = {**base, **sent, "config_id": base["config_id"]}
+        if sent.get("security_scheme", "oauth2") != "oauth2" and "auth_type" not in sent:
+            # the ADK PATCHes without null keys: a change away from OAuth leaves auth_type out
+            merged.pop("auth_type", None)
+        check_configuration(merged)
+        configurations[environment.value] = merged
         self._store.put_object("connection", {**record, "configurations": configurations})
         return self.configuration(app_id, environment)
 
-    def set_credentials(self, app_id: str, environment: ConnectionEnvironment, *, entered: bool) -> None:
-        """Record that credentials were set (or removed); their values are not kept."""
-        record = self.connection_by_app_id(app_id)
-        if environment.value not in record["configurations"]:
-            raise NotFound(f"No {environment.value} configuration for connection '{app_id}'")
-        credentials = {**record["credentials"], environment.value: entered}
-        self._store.put_object("connection", {**record, "credentials": credentials})
+    def _slots(self, record: dict[str, Any], environment: ConnectionEnvironment) -> dict[str, Any]:
+        slots = record["credentials"].get(environment.value)
+        # a state file of an older emulator kept only a flag: the runtime slot, values unknown
+        return slots if isinstance(slots, dict) else ({"runtime_credentials": {}} if slots else {})
 
-    def credentials_entered(self, app_id: str, environment: ConnectionEnvironment) -> bool:
-        return bool(self.connection_by_app_id(app_id)["credentials"].get(environment.value))
+    def set_credentials(
+        self,
+        app_id: str,
+        environment: ConnectionEnvironment,
+        slot: CredentialSlot,
+        body: CredentialsIn,
+        *,
+        create: bool,
+    ) -> None:
+        """POST (``create``: 409 when the slot is set) or PATCH (404 when it is not; each wrapper
+        key sent replaces the one stored) one slot's credentials (api-contract §13.4 [INF])."""
+        record = self.connection_by_app_id(app_id)
+        config = record["configurations"].get(environment.value)
+        if config is None:
+            raise NotFound(f"No {environment.value} configuration for connection '{app_id}'")
+        values = check_credentials(config, slot, body)
+        slots = dict(self._slots(record, environment))
+        if create and slot in slots:
+            raise Conflict(f"Connection '{app_id}' already has {environment.value} {slot}")
+        if not create and slot not in slots:
+            raise NotFound(f"No {environment.value} {slot} for connection '{app_id}'")
+        slots[slot] = {**slots.get(slot, {}), **values}  # per wrapper key: app and idp apart
+        self._store.put_object(
+            "connection", {**record, "credentials": {**record["credentials"], environment.value: slots}}
+        )
+
+    def delete_credentials(
+        self, app_id: str, environment: ConnectionEnvironment, slot: CredentialSlot
+    ) -> None:
+        """Remove one slot; already absent is fine (the ADK deletes only what it found)."""
+        record = self.connection_by_app_id(app_id)
+        slots = {k: v for k, v in self._slots(record, environment).items() if k != slot}
+        self._store.put_object(
+            "connection", {**record, "credentials": {**record["credentials"], environment.value: slots}}
+        )
+
+    def credentials(self, app_id: str, environment: ConnectionEnvironment) -> dict[str, Any]:
+        """The slots set for ``environment``: ``{slot: body}`` (values included; for the routes,
+        which answer them masked or not at all)."""
+        return dict(self._slots(self.connection_by_app_id(app_id), environment))
+
+    def credentials_entered(self, record: dict[str, Any], environment: str) -> bool:
+        return bool(self._slots(record, ConnectionEnvironment(environment)))
 
     def listing(self, record: dict[str, Any]) -> list[dict[str, Any]]:
         """``ListConfigsResponse`` entries of one connection: one per configuration, or one
@@ -180,7 +244,7 @@ class TenantObjects:
                 **base,
                 **{key: config[key] for key in keys if config.get(key) is not None},
                 "environment": env,
-                "credentials_entered": bool(record["credentials"].get(env)),
+                "credentials_entered": self.credentials_entered(record, env),
             }
             for env, config in record["configurations"].items()
         ]

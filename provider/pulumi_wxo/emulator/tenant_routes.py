@@ -9,7 +9,7 @@ Developer Edition, api-contract §12.4):
 * ``POST /models/validate`` -- a validation report (§12.2).
 * ``GET|PUT|PATCH|DELETE /model-selection`` (§12.3).
 * ``/connections/applications[...]`` -- list, look up by ``app_id`` or ``connection_id``, create,
-  delete, configurations and credentials (§12.4).
+  delete, configurations and credentials (§12.4, §13; shapes and rules in :mod:`.connections`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Response
 from fastapi.responses import JSONResponse
 
-from .models import (
-    SECRET_PROVIDER_CONFIG_KEYS,
+from .connections import (
     ConnectionConfigIn,
     ConnectionEnvironment,
     ConnectionIn,
+    CredentialsIn,
+    CredentialSlot,
+    credentials_answer,
+)
+from .models import (
+    SECRET_PROVIDER_CONFIG_KEYS,
     ModelSelectionIn,
     ModelSelectionPatchIn,
     ValidateIn,
@@ -142,7 +147,7 @@ def reset_model_selection(runtime: ScopeDep) -> Response:
 
 
 # ---------------------------------------------------------------------------------------------
-# /connections/applications (api-contract §12.4)
+# /connections/applications (api-contract §12.4, §13)
 
 
 @tenant_router.get("/connections/applications")
@@ -179,7 +184,7 @@ def create_connection(body: ConnectionIn, runtime: ScopeDep) -> JSONResponse:
 
 @tenant_router.delete("/connections/applications/{app_id}")
 def delete_connection(app_id: str, runtime: ScopeDep) -> Response:
-    runtime.tenant.delete_connection(app_id)
+    runtime.tenant.delete_connection(app_id, refuse_in_use=runtime.switches.connection_in_use == "refuse")
     return Response(status_code=200)
 
 
@@ -202,46 +207,64 @@ def update_configuration(
     return JSONResponse(runtime.tenant.set_configuration(app_id, environment, body, create=False))
 
 
-_CREDENTIALS = (
-    "/connections/applications/{app_id}/configs/{environment}/credentials",
-    "/connections/applications/{app_id}/configs/{environment}/runtime_credentials",
-)
+_CREDENTIALS: dict[CredentialSlot, str] = {
+    "credentials": "/connections/applications/{app_id}/configs/{environment}/credentials",
+    "runtime_credentials": "/connections/applications/{app_id}/configs/{environment}/runtime_credentials",
+}
 
 
-def _set_credentials(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> Response:
-    # The values are not kept: nothing in the emulator uses them, and none is ever answered.
-    runtime.tenant.set_credentials(app_id, environment, entered=True)
-    return JSONResponse({})
+def _credential_routes(slot: CredentialSlot) -> None:
+    # One slot's POST, PATCH and DELETE (api-contract §13.4): the values are stored, never answered.
+    def create(
+        app_id: str, environment: ConnectionEnvironment, body: CredentialsIn, runtime: ScopeDep
+    ) -> Response:
+        runtime.tenant.set_credentials(app_id, environment, slot, body, create=True)
+        return JSONResponse({})
+
+    def update(
+        app_id: str, environment: ConnectionEnvironment, body: CredentialsIn, runtime: ScopeDep
+    ) -> Response:
+        runtime.tenant.set_credentials(app_id, environment, slot, body, create=False)
+        return JSONResponse({})
+
+    def delete(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> Response:
+        runtime.tenant.delete_credentials(app_id, environment, slot)
+        return Response(status_code=200)
+
+    tenant_router.add_api_route(_CREDENTIALS[slot], create, methods=["POST"], name=f"create_{slot}")
+    tenant_router.add_api_route(_CREDENTIALS[slot], update, methods=["PATCH"], name=f"update_{slot}")
+    tenant_router.add_api_route(_CREDENTIALS[slot], delete, methods=["DELETE"], name=f"delete_{slot}")
 
 
-def _delete_credentials(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> Response:
-    runtime.tenant.set_credentials(app_id, environment, entered=False)
-    return Response(status_code=200)
-
-
-for _path in _CREDENTIALS:
-    tenant_router.add_api_route(_path, _set_credentials, methods=["POST", "PATCH"])
-    tenant_router.add_api_route(_path, _delete_credentials, methods=["DELETE"])
+for _slot in _CREDENTIALS:
+    _credential_routes(_slot)
 
 
 def _credentials_answer(
-    runtime: TenantScope, app_id: str, environment: ConnectionEnvironment
+    runtime: TenantScope, app_id: str, environment: ConnectionEnvironment, slot: CredentialSlot
 ) -> JSONResponse:
-    # Whether credentials are set: the ADK only tests the answer for truth before it chooses
-    # POST or PATCH (api-contract §12.4 [SRC]); 404 when none [SRC: the ADK maps 404 to None].
-    if not runtime.tenant.credentials_entered(app_id, environment):
+    # The ADK only tests the answer for truth before it chooses POST or PATCH, and maps 404 (and
+    # 400 for runtime credentials while only app credentials exist) to "none" (api-contract §13.4
+    # [SRC]). What the body holds is not known: the switch connection_credentials [INF].
+    slots = runtime.tenant.credentials(app_id, environment)
+    if slot not in slots:
+        if slots and slot == "runtime_credentials":
+            return JSONResponse(
+                {"detail": f"No {environment.value} {slot} for connection '{app_id}'"}, status_code=400
+            )
         raise NotFound(f"No {environment.value} credentials for connection '{app_id}'")
-    return JSONResponse({"app_id": app_id, "environment": environment.value, "credentials_entered": True})
+    mode = runtime.switches.connection_credentials
+    return JSONResponse(credentials_answer(app_id, environment, slots[slot], mode))
 
 
 @tenant_router.get("/connections/applications/runtime_credentials")
 def get_runtime_credentials(app_id: str, env: ConnectionEnvironment, runtime: ScopeDep) -> JSONResponse:
-    return _credentials_answer(runtime, app_id, env)
+    return _credentials_answer(runtime, app_id, env, "runtime_credentials")
 
 
 @tenant_router.get("/connections/applications/{app_id}/credentials/{environment}")
 def get_app_credentials(app_id: str, environment: ConnectionEnvironment, runtime: ScopeDep) -> JSONResponse:
-    return _credentials_answer(runtime, app_id, environment)
+    return _credentials_answer(runtime, app_id, environment, "credentials")
 
 
 def mount_tenant_routes(app: FastAPI) -> None:

@@ -23,6 +23,7 @@ Modules:
 ``provider_config``  gateway settings, aliases, secret fields from their marks
 ``model``            ModelSpec: validation, the API body, normalisation
 ``policy``           PolicySpec the same way
+``connection``       ConnectionSpec: a connection's validation, API bodies, normalisation
 ``targets``          the one walker over (nested) policy targets
 ``bounds``           bounds on declared inputs, checked before anything else
 ``server_objects``   objects the server returned, checked before use
