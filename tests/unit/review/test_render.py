@@ -257,5 +257,9 @@ def test_the_hidden_and_shown_controls_are_the_declarations() -> None:
     controls = [c for r in RESOURCES for c in r.controls]
     assert {c.name for c in controls if c.stored != "plain"} < _render._HIDDEN
     assert {c.name for c in controls if c.stored == "plain"} - {"adopt"} == _render._CONTROLS
-    assert _render._KIND_WORD == {"Model": "model", "ModelPolicy": "policy"}
-    assert _render._ID_OUTPUT == {"Model": "model_id", "ModelPolicy": "policy_id"}
+    assert _render._KIND_WORD == {"Model": "model", "ModelPolicy": "policy", "Connection": "connection"}
+    assert _render._ID_OUTPUT == {
+        "Model": "model_id",
+        "ModelPolicy": "policy_id",
+        "Connection": "connection_id",
+    }
