@@ -163,3 +163,14 @@ def test_the_native_plugin_creates_rotates_replaces_and_deletes(
     )
     run.run(plugin)
     assert len(run.ids) == 2 and connections(emulator) == []
+
+
+def test_a_model_whose_connection_id_names_no_connection_is_refused_at_check(wxo: EmulatorThread) -> None:
+    from pulumi_wxo._provider import ModelProvider
+
+    models = ModelProvider()
+    refused = models.check({}, {"__provider": "b", "name": "openai/gpt-4o", "connection_id": "conn-watsonx"})
+    assert [f.property for f in refused.failures] == ["connection_id"]
+    conn = ConnectionProvider().create(ConnectionProvider().check({}, news()).inputs)
+    ok = models.check({}, {"__provider": "b", "name": "openai/gpt-4o", "connection_id": str(conn.id)})
+    assert ok.failures == []

@@ -15,8 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from pulumi_wxo.api.errors import WxoError
+from pulumi_wxo.lifecycle.common import from_snapshot
 from pulumi_wxo.lifecycle.engine import Lifecycle
 from pulumi_wxo.lifecycle.ownership import OwnerTag
+from pulumi_wxo.lifecycle.runtime import Runtime
 from pulumi_wxo.lifecycle.values import is_unknown
 from pulumi_wxo.resources import CONNECTION, Resource
 from pulumi_wxo.schema import Failure, canonical
@@ -40,6 +43,30 @@ def _configured(server: Mapping[str, Any]) -> dict[str, Any]:
         for env, config in environments.items()
         if isinstance(config, Mapping)
     }
+
+
+def missing_connection(
+    runtime: Runtime, connection_id: Any, *, field: str = "connection_id"
+) -> list[Failure]:
+    """A model's ``connection_id`` that names no connection on the instance (best effort, at
+    preview: no settings or an unreachable server leave it to the server)."""
+    if not isinstance(connection_id, str) or not connection_id:
+        return []
+    try:
+        found = from_snapshot(
+            runtime, CONNECTION.collection, lambda s: s.by_id(connection_id), lambda: None
+        ) or runtime.client().collection(CONNECTION.collection).get(connection_id)
+    except WxoError:
+        return []
+    if found is not None:
+        return []
+    return [
+        Failure(
+            field,
+            f"no connection with id '{connection_id}' on the instance: declare it with wxo.Connection "
+            "and pass its connection_id, or fix the id",
+        )
+    ]
 
 
 class ConnectionLifecycle(Lifecycle):

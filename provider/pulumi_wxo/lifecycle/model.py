@@ -24,6 +24,7 @@ from pulumi_wxo.lifecycle.claims import (
     short_reason,
 )
 from pulumi_wxo.lifecycle.common import from_snapshot
+from pulumi_wxo.lifecycle.connection import missing_connection
 from pulumi_wxo.lifecycle.engine import Lifecycle
 from pulumi_wxo.lifecycle.model_values import after_put, diff_fields, model_outputs
 from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, stack_tag
@@ -104,6 +105,10 @@ class ModelLifecycle(Lifecycle):
             inputs["provider_config"] = {
                 to_snake_key(k): v for k, v in given["provider_config"].items() if v is not None
             }
+
+    def spec_failures(self, spec: Any, news: Mapping[str, Any]) -> list[Failure]:
+        """A ``connection_id`` must name a connection on the instance (best effort)."""
+        return missing_connection(self.runtime, spec.connection_id)
 
     def claims(self, name: str, news: Mapping[str, Any], notes: list[str]) -> list[Failure]:
         """A new resource's name on the server (lifecycle/claims.py): taken, adoptable, or
