@@ -174,3 +174,16 @@ def test_a_model_whose_connection_id_names_no_connection_is_refused_at_check(wxo
     conn = ConnectionProvider().create(ConnectionProvider().check({}, news()).inputs)
     ok = models.check({}, {"__provider": "b", "name": "openai/gpt-4o", "connection_id": str(conn.id)})
     assert ok.failures == []
+
+
+def test_an_import_by_app_id_reads_the_connection_under_its_id(wxo: EmulatorThread) -> None:
+    from pulumi_wxo.lifecycle import ConnectionLifecycle
+
+    prov = ConnectionProvider()
+    conn = prov.create(prov.check({}, news(server_url="https://a.example")).inputs)
+    imported = ConnectionLifecycle().read("openai-creds", {})
+    assert imported.id == conn.id and imported.outputs["connection_id"] == conn.id
+    assert imported.outputs["app_id"] == "openai-creds"
+    assert imported.outputs["environments"]["live"]["server_url"] == "https://a.example"
+    assert imported.outputs["credentials"] is None  # never read back
+    assert ConnectionLifecycle().read("no-such-app", {}).id is None

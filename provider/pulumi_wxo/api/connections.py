@@ -70,9 +70,13 @@ class ConnectionsCollection(Collection):
         return [found] if found is not None and found["name"] == name else []
 
     def get(self, id_: str, *, name: str | None = None) -> JsonObject | None:
-        """The connection whose ``connection_id`` is ``id_``, or None."""
-        found = self._lookup({"connection_id": id_}, action=f"read {self.kind} '{name or id_}'")
-        return found if found is not None and found["id"] == id_ else None
+        """The connection whose ``connection_id`` is ``id_``, else whose ``app_id`` is (an import
+        by app_id: the object answers its own id), or None."""
+        action = f"read {self.kind} '{name or id_}'"
+        found = self._lookup({"connection_id": id_}, action=action)
+        if found is not None and found["id"] == id_:
+            return found
+        return next(iter(self.find(id_)), None) if name is None else None
 
     # ------------------------------------------------------------------ writes
 

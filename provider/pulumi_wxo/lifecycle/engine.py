@@ -252,6 +252,9 @@ class Lifecycle:
         server = self._snapshot_by_id(id_, props.get(self.resource.key))
         if server is None:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
+        # The server's id: an import may name the object another way (a connection by app_id).
+        found = server.get("id")
+        id_ = found if isinstance(found, str) and found else id_
         if self._recorded(props):
             # Refresh never takes a foreign object into the state
             # (docs/dev/lifecycle.md, "The object at a state's id").
