@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pulumi
+import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
@@ -19,10 +20,10 @@ SECRET_SIG = "4dabf18193072939515e22adb298388d"  # the key of a secret envelope 
 KEY, ROTATED = "sk-conn-e2e-KNOWN-4242", "sk-conn-e2e-ROTATED-4343"
 
 
-def program(host: str, key: str = KEY) -> Callable[[], None]:
+def program(host: str, key: str = KEY, app_id: str = "openai-creds") -> Callable[[], None]:
     def run() -> None:
         sdk: Any = native if host == "native" else wxo
-        conn = sdk.Connection("creds", app_id="openai-creds", kind="key_value", credentials={"api_key": key})
+        conn = sdk.Connection("creds", app_id=app_id, kind="key_value", credentials={"api_key": key})
         model = sdk.Model("gpt", name="openai/gpt-4o", connection_id=conn.connection_id)
         pulumi.export("connection_id", conn.connection_id)
         pulumi.export("model_connection", model.connection_id)
@@ -68,5 +69,25 @@ def test_a_model_uses_a_connection_of_the_same_stack(
     assert ROTATED not in state and KEY not in state  # ciphertext only  # secret in state: ciphertext only
     assert KEY not in eng.text() and ROTATED not in eng.text()
 
+    # An app_id change replaces the connection; the model follows its new id.
+    up = eng.up(program(host, ROTATED, app_id="openai-creds-2"))
+    assert changes(up.summary.resource_changes) == {"replace": 1, "update": 1}, eng.text()
+    [conn] = connections(eng)
+    assert conn["app_id"] == "openai-creds-2" and eng.models()[0]["connection_id"] == conn["connection_id"]
+
     eng.destroy()
     assert connections(eng) == [] and eng.models() == []
+
+
+def test_a_connection_id_that_names_no_connection_is_refused_at_preview(
+    host: str, engine_factory: Callable[..., Engine]
+) -> None:
+    def run() -> None:
+        sdk: Any = native if host == "native" else wxo
+        sdk.Model("gpt", name="openai/gpt-4o", connection_id="conn-watsonx")
+
+    eng = engine_factory(run)
+    with pytest.raises(auto.CommandError) as info:
+        eng.preview()
+    assert "connection_id: no connection with id 'conn-watsonx' on the instance" in str(info.value)
+    assert eng.models() == []
