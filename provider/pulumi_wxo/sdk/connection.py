@@ -15,13 +15,23 @@ import pulumi
 
 from pulumi_wxo.inputs import to_plain
 from pulumi_wxo.resources import CONNECTION
-from pulumi_wxo.sdk.common import Declared, merge_args
+from pulumi_wxo.sdk.common import Declared, DeclaredNames, merge_args
 from pulumi_wxo.sdk.declared import ConnectionArgs
 
-__all__ = ["CONNECTION_SECRET_OUTPUTS", "ConnectionArgs", "connection_opts", "connection_props"]
+__all__ = [
+    "CONNECTION_NAMES",
+    "CONNECTION_SECRET_OUTPUTS",
+    "ConnectionArgs",
+    "connection_opts",
+    "connection_props",
+]
 
 # The outputs that hold credentials: secret in state whatever the engine would infer.
 CONNECTION_SECRET_OUTPUTS: tuple[str, ...] = ("credentials", "environments")
+
+
+# One app_id, one Connection per program (as one name, one Model).
+CONNECTION_NAMES = DeclaredNames(CONNECTION.name, str)
 
 
 def _secret(value: Any) -> Any:
@@ -49,6 +59,7 @@ def connection_props(resource: object, call: Declared) -> dict[str, Any]:
     )
     return {
         **{k: to_plain(v) for k, v in given.items()},
+        "app_id": CONNECTION_NAMES.input(given["app_id"], call.resource_name, resource, call.opts),
         "credentials": _secret(to_plain(given.get("credentials"))),
         "environments": _environments(given.get("environments")),
         **{key: given.get(key) or default for key, default in CONNECTION.arg_defaults.items()},
