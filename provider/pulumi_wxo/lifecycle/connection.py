@@ -45,27 +45,22 @@ def _configured(server: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def missing_connection(
-    runtime: Runtime, connection_id: Any, *, field: str = "connection_id"
-) -> list[Failure]:
-    """A model's ``connection_id`` that names no connection on the instance (best effort, at
-    preview: no settings or an unreachable server leave it to the server)."""
+def missing_connection(runtime: Runtime, connection_id: Any) -> list[str]:
+    """A note when a model's ``connection_id`` names no connection on the instance (best
+    effort, at preview: no settings or an unreachable server say nothing)."""
     if not isinstance(connection_id, str) or not connection_id:
         return []
     try:
         found = from_snapshot(
             runtime, CONNECTION.collection, lambda s: s.by_id(connection_id), lambda: None
-        ) or runtime.client().collection(CONNECTION.collection).get(connection_id)
+        ) or runtime.client().collection(CONNECTION.collection).get(connection_id, name=connection_id)
     except WxoError:
         return []
     if found is not None:
         return []
     return [
-        Failure(
-            field,
-            f"no connection with id '{connection_id}' on the instance: declare it with wxo.Connection "
-            "and pass its connection_id, or fix the id",
-        )
+        f"connection_id '{connection_id}' names no connection on the instance: calls to the model "
+        "fail until it exists; declare it with wxo.Connection and pass its connection_id, or fix the id"
     ]
 
 

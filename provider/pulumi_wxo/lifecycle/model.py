@@ -106,15 +106,13 @@ class ModelLifecycle(Lifecycle):
                 to_snake_key(k): v for k, v in given["provider_config"].items() if v is not None
             }
 
-    def spec_failures(self, spec: Any, news: Mapping[str, Any]) -> list[Failure]:
-        """A ``connection_id`` must name a connection on the instance (best effort)."""
-        return missing_connection(self.runtime, spec.connection_id)
-
     def claims(self, name: str, news: Mapping[str, Any], notes: list[str]) -> list[Failure]:
         """A new resource's name on the server (lifecycle/claims.py): taken, adoptable, or
         another stack's. A model carrying this resource's owner tag is one a killed run left
         behind: create takes it back, so it is not "taken". Best effort: without connection
         settings, or when the server cannot be reached, create decides before POSTing."""
+        # A connection_id that names no connection: said at preview, left to the instance.
+        notes += missing_connection(self.runtime, news.get("connection_id"))
         owner = self.owner(news)
         try:
             others = [o for o in self.by_name(name) if not _ours(o, owner)]
