@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -13,7 +14,9 @@ from pulumi import automation as auto
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
+from tests.support.emulator import by_hand
 from tests.support.engine import Engine
+from tests.support.native import install_plugin
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # the key of a secret envelope in state
 KEY, ROTATED = "sk-conn-e2e-KNOWN-4242", "sk-conn-e2e-ROTATED-4343"
@@ -90,3 +93,34 @@ def test_a_connection_id_that_names_no_connection_is_said_at_preview(
     said = "connection_id 'conn-watsonx' names no connection on the instance"
     assert said in preview.stdout + preview.stderr + eng.text(), eng.text()
     assert eng.models() == []
+
+
+def test_the_native_plugin_imports_a_connection_by_app_id(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    from pulumi.automation._stack import ImportResource
+
+    install_plugin(tmp_path / "pulumi-home")
+    eng = engine_factory(lambda: None)
+    with by_hand(eng.emulator) as raw:
+        raw.post("/connections/applications", json={"app_id": "made-by-hand"}).raise_for_status()
+        for env in ("draft", "live"):
+            raw.post(
+                "/connections/applications/made-by-hand/configurations",
+                json={
+                    "app_id": "made-by-hand",
+                    "environment": env,
+                    "preference": "team",
+                    "security_scheme": "key_value_creds",
+                },
+            ).raise_for_status()
+    [conn] = connections(eng)
+    eng.stack.import_resources(
+        resources=[ImportResource(type="wxo:index:Connection", name="creds", id="made-by-hand")],
+        protect=False,
+        generate_code=False,
+    )
+    state = json.loads(at_rest(eng))["deployment"]["resources"]
+    [res] = [r for r in state if r["type"] == "wxo:index:Connection"]
+    assert res["id"] == conn["connection_id"] and res["outputs"]["connection_id"] == conn["connection_id"]
+    assert res["outputs"]["environments"]["live"]["kind"] == "key_value"
