@@ -91,7 +91,9 @@ class ConnectionLifecycle(Lifecycle):
         fields = self.resource.api_fields
         spec = self.validate(self.declared(readable(props)))[0]
         configured = _configured(server)
-        if spec is not None and canonical(spec.effective()["environments"]) == canonical(configured):
+        # An environment the declaration leaves out is not compared: the API cannot remove one.
+        declared_only = {env: configured.get(env) for env in (spec.environment_names() if spec else ())}
+        if spec is not None and canonical(spec.effective()["environments"]) == canonical(declared_only):
             return {k: props.get(k) for k in fields}  # as declared: the server holds what it says
         # Changed outside Pulumi, or read without state: the server's configuration. Credentials
         # cannot be read back: those declared for an environment stay.

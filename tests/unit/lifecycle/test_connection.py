@@ -55,7 +55,10 @@ class FakeConnections:
 
     def update(self, id_: str, body: dict[str, Any], *, name: str | None = None) -> None:
         self.sent.append(body)
-        self.objects[id_] = self._object(body["name"], id_, body)
+        kept = self.objects[id_]["environments"]  # an environment left out stays, as on the API
+        updated = self._object(body["name"], id_, body)
+        updated["environments"] = {**kept, **updated["environments"]}
+        self.objects[id_] = updated
 
     def delete(self, id_: str, *, name: str | None = None) -> bool:
         return self.objects.pop(id_, None) is not None
@@ -176,3 +179,13 @@ def test_a_model_connection_id_that_names_no_connection_is_said_at_preview(lc: C
     assert models.check({}, {"name": "openai/gpt-4o", "connection_id": conn.id}).notes == []
     # Unknown at preview (the connection is new in this stack): left to the instance.
     assert models.check({}, {"name": "openai/gpt-4o", "connection_id": UNKNOWN}).notes == []
+
+
+def test_an_environment_left_out_later_is_no_lasting_drift(lc: ConnectionLifecycle) -> None:
+    outs = lc.create(lc.check({}, declared()).inputs).outputs
+    draft_only = declared(environments={"draft": {}})
+    assert lc.diff(outs, draft_only).changed == ["environments"]
+    updated = lc.update("c-1", outs, lc.check(outs, draft_only).inputs)
+    # The live configuration stays on the server (the API cannot remove one): not drift.
+    assert updated["environments"] == {"draft": {}}
+    assert lc.diff(updated, draft_only).changed == []
