@@ -69,13 +69,18 @@ def nested_models(resources: Sequence[Resource]) -> list[tuple[str, type[BaseMod
     return out
 
 
+def _nested_input(model: type[BaseModel]) -> str:
+    """A nested object inside a nested type: its typed classes, or a plain dict."""
+    return f"{model.__name__}Args | {model.__name__}ArgsDict | Mapping[str, Any]"
+
+
 def _nested_class(field: str, model: type[BaseModel]) -> str:
     name = f"{model.__name__}Args"
     doc = f"{first_paragraph(model.__doc__)} Given as ``{field}``."
     data = ["\n\n@dataclass(frozen=True, kw_only=True)\n", f"class {name}:\n", _doc(doc, 4), "\n"]
     typed = [f"\n\nclass {name}Dict(TypedDict, total=False):\n", _doc(doc, 4), "\n"]
     for fname, info in model.model_fields.items():
-        typ = python_input(describe(info.annotation))
+        typ = python_input(describe(info.annotation), objects=_nested_input)
         data.append(f"    {fname}: {typ}{'' if info.is_required() else ' | None = None'}\n")
         text = " ".join(
             t for t in (info.description, "Secret: always stored encrypted." if is_secret(info) else "") if t
@@ -278,7 +283,9 @@ from __future__ import annotations
 
 '''
         + (f"from collections.abc import {', '.join(abc)}\n" if abc else "")
-        + "from dataclasses import dataclass\nfrom typing import Any\n\nimport pulumi\n\n"
+        + "from dataclasses import dataclass\n"
+        + ("from typing import Any, Literal\n" if "Literal[" in body else "from typing import Any\n")
+        + "\nimport pulumi\n\n"
         + (f"from pulumi_wxo.inputs import {', '.join(aliases)}\n" if aliases else "")
         + "from pulumi_wxo.sdk.common import Declared, Registered\n"
         + f"from pulumi_wxo.sdk.outputs import {', '.join(_outputs_names(resources))}\n"

@@ -27,6 +27,7 @@ from pulumi_wxo.version import __version__ as __version__
 # module -> the public names it provides. The only list of the public API.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "api.settings": ("ConnectionSettings",),
+    "connection": ("Connection", "ConnectionArgs"),
     "errors": ERRORS,
     "lookup": (
         "ModelInfo",
@@ -64,6 +65,8 @@ __all__ = sorted(_WHERE, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper(
 
 if TYPE_CHECKING:
     from pulumi_wxo.api.settings import ConnectionSettings as ConnectionSettings
+    from pulumi_wxo.connection import Connection as Connection
+    from pulumi_wxo.connection import ConnectionArgs as ConnectionArgs
     from pulumi_wxo.errors import ApiError as ApiError
     from pulumi_wxo.errors import AuthError as AuthError
     from pulumi_wxo.errors import ConfigError as ConfigError

@@ -10,6 +10,6 @@ and ``tests/e2e/test_golden_state.py`` replays a stack written by v0.1.0.
 
 from __future__ import annotations
 
-from pulumi_wxo.dynamic.provider import ModelPolicyProvider, ModelProvider
+from pulumi_wxo.dynamic.provider import ConnectionProvider, ModelPolicyProvider, ModelProvider
 
-__all__ = ["ModelPolicyProvider", "ModelProvider"]
+__all__ = ["ConnectionProvider", "ModelPolicyProvider", "ModelProvider"]

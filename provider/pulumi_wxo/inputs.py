@@ -24,6 +24,12 @@ from typing import Any, TypedDict
 import pulumi
 
 from pulumi_wxo.sdk.nested import (
+    AppConfigArgs,
+    AppConfigArgsDict,
+    EnvironmentConfigArgs,
+    EnvironmentConfigArgsDict,
+    IdpConfigArgs,
+    IdpConfigArgsDict,
     ModelConfigArgs,
     ModelConfigArgsDict,
     PolicyRetryArgs,
@@ -112,6 +118,10 @@ ModelConfigInput = ModelConfigArgs | ModelConfigArgsDict | Mapping[str, Any]
 # A strategy may be given as just its mode ("fallback").
 StrategyInput = str | PolicyStrategyArgs | PolicyStrategyArgsDict | Mapping[str, Any]
 RetryInput = PolicyRetryArgs | PolicyRetryArgsDict | Mapping[str, Any]
+# A connection's SSO settings and its environments (draft, live).
+IdpConfigInput = IdpConfigArgs | IdpConfigArgsDict | Mapping[str, Any]
+AppConfigInput = AppConfigArgs | AppConfigArgsDict | Mapping[str, Any]
+EnvironmentConfigInput = EnvironmentConfigArgs | EnvironmentConfigArgsDict | Mapping[str, Any]
 # A target's ``model`` is a Model of either host (pulumi_wxo.Model, pulumi_wxo.native.Model).
 TargetsInput = Sequence[PolicyTargetInput | ModelOutputs]
 

@@ -24,10 +24,12 @@ pytestmark = pytest.mark.unit
 CLASS_PATHS = {
     "ModelProvider": "pulumi_wxo._provider",
     "ModelPolicyProvider": "pulumi_wxo._provider",
+    "ConnectionProvider": "pulumi_wxo._provider",
 }
 TYPE_TOKENS = {
     "Model": "pulumi-python:dynamic/wxo:Model",
     "ModelPolicy": "pulumi-python:dynamic/wxo:ModelPolicy",
+    "Connection": "pulumi-python:dynamic/wxo:Connection",
 }
 
 
@@ -54,7 +56,12 @@ def test_type_tokens_are_registered_unchanged(recorder: Recorder) -> None:
     def program() -> None:
         m = wxo.Model("m", name="openai/gpt-4o", provider_config={"api_key": "k"})
         wxo.ModelPolicy("p", name="p", strategy="single", targets=[{"model": m}])
+        wxo.Connection("c", app_id="c", kind="key_value", credentials={"api_key": "k"})
 
     pulumi.runtime.test(program)()
     registered = {name: r.typ for name, r in recorder.resources.items()}
-    assert registered == {"m": TYPE_TOKENS["Model"], "p": TYPE_TOKENS["ModelPolicy"]}
+    assert registered == {
+        "m": TYPE_TOKENS["Model"],
+        "p": TYPE_TOKENS["ModelPolicy"],
+        "c": TYPE_TOKENS["Connection"],
+    }

@@ -30,7 +30,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("lifecycle",),
     ("inputs", "sdk", "provider_resource", "_engine_log"),
     ("dynamic", "native"),
-    ("_provider", "model", "model_policy", "lookup"),
+    ("_provider", "model", "model_policy", "connection", "lookup"),
     ("specs",),
     ("policy", "review"),
     ("cli",),

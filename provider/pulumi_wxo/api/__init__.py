@@ -7,6 +7,7 @@ Modules:
 ``settings``       ConnectionSettings: every ``wxo:*`` key with its ``WXO_*`` fallback, TLS rule
 ``client``         WxoClient: one exchange with retries and limits, status -> error
 ``collections``    Collection: list, find, get, create, update, delete of one API collection
+``connections``    ConnectionsCollection: the connections API's sequence behind the same verbs
 ``listing``        list answers: their objects, and when a 404 stands for "none" (§8)
 ``retry``          RetryPolicy: the one retry policy, and the parameters of each caller
 ``auth``           WxoAuth: the ``httpx.Auth`` (token cache, refresh, one resend after a 401)

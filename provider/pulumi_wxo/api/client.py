@@ -33,6 +33,7 @@ import httpx
 from pulumi_wxo.api.auth import WxoAuth, make_auth
 from pulumi_wxo.api.body import NEVER_SENT, send_bounded
 from pulumi_wxo.api.collections import Collection
+from pulumi_wxo.api.connections import ConnectionsCollection
 from pulumi_wxo.api.deadline import CALL_SETTING, CallBudget, Deadline
 from pulumi_wxo.api.errors import (
     ApiError,
@@ -121,7 +122,10 @@ class WxoClient:
         #: One object per API collection (api/collections.py), by ``Resource.collection``.
         self.models = Collection(self, "/models", kind="model", plural="models")
         self.policies = Collection(self, "/model_policy", kind="policy", plural="policies")
-        self.collections: dict[str, Collection] = {c.plural: c for c in (self.models, self.policies)}
+        self.connections = ConnectionsCollection(self)
+        self.collections: dict[str, Collection] = {
+            c.plural: c for c in (self.models, self.policies, self.connections)
+        }
 
     def __repr__(self) -> str:
         return f"WxoClient(base_url={self.base_url!r}, auth={self._auth.flow!r})"

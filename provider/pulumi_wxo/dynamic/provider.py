@@ -47,6 +47,7 @@ from pulumi_wxo.lifecycle import (
     RUNTIME,
     UNKNOWN,
     CheckOutcome,
+    ConnectionLifecycle,
     DiffOutcome,
     Lifecycle,
     ModelLifecycle,
@@ -221,6 +222,16 @@ class ModelPolicyProvider(_LifecycleHost):
 
     __module__ = STATE_MODULE
     _lifecycle = PolicyLifecycle
+
+
+class ConnectionProvider(_LifecycleHost):
+    """Lifecycle of one connection (``/connections/applications``, api-contract §13).
+
+    See :mod:`pulumi_wxo.lifecycle.connection`.
+    """
+
+    __module__ = STATE_MODULE
+    _lifecycle = ConnectionLifecycle
 
 
 quiet_dynamic_host()

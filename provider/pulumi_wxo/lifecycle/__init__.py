@@ -9,6 +9,7 @@ Modules:
 ``engine``     ``Lifecycle``: check, diff, preview, create, read, update, delete of any resource
 ``model``      ``ModelLifecycle``: a model's hooks (owner tags, claims, the in-use check on delete)
 ``policy``     ``PolicyLifecycle``: a routing policy's hooks (its targets must exist)
+``connection``  ``ConnectionLifecycle``: a connection's hooks (write-only credentials, drift)
 ``create``     the transactional create every resource shares
 ``common``     small rules all share: control inputs, a taken name, refreshed inputs, a 404
 ``model_values``  a model's outputs from a server object, and the fields its diff compares
@@ -27,6 +28,7 @@ read returns no id when the object is gone; delete treats 404 as done.
 
 from __future__ import annotations
 
+from pulumi_wxo.lifecycle.connection import ConnectionLifecycle
 from pulumi_wxo.lifecycle.engine import Lifecycle
 from pulumi_wxo.lifecycle.model import ModelLifecycle
 from pulumi_wxo.lifecycle.policy import PolicyLifecycle
@@ -41,13 +43,14 @@ from pulumi_wxo.lifecycle.values import UNKNOWN, is_unknown
 
 #: The lifecycle of every resource (docs/dev/lifecycle.md, "Adding a resource"); a host picks
 #: one by the declaration's type token (``cls.resource.native_token``).
-LIFECYCLES: tuple[type[Lifecycle], ...] = (ModelLifecycle, PolicyLifecycle)
+LIFECYCLES: tuple[type[Lifecycle], ...] = (ModelLifecycle, PolicyLifecycle, ConnectionLifecycle)
 
 __all__ = [
     "LIFECYCLES",
     "RUNTIME",
     "UNKNOWN",
     "CheckOutcome",
+    "ConnectionLifecycle",
     "Created",
     "DiffOutcome",
     "Lifecycle",

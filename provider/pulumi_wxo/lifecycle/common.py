@@ -36,11 +36,12 @@ def validated_or_raise(
     validate: Callable[[Mapping[str, Any]], tuple[T | None, list[Failure]]],
     kind: str,
     verb: str,
+    key: str = "name",
 ) -> T:
     """The validated spec of ``props``, or InvalidInputError listing every failure."""
     spec, fails = validate(declared_fields(props, fields))
     if spec is None:
-        name = props.get("name")
+        name = props.get(key)
         name = name if isinstance(name, str) and name else "?"  # anything else is in the failures
         raise InvalidInputError(action=f"{verb} {kind} '{name}'", failures=[str(f) for f in fails])
     return spec
@@ -59,7 +60,9 @@ def unknown_inputs(news: Mapping[str, Any], allowed: Iterable[str]) -> list[Fail
     return [Failure(k, "unknown input") for k in news if k not in known]
 
 
-def name_taken(kind: str, name: str, find: Callable[[], list[dict[str, Any]]]) -> list[Failure]:
+def name_taken(
+    kind: str, name: str, find: Callable[[], list[dict[str, Any]]], *, field: str = "name"
+) -> list[Failure]:
     """At preview of a new resource: refuse a name the server already has (unless adopting).
 
     Best effort: without connection settings, or when the server cannot be reached, the
@@ -74,7 +77,7 @@ def name_taken(kind: str, name: str, find: Callable[[], list[dict[str, Any]]]) -
     ids = ", ".join(str(o.get("id")) for o in found)
     return [
         Failure(
-            "name",
+            field,
             f"a {kind} named '{name}' already exists on the server (id {ids}); set adopt=True to manage "
             "it with Pulumi, or choose another name",
         )

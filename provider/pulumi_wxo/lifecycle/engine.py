@@ -96,7 +96,12 @@ class Lifecycle:
     def spec_or_raise(self, props: Mapping[str, Any], *, verb: str) -> Any:
         """The validated spec of ``props``, or InvalidInputError listing every failure."""
         return validated_or_raise(
-            props, fields=self.resource.api_fields, validate=self.validate, kind=self.kind, verb=verb
+            props,
+            fields=self.resource.api_fields,
+            validate=self.validate,
+            kind=self.kind,
+            verb=verb,
+            key=self.resource.key,
         )
 
     def verify(
@@ -108,7 +113,8 @@ class Lifecycle:
             kind=self.kind,
             id_=id_,
             server=server,
-            recorded=olds,
+            # The collection answers each object's key as its ``name``.
+            recorded={**olds, "name": olds.get(self.resource.key)},
             action=action,
             owner=owner,
             tagged=self.tagged,
@@ -126,7 +132,16 @@ class Lifecycle:
     def _recorded(self, props: Mapping[str, Any]) -> bool:
         """Whether ``props`` are a state's outputs (a refresh), not a read without state
         (``Model.get``, an import), which records nothing to compare with."""
-        return any(props.get(k) is not None for k in ("name", self.resource.id_output, "owner_tag"))
+        return any(
+            props.get(k) is not None for k in (self.resource.key, self.resource.id_output, "owner_tag")
+        )
+
+    def name_of(self, spec: Any) -> str:
+        """The object's name in a valid spec: its declaration's ``key`` field."""
+        return str(getattr(spec, self.resource.key))
+
+    def label(self, props: Mapping[str, Any], fallback: str) -> str:
+        return label(props, fallback, key=self.resource.key)
 
     # ------------------------------------------------------------------ check
 
@@ -162,10 +177,10 @@ class Lifecycle:
         fails += errs
         if spec is not None:
             # Store the normalised name so later diffs compare like with like.
-            inputs["name"] = spec.name
+            inputs[self.resource.key] = self.name_of(spec)
             self.normalize_inputs(given, inputs)
             if not olds:
-                fails += self.claims(spec.name, news, notes)
+                fails += self.claims(self.name_of(spec), news, notes)
             fails += self.spec_failures(spec, news)
         return fails
 
@@ -173,7 +188,7 @@ class Lifecycle:
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffOutcome:
         register_secrets(olds, news)
-        where = placement(self.runtime, olds, action=f"diff {self.kind} '{label(olds, '?')}'")
+        where = placement(self.runtime, olds, action=f"diff {self.kind} '{self.label(olds, '?')}'")
         changed, complete = self.diff_fields(olds, news)
         if where == "move":
             changed = [*changed, "instance"]
@@ -190,7 +205,9 @@ class Lifecycle:
         given = self.declared(news)
         spec = None if any(is_unknown(v) for v in given.values()) else self.validate(given)[0]
         desired: dict[str, Any] = (
-            spec.effective() if spec is not None else {k: news.get(k) for k in self.resource.api_fields}
+            self.desired(spec, given)
+            if spec is not None
+            else {k: news.get(k) for k in self.resource.api_fields}
         )
         desired.update(self.preview_outputs(spec, olds))
         desired.update(self.control_outputs(news))
@@ -205,15 +222,16 @@ class Lifecycle:
         collection = self.collection()
         self.before_write(spec, "create")
         snapshot = self.runtime.snapshot(self.resource.collection)
-        target, tag = self.adoption(spec.name, props, self.by_name(spec.name))
+        name = self.name_of(spec)
+        target, tag = self.adoption(name, props, self.by_name(name))
         if target is not None:
-            id_ = object_id(self.kind, target, action=f"adopt {self.kind} '{spec.name}'")
+            id_ = object_id(self.kind, target, action=f"adopt {self.kind} '{name}'")
             body = self.body(spec, tag, target, props)
-            collection.update(id_, body, name=spec.name)
-            server = collection.get(id_, name=spec.name) or {**body, "id": id_}
+            collection.update(id_, body, name=name)
+            server = collection.get(id_, name=name) or {**body, "id": id_}
         else:
             body = self.body(spec, tag, None, props)
-            id_, answered = create_by_name(collection, body, name=spec.name, runtime=self.runtime, tag=tag)
+            id_, answered = create_by_name(collection, body, name=name, runtime=self.runtime, tag=tag)
             # One POST: the answer (or the body we sent) is what the server holds now.
             server = answered or {**body, "id": id_}
         snapshot.put({**server, "id": id_})
@@ -224,23 +242,26 @@ class Lifecycle:
 
     def read(self, id_: str, props: Mapping[str, Any]) -> ReadOutcome:
         register_secrets(props)
-        kind, shown = self.kind, label(props, id_)
+        kind, shown = self.kind, self.label(props, id_)
         if placement(self.runtime, props, action=f"refresh {kind} '{shown}'") == "move":
             raise WxoError(
                 f"refresh {kind} '{shown}': wxo:moveInstance is set and the {kind} is recorded on another "
                 "instance; run `pulumi up` first (docs/guide/recovery.md)"
             )
         # The snapshot first; an object it lacks may be newer than the snapshot: ask for it.
-        server = self._snapshot_by_id(id_, props.get("name"))
+        server = self._snapshot_by_id(id_, props.get(self.resource.key))
         if server is None:
             return ReadOutcome(None, {})  # gone: the host drops it on refresh
+        # The server's id: an import may name the object another way (a connection by app_id).
+        found = server.get("id")
+        id_ = found if isinstance(found, str) and found else id_
         if self._recorded(props):
             # Refresh never takes a foreign object into the state
             # (docs/dev/lifecycle.md, "The object at a state's id").
             self.verify(id_, server, props, action=f"refresh {kind} '{shown}'", owner=self.owner(props))
         outs = self._outputs(server, props, reference=self.read_reference(server, props), id_=id_)
         # A read writes nothing: it keeps what the last write recorded; without state, the instance.
-        stamped = props.get("name") is not None
+        stamped = props.get(self.resource.key) is not None
         outs.update(kept_stamp(props) if stamped else {"instance": self.runtime.instance().as_output()})
         r = self.resource
         # As check stores them (lifecycle/claims.py): no control input at its default.
@@ -254,20 +275,19 @@ class Lifecycle:
         """Full PUT; returns every output (a host's default update would wipe them)."""
         register_secrets(olds, news)
         spec = self.spec_or_raise(news, verb="update")
-        placement(self.runtime, olds, action=f"update {self.kind} '{spec.name}'")
+        name = self.name_of(spec)
+        placement(self.runtime, olds, action=f"update {self.kind} '{name}'")
         collection = self.collection()
         self.before_write(spec, "update")
         # From the run's snapshot when it has the object (one list serves every object).
-        current = self._snapshot_by_id(id_, spec.name)
+        current = self._snapshot_by_id(id_, name)
         if current is not None:  # gone: the PUT's 404 says how to recover
-            self.verify(
-                id_, current, olds, action=f"update {self.kind} '{spec.name}'", owner=self.owner(news)
-            )
+            self.verify(id_, current, olds, action=f"update {self.kind} '{name}'", owner=self.owner(news))
         body = self.body(spec, self.kept_tag(olds, news), current, news)
         try:
-            collection.update(id_, body, name=spec.name)
+            collection.update(id_, body, name=name)
         except NotFoundError as err:
-            raise gone(err, kind=self.kind, name=spec.name, id_=id_) from None
+            raise gone(err, kind=self.kind, name=name, id_=id_) from None
         server = self.after_put(current, body, id_)
         self.runtime.snapshot(self.resource.collection).put(server)
         outs = self._outputs(server, news, reference=spec.effective(), id_=id_)
@@ -277,10 +297,12 @@ class Lifecycle:
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         register_secrets(props)
-        name = props.get("name")
-        action = f"delete {self.kind} '{label(props, id_)}'"
+        name = props.get(self.resource.key)
+        action = f"delete {self.kind} '{self.label(props, id_)}'"
         if placement(self.runtime, props, action=action) == "move":
-            left_behind(self.kind, label(props, id_), props)  # the moved stack's old copy: a separate choice
+            left_behind(
+                self.kind, self.label(props, id_), props
+            )  # the moved stack's old copy: a separate choice
             return
         collection = self.collection()
         # An id that cannot name one object (``..``, ``a/b``) is refused before any request.
@@ -321,7 +343,7 @@ class Lifecycle:
         """A new resource's name on the server: taken unless ``adopt`` (best effort)."""
         if news.get("adopt"):
             return []
-        return name_taken(self.kind, name, lambda: self.by_name(name))
+        return name_taken(self.kind, name, lambda: self.by_name(name), field=self.resource.key)
 
     def spec_failures(self, spec: Any, news: Mapping[str, Any]) -> list[Failure]:
         """Checks of a valid spec against the server (a policy's targets)."""
@@ -336,8 +358,8 @@ class Lifecycle:
         news = {k: v for k, v in news.items() if k not in refused}
         olds = readable(olds)
         unknown = [k for k in fields if is_unknown(news.get(k))]
-        if "name" in unknown:
-            return ["name"], False
+        if self.resource.key in unknown:
+            return [self.resource.key], False
         known = {k: v for k, v in self.declared(news).items() if k not in unknown}
         spec = self.validate(known)[0] if not unknown else None
         if spec is None:
@@ -347,6 +369,12 @@ class Lifecycle:
             changed = [k for k in fields if canonical(desired.get(k)) != canonical(olds.get(k))]
         changed += [k for k in fields if k in refused and k not in changed]
         return changed, not unknown
+
+    def desired(self, spec: Any, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The API fields among the outputs of a write of ``spec`` (declared as ``given``), as
+        far as known without the server: the spec with the server's defaults applied."""
+        effective: dict[str, Any] = spec.effective()
+        return effective
 
     def preview_outputs(self, spec: Any, olds: Mapping[str, Any]) -> dict[str, Any]:
         """Computed outputs known at preview beyond the kept ones (a model's ``provider``)."""
@@ -411,9 +439,9 @@ class Lifecycle:
         """Refuse a delete (a model a policy still routes to)."""
 
 
-def label(props: Mapping[str, Any], fallback: str) -> str:
+def label(props: Mapping[str, Any], fallback: str, *, key: str = "name") -> str:
     """The name a message quotes: the recorded name when it is text, else ``fallback`` (the
     id). A hand-edited state may hold anything under ``name``, a value nested thousands deep
     included; such a value is never turned into text."""
-    name = props.get("name")
+    name = props.get(key)
     return name if isinstance(name, str) and name else fallback

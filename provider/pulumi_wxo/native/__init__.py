@@ -28,7 +28,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "resources": ("Model", "ModelPolicy", "Provider"),
+    "resources": ("Connection", "Model", "ModelPolicy", "Provider"),
+    "pulumi_wxo.sdk.connection": ("ConnectionArgs",),
     "pulumi_wxo.sdk.model": ("ModelArgs",),
     "pulumi_wxo.sdk.policy": ("ModelPolicyArgs",),
     "pulumi_wxo.provider_resource": ("ProviderArgs",),
@@ -37,10 +38,12 @@ _WHERE: dict[str, str] = {name: module for module, names in _EXPORTS.items() for
 __all__ = sorted(_WHERE)  # noqa: PLE0605
 
 if TYPE_CHECKING:
+    from pulumi_wxo.native.resources import Connection as Connection
     from pulumi_wxo.native.resources import Model as Model
     from pulumi_wxo.native.resources import ModelPolicy as ModelPolicy
     from pulumi_wxo.native.resources import Provider as Provider
     from pulumi_wxo.provider_resource import ProviderArgs as ProviderArgs
+    from pulumi_wxo.sdk.connection import ConnectionArgs as ConnectionArgs
     from pulumi_wxo.sdk.model import ModelArgs as ModelArgs
     from pulumi_wxo.sdk.policy import ModelPolicyArgs as ModelPolicyArgs
 

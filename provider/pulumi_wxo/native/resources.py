@@ -16,8 +16,10 @@ import pulumi
 
 from pulumi_wxo.native.schema import MODEL_TOKEN, PACKAGE, POLICY_TOKEN, package_version
 from pulumi_wxo.provider_resource import ProviderArgs, provider_inputs
+from pulumi_wxo.resources import CONNECTION
 from pulumi_wxo.sdk.common import Declared
-from pulumi_wxo.sdk.declared import ModelPolicySignature, ModelSignature
+from pulumi_wxo.sdk.connection import connection_opts, connection_props
+from pulumi_wxo.sdk.declared import ConnectionSignature, ModelPolicySignature, ModelSignature
 from pulumi_wxo.sdk.model import model_props, model_secret_opts
 from pulumi_wxo.sdk.policy import policy_props
 
@@ -61,3 +63,13 @@ class ModelPolicy(ModelPolicySignature, pulumi.CustomResource):
         props = d.given if d.id is not None else policy_props(self, d)
         opts = _opts(d.opts, **d.read_only())
         pulumi.CustomResource.__init__(self, POLICY_TOKEN, d.resource_name, props, opts)
+
+
+class Connection(ConnectionSignature, pulumi.CustomResource):
+    """A connection (``wxo:index:Connection``); see :class:`pulumi_wxo.Connection`."""
+
+    def _declare(self, declared: Declared) -> None:
+        d = declared
+        props = d.given if d.id is not None else connection_props(self, d)
+        opts = _opts(connection_opts(d.opts, **d.read_only()))
+        pulumi.CustomResource.__init__(self, CONNECTION.native_token, d.resource_name, props, opts)

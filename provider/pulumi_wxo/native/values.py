@@ -22,12 +22,32 @@ from pulumi.runtime.rpc import UNKNOWN as ENGINE_UNKNOWN
 
 from pulumi_wxo.lifecycle import UNKNOWN, is_unknown
 from pulumi_wxo.resources import RESOURCES
+from pulumi_wxo.resources.base import field_mark
+from pulumi_wxo.resources.types import TypeRef, describe
 from pulumi_wxo.schema import SECRET_FIELDS
 
 # Where the schema's credential fields sit in a Model's properties.
 SECRET_PATHS: dict[str, frozenset[str]] = {"provider_config": SECRET_FIELDS}
 # Fields whose server default is the name: secret whenever the name is (a copy of it).
 NAME_DEFAULTS: tuple[str, ...] = tuple(dict.fromkeys(f for r in RESOURCES for f in r.defaults_to_name))
+# Fields marked secret in a declaration's spec (a connection's credentials): secret as a whole.
+SECRET_WHOLE: frozenset[str] = frozenset(
+    f for r in RESOURCES for f in r.api_fields if field_mark(r.field(f), "secret")
+)
+
+
+def _holds_secret_blocks(ref: TypeRef) -> bool:
+    """A mapping of objects with a secret field (a connection's environments)."""
+    blocks = ref.parts[1] if ref.kind == "map" else None
+    return blocks is not None and any(
+        field_mark(info, "secret") for m in blocks.models for info in m.model_fields.values()
+    )
+
+
+# Mappings of blocks that may carry such a field: secret as a whole when one block does.
+SECRET_BLOCKS: frozenset[str] = frozenset(
+    f for r in RESOURCES for f in r.api_fields if _holds_secret_blocks(describe(r.field(f).annotation))
+)
 
 
 def to_plain(value: PropertyValue) -> Any:
@@ -91,9 +111,22 @@ def engine_map(props: Mapping[str, Any], *likes: Mapping[str, PropertyValue]) ->
                     for k, v in pv.value.items()
                 }
             )
+        if not pv.is_secret and _secret_whole(key, value):
+            pv = pv.with_secret(True)
         out[key] = pv
     if "name" in out and out["name"].is_secret:
         for key in NAME_DEFAULTS:
             if key in out and not out[key].is_secret:
                 out[key] = out[key].with_secret(True)
     return out
+
+
+def _secret_whole(key: str, value: Any) -> bool:
+    if value is None:
+        return False
+    if key in SECRET_WHOLE:
+        return True
+    return key in SECRET_BLOCKS and (
+        not isinstance(value, Mapping)
+        or any(not isinstance(b, Mapping) or b.get("credentials") is not None for b in value.values())
+    )

@@ -13,15 +13,17 @@ Modules:
 ``types``   the one walker over the schema's annotations, and each consumer's spelling of a type
 ``model``   MODEL, the virtual model (``/models``)
 ``policy``  POLICY, the routing policy (``/model_policy``)
+``connection``  CONNECTION, the connection (``/connections/applications``)
 """
 
 from __future__ import annotations
 
 from pulumi_wxo.resources.base import Computed, Control, Resource
+from pulumi_wxo.resources.connection import CONNECTION
 from pulumi_wxo.resources.model import MODEL
 from pulumi_wxo.resources.policy import POLICY
 
 #: Every resource, in the order the docs and the package schema list them.
-RESOURCES: tuple[Resource, ...] = (MODEL, POLICY)
+RESOURCES: tuple[Resource, ...] = (MODEL, POLICY, CONNECTION)
 
-__all__ = ["MODEL", "POLICY", "RESOURCES", "Computed", "Control", "Resource"]
+__all__ = ["CONNECTION", "MODEL", "POLICY", "RESOURCES", "Computed", "Control", "Resource"]

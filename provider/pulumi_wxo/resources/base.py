@@ -97,6 +97,10 @@ class Resource:
     looked_up: tuple[str, ...] = ()
     #: Markdown the reference page shows after the outputs (rules, secrets, caveats).
     reference: str = ""
+    #: The API field that names the object (``name``; a connection's ``app_id``): the lifecycle
+    #: looks objects up by it, claims it at preview and quotes it in messages. The collection
+    #: answers it as each object's ``name``.
+    key: str = "name"
     #: The description of an object type of ``types`` whose models' docstrings do not say it.
     type_docs: dict[str, str] = field(default_factory=dict)
 

@@ -24,12 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_wxo.native.migration import NATIVE_TYPES
+from pulumi_wxo.resources import RESOURCES
 
 __all__ = ["Diagnostic", "ReviewError", "StackPreview", "Step", "Violation", "parse_preview"]
 
-#: Both hosts' type tokens, to the resource kind (``Model`` or ``ModelPolicy``).
-KINDS: Mapping[str, str] = {token: token.rsplit(":", 1)[1] for pair in NATIVE_TYPES.items() for token in pair}
+#: Both hosts' type tokens, to the resource kind (``Model``, ``ModelPolicy``, ``Connection``).
+KINDS: Mapping[str, str] = {t: r.name for r in RESOURCES for t in (r.dynamic_token, r.native_token)}
 # Steps that are the halves of a replacement the ``replace`` step already stands for, and
 # the engine's bookkeeping steps: nothing for a reviewer.
 _SKIPPED_OPS = frozenset({"create-replacement", "delete-replaced", "discard", "remove-pending-replace"})

@@ -38,6 +38,7 @@ _RISKY = frozenset({"delete", "replace", "takeover"})
 # The resource's class name (a step's kind) -> the word in the comment, and its id output.
 _KIND_WORD = {r.name: r.kind for r in RESOURCES}
 _ID_OUTPUT = {r.name: r.id_output for r in RESOURCES}
+_KEY = {r.name: r.key for r in RESOURCES}
 # Inputs the provider keeps for itself: the pickled dynamic provider, and the control inputs
 # the SDK or the plugin computes or check alone reads (the owner stamp and its stack, the
 # policy's list of declared models, the program's other models: ``Control.stored``); every key
@@ -104,8 +105,9 @@ def _visible_change(before: Mapping[str, Masked], after: Mapping[str, Masked], t
     return any(before.get(p) != after.get(p) for p in keys if before.get(p) is not SECRET)
 
 
-def _name_of(bag: Mapping[str, Any] | None) -> str | None:
-    name = bag.get("name") if bag is not None else None
+def _name_of(bag: Mapping[str, Any] | None, kind: str | None = None) -> str | None:
+    """The object's name in a step's inputs: its declaration's key (a connection's ``app_id``)."""
+    name = bag.get(_KEY.get(kind or "", "name")) if bag is not None else None
     return name if isinstance(name, str) else None
 
 
@@ -129,7 +131,7 @@ def _code(text: str) -> str:
 def _intro(step: Step, routes: Mapping[str, list[str]]) -> list[str]:
     """The sentences under a resource's heading: what happens, why, and who is affected."""
     what = _KIND_WORD.get(step.kind or "", "resource")
-    old_name, new_name = _name_of(step.old), _name_of(step.new)
+    old_name, new_name = _name_of(step.old, step.kind), _name_of(step.new, step.kind)
     rid = f" (id {_code(step.resource_id)})" if step.resource_id else ""
     out: list[str] = []
     action = step.action
@@ -207,7 +209,7 @@ def _target_blocks(
     blocks = [Block(head=(*intro, *title, *header), rows=body, continued=continued)]
     strategy = new.get("strategy", old.get("strategy"))
     mode = strategy.get("mode") if isinstance(strategy, dict) else strategy
-    name = _name_of(step.new) or _name_of(step.old) or step.name
+    name = _name_of(step.new, step.kind) or _name_of(step.old, step.kind) or step.name
     diagram = mermaid(name, mode if isinstance(mode, str) else "?", rows)
     if diagram is not None and sum(len(line.encode()) + 1 for line in diagram) < max_bytes // 2:
         blocks.append(Block(head=diagram))

@@ -18,4 +18,5 @@ Modules:
 ``info``      the fields of a lookup's result, ``ModelInfo`` (generated)
 ``model``     the Model's property builders
 ``policy``    the ModelPolicy's property builders
+``connection``  the Connection's property builder (credentials secret)
 """

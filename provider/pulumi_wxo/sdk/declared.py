@@ -10,13 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pulumi
 
-from pulumi_wxo.inputs import ModelConfigInput, ProviderConfigInput, RetryInput, StrategyInput, TargetsInput
+from pulumi_wxo.inputs import (
+    AppConfigInput,
+    EnvironmentConfigInput,
+    IdpConfigInput,
+    ModelConfigInput,
+    ProviderConfigInput,
+    RetryInput,
+    StrategyInput,
+    TargetsInput,
+)
 from pulumi_wxo.sdk.common import Declared, Registered
-from pulumi_wxo.sdk.outputs import MODEL_OUTPUTS, POLICY_OUTPUTS, ModelOutputs, PolicyOutputs
+from pulumi_wxo.sdk.outputs import (
+    CONNECTION_OUTPUTS,
+    MODEL_OUTPUTS,
+    POLICY_OUTPUTS,
+    ConnectionOutputs,
+    ModelOutputs,
+    PolicyOutputs,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +154,111 @@ class ModelPolicySignature(Registered, PolicyOutputs):
             "retry": retry,
             "cache": cache,
             "targets": targets,
+            "adopt": adopt,
+        }
+        self._declare(Declared(resource_name, args, given, opts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectionArgs:
+    """Arguments of :class:`Connection` (snake_case names as in the ADK's spec files)."""
+
+    app_id: pulumi.Input[str]
+    """The connection's name, as models and spec files refer to it. Changing it replaces the
+    connection.
+    """
+    kind: (
+        pulumi.Input[
+            Literal[
+                "basic",
+                "bearer",
+                "api_key",
+                "oauth_auth_code_flow",
+                "oauth_auth_password_flow",
+                "oauth_auth_client_credentials_flow",
+                "oauth_auth_on_behalf_of_flow",
+                "oauth_auth_token_exchange_flow",
+                "oauth_auth_direct_access_flow",
+                "oauth_auth_jwt_bearer_flow",
+                "key_value",
+                "kv",
+            ]
+        ]
+        | None
+    ) = None
+    """The kind of credentials (both environments)."""
+    type: pulumi.Input[Literal["team", "member"]] | None = None
+    """team (default) or member (both environments)."""
+    server_url: pulumi.Input[str] | None = None
+    """The service's base URL (both environments)."""
+    sso: pulumi.Input[bool] | None = None
+    """Single sign-on (both environments)."""
+    idp_config: pulumi.Input[IdpConfigInput] | None = None
+    """SSO: the identity provider's token request."""
+    app_config: pulumi.Input[AppConfigInput] | None = None
+    """SSO: the application's token request."""
+    custom_config_entries: pulumi.Input[Mapping[str, str]] | None = None
+    """Extra configuration entries."""
+    credentials: pulumi.Input[Mapping[str, Any]] | None = None
+    """The credentials (both environments); write-only: never read back."""
+    environments: pulumi.Input[Mapping[str, EnvironmentConfigInput]] | None = None
+    """draft and live apart; only the environments named here are configured."""
+    adopt: pulumi.Input[bool] = False
+    """Take over an existing connection of the same app_id instead of refusing."""
+
+
+class ConnectionSignature(Registered, ConnectionOutputs):
+    """The keyword signature of both hosts' ``Connection``: it collects the arguments and hands them to
+    :meth:`_declare`, which each host implements (``get`` comes with ``Registered``).
+    """
+
+    _seeds = CONNECTION_OUTPUTS
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: ConnectionArgs | None = None,
+        *,
+        app_id: pulumi.Input[str] | None = None,
+        kind: pulumi.Input[
+            Literal[
+                "basic",
+                "bearer",
+                "api_key",
+                "oauth_auth_code_flow",
+                "oauth_auth_password_flow",
+                "oauth_auth_client_credentials_flow",
+                "oauth_auth_on_behalf_of_flow",
+                "oauth_auth_token_exchange_flow",
+                "oauth_auth_direct_access_flow",
+                "oauth_auth_jwt_bearer_flow",
+                "key_value",
+                "kv",
+            ]
+        ]
+        | None = None,
+        type: pulumi.Input[Literal["team", "member"]] | None = None,
+        server_url: pulumi.Input[str] | None = None,
+        sso: pulumi.Input[bool] | None = None,
+        idp_config: pulumi.Input[IdpConfigInput] | None = None,
+        app_config: pulumi.Input[AppConfigInput] | None = None,
+        custom_config_entries: pulumi.Input[Mapping[str, str]] | None = None,
+        credentials: pulumi.Input[Mapping[str, Any]] | None = None,
+        environments: pulumi.Input[Mapping[str, EnvironmentConfigInput]] | None = None,
+        adopt: pulumi.Input[bool] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        given: dict[str, Any] = {
+            "app_id": app_id,
+            "kind": kind,
+            "type": type,
+            "server_url": server_url,
+            "sso": sso,
+            "idp_config": idp_config,
+            "app_config": app_config,
+            "custom_config_entries": custom_config_entries,
+            "credentials": credentials,
+            "environments": environments,
             "adopt": adopt,
         }
         self._declare(Declared(resource_name, args, given, opts))

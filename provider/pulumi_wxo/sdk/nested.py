@@ -320,3 +320,128 @@ class PolicyRetryArgsDict(TypedDict, total=False):
 
     attempts: pulumi.Input[int]
     on_status_codes: pulumi.Input[Sequence[int]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentConfigArgs:
+    """One environment's configuration; each key set here overrides the connection's shorthand. Given
+    as ``EnvironmentConfig``.
+    """
+
+    kind: (
+        pulumi.Input[
+            Literal[
+                "basic",
+                "bearer",
+                "api_key",
+                "oauth_auth_code_flow",
+                "oauth_auth_password_flow",
+                "oauth_auth_client_credentials_flow",
+                "oauth_auth_on_behalf_of_flow",
+                "oauth_auth_token_exchange_flow",
+                "oauth_auth_direct_access_flow",
+                "oauth_auth_jwt_bearer_flow",
+                "key_value",
+                "kv",
+            ]
+        ]
+        | None
+    ) = None
+    """The kind of credentials in this environment."""
+    type: pulumi.Input[Literal["team", "member"]] | None = None
+    """team: one shared credential; member: each user's own."""
+    server_url: pulumi.Input[str] | None = None
+    """The base URL of the service the connection reaches."""
+    sso: pulumi.Input[bool] | None = None
+    """Single sign-on; required by, and only for, the SSO flows."""
+    idp_config: pulumi.Input[IdpConfigArgs | IdpConfigArgsDict | Mapping[str, Any]] | None = None
+    """The identity provider's token request (SSO)."""
+    app_config: pulumi.Input[AppConfigArgs | AppConfigArgsDict | Mapping[str, Any]] | None = None
+    """The application's token request (SSO)."""
+    custom_config_entries: pulumi.Input[Mapping[str, str]] | None = None
+    """Extra configuration entries."""
+    credentials: pulumi.Input[Mapping[str, Any]] | None = None
+    """This environment's credentials. Secret: always stored encrypted."""
+
+
+class EnvironmentConfigArgsDict(TypedDict, total=False):
+    """One environment's configuration; each key set here overrides the connection's shorthand. Given
+    as ``EnvironmentConfig``.
+    """
+
+    kind: pulumi.Input[
+        Literal[
+            "basic",
+            "bearer",
+            "api_key",
+            "oauth_auth_code_flow",
+            "oauth_auth_password_flow",
+            "oauth_auth_client_credentials_flow",
+            "oauth_auth_on_behalf_of_flow",
+            "oauth_auth_token_exchange_flow",
+            "oauth_auth_direct_access_flow",
+            "oauth_auth_jwt_bearer_flow",
+            "key_value",
+            "kv",
+        ]
+    ]
+    type: pulumi.Input[Literal["team", "member"]]
+    server_url: pulumi.Input[str]
+    sso: pulumi.Input[bool]
+    idp_config: pulumi.Input[IdpConfigArgs | IdpConfigArgsDict | Mapping[str, Any]]
+    app_config: pulumi.Input[AppConfigArgs | AppConfigArgsDict | Mapping[str, Any]]
+    custom_config_entries: pulumi.Input[Mapping[str, str]]
+    credentials: pulumi.Input[Mapping[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdpConfigArgs:
+    """The identity provider's token request of an SSO flow (the ADK's IdpConfigData). Given as
+    ``idp_config``.
+    """
+
+    header: pulumi.Input[Mapping[str, str]] | None = None
+    """Defaults to a form content-type."""
+    body: pulumi.Input[IdpConfigBodyArgs | IdpConfigBodyArgsDict | Mapping[str, Any]]
+
+
+class IdpConfigArgsDict(TypedDict, total=False):
+    """The identity provider's token request of an SSO flow (the ADK's IdpConfigData). Given as
+    ``idp_config``.
+    """
+
+    header: pulumi.Input[Mapping[str, str]]
+    body: pulumi.Input[IdpConfigBodyArgs | IdpConfigBodyArgsDict | Mapping[str, Any]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdpConfigBodyArgs:
+    """``idp_config.body`` (the ADK's IdpConfigDataBody). Given as ``IdpConfigBody``."""
+
+    requested_token_use: pulumi.Input[str]
+    requested_token_type: pulumi.Input[str]
+
+
+class IdpConfigBodyArgsDict(TypedDict, total=False):
+    """``idp_config.body`` (the ADK's IdpConfigDataBody). Given as ``IdpConfigBody``."""
+
+    requested_token_use: pulumi.Input[str]
+    requested_token_type: pulumi.Input[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppConfigArgs:
+    """The application's token request of an SSO flow (the ADK's AppConfigData). Given as
+    ``app_config``.
+    """
+
+    header: pulumi.Input[Mapping[str, str]] | None = None
+    """Defaults to a form content-type."""
+
+
+class AppConfigArgsDict(TypedDict, total=False):
+    """The application's token request of an SSO flow (the ADK's AppConfigData). Given as
+    ``app_config``.
+    """
+
+    header: pulumi.Input[Mapping[str, str]]

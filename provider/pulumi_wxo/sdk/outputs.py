@@ -120,3 +120,59 @@ class PolicyOutputs:
     """
     provider_version: pulumi.Output[str | None]
     """The pulumi-wxo version that last created or updated the object (a refresh keeps it)."""
+
+
+# Every output of Connection, seeded with None by ``get`` so each exists as an attribute.
+CONNECTION_OUTPUTS: tuple[str, ...] = (
+    "app_id",
+    "kind",
+    "type",
+    "server_url",
+    "sso",
+    "idp_config",
+    "app_config",
+    "custom_config_entries",
+    "credentials",
+    "environments",
+    "adopt",
+    "connection_id",
+    "instance",
+    "provider_version",
+)
+
+
+class ConnectionOutputs:
+    """The outputs of a Connection under either host."""
+
+    app_id: pulumi.Output[str]
+    """The connection's name, as models and spec files refer to it. Changing it replaces the
+    connection.
+    """
+    kind: pulumi.Output[str | None]
+    """The kind of credentials (both environments)."""
+    type: pulumi.Output[str | None]
+    """team (default) or member (both environments)."""
+    server_url: pulumi.Output[str | None]
+    """The service's base URL (both environments)."""
+    sso: pulumi.Output[bool | None]
+    """Single sign-on (both environments)."""
+    idp_config: pulumi.Output[dict[str, Any] | None]
+    """SSO: the identity provider's token request."""
+    app_config: pulumi.Output[dict[str, Any] | None]
+    """SSO: the application's token request."""
+    custom_config_entries: pulumi.Output[dict[str, str] | None]
+    """Extra configuration entries."""
+    credentials: pulumi.Output[dict[str, Any] | None]
+    """The credentials (both environments); write-only: never read back."""
+    environments: pulumi.Output[dict[str, dict[str, Any]] | None]
+    """draft and live apart; only the environments named here are configured."""
+    adopt: pulumi.Output[bool]
+    """Take over an existing connection of the same app_id instead of refusing."""
+    connection_id: pulumi.Output[str]
+    """The connection's id on the server (also the resource id): a model's `connection_id`."""
+    instance: pulumi.Output[dict[str, Any]]
+    """The instance that holds the object: its base URL and tenant id (`{"url": <base URL>, "tenant":
+    <id or None>}`). A stack pointed elsewhere is refused at preview (docs/guide/recovery.md).
+    """
+    provider_version: pulumi.Output[str | None]
+    """The pulumi-wxo version that last created or updated the object (a refresh keeps it)."""

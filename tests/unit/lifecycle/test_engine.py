@@ -23,7 +23,7 @@ from pulumi_wxo.lifecycle import LIFECYCLES, UNKNOWN, Lifecycle, Runtime
 from pulumi_wxo.lifecycle.instance import InstanceMismatchError
 from pulumi_wxo.lifecycle.ownership import ForeignObjectError
 from pulumi_wxo.native.plugin import BY_TOKEN, WxoProvider
-from pulumi_wxo.resources import MODEL, POLICY, Computed, Control, Resource
+from pulumi_wxo.resources import CONNECTION, MODEL, POLICY, Computed, Control, Resource
 from pulumi_wxo.version import __version__
 
 pytestmark = pytest.mark.unit
@@ -233,8 +233,8 @@ def test_an_update_of_a_widget_deleted_outside_pulumi_says_how_to_recover(lc: Wi
 
 
 def test_the_plugin_serves_each_declaration_by_its_type_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert [cls.resource.name for cls in LIFECYCLES] == [MODEL.name, POLICY.name]
-    assert set(BY_TOKEN) == {MODEL.native_token, POLICY.native_token}
+    assert [cls.resource.name for cls in LIFECYCLES] == [MODEL.name, POLICY.name, CONNECTION.name]
+    assert set(BY_TOKEN) == {MODEL.native_token, POLICY.native_token, CONNECTION.native_token}
     monkeypatch.setitem(BY_TOKEN, WIDGET.native_token, WidgetLifecycle)
     runtime = Runtime()
     core = WxoProvider(runtime, workers=1)._core("urn:pulumi:dev::proj::wxo:index:Widget::w")

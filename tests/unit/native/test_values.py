@@ -111,3 +111,17 @@ def test_the_name_defaults_are_the_declarations() -> None:
 
     declared = {f for r in RESOURCES for f in r.defaults_to_name}
     assert set(NAME_DEFAULTS) == declared and len(NAME_DEFAULTS) == len(declared)
+
+
+def test_a_connections_credentials_go_out_secret_even_when_given_plain() -> None:
+    out = engine_map(
+        {
+            "app_id": "creds",
+            "credentials": {"api_key": "k"},
+            "environments": {"draft": {"kind": "key_value", "credentials": {"api_key": "k"}}},
+        }
+    )
+    assert out["credentials"].is_secret and out["environments"].is_secret
+    assert not out["app_id"].is_secret
+    bare = engine_map({"credentials": None, "environments": {"draft": {"kind": "key_value"}}})
+    assert not bare["credentials"].is_secret and not bare["environments"].is_secret

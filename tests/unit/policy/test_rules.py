@@ -27,6 +27,8 @@ def test_the_type_tokens_are_those_of_both_hosts() -> None:
         dynamic_policy: "policy",
         MODEL_TOKEN: "model",
         POLICY_TOKEN: "policy",
+        "pulumi-python:dynamic/wxo:Connection": "connection",
+        "wxo:index:Connection": "connection",
     }
 
 

@@ -16,6 +16,8 @@ TYPES = {
     ("dynamic", "ModelPolicy"): "pulumi-python:dynamic/wxo:ModelPolicy",
     ("native", "Model"): "wxo:index:Model",
     ("native", "ModelPolicy"): "wxo:index:ModelPolicy",
+    ("dynamic", "Connection"): "pulumi-python:dynamic/wxo:Connection",
+    ("native", "Connection"): "wxo:index:Connection",
 }
 
 

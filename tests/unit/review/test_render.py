@@ -118,6 +118,15 @@ def test_a_deleted_model_names_the_policies_that_still_route_to_it() -> None:
     assert "**1 to delete** (2 unchanged)" in md
 
 
+def test_a_replaced_connection_is_named_by_its_app_id_and_its_credentials_are_masked() -> None:
+    key, rotated = "sk-review-KNOWN-9191", "sk-review-ROTATED-9292"
+    old = {"app_id": "creds", "kind": "key_value", "credentials": {"api_key": key}}
+    new = {**old, "app_id": "creds-2", "credentials": {"api_key": rotated}}
+    md = text(digest(step("replace", "c", kind="Connection", old=old, new=new, replace=["app_id"])))
+    assert "**Replaces** the connection <code>creds</code> (id" in md and "as <code>creds-2</code>" in md
+    assert key not in md and rotated not in md
+
+
 def test_takeover_says_from_whom_it_is_taken() -> None:
     md = text(digest(step("create", "m", new={"name": GPT, "adopt": "takeover"})))
     assert "⚠️ Take over model m" in headings(md)
@@ -257,5 +266,9 @@ def test_the_hidden_and_shown_controls_are_the_declarations() -> None:
     controls = [c for r in RESOURCES for c in r.controls]
     assert {c.name for c in controls if c.stored != "plain"} < _render._HIDDEN
     assert {c.name for c in controls if c.stored == "plain"} - {"adopt"} == _render._CONTROLS
-    assert _render._KIND_WORD == {"Model": "model", "ModelPolicy": "policy"}
-    assert _render._ID_OUTPUT == {"Model": "model_id", "ModelPolicy": "policy_id"}
+    assert _render._KIND_WORD == {"Model": "model", "ModelPolicy": "policy", "Connection": "connection"}
+    assert _render._ID_OUTPUT == {
+        "Model": "model_id",
+        "ModelPolicy": "policy_id",
+        "Connection": "connection_id",
+    }

@@ -1,0 +1,126 @@
+"""Connection through the real engine, on both hosts: up creates it and a model that uses its
+``connection_id``, a clean preview, a credential rotation as one update, destroy in order; the
+credential is never in the state's plaintext or the engine's output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi import automation as auto
+
+import pulumi_wxo as wxo
+import pulumi_wxo.native as native
+from tests.support.emulator import by_hand
+from tests.support.engine import Engine
+from tests.support.native import install_plugin
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # the key of a secret envelope in state
+KEY, ROTATED = "sk-conn-e2e-KNOWN-4242", "sk-conn-e2e-ROTATED-4343"
+
+
+def program(host: str, key: str = KEY, app_id: str = "openai-creds") -> Callable[[], None]:
+    def run() -> None:
+        sdk: Any = native if host == "native" else wxo
+        conn = sdk.Connection("creds", app_id=app_id, kind="key_value", credentials={"api_key": key})
+        model = sdk.Model("gpt", name="openai/gpt-4o", connection_id=conn.connection_id)
+        pulumi.export("connection_id", conn.connection_id)
+        pulumi.export("model_connection", model.connection_id)
+
+    return run
+
+
+def changes(summary: dict[str, int] | None) -> dict[str, int]:
+    return {k: v for k, v in (summary or {}).items() if k != "same"}
+
+
+def connections(eng: Engine) -> list[dict[str, Any]]:
+    return list(eng.emulator.control.state()["connections"])
+
+
+def at_rest(eng: Engine) -> str:
+    """``pulumi stack export`` without ``--show-secrets``: what a user shares or archives."""
+    ws = eng.stack.workspace
+    assert isinstance(ws, auto.LocalWorkspace)
+    return ws.pulumi_command.run(
+        ["stack", "export", "--stack", eng.stack.name], ws.work_dir, ws.env_vars
+    ).stdout
+
+
+def test_a_model_uses_a_connection_of_the_same_stack(
+    host: str, engine_factory: Callable[..., Engine]
+) -> None:
+    eng = engine_factory(program(host))
+    up = eng.up()
+    [conn] = connections(eng)
+    assert up.outputs["connection_id"].value == conn["connection_id"]
+    assert up.outputs["model_connection"].value == conn["connection_id"]
+    [model] = eng.models()
+    assert model["connection_id"] == conn["connection_id"]
+    assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
+
+    up = eng.up(program(host, ROTATED))
+    assert changes(up.summary.resource_changes) == {"update": 1}
+    assert ROTATED in json.dumps(connections(eng)) and KEY not in json.dumps(connections(eng))
+    state = at_rest(eng)
+    [res] = [r for r in json.loads(state)["deployment"]["resources"] if r["type"].endswith(":Connection")]
+    assert SECRET_SIG in res["inputs"]["credentials"] and SECRET_SIG in res["outputs"]["credentials"]
+    assert ROTATED not in state and KEY not in state  # ciphertext only  # secret in state: ciphertext only
+    assert KEY not in eng.text() and ROTATED not in eng.text()
+
+    # An app_id change replaces the connection; the model follows its new id.
+    up = eng.up(program(host, ROTATED, app_id="openai-creds-2"))
+    assert changes(up.summary.resource_changes) == {"replace": 1, "update": 1}, eng.text()
+    [conn] = connections(eng)
+    assert conn["app_id"] == "openai-creds-2" and eng.models()[0]["connection_id"] == conn["connection_id"]
+
+    eng.destroy()
+    assert connections(eng) == [] and eng.models() == []
+
+
+def test_a_connection_id_that_names_no_connection_is_said_at_preview(
+    host: str, engine_factory: Callable[..., Engine]
+) -> None:
+    def run() -> None:
+        sdk: Any = native if host == "native" else wxo
+        sdk.Model("gpt", name="openai/gpt-4o", connection_id="conn-watsonx")
+
+    eng = engine_factory(run)
+    preview = eng.preview()
+    said = "connection_id 'conn-watsonx' names no connection on the instance"
+    assert said in preview.stdout + preview.stderr + eng.text(), eng.text()
+    assert eng.models() == []
+
+
+def test_the_native_plugin_imports_a_connection_by_app_id(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    from pulumi.automation._stack import ImportResource
+
+    install_plugin(tmp_path / "pulumi-home")
+    eng = engine_factory(lambda: None)
+    with by_hand(eng.emulator) as raw:
+        raw.post("/connections/applications", json={"app_id": "made-by-hand"}).raise_for_status()
+        for env in ("draft", "live"):
+            raw.post(
+                "/connections/applications/made-by-hand/configurations",
+                json={
+                    "app_id": "made-by-hand",
+                    "environment": env,
+                    "preference": "team",
+                    "security_scheme": "key_value_creds",
+                },
+            ).raise_for_status()
+    [conn] = connections(eng)
+    eng.stack.import_resources(
+        resources=[ImportResource(type="wxo:index:Connection", name="creds", id="made-by-hand")],
+        protect=False,
+        generate_code=False,
+    )
+    state = json.loads(at_rest(eng))["deployment"]["resources"]
+    [res] = [r for r in state if r["type"] == "wxo:index:Connection"]
+    assert res["id"] == conn["connection_id"] and res["outputs"]["connection_id"] == conn["connection_id"]
+    assert res["outputs"]["environments"]["live"]["kind"] == "key_value"
