@@ -163,10 +163,6 @@ class ModelPolicySignature(Registered, PolicyOutputs):
 class ConnectionArgs:
     """Arguments of :class:`Connection` (snake_case names as in the ADK's spec files)."""
 
-    app_id: pulumi.Input[str]
-    """The connection's name, as models and spec files refer to it. Changing it replaces the
-    connection.
-    """
     kind: (
         pulumi.Input[
             Literal[
@@ -186,21 +182,25 @@ class ConnectionArgs:
         ]
         | None
     ) = None
-    """The kind of credentials (both environments)."""
+    """The kind of credentials."""
     type: pulumi.Input[Literal["team", "member"]] | None = None
-    """team (default) or member (both environments)."""
+    """team (the default): one shared credential; member: each user's own."""
     server_url: pulumi.Input[str] | None = None
-    """The service's base URL (both environments)."""
+    """The base URL of the service the connection reaches."""
     sso: pulumi.Input[bool] | None = None
-    """Single sign-on (both environments)."""
+    """Single sign-on; required by, and only for, the SSO flows."""
     idp_config: pulumi.Input[IdpConfigInput] | None = None
-    """SSO: the identity provider's token request."""
+    """The identity provider's token request (SSO)."""
     app_config: pulumi.Input[AppConfigInput] | None = None
-    """SSO: the application's token request."""
+    """The application's token request (SSO)."""
     custom_config_entries: pulumi.Input[Mapping[str, str]] | None = None
     """Extra configuration entries."""
     credentials: pulumi.Input[Mapping[str, Any]] | None = None
-    """The credentials (both environments); write-only: never read back."""
+    """The credentials; write-only: never read back."""
+    app_id: pulumi.Input[str]
+    """The connection's name, as models and spec files refer to it. Changing it replaces the
+    connection.
+    """
     environments: pulumi.Input[Mapping[str, EnvironmentConfigInput]] | None = None
     """draft and live apart; only the environments named here are configured."""
     adopt: pulumi.Input[bool] = False
@@ -219,7 +219,6 @@ class ConnectionSignature(Registered, ConnectionOutputs):
         resource_name: str,
         args: ConnectionArgs | None = None,
         *,
-        app_id: pulumi.Input[str] | None = None,
         kind: pulumi.Input[
             Literal[
                 "basic",
@@ -244,12 +243,12 @@ class ConnectionSignature(Registered, ConnectionOutputs):
         app_config: pulumi.Input[AppConfigInput] | None = None,
         custom_config_entries: pulumi.Input[Mapping[str, str]] | None = None,
         credentials: pulumi.Input[Mapping[str, Any]] | None = None,
+        app_id: pulumi.Input[str] | None = None,
         environments: pulumi.Input[Mapping[str, EnvironmentConfigInput]] | None = None,
         adopt: pulumi.Input[bool] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         given: dict[str, Any] = {
-            "app_id": app_id,
             "kind": kind,
             "type": type,
             "server_url": server_url,
@@ -258,6 +257,7 @@ class ConnectionSignature(Registered, ConnectionOutputs):
             "app_config": app_config,
             "custom_config_entries": custom_config_entries,
             "credentials": credentials,
+            "app_id": app_id,
             "environments": environments,
             "adopt": adopt,
         }

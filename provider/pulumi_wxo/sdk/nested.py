@@ -324,8 +324,8 @@ class PolicyRetryArgsDict(TypedDict, total=False):
 
 @dataclass(frozen=True, kw_only=True)
 class EnvironmentConfigArgs:
-    """One environment's configuration; each key set here overrides the connection's shorthand. Given
-    as ``EnvironmentConfig``.
+    """One environment's configuration; each key set here overrides the connection's shorthand (on the
+    connection itself, the same keys apply to both environments). Given as ``EnvironmentConfig``.
     """
 
     kind: (
@@ -347,9 +347,9 @@ class EnvironmentConfigArgs:
         ]
         | None
     ) = None
-    """The kind of credentials in this environment."""
+    """The kind of credentials."""
     type: pulumi.Input[Literal["team", "member"]] | None = None
-    """team: one shared credential; member: each user's own."""
+    """team (the default): one shared credential; member: each user's own."""
     server_url: pulumi.Input[str] | None = None
     """The base URL of the service the connection reaches."""
     sso: pulumi.Input[bool] | None = None
@@ -361,12 +361,12 @@ class EnvironmentConfigArgs:
     custom_config_entries: pulumi.Input[Mapping[str, str]] | None = None
     """Extra configuration entries."""
     credentials: pulumi.Input[Mapping[str, Any]] | None = None
-    """This environment's credentials. Secret: always stored encrypted."""
+    """The credentials; write-only: never read back. Secret: always stored encrypted."""
 
 
 class EnvironmentConfigArgsDict(TypedDict, total=False):
-    """One environment's configuration; each key set here overrides the connection's shorthand. Given
-    as ``EnvironmentConfig``.
+    """One environment's configuration; each key set here overrides the connection's shorthand (on the
+    connection itself, the same keys apply to both environments). Given as ``EnvironmentConfig``.
     """
 
     kind: pulumi.Input[

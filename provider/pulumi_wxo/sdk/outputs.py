@@ -124,7 +124,6 @@ class PolicyOutputs:
 
 # Every output of Connection, seeded with None by ``get`` so each exists as an attribute.
 CONNECTION_OUTPUTS: tuple[str, ...] = (
-    "app_id",
     "kind",
     "type",
     "server_url",
@@ -133,6 +132,7 @@ CONNECTION_OUTPUTS: tuple[str, ...] = (
     "app_config",
     "custom_config_entries",
     "credentials",
+    "app_id",
     "environments",
     "adopt",
     "connection_id",
@@ -144,26 +144,26 @@ CONNECTION_OUTPUTS: tuple[str, ...] = (
 class ConnectionOutputs:
     """The outputs of a Connection under either host."""
 
+    kind: pulumi.Output[str | None]
+    """The kind of credentials."""
+    type: pulumi.Output[str | None]
+    """team (the default): one shared credential; member: each user's own."""
+    server_url: pulumi.Output[str | None]
+    """The base URL of the service the connection reaches."""
+    sso: pulumi.Output[bool | None]
+    """Single sign-on; required by, and only for, the SSO flows."""
+    idp_config: pulumi.Output[dict[str, Any] | None]
+    """The identity provider's token request (SSO)."""
+    app_config: pulumi.Output[dict[str, Any] | None]
+    """The application's token request (SSO)."""
+    custom_config_entries: pulumi.Output[dict[str, str] | None]
+    """Extra configuration entries."""
+    credentials: pulumi.Output[dict[str, Any] | None]
+    """The credentials; write-only: never read back."""
     app_id: pulumi.Output[str]
     """The connection's name, as models and spec files refer to it. Changing it replaces the
     connection.
     """
-    kind: pulumi.Output[str | None]
-    """The kind of credentials (both environments)."""
-    type: pulumi.Output[str | None]
-    """team (default) or member (both environments)."""
-    server_url: pulumi.Output[str | None]
-    """The service's base URL (both environments)."""
-    sso: pulumi.Output[bool | None]
-    """Single sign-on (both environments)."""
-    idp_config: pulumi.Output[dict[str, Any] | None]
-    """SSO: the identity provider's token request."""
-    app_config: pulumi.Output[dict[str, Any] | None]
-    """SSO: the application's token request."""
-    custom_config_entries: pulumi.Output[dict[str, str] | None]
-    """Extra configuration entries."""
-    credentials: pulumi.Output[dict[str, Any] | None]
-    """The credentials (both environments); write-only: never read back."""
     environments: pulumi.Output[dict[str, dict[str, Any]] | None]
     """draft and live apart; only the environments named here are configured."""
     adopt: pulumi.Output[bool]
