@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pulumi
@@ -39,3 +39,21 @@ def arun(coro: Coroutine[Any, Any, T]) -> T:
         return loop.run_until_complete(coro)
     finally:
         loop.close()
+
+
+def mocked(*, preview: bool) -> Iterator[Recorder]:
+    """The body of a test module's ``mocks`` fixture: a fresh :class:`Recorder` installed as
+    Pulumi's mocks (``yield from mocked(preview=True)``)."""
+    rec = Recorder()
+    pulumi.runtime.set_mocks(rec, preview=preview)
+    yield rec
+
+
+def registered(program: Callable[[], Any]) -> BaseException | None:
+    """Run ``program`` under the installed mocks; the error its registration raised, or None
+    (the runtime re-raises the program's error as it was)."""
+    try:
+        pulumi.runtime.test(program)()
+    except pulumi.RunError as err:
+        return err
+    return None

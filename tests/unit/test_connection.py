@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pulumi
 import pytest
 
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from pulumi_wxo.model import DuplicateNameError
-from tests.support.mocks import Recorder
+from tests.support.mocks import Recorder, mocked, registered
 
 pytestmark = pytest.mark.unit
 
@@ -23,17 +22,7 @@ SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 @pytest.fixture
 def mocks() -> Iterator[Recorder]:
-    rec = Recorder()
-    pulumi.runtime.set_mocks(rec, preview=True)
-    yield rec
-
-
-def registered(program: Any) -> BaseException | None:
-    try:
-        pulumi.runtime.test(program)()
-    except pulumi.RunError as err:
-        return err
-    return None
+    yield from mocked(preview=True)
 
 
 @pytest.mark.parametrize("sdk", [wxo, native], ids=["dynamic", "native"])

@@ -6,31 +6,20 @@ Mocks never run provider code; they show what the program registers with the eng
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pulumi
 import pytest
 
 import pulumi_wxo as wxo
 from pulumi_wxo.model import DuplicateNameError
-from tests.support.mocks import Recorder
+from tests.support.mocks import Recorder, mocked, registered
 
 pytestmark = pytest.mark.unit
 
 
 @pytest.fixture
 def mocks() -> Iterator[Recorder]:
-    rec = Recorder()
-    pulumi.runtime.set_mocks(rec, preview=True)
-    yield rec
-
-
-def registered(program: Any) -> BaseException | None:
-    try:
-        pulumi.runtime.test(program)()
-    except pulumi.RunError as err:  # the runtime re-raises the program's error as it was
-        return err
-    return None
+    yield from mocked(preview=True)
 
 
 def route(resource_name: str, name: pulumi.Input[str], gpt: wxo.Model) -> wxo.ModelPolicy:

@@ -13,16 +13,14 @@ import pulumi_wxo.native as native
 from pulumi_wxo.lifecycle.ownership import owner_id
 from pulumi_wxo.model import MODEL_OUTPUTS, ModelOutputs
 from pulumi_wxo.model_policy import POLICY_OUTPUTS, PolicyOutputs
-from tests.support.mocks import Recorder
+from tests.support.mocks import Recorder, mocked
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
 
 @pytest.fixture
 def mocks() -> Iterator[Recorder]:
-    rec = Recorder()
-    pulumi.runtime.set_mocks(rec, preview=False)
-    yield rec
+    yield from mocked(preview=False)
 
 
 def run(fn: Any) -> None:
