@@ -81,20 +81,6 @@ def test_a_model_uses_a_connection_of_the_same_stack(
     assert connections(eng) == [] and eng.models() == []
 
 
-def test_a_connection_id_that_names_no_connection_is_said_at_preview(
-    host: str, engine_factory: Callable[..., Engine]
-) -> None:
-    def run() -> None:
-        sdk: Any = native if host == "native" else wxo
-        sdk.Model("gpt", name="openai/gpt-4o", connection_id="conn-watsonx")
-
-    eng = engine_factory(run)
-    preview = eng.preview()
-    said = "connection_id 'conn-watsonx' names no connection on the instance"
-    assert said in preview.stdout + preview.stderr + eng.text(), eng.text()
-    assert eng.models() == []
-
-
 def test_the_native_plugin_imports_a_connection_by_app_id(
     engine_factory: Callable[..., Engine], tmp_path: Path
 ) -> None:

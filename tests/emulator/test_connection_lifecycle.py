@@ -165,20 +165,6 @@ def test_the_native_plugin_creates_rotates_replaces_and_deletes(
     assert len(run.ids) == 2 and connections(emulator) == []
 
 
-def test_a_model_whose_connection_id_names_no_connection_is_said_at_check(wxo: EmulatorThread) -> None:
-    from pulumi_wxo.lifecycle import ModelLifecycle
-
-    models = ModelLifecycle()
-    warned = models.check({}, {"name": "openai/gpt-4o", "connection_id": "conn-watsonx"})
-    assert warned.failures == [] and [n.split(":")[0] for n in warned.notes] == [
-        "connection_id 'conn-watsonx' names no connection on the instance"
-    ]
-    conn = ConnectionProvider().create(ConnectionProvider().check({}, news()).inputs)
-    assert models.check({}, {"name": "openai/gpt-4o", "connection_id": str(conn.id)}).notes == []
-    # An app_id is not an id.
-    assert models.check({}, {"name": "openai/gpt-4o", "connection_id": "openai-creds"}).notes != []
-
-
 def test_an_import_by_app_id_reads_the_connection_under_its_id(wxo: EmulatorThread) -> None:
     from pulumi_wxo.lifecycle import ConnectionLifecycle
 

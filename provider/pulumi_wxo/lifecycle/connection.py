@@ -15,11 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pulumi_wxo.api.errors import WxoError
-from pulumi_wxo.lifecycle.common import from_snapshot
 from pulumi_wxo.lifecycle.engine import Lifecycle
 from pulumi_wxo.lifecycle.ownership import OwnerTag
-from pulumi_wxo.lifecycle.runtime import Runtime
 from pulumi_wxo.lifecycle.values import is_unknown
 from pulumi_wxo.resources import CONNECTION, Resource
 from pulumi_wxo.schema import Failure, canonical
@@ -43,25 +40,6 @@ def _configured(server: Mapping[str, Any]) -> dict[str, Any]:
         for env, config in environments.items()
         if isinstance(config, Mapping)
     }
-
-
-def missing_connection(runtime: Runtime, connection_id: Any) -> list[str]:
-    """A note when a model's ``connection_id`` names no connection on the instance (best
-    effort, at preview: no settings or an unreachable server say nothing)."""
-    if not isinstance(connection_id, str) or not connection_id:
-        return []
-    try:
-        found = from_snapshot(
-            runtime, CONNECTION.collection, lambda s: s.by_id(connection_id), lambda: None
-        ) or runtime.client().collection(CONNECTION.collection).get(connection_id, name=connection_id)
-    except WxoError:
-        return []
-    if found is not None:
-        return []
-    return [
-        f"connection_id '{connection_id}' names no connection on the instance: calls to the model "
-        "fail until it exists; declare it with wxo.Connection and pass its connection_id, or fix the id"
-    ]
 
 
 class ConnectionLifecycle(Lifecycle):

@@ -25,7 +25,6 @@ from pulumi_wxo.lifecycle.claims import (
     short_reason,
 )
 from pulumi_wxo.lifecycle.common import from_snapshot
-from pulumi_wxo.lifecycle.connection import missing_connection
 from pulumi_wxo.lifecycle.engine import Lifecycle
 from pulumi_wxo.lifecycle.model_values import after_put, diff_fields, model_outputs
 from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, stack_tag
@@ -112,8 +111,6 @@ class ModelLifecycle(Lifecycle):
         another stack's. A model carrying this resource's owner tag is one a killed run left
         behind: create takes it back, so it is not "taken". Best effort: without connection
         settings, or when the server cannot be reached, create decides before POSTing."""
-        # A connection_id that names no connection: said at preview, left to the instance.
-        notes += missing_connection(self.runtime, news.get("connection_id"))
         owner = self.owner(news)
         try:
             others = [o for o in self.by_name(name) if not _ours(o, owner)]

@@ -164,23 +164,6 @@ def test_no_credential_in_a_failure(lc: ConnectionLifecycle, fake: FakeConnectio
     assert KEY not in str(caught.value)
 
 
-def test_a_model_connection_id_that_names_no_connection_is_said_at_preview(lc: ConnectionLifecycle) -> None:
-    from pulumi_wxo.lifecycle import ModelLifecycle
-
-    models = ModelLifecycle(lc.runtime)
-    warned = models.check({}, {"name": "openai/gpt-4o", "connection_id": "c-404"})
-    assert warned.failures == []
-    assert warned.notes == [
-        "connection_id 'c-404' names no connection on the instance: calls to the model fail until it "
-        "exists; declare it with wxo.Connection and pass its connection_id, or fix the id"
-    ]
-    conn = lc.create(lc.check({}, declared()).inputs)
-    lc.runtime.snapshot("connections").invalidate()
-    assert models.check({}, {"name": "openai/gpt-4o", "connection_id": conn.id}).notes == []
-    # Unknown at preview (the connection is new in this stack): left to the instance.
-    assert models.check({}, {"name": "openai/gpt-4o", "connection_id": UNKNOWN}).notes == []
-
-
 def test_an_environment_left_out_later_is_no_lasting_drift(lc: ConnectionLifecycle) -> None:
     outs = lc.create(lc.check({}, declared()).inputs).outputs
     draft_only = declared(environments={"draft": {}})
