@@ -58,7 +58,7 @@ def _secret(info: FieldInfo) -> str:
 
 def _python_doc(annotation: str) -> str:
     """``pulumi.Input[bool | str]`` as the docs show it: ``bool \\| str``."""
-    inner = re.sub(r"pulumi\.Input\[(.*)\]$", r"\1", annotation)
+    inner = re.sub(r"pulumi\.Input\[(.*)\]( \| None)?$", r"\1", annotation)
     return inner.replace("|", "\\|")
 
 
@@ -86,6 +86,7 @@ def signature(res: Resource) -> str:
     params = ["resource_name", "args=None", "*"]
     for name, (_typ, default, _text) in arg_types(res).items():
         params.append(name if default is None else f"{name}={default}")
+    params += [f"{k.keyword}=None" for k in res.links]
     params.append("opts=None")
     return f"`pulumi_wxo.{res.name}({', '.join(params)})`"
 
@@ -130,6 +131,9 @@ def render_resource(res: Resource) -> str:
     controls = [
         [f"`{c.name}`", _python_doc(c.python), f"`{c.default}`", "no", "update", _cell(c.description)]
         for c in res.user_controls
+    ]
+    controls += [
+        [f"`{k.keyword}`", f"`{k.target}`", "`None`", "no", "update", _cell(k.description)] for k in res.links
     ]
     return (
         HEADER

@@ -243,6 +243,13 @@ def _signature_class(res: Resource) -> str:
         for n, (typ, _d, _t) in args.items()
     )
     given = "".join(f"            {json.dumps(n)}: {n},\n" for n in args)
+    params += "".join(f"        {k.keyword}: {k.target}Outputs | None = None,\n" for k in res.links)
+    linked = "".join(
+        f"        if {k.keyword} is not None:\n"
+        f"            given[{json.dumps(k.field)}] = linked(resource_name, {json.dumps(k.keyword)}, "
+        f"{k.keyword}, {json.dumps(k.output)}, {k.field})\n"
+        for k in res.links
+    )
     return (
         f"\n\nclass {res.name}Signature(Registered, {outputs_class(res)}):\n"
         + _doc(
@@ -257,7 +264,9 @@ def _signature_class(res: Resource) -> str:
         + "        opts: pulumi.ResourceOptions | None = None,\n    ) -> None:\n"
         + "        given: dict[str, Any] = {\n"
         + given
-        + "        }\n        self._declare(Declared(resource_name, args, given, opts))\n"
+        + "        }\n"
+        + linked
+        + "        self._declare(Declared(resource_name, args, given, opts))\n"
     )
 
 
@@ -287,7 +296,7 @@ from __future__ import annotations
         + ("from typing import Any, Literal\n" if "Literal[" in body else "from typing import Any\n")
         + "\nimport pulumi\n\n"
         + (f"from pulumi_wxo.inputs import {', '.join(aliases)}\n" if aliases else "")
-        + "from pulumi_wxo.sdk.common import Declared, Registered\n"
+        + "from pulumi_wxo.sdk.common import Declared, Registered, linked\n"
         + f"from pulumi_wxo.sdk.outputs import {', '.join(_outputs_names(resources))}\n"
         + body
     )

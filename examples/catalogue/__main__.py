@@ -15,7 +15,8 @@ Stack settings read here (namespace ``wxo-catalogue``):
   openaiKey      secret: `pulumi config set --secret openaiKey sk-...`
   azureKey       secret: `pulumi config set --secret azureKey ...`
   azureResource  the Azure OpenAI resource name
-  claudeConnection  id of an Orchestrate key_value connection that holds the Anthropic key
+  anthropicKey   secret: `pulumi config set --secret anthropicKey ...`, kept in a connection
+  anthropicConnection  the app_id of that Orchestrate connection (anthropic-dev, anthropic-prod)
 """
 
 from __future__ import annotations
@@ -68,13 +69,22 @@ azure = wxo.Model(
     config={"max_tokens": max_tokens},
 )
 
+# The Anthropic key lives in an Orchestrate connection, not in the model: the model carries only
+# the connection's id, and a key rotation updates the connection alone.
+anthropic = wxo.Connection(
+    "anthropic",
+    app_id=cfg.require("anthropicConnection"),
+    kind="key_value",
+    credentials={"api_key": cfg.require_secret("anthropicKey")},
+)
+
 claude = wxo.Model(
     "claude",
     name="anthropic/claude-3-7-sonnet-latest",
     display_name=f"Claude 3.7 Sonnet ({env})",
-    description="Credentials come from an Orchestrate connection, not from this stack.",
+    description="Credentials come from the anthropic connection, not from the model.",
     tags=[*tags, "anthropic"],
-    connection_id=cfg.require("claudeConnection"),
+    connection=anthropic,
     config={"max_tokens": 4096, "anthropic_version": "2023-06-01"},
 )
 

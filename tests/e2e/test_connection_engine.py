@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import pytest
 from pulumi import automation as auto
 
 import pulumi_wxo as wxo
@@ -26,7 +27,8 @@ def program(host: str, key: str = KEY, app_id: str = "openai-creds") -> Callable
     def run() -> None:
         sdk: Any = native if host == "native" else wxo
         conn = sdk.Connection("creds", app_id=app_id, kind="key_value", credentials={"api_key": key})
-        model = sdk.Model("gpt", name="openai/gpt-4o", connection_id=conn.connection_id)
+        model = sdk.Model("gpt", name="openai/gpt-4o", connection=conn)
+        sdk.Model("mini", name="openai/gpt-4o-mini", connection_id=conn.connection_id)
         pulumi.export("connection_id", conn.connection_id)
         pulumi.export("model_connection", model.connection_id)
 
@@ -54,12 +56,13 @@ def test_a_model_uses_a_connection_of_the_same_stack(
     host: str, engine_factory: Callable[..., Engine]
 ) -> None:
     eng = engine_factory(program(host))
+    # The instance refuses to delete a connection a model uses: destroy must go in order.
+    eng.emulator.control.settings(connection_in_use="refuse")
     up = eng.up()
     [conn] = connections(eng)
     assert up.outputs["connection_id"].value == conn["connection_id"]
     assert up.outputs["model_connection"].value == conn["connection_id"]
-    [model] = eng.models()
-    assert model["connection_id"] == conn["connection_id"]
+    assert [m["connection_id"] for m in eng.models()] == [conn["connection_id"]] * 2
     assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
 
     up = eng.up(program(host, ROTATED))
@@ -73,12 +76,47 @@ def test_a_model_uses_a_connection_of_the_same_stack(
 
     # An app_id change replaces the connection; the model follows its new id.
     up = eng.up(program(host, ROTATED, app_id="openai-creds-2"))
-    assert changes(up.summary.resource_changes) == {"replace": 1, "update": 1}, eng.text()
+    assert changes(up.summary.resource_changes) == {"replace": 1, "update": 2}, eng.text()
     [conn] = connections(eng)
-    assert conn["app_id"] == "openai-creds-2" and eng.models()[0]["connection_id"] == conn["connection_id"]
+    assert conn["app_id"] == "openai-creds-2"
+    assert [m["connection_id"] for m in eng.models()] == [conn["connection_id"]] * 2
 
     eng.destroy()
     assert connections(eng) == [] and eng.models() == []
+
+
+def test_a_connection_that_does_not_exist_is_refused_at_preview(
+    host: str, engine_factory: Callable[..., Engine]
+) -> None:
+    def made_up(field: str, value: str) -> Callable[[], None]:
+        def run() -> None:
+            sdk: Any = native if host == "native" else wxo
+            sdk.Model("gpt", name="openai/gpt-4o", **{field: value})
+
+        return run
+
+    eng = engine_factory(made_up("connection_id", "conn-watsonx"))
+    for field, value in [("connection_id", "conn-watsonx"), ("app_id", "no-such-app")]:
+        with pytest.raises(auto.CommandError) as info:
+            eng.preview(made_up(field, value))
+        said = str(info.value)
+        key = "id" if field == "connection_id" else field
+        assert f"{field}: no connection with {key} '{value}' on the instance" in said, said
+    assert eng.models() == []
+
+    def by_app_id() -> None:
+        sdk: Any = native if host == "native" else wxo
+        sdk.Model("mini", name="openai/gpt-4o-mini", app_id="made-by-hand")
+
+    # An app_id of a connection made outside the stack resolves to its id (as the ADK's
+    # `orchestrate models import --app-id` does), and the next preview is clean.
+    with by_hand(eng.emulator) as raw:
+        raw.post("/connections/applications", json={"app_id": "made-by-hand"}).raise_for_status()
+    eng.up(by_app_id)
+    [conn] = connections(eng)
+    assert [m["connection_id"] for m in eng.models()] == [conn["connection_id"]]
+    assert changes(eng.preview(by_app_id, diff=True).change_summary) == {}, eng.text()
+    eng.destroy()
 
 
 def test_the_native_plugin_imports_a_connection_by_app_id(

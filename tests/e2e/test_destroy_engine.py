@@ -38,7 +38,7 @@ def three_models() -> None:
         name="watsonx/ibm/granite-3-3-8b-instruct",
         provider_config={"api_key": "wx-e2e-destroy", "watsonx_space_id": "space-1"},
     )
-    wxo.Model("claude", name="anthropic/claude-3-7-sonnet", connection_id="conn-anthropic")
+    wxo.Model("claude", name="anthropic/claude-3-7-sonnet", provider_config={"api_key": "sk-ant-e2e-1"})
 
 
 def raw_api(eng: Engine) -> httpx.Client:

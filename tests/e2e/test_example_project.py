@@ -49,6 +49,7 @@ DEV_KEYS = {
     "watsonxKey": "demo-watsonx-key-not-a-real-key",
     "openaiKey": "sk-demo-openai-key-not-a-real-key",
     "azureKey": "demo-azure-key-not-a-real-key",
+    "anthropicKey": "demo-anthropic-key-not-a-real-key",
 }
 GRANITE = "virtual-model/watsonx/ibm/granite-3-3-8b-instruct"
 GPT = "virtual-model/openai/gpt-4o"
@@ -120,7 +121,7 @@ def changes(summary: Any) -> dict[str, int]:
 def test_example_project_dev_stack(dev_stack: auto.Stack, emulator: EmulatorThread) -> None:
     up = dev_stack.up(color="never")
     assert up.summary.result == "succeeded"
-    assert changes(up.summary.resource_changes) == {"create": 5}  # four models and the stack
+    assert changes(up.summary.resource_changes) == {"create": 6}  # four models, a connection, the stack
     models = {m["name"]: m for m in emulator.control.state()["models"]}
     assert sorted(models) == sorted([GRANITE, GPT, AZURE, CLAUDE])
     ids = up.outputs["model_ids"].value
@@ -160,9 +161,9 @@ def test_example_project_dev_stack(dev_stack: auto.Stack, emulator: EmulatorThre
         "azure_api_version": "2024-06-01",
     }
     claude = models[CLAUDE]
-    assert claude["connection_id"] == "anthropic-dev" and claude["provider_config"] == {
-        "provider": "anthropic"
-    }
+    [conn] = emulator.control.state()["connections"]
+    assert conn["app_id"] == "anthropic-dev" and claude["connection_id"] == conn["connection_id"]
+    assert claude["provider_config"] == {"provider": "anthropic"}
     assert claude["config"] == {"max_tokens": 4096, "anthropic_version": "2023-06-01"}
 
     again = dev_stack.up(color="never")
@@ -193,7 +194,7 @@ def test_stack_files_dev_is_committed_encrypted_prod_has_no_credentials() -> Non
     assert "encryptionsalt" not in prod and "secure:" not in (ROOT / "Pulumi.prod.yaml").read_text()
     assert not {k for k in prod_cfg if k.split(":", 1)[1] in ("apiKey", "token", "password", *DEV_KEYS)}
     # Every non-secret setting the program reads is set in both, and differs per environment.
-    settings = ("env", "maxTokens", "temperature", "watsonxSpaceId", "azureResource", "claudeConnection")
+    settings = ("env", "maxTokens", "temperature", "watsonxSpaceId", "azureResource", "anthropicConnection")
     for key in settings:
         assert ns + key in dev_cfg and ns + key in prod_cfg, key
         assert str(dev_cfg[ns + key]) != str(prod_cfg[ns + key]), key
@@ -222,7 +223,7 @@ def test_prod_stack_previews_offline_and_refuses_to_deploy_without_credentials(
     stack.set_all_config({f"wxo-catalogue:{k}": auto.ConfigValue(f"fake-{k}", secret=True) for k in DEV_KEYS})
 
     prev = stack.preview(diff=True, color="never")
-    assert changes(prev.change_summary) == {"create": 5}
+    assert changes(prev.change_summary) == {"create": 6}
     assert re.search(r"max_tokens\s*: 4096", prev.stdout) and re.search(r"temperature\s*: 0\n", prev.stdout)
     assert "fake-" not in prev.stdout
 

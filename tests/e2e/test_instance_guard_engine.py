@@ -29,7 +29,7 @@ NAMES = ["virtual-model/anthropic/claude-3-7-sonnet", "virtual-model/openai/gpt-
 
 def program() -> None:
     gpt = wxo.Model("gpt", name="openai/gpt-4o", provider_config={"api_key": "sk-guard-1"})
-    wxo.Model("claude", name="anthropic/claude-3-7-sonnet", connection_id="conn-1")
+    wxo.Model("claude", name="anthropic/claude-3-7-sonnet", provider_config={"api_key": "sk-guard-2"})
     pulumi.export("instance", gpt.instance)
 
 

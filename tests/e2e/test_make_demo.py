@@ -42,13 +42,13 @@ def test_make_demo_prints_no_warning_and_make_down_stops_its_emulator(
         up = _make("demo", demo, port)
         output = up.stdout + up.stderr
         assert up.returncode == 0, output
-        assert "Resources:\n    + 5 created" in up.stdout, up.stdout
+        assert "Resources:\n    + 6 created" in up.stdout, up.stdout
         assert [line for line in output.splitlines() if "warning" in line.lower()] == []
         pid = int((demo / "emulator.pid").read_text())
 
         again = _make("demo", demo, port)
         assert again.returncode == 0, again.stdout + again.stderr
-        assert "emulator already running" in again.stdout and "5 unchanged" in again.stdout
+        assert "emulator already running" in again.stdout and "6 unchanged" in again.stdout
         assert [line for line in again.stdout.splitlines() if "warning" in line.lower()] == []
         assert int((demo / "emulator.pid").read_text()) == pid
     finally:

@@ -38,7 +38,9 @@ def catalogue(**overrides: Any) -> Callable[[], None]:
         }
         gpt_args.update(overrides)
         gpt = wxo.Model("gpt", **gpt_args)
-        claude = wxo.Model("claude", name="anthropic/claude-3-7-sonnet", connection_id="conn-anthropic")
+        claude = wxo.Model(
+            "claude", name="anthropic/claude-3-7-sonnet", provider_config={"api_key": "sk-ant-e2e-1"}
+        )
         pulumi.export("ids", {"granite": granite.model_id, "gpt": gpt.model_id, "claude": claude.model_id})
 
     return program

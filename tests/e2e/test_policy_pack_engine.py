@@ -47,7 +47,8 @@ def pack(tmp_path: Path) -> tuple[str, str]:
 def program(host: Any, *, clean: bool) -> Callable[[], None]:
     def run() -> None:
         if clean:
-            args: dict[str, Any] = {"connection_id": "conn-llm", "tags": ["team-a"]}
+            conn = host.Connection("llm", app_id="llm", kind="key_value", credentials={"api_key": KEY})
+            args: dict[str, Any] = {"connection": conn, "tags": ["team-a"]}
         else:
             args = {
                 "provider_config": {"api_key": KEY, "custom_host": "https://llm.example"},
@@ -102,7 +103,8 @@ def test_a_clean_program_passes(host: tuple[Any, str, Callable[..., Engine]], pa
     module, _, factory = host
     eng = factory(program(module, clean=True))
     result = _preview(eng, pack)
-    assert result.change_summary.get("create") == 4, result.stdout  # the stack, 2 models, the policy
+    # The stack, a connection, 2 models, the policy.
+    assert result.change_summary.get("create") == 5, result.stdout
     text = eng.text()
     assert "✅ wxo-guardrails" in text, text  # the pack ran, and found nothing
     assert not [d.name for d in POLICIES if d.name in text], text

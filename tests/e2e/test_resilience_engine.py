@@ -30,10 +30,10 @@ WATSONX = {"api_key": "wx-e2e-resilience", "watsonx_space_id": "space-1"}
 # (resource name, model name, provider_config, connection_id)
 EIGHT: tuple[tuple[str, str, dict[str, Any] | None, str | None], ...] = (
     ("gpt-4o", "openai/gpt-4o", {"api_key": "sk-e2e-resilience"}, None),
-    ("gpt-4o-mini", "openai/gpt-4o-mini", None, "conn-openai"),
-    ("o3-mini", "openai/o3-mini", None, "conn-openai"),
-    ("claude-sonnet", "anthropic/claude-3-7-sonnet", None, "conn-anthropic"),
-    ("claude-haiku", "anthropic/claude-3-5-haiku", None, "conn-anthropic"),
+    ("gpt-4o-mini", "openai/gpt-4o-mini", {"api_key": "sk-e2e-mini"}, None),
+    ("o3-mini", "openai/o3-mini", {"api_key": "sk-e2e-o3"}, None),
+    ("claude-sonnet", "anthropic/claude-3-7-sonnet", {"api_key": "sk-ant-e2e-s"}, None),
+    ("claude-haiku", "anthropic/claude-3-5-haiku", {"api_key": "sk-ant-e2e-h"}, None),
     ("granite", "watsonx/ibm/granite-3-3-8b-instruct", {"api_key": "wx-e2e", "watsonx_space_id": "s1"}, None),
     (
         "llama",
@@ -41,7 +41,7 @@ EIGHT: tuple[tuple[str, str, dict[str, Any] | None, str | None], ...] = (
         {"api_key": "wx-e2e", "watsonx_space_id": "s1"},
         None,
     ),
-    ("mistral", "mistral-ai/mistral-large-latest", None, "conn-mistral"),
+    ("mistral", "mistral-ai/mistral-large-latest", {"api_key": "mi-e2e"}, None),
 )
 DECLARED = sorted(f"virtual-model/{name}" for _, name, _, _ in EIGHT)
 MODELS_PATH = "/v1/models"

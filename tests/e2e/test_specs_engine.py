@@ -246,9 +246,11 @@ def test_export_then_adopt_then_preview_shows_no_changes(
     claude = "virtual-model/anthropic/claude"
     mix = hand_policy("virtual-policy/mix", "loadbalance", {GPT: 0.5, claude: 0.5}, "Mix", "half and half")
     with by_hand(eng.emulator) as raw:
+        raw.post("/connections/applications", json={"app_id": "anthropic-team"}).raise_for_status()
+        [conn] = eng.emulator.control.state()["connections"]
         for body in (
             {"name": GPT, "display_name": "GPT", "provider_config": {"api_key": "sk-live-ECHO-9"}},
-            {"name": claude, "connection_id": "conn-1", "config": {"max_tokens": 9}},
+            {"name": claude, "connection_id": conn["connection_id"], "config": {"max_tokens": 9}},
             {
                 "name": "virtual-model/watsonx/ibm/granite",
                 "tags": ["ibm"],

@@ -10,6 +10,7 @@ Modules:
 ``model``      ``ModelLifecycle``: a model's hooks (owner tags, claims, the in-use check on delete)
 ``policy``     ``PolicyLifecycle``: a routing policy's hooks (its targets must exist)
 ``connection``  ``ConnectionLifecycle``: a connection's hooks (write-only credentials, drift)
+``links``      a model's connection: app_id resolved, a connection_id that names none refused
 ``create``     the transactional create every resource shares
 ``common``     small rules all share: control inputs, a taken name, refreshed inputs, a 404
 ``model_values``  a model's outputs from a server object, and the fields its diff compares

@@ -26,6 +26,7 @@ from pulumi_wxo.lifecycle.claims import (
 )
 from pulumi_wxo.lifecycle.common import from_snapshot
 from pulumi_wxo.lifecycle.engine import Lifecycle
+from pulumi_wxo.lifecycle.links import missing_connection, resolve_app_id
 from pulumi_wxo.lifecycle.model_values import after_put, diff_fields, model_outputs
 from pulumi_wxo.lifecycle.ownership import OwnerTag, is_owner_id, owner_of, platform_tags, stack_tag
 from pulumi_wxo.resources import MODEL, POLICY, Resource
@@ -85,6 +86,16 @@ class ModelLifecycle(Lifecycle):
 
     def control_failures(self, news: Mapping[str, Any]) -> list[Failure]:
         return adopt_failures(news)  # True, False or "takeover"
+
+    def _check(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], inputs: dict[str, Any], notes: list[str]
+    ) -> list[Failure]:
+        # The connection first: app_id becomes connection_id (lifecycle/links.py).
+        news, fails = resolve_app_id(self.runtime, news, inputs)
+        fails += super()._check(olds, news, inputs, notes)
+        if not any(f.path in ("app_id", "connection_id") for f in fails):
+            fails += missing_connection(self.runtime, olds, news, notes)
+        return fails
 
     def partial_failures(self, partial: Mapping[str, Any]) -> list[Failure]:
         """Field rules for the known part of inputs that still hold preview unknowns.

@@ -9,7 +9,7 @@ reference docs and the lifecycle's field sets.
 
 Modules:
 
-``base``    Resource, Control, Computed: the shape of a declaration and what it derives
+``base``    Resource, Control, Computed, Link: the shape of a declaration and what it derives
 ``types``   the one walker over the schema's annotations, and each consumer's spelling of a type
 ``model``   MODEL, the virtual model (``/models``)
 ``policy``  POLICY, the routing policy (``/model_policy``)
@@ -18,7 +18,7 @@ Modules:
 
 from __future__ import annotations
 
-from pulumi_wxo.resources.base import Computed, Control, Resource
+from pulumi_wxo.resources.base import Computed, Control, Link, Resource
 from pulumi_wxo.resources.connection import CONNECTION
 from pulumi_wxo.resources.model import MODEL
 from pulumi_wxo.resources.policy import POLICY
@@ -26,4 +26,4 @@ from pulumi_wxo.resources.policy import POLICY
 #: Every resource, in the order the docs and the package schema list them.
 RESOURCES: tuple[Resource, ...] = (MODEL, POLICY, CONNECTION)
 
-__all__ = ["CONNECTION", "MODEL", "POLICY", "RESOURCES", "Computed", "Control", "Resource"]
+__all__ = ["CONNECTION", "MODEL", "POLICY", "RESOURCES", "Computed", "Control", "Link", "Resource"]

@@ -72,6 +72,22 @@ class Computed:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A Python keyword that takes another resource and gives one of its outputs to a field
+    (``connection=conn`` gives ``conn.connection_id`` to ``connection_id``). The output carries
+    the dependency, so the engine creates the other resource first and deletes it last."""
+
+    keyword: str
+    #: The field the output is given to.
+    field: str
+    #: The class name of the resource it takes (``Connection``).
+    target: str
+    #: The output of that resource.
+    output: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Resource:
     """Everything a resource is, stated once."""
 
@@ -103,6 +119,8 @@ class Resource:
     key: str = "name"
     #: The description of an object type of ``types`` whose models' docstrings do not say it.
     type_docs: dict[str, str] = field(default_factory=dict)
+    #: Python keywords that take another resource in place of a field (``connection=``).
+    links: tuple[Link, ...] = ()
 
     # ------------------------------------------------------------------ names
 

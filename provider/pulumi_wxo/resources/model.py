@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_wxo.resources.base import Computed, Control, Resource, flag
+from pulumi_wxo.resources.base import Computed, Control, Link, Resource, flag
 from pulumi_wxo.schema import ModelConfig, ModelSpec, ProviderConfig
 
 INSTANCE = Computed(
@@ -49,6 +49,14 @@ MODEL = Resource(
             always=True,
         ),
         flag("force_delete", "Delete the model even when a policy on the server still targets it."),
+        Control(
+            "app_id",
+            {"type": "string"},
+            "The `app_id` of a connection already on the instance, as `orchestrate models import "
+            "--app-id` takes it: resolved to its `connection_id` at every check (a preview refuses "
+            "one that names no connection). Give it or `connection_id`, not both.",
+            python="pulumi.Input[str] | None",
+        ),
         Control(
             "owner",
             {"type": "string"},
@@ -101,6 +109,16 @@ MODEL = Resource(
             always=False,
             kept=True,
             seeded=False,
+        ),
+    ),
+    links=(
+        Link(
+            "connection",
+            "connection_id",
+            "Connection",
+            "connection_id",
+            "A `Connection` of the program: its `connection_id`, with the dependency that creates "
+            "the connection first and deletes it last. Give it or `connection_id`, not both.",
         ),
     ),
     listed=("display_name", "model_type"),

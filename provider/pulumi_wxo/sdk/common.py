@@ -40,6 +40,20 @@ class Declared:
         return {} if self.id is None else {"id": self.id}
 
 
+def linked(resource_name: str, keyword: str, target: Any, output: str, given: Any) -> Any:
+    """The output a link keyword gives its field (``connection=conn`` -> ``conn.connection_id``),
+    or a TypeError naming the resource and both keywords."""
+    if given is not None:
+        raise TypeError(f"{resource_name}: give {keyword}= or {output}=, not both")
+    value = getattr(target, output, None)
+    if value is None or not isinstance(target, pulumi.Resource):
+        raise TypeError(
+            f"{resource_name}: {keyword}= takes a pulumi_wxo {keyword.title()} resource "
+            f"(got {type(target).__name__}); pass its {output} as {output}= otherwise"
+        )
+    return value
+
+
 class Registered:
     """What both hosts' resource classes have from their generated signature base: ``get``,
     and the ``_declare`` hook each host implements."""

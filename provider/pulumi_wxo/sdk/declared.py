@@ -24,7 +24,7 @@ from pulumi_wxo.inputs import (
     StrategyInput,
     TargetsInput,
 )
-from pulumi_wxo.sdk.common import Declared, Registered
+from pulumi_wxo.sdk.common import Declared, Registered, linked
 from pulumi_wxo.sdk.outputs import (
     CONNECTION_OUTPUTS,
     MODEL_OUTPUTS,
@@ -63,6 +63,11 @@ class ModelArgs:
     """
     force_delete: pulumi.Input[bool] = False
     """Delete the model even when a policy on the server still targets it."""
+    app_id: pulumi.Input[str] | None = None
+    """The `app_id` of a connection already on the instance, as `orchestrate models import --app-id`
+    takes it: resolved to its `connection_id` at every check (a preview refuses one that names no
+    connection). Give it or `connection_id`, not both.
+    """
 
 
 class ModelSignature(Registered, ModelOutputs):
@@ -87,6 +92,8 @@ class ModelSignature(Registered, ModelOutputs):
         config: pulumi.Input[ModelConfigInput] | None = None,
         adopt: pulumi.Input[bool | str] | None = None,
         force_delete: pulumi.Input[bool] | None = None,
+        app_id: pulumi.Input[str] | None = None,
+        connection: ConnectionOutputs | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         given: dict[str, Any] = {
@@ -100,7 +107,12 @@ class ModelSignature(Registered, ModelOutputs):
             "config": config,
             "adopt": adopt,
             "force_delete": force_delete,
+            "app_id": app_id,
         }
+        if connection is not None:
+            given["connection_id"] = linked(
+                resource_name, "connection", connection, "connection_id", connection_id
+            )
         self._declare(Declared(resource_name, args, given, opts))
 
 

@@ -23,6 +23,7 @@ MODEL_OUTPUTS: tuple[str, ...] = (
     "config",
     "adopt",
     "force_delete",
+    "app_id",
     "secret_name",
     "model_id",
     "provider",
@@ -58,6 +59,11 @@ class ModelOutputs:
     """
     force_delete: pulumi.Output[bool]
     """Delete the model even when a policy on the server still targets it."""
+    app_id: pulumi.Output[str | None]
+    """The `app_id` of a connection already on the instance, as `orchestrate models import --app-id`
+    takes it: resolved to its `connection_id` at every check (a preview refuses one that names no
+    connection). Give it or `connection_id`, not both.
+    """
     secret_name: pulumi.Output[bool | None]
     """True when `name` was given as a secret: messages then say "a secret name" instead of quoting it.
     Set by the SDK or the plugin.
