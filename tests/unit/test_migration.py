@@ -173,3 +173,30 @@ def test_states_it_does_not_understand_are_refused_with_the_reason() -> None:
     twice = golden()
     twice["deployment"]["resources"].insert(2, by_urn(migrated)[f"{P}pulumi:providers:wxo::default"])
     _refused(twice, "already in the stack: was it migrated before")
+
+
+def test_a_connection_moves_too_and_the_model_that_uses_it_follows() -> None:
+    export = golden()
+    resources = export["deployment"]["resources"]
+    [claude] = [r for r in resources if r["urn"].endswith("::claude")]
+    conn_urn = f"{P}pulumi-python:dynamic/wxo:Connection::anthropic"
+    conn = {
+        **copy.deepcopy(claude),
+        "urn": conn_urn,
+        "type": "pulumi-python:dynamic/wxo:Connection",
+        "id": "c-1",
+        "inputs": {"__provider": "pickled", "app_id": "anthropic", "kind": "key_value"},
+        "outputs": {"__provider": "pickled", "app_id": "anthropic", "connection_id": "c-1"},
+        "dependencies": [],
+        "propertyDependencies": {},
+    }
+    resources.insert(resources.index(claude), conn)
+    claude["dependencies"] = [conn_urn]
+    claude["propertyDependencies"] = {"connection_id": [conn_urn]}
+    after = by_urn(migrate_deployment(export, provider_id=PID).export)
+    moved = after[f"{P}wxo:index:Connection::anthropic"]
+    assert moved["type"] == "wxo:index:Connection" and moved["id"] == "c-1"
+    assert moved["outputs"] == {"app_id": "anthropic", "connection_id": "c-1"}
+    new_claude = after[f"{P}wxo:index:Model::claude"]
+    assert new_claude["dependencies"] == [f"{P}wxo:index:Connection::anthropic"]
+    assert new_claude["propertyDependencies"]["connection_id"] == [f"{P}wxo:index:Connection::anthropic"]

@@ -25,6 +25,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from pulumi_wxo.resources import RESOURCES
+
 __all__ = [
     "MAX_STATE_BYTES",
     "NATIVE_TYPES",
@@ -35,10 +37,8 @@ __all__ = [
     "plaintext_secrets",
 ]
 
-NATIVE_TYPES: Mapping[str, str] = {
-    "pulumi-python:dynamic/wxo:Model": "wxo:index:Model",
-    "pulumi-python:dynamic/wxo:ModelPolicy": "wxo:index:ModelPolicy",
-}
+#: Every resource's dynamic-host type token -> its plugin type token (from the declarations).
+NATIVE_TYPES: Mapping[str, str] = {r.dynamic_token: r.native_token for r in RESOURCES}
 DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-python"
 NATIVE_PROVIDER_TYPE = "pulumi:providers:wxo"
 CONFIG_NAMESPACE = "wxo:"
