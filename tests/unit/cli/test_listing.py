@@ -110,7 +110,7 @@ def test_list_json_is_the_same_with_or_without_rich(
 ) -> None:
     code, out, _ = run(capsys, "list", "--json", "--name", "mix")
     assert code == 0
-    assert json.loads(out) == {"models": [], "policies": POLICIES}
+    assert json.loads(out) == {"connections": [], "models": [], "policies": POLICIES}
 
 
 # ---------------------------------------------------------------------------------------------
