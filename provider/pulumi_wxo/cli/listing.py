@@ -71,6 +71,11 @@ def targets_text(targets: Any) -> str:
     return ", ".join(fold_targets(targets if isinstance(targets, list) else [], leaf, rule))
 
 
+# What an environment of a connection shows (schema.connection.normalize_connection's keys).
+_ENVIRONMENT_KEYS: tuple[str, ...] = ("kind", "type", "server_url", "sso", "idp_config", "app_config")
+_ENVIRONMENT_KEYS += ("custom_config_entries", "credentials_set")
+
+
 def connection_view(obj: dict[str, Any]) -> dict[str, Any]:
     """What ``list`` shows of a connection (``client.connections.list()``): its app id, its
     connection id and each configured environment's settings with ``credentials_set``; nothing
@@ -80,7 +85,11 @@ def connection_view(obj: dict[str, Any]) -> dict[str, Any]:
     return {
         "app_id": obj.get("app_id"),
         "connection_id": obj.get("connection_id"),
-        "environments": {env: dict(v) for env, v in envs.items() if isinstance(v, dict)},
+        "environments": {
+            env: {k: v[k] for k in _ENVIRONMENT_KEYS if k in v}
+            for env, v in envs.items()
+            if isinstance(v, dict)
+        },
     }
 
 

@@ -36,7 +36,7 @@ from dataclasses import replace
 from typing import Any
 
 from pulumi_wxo.schema.connection import CREDENTIAL_KEYS, ENVIRONMENTS, KEY_VALUE_KINDS
-from pulumi_wxo.specs.export import Audience, ExportedSpec
+from pulumi_wxo.specs.export import Audience, ExportedSpec, _withheld_notes, _without_credentials
 from pulumi_wxo.specs.names import resource_name, secret_config_key
 from pulumi_wxo.specs.syntax import SPEC_VERSION
 
@@ -83,11 +83,18 @@ def export_connection(
     secrets: dict[str, str] = {}
     commands: list[str] = []
     notes: list[str] = []
+    withheld: list[str] = []
     for env in ENVIRONMENTS:
         settings = envs.get(env)
         if not isinstance(settings, Mapping):
             continue
-        block = {k: settings.get(k) for k in _BLOCK_KEYS if settings.get(k)}
+        # What a server sends is untrusted: a credential under any key in a mapping is left out.
+        block = {
+            k: _without_credentials(settings[k], f"environments.{env}.{k}", withheld)
+            for k in _BLOCK_KEYS
+            if settings.get(k)
+        }
+        block = {k: v for k, v in block.items() if v}  # falsy left out, as the ADK's export does
         kind = settings.get("kind")
         if kind is None:
             notes.append(
@@ -121,7 +128,7 @@ def export_connection(
         resource_name(app_id),
         document,
         tuple(sorted(secrets.items())),
-        tuple(notes),
+        tuple(notes) + _withheld_notes(app_id, withheld),
         audience,
         commands=tuple(commands),
     )
