@@ -83,7 +83,7 @@ _EXAMPLES = """\
   vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/
   pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings
   pulumi-wxo export --format python --host native --output prog/   # for the native plugin
-  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...
+  pulumi-wxo export --for adk --output adk/  # then run the orchestrate commands it prints
   pulumi-wxo export --format pulumi-import -o tenant.json
   pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import"""
 
