@@ -408,3 +408,44 @@ def test_export_for_the_adk_prints_the_import_order_without_values(
     assert conn["environments"]["draft"] == {"kind": "key_value", "type": "team"}
     model_text = (tmp_path / "openai-gpt-4o.yaml").read_text()
     assert "--app-id openai-creds" in model_text and yaml.safe_load(model_text)["app_id"] == "openai-creds"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export",),
+        ("export", "--for", "adk"),
+        ("export", "--format", "python"),
+        ("list",),
+        ("list", "--json"),
+    ],
+)
+def test_a_hostile_app_id_stays_data_in_every_output(
+    argv: tuple[str, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app_id = 'creds\n::error::c ##[error]d\x1b[2J"; rm -rf / #'
+    hostile = {
+        **_connection(app_id, "c-9"),
+        "environments": {"draft": _connection(app_id, "c-9")["environments"]["live"]},
+    }
+    serve(
+        monkeypatch, [{"id": "1", "name": "virtual-model/openai/o3", "connection_id": "c-9"}], [], [hostile]
+    )
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    for text in (out, err):
+        assert WORKFLOW_COMMAND.search(text) is None and RAW_CONTROLS.search(text) is None, text
+    if argv == ("export", "--format", "python"):
+        [call] = [
+            n
+            for n in ast.walk(ast.parse(out))
+            if isinstance(n, ast.Call) and ast.unparse(n.func) == "wxo.Connection"
+        ]
+        assert {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg == "app_id"} == {
+            "app_id": app_id
+        }
+    elif argv[0] == "export":
+        assert yaml.safe_load(out.split("---\n")[0])["app_id"] == app_id  # the file says what the server said
+    if argv == ("export", "--for", "adk"):  # a command line quotes it whole
+        [line] = [x for x in err.splitlines() if "set-credentials" in x]
+        assert "--app-id 'creds\\x0a" in line and "\"; rm -rf / #' --env draft -e" in line
