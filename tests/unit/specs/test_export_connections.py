@@ -13,7 +13,7 @@ from ibm_watsonx_orchestrate.cli.commands.connections import connections_control
 from ibm_watsonx_orchestrate_core.types.connections import ConnectionConfiguration
 
 from pulumi_wxo.schema.connection import validate_connection
-from pulumi_wxo.specs import dump_yaml, export_connection, export_model, python_program
+from pulumi_wxo.specs import dump_yaml, export_connection, export_model
 from pulumi_wxo.specs.export import credential_fields
 from pulumi_wxo.specs.export_connections import credential_keys, env_variable, point_at_connection
 
@@ -199,19 +199,3 @@ def test_an_odd_app_id_gives_a_plain_variable_and_a_quoted_argument() -> None:
         "orchestrate connections set-credentials --app-id 'it'\"'\"'s; rm -rf' --env draft"
     )
     assert '-e "api_key=$IT_S_RM_RF_API_KEY"' in e.commands[0]
-
-
-def test_the_program_declares_the_connection_and_wires_its_models() -> None:
-    model = point_at_connection(
-        export_model({"id": "m", "name": "virtual-model/openai/gpt-4o", "connection_id": "c-1"}),
-        "openai-creds",
-    )
-    source = python_program([export_connection(connection(), bound=("api_key",)), model])
-    compile(source, "__main__.py", "exec")
-    assert source.index("wxo.Connection(") < source.index("wxo.Model(")
-    assert '"credentials": {"api_key": cfg.require_secret("openaiCredsApiKey")}' in source
-    assert (
-        "connection_id=openai_creds.connection_id," in source
-        and 'app_id="openai-creds",\n    adopt' not in source
-    )
-    assert "pulumi config set --secret openaiCredsApiKey <value>" in source
