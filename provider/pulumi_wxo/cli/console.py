@@ -47,12 +47,13 @@ def print_tables(tables: Sequence[Table]) -> None:
         # Piped or in CI (make demo): rich would assume 80 columns and fold every uuid.
         console = Console(width=200)
     for t in tables:
-        # Text, not str: a str cell would be parsed as console markup and emoji codes.
-        table = RichTable(title=Text(visible(t.title)))
+        # Text, not str: a str cell would be parsed as console markup and emoji codes. inert as
+        # well: a "##[" inside a cell is a workflow command to a CI log wherever the line starts.
+        table = RichTable(title=Text(inert(visible(t.title))))
         for col in t.columns:
-            table.add_column(Text(visible(col)), overflow="fold")
+            table.add_column(Text(inert(visible(col))), overflow="fold")
         for row in t.rows:
-            table.add_row(*(Text(visible(cell)) for cell in row))
+            table.add_row(*(Text(inert(visible(cell))) for cell in row))
         console.print(table)
 
 

@@ -1,10 +1,13 @@
-"""``pulumi-wxo export``: spec files (or a Pulumi program) for the models and policies on an
-instance, with ``${secret:KEY}`` placeholders instead of secret values (``--for pulumi``), or
-for IBM's ADK without any credential (``--for adk``, docs/guide/specs.md "Two audiences")."""
+"""``pulumi-wxo export``: spec files (or a Pulumi program) for the connections, models and
+policies on an instance, with ``${secret:KEY}`` placeholders instead of secret values (``--for
+pulumi``), or for IBM's ADK without any credential (``--for adk``, docs/guide/specs.md "Two
+audiences"): then the ``orchestrate connections set-credentials`` lines are printed, each value
+read from an environment variable."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -28,12 +31,34 @@ MARKED_HEADER = (
 )
 
 
+CONNECTION_HEADER = (
+    "Exported by `pulumi-wxo export`: the ADK's connection file (`orchestrate connections import -f`).\n"
+    "Credentials are ${secret:KEY} placeholders (the ADK ignores them):\n"
+    "set them with `pulumi config set --secret KEY <value>`."
+)
+
+
 def adk_header(e: ExportedSpec) -> str:
     """How to import one ``--for adk`` file with the ADK (the file holds no credential)."""
     if e.kind == "policy":
         return (
             "Exported by `pulumi-wxo export --for adk`, for the ADK:\n"
             f"  orchestrate models policy import -f {e.filename}"
+        )
+    if e.kind == "connection":
+        lines = [
+            "Exported by `pulumi-wxo export --for adk`, for the ADK: no credentials in this file.",
+            f"  orchestrate connections import -f {e.filename}",
+        ]
+        if e.commands:
+            lines.append("then set its credentials, each value from an environment variable:")
+            lines += [f"  {command}" for command in e.commands]
+        return "\n".join(lines)
+    if e.app_id is not None:
+        return (
+            "Exported by `pulumi-wxo export --for adk`, for the ADK: no credentials in this file.\n"
+            "Import its connection first (its file is beside this one), then:\n"
+            f"  orchestrate models import -f {e.filename} --app-id {shlex.quote(e.app_id)}"
         )
     return (
         "Exported by `pulumi-wxo export --for adk`, for the ADK: no credentials in this file.\n"
@@ -42,12 +67,14 @@ def adk_header(e: ExportedSpec) -> str:
     )
 
 
-_SUMMARY = "write spec files (or a Pulumi program) for the models and policies on an instance"
+_SUMMARY = "write spec files (or a Pulumi program) for the connections, models and policies on an instance"
 _DESCRIPTION = (
-    "Read models and policies from an instance and write ADK-compatible spec files "
+    "Read connections, models and policies from an instance and write ADK-compatible spec files "
     "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
     "under management without duplicates. Secret values are never written: placeholders "
-    "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed. "
+    "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed "
+    "(with --for adk: the `orchestrate connections set-credentials` commands, values from "
+    "environment variables). A model whose connection is exported names it by app_id. "
     "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]')."
 )
 _EXAMPLES = """\
@@ -56,7 +83,7 @@ _EXAMPLES = """\
   vault kv get -field=token secret/wxo | pulumi-wxo export --token-stdin --output specs/
   pulumi-wxo export --name 'openai/*' --format python --output prog/   # WXO_* settings
   pulumi-wxo export --format python --host native --output prog/   # for the native plugin
-  pulumi-wxo export --for adk --output adk/  # then: orchestrate models import -f ... --app-id ...
+  pulumi-wxo export --for adk --output adk/  # then run the orchestrate commands it prints
   pulumi-wxo export --format pulumi-import -o tenant.json
   pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import"""
 
@@ -122,17 +149,42 @@ def export_objects(
     policies: Sequence[dict[str, Any]],
     patterns: Sequence[str] = (),
     audience: Audience = "pulumi",
+    connections: Sequence[dict[str, Any]] = (),
 ) -> tuple[list[ExportedSpec], list[str]]:
-    """Server objects (``GET /models``, ``GET /model_policy``) as exported specs, plus notes."""
-    from pulumi_wxo.specs import export_model, export_policy
+    """Server objects (``GET /models``, ``GET /model_policy``, ``client.connections.list()``) as
+    exported specs, connections first, plus notes. With ``patterns``, a connection is exported
+    when its app_id matches or an exported model uses it; such a model names it by app_id."""
+    from pulumi_wxo.schema import normalize_model
+    from pulumi_wxo.specs import export_connection, export_model, export_policy
+    from pulumi_wxo.specs.export import credential_fields
+    from pulumi_wxo.specs.export_connections import point_at_connection
 
     chosen_models, notes = _unique((m for m in models if name_matches(str(m.get("name")), patterns)), "model")
     chosen_policies, more = _unique(
         (p for p in policies if name_matches(str(p.get("name")), patterns)), "policy"
     )
+    bound: dict[str, set[str]] = {}  # connection_id -> the credential fields of its models
+    for m in chosen_models:
+        if connection_id := normalize_model(m)["connection_id"]:
+            bound.setdefault(str(connection_id), set()).update(credential_fields(m))
+    chosen_connections, dup_connections = _unique(
+        (
+            {**c, "name": c.get("app_id")}
+            for c in connections
+            if name_matches(str(c.get("app_id")), patterns) or str(c.get("connection_id")) in bound
+        ),
+        "connection",
+    )
+    notes += dup_connections
+    app_ids = {str(c.get("connection_id")): str(c.get("app_id")) for c in chosen_connections}
     exported = [
-        export_model(m, audience=audience) for m in sorted(chosen_models, key=lambda m: str(m.get("name")))
+        export_connection(c, audience=audience, bound=bound.get(str(c.get("connection_id")), ()))
+        for c in sorted(chosen_connections, key=lambda c: str(c.get("app_id")))
     ]
+    for m in sorted(chosen_models, key=lambda m: str(m.get("name"))):
+        spec = export_model(m, audience=audience)
+        app_id = app_ids.get(str(normalize_model(m)["connection_id"]))
+        exported.append(spec if app_id is None else point_at_connection(spec, app_id))
     exported += [
         export_policy(p, audience=audience) for p in sorted(chosen_policies, key=lambda p: str(p.get("name")))
     ]
@@ -169,18 +221,36 @@ def secrets_summary(exported: Sequence[ExportedSpec]) -> list[str]:
     """The ``pulumi config set --secret`` commands the exported specs need, one per key."""
     users: dict[str, list[str]] = {}
     for e in exported:
+        where = "credentials" if e.kind == "connection" else "provider_config"
         for field_name, key in e.secrets:
-            users.setdefault(key, []).append(f"{e.name} provider_config.{field_name}")
+            users.setdefault(key, []).append(f"{e.name} {where}.{field_name}")
     return [
         f"  pulumi config set --secret {key} <value>   # {'; '.join(used)}"
         for key, used in sorted(users.items())
     ]
 
 
+def adk_summary(exported: Sequence[ExportedSpec]) -> None:
+    """How to import the connections and the models that name them with the ADK, in order."""
+    conns = [e for e in exported if e.kind == "connection"]
+    if not conns:
+        return
+    err("Import with the ADK: each connection, its credentials (values are never exported), its models:")
+    for e in conns:
+        err(f"  orchestrate connections import -f {e.filename}")
+        for command in e.commands:
+            err(f"  {command}")
+    for e in exported:
+        if e.app_id is not None:
+            err(f"  orchestrate models import -f {e.filename} --app-id {shlex.quote(e.app_id)}")
+
+
 def header(e: ExportedSpec) -> str:
     """The comment lines above one exported file."""
     if e.audience == "adk":
         return adk_header(e)
+    if e.kind == "connection":
+        return CONNECTION_HEADER
     return EXPORT_HEADER + ("\n" + MARKED_HEADER if e.secrets else "")
 
 
@@ -198,12 +268,14 @@ def run(args: argparse.Namespace) -> int:
         models = client.models.list()
         status.update(f"reading policies from {client.base_url}")
         policies = client.policies.list()
+        status.update(f"reading connections from {client.base_url}")
+        connections = client.connections.list()
         source = client.base_url
     if args.format == "pulumi-import":
         from pulumi_wxo.cli import import_file
 
-        return import_file.write(models, policies, args)
-    exported, notes = export_objects(models, policies, args.name, args.audience)
+        return import_file.write(models, policies, args, connections)
+    exported, notes = export_objects(models, policies, args.name, args.audience, connections)
     if not exported:
         err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))
         return 1
@@ -227,9 +299,11 @@ def run(args: argparse.Namespace) -> int:
         # Every file whole or none (a file name the system refuses, a full disk): no half export.
         write_files({out_dir / name: text for name, text in outputs.items()})
         n_models = sum(e.kind == "model" for e in exported)
-        n_policies = len(exported) - n_models
+        n_policies = sum(e.kind == "policy" for e in exported)
+        n_connections = len(exported) - n_models - n_policies
+        conns = f"{count(n_connections, 'connection')}, " if n_connections else ""
         err(
-            f"exported {count(n_models, 'model')} and {count(n_policies, 'policy', 'policies')} "
+            f"exported {conns}{count(n_models, 'model')} and {count(n_policies, 'policy', 'policies')} "
             f"to {out_dir} ({count(len(outputs), 'file')})"
         )
     elif args.format == "python":
@@ -239,6 +313,7 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:
         err(f"warning: {note}")
     if args.audience == "adk":
+        adk_summary(exported)
         needing = [e for e in exported if e.connection_needs]
         if needing:
             err("Import with the ADK, each model with a key_value connection (values are never exported):")

@@ -1,5 +1,7 @@
 """``pulumi-wxo export --format pulumi-import``: the file ``pulumi import --file`` takes, for a
-whole tenant, so that every model and policy comes under the native provider in one command.
+whole tenant, so that every connection, model and policy comes under the native provider in one
+command. A connection is imported by its ``app_id`` (what ``pulumi import wxo:index:Connection``
+takes, docs/guide/connections.md), named by the same rule from it.
 
 The file is Pulumi's import file (``{"resources": [{"type", "name", "id"}, ...]}``): the engine
 reads each object through the plugin's ``read`` by its id and writes the program code for it.
@@ -24,11 +26,12 @@ from pulumi_wxo._text import inert_json
 from pulumi_wxo.cli.common import count, err, name_matches
 from pulumi_wxo.schema.server_objects import id_problem, object_name
 
-__all__ = ["MODEL_TYPE", "POLICY_TYPE", "import_file", "resource_name", "write"]
+__all__ = ["CONNECTION_TYPE", "MODEL_TYPE", "POLICY_TYPE", "import_file", "resource_name", "write"]
 
 # The native plugin's type tokens (issue 11): what `pulumi import` resolves through the plugin.
 MODEL_TYPE = "wxo:index:Model"
 POLICY_TYPE = "wxo:index:ModelPolicy"
+CONNECTION_TYPE = "wxo:index:Connection"
 DEFAULT_FILE = "pulumi-import.json"
 _MAX_NAME = 80
 
@@ -47,6 +50,7 @@ def import_file(
     patterns: Sequence[str] = (),
     *,
     version: str | None = None,
+    connections: Sequence[dict[str, Any]] = (),
 ) -> tuple[dict[str, Any], list[str]]:
     """The import file for these server objects (``GET /models``, ``GET /model_policy``), and
     notes: objects left out (a duplicate name, an unusable id), each named.
@@ -61,12 +65,28 @@ def import_file(
         version = package_version()
     resources: list[dict[str, str]] = []
     notes: list[str] = []
-    for kind, token, objects in (("model", MODEL_TYPE, models), ("policy", POLICY_TYPE, policies)):
+    # A connection by its app_id, its import id (with --name: matching, or used by a model that is).
+    used = {m.get("connection_id") for m in models if name_matches(str(m.get("name")), patterns)}
+    by_app_id = [
+        {**c, "name": c.get("app_id"), "id": c.get("app_id")}
+        for c in connections
+        if name_matches(str(c.get("app_id")), patterns) or c.get("connection_id") in used
+    ]
+    kinds = (
+        ("connection", CONNECTION_TYPE, by_app_id),
+        ("model", MODEL_TYPE, models),
+        ("policy", POLICY_TYPE, policies),
+    )
+    for kind, token, objects in kinds:
         seen: dict[str, str] = {}
         named: dict[str, str] = {}  # resource name, letter case aside -> the object that has it
         for obj in sorted(objects, key=lambda o: str(o.get("name"))):
             name = obj.get("name")
-            if not isinstance(name, str) or not name or not name_matches(name, patterns):
+            if (
+                not isinstance(name, str)
+                or not name
+                or not (kind == "connection" or name_matches(name, patterns))
+            ):
                 continue
             problem = id_problem(obj.get("id"))
             if problem is not None:
@@ -102,11 +122,14 @@ def import_file(
 
 
 def write(
-    models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], args: argparse.Namespace
+    models: Sequence[dict[str, Any]],
+    policies: Sequence[dict[str, Any]],
+    args: argparse.Namespace,
+    connections: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Write the file (``-o`` a ``.json`` path, or a directory for ``pulumi-import.json``; else
     stdout) and say how to use it."""
-    document, notes = import_file(models, policies, args.name)
+    document, notes = import_file(models, policies, args.name, connections=connections)
     resources = document["resources"]
     if not resources:
         err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))
@@ -122,10 +145,11 @@ def write(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         n_models = sum(r["type"] == MODEL_TYPE for r in resources)
-        err(
-            f"wrote {count(n_models, 'model')} and {count(len(resources) - n_models, 'policy', 'policies')} "
-            f"to {target}"
-        )
+        n_connections = sum(r["type"] == CONNECTION_TYPE for r in resources)
+        n_policies = len(resources) - n_models - n_connections
+        conns = f"{count(n_connections, 'connection')}, " if n_connections else ""
+        policies_ = count(n_policies, "policy", "policies")
+        err(f"wrote {conns}{count(n_models, 'model')} and {policies_} to {target}")
     else:
         sys.stdout.write(inert_json(text))  # no line a CI log reads as a command (docs/guide/cli.md)
     for note in notes:
@@ -134,7 +158,8 @@ def write(
         "Import them with the native provider (`pulumi-wxo plugin install` once; wxo:url and credentials "
         "in the stack config):",
         f"  pulumi import --file {target or DEFAULT_FILE} --yes --generate-code=false",
-        "(secrets cannot be read back from the server: the engine warns about each model's missing api_key; "
-        "declare the secrets in the program before the next `pulumi up`; docs/guide/hosts.md, Import)",
+        "(secrets cannot be read back from the server: the engine warns about each model's missing api_key, "
+        "and no connection's credentials are imported; declare the secrets in the program before the next "
+        "`pulumi up`; docs/guide/hosts.md, Import)",
     )
     return 0

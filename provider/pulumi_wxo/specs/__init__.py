@@ -45,7 +45,9 @@ Modules, in the order a file goes through them::
     load          read_specs / load_specs: the above, end to end
     names         resource names and suggested secret config keys
     declaration   declare(): Model / ModelPolicy resources (imports pulumi when called)
-    export        server objects -> spec documents, YAML, a Pulumi program
+    export        server objects -> spec documents, YAML
+    export_connections  connections -> ``kind: connection`` files; models naming them by app_id
+    program       exported specs -> a Pulumi Python program that adopts them (either host)
     adk           where the ADK is stricter: rules for files that must import there (--adk)
     json_schema   the JSON Schema of a spec document
 """
@@ -54,10 +56,12 @@ from __future__ import annotations
 
 from pulumi_wxo.specs.declaration import declare
 from pulumi_wxo.specs.discovery import find_spec_files
-from pulumi_wxo.specs.export import ExportedSpec, dump_yaml, export_model, export_policy, python_program
+from pulumi_wxo.specs.export import ExportedSpec, dump_yaml, export_model, export_policy
+from pulumi_wxo.specs.export_connections import export_connection
 from pulumi_wxo.specs.json_schema import spec_json_schema
 from pulumi_wxo.specs.load import load_specs, read_specs
 from pulumi_wxo.specs.names import resource_name, secret_config_key
+from pulumi_wxo.specs.program import python_program
 from pulumi_wxo.specs.results import Problem, SecretRef, Spec, SpecError
 from pulumi_wxo.specs.syntax import OVERRIDES_KEY, OVERRIDES_NAMESPACE, SPEC_SUFFIXES, SPEC_VERSION
 
@@ -73,6 +77,7 @@ __all__ = [
     "SpecError",
     "declare",
     "dump_yaml",
+    "export_connection",
     "export_model",
     "export_policy",
     "find_spec_files",

@@ -1,5 +1,6 @@
-"""Server objects -> spec documents (:func:`export_model`, :func:`export_policy`), written as
-YAML (:func:`dump_yaml`) or as a Pulumi Python program that adopts them (:func:`python_program`).
+"""Server objects -> spec documents (:func:`export_model`, :func:`export_policy`; connections in
+``export_connections``), written as YAML (:func:`dump_yaml`) or as a Pulumi Python program that
+adopts them (``program.python_program``).
 
 Secret values are never written, whatever the server shows. Two audiences (docs/guide/specs.md):
 ``pulumi`` files hold ``${secret:KEY}`` placeholders and the marker the ADK refuses
@@ -10,9 +11,6 @@ for ``orchestrate models import --app-id`` (a connection), with every field the 
 from __future__ import annotations
 
 import hashlib
-import json
-import keyword
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -34,13 +32,14 @@ from pulumi_wxo.schema import (
     validate_policy,
 )
 from pulumi_wxo.schema.model import is_server_owned_tag
-from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.adk import adk_credentials_missing
 from pulumi_wxo.specs.names import resource_name, secret_config_key
 from pulumi_wxo.specs.results import SecretRef
-from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, META_KEYS, POLICY_BODY, SPEC_VERSION, Kind
+from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, META_KEYS, POLICY_BODY, SPEC_VERSION
 
 Audience = Literal["pulumi", "adk"]
+#: What one exported file holds: a model, a policy or a connection (``kind: connection``).
+ExportKind = Literal["model", "policy", "connection"]
 
 #: The longest file name ``export`` writes, before ``.yaml`` (names are ASCII: resource names).
 MAX_FILE_STEM = 100
@@ -73,9 +72,12 @@ _CREDENTIAL_HINTS: dict[str, tuple[tuple[frozenset[str], tuple[str, ...]], ...]]
 @dataclass(frozen=True)
 class ExportedSpec:
     """A server object as a spec document; ``secrets`` are (field, config key) placeholders
-    written instead of values; ``notes`` tell the user what to check."""
+    written instead of values (a connection's: its credential keys); ``notes`` tell the user what
+    to check. ``app_id``: a model's exported connection, which the file names instead of its
+    ``connection_id``; ``commands``: a connection's ``orchestrate connections set-credentials``
+    lines for the ADK, each value read from an environment variable."""
 
-    kind: Kind
+    kind: ExportKind
     name: str
     resource_name: str
     document: dict[str, Any]
@@ -84,13 +86,15 @@ class ExportedSpec:
     audience: Audience = "pulumi"
     # adk files: what the key_value connection given to `--app-id` must hold (None: nothing).
     connection_needs: str | None = None
+    app_id: str | None = None
+    commands: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
-        """``<resource name>.yaml`` (``policy-`` before a policy's), at most
+        """``<resource name>.yaml`` (``policy-`` or ``connection-`` before the others), at most
         :data:`MAX_FILE_STEM` characters before ``.yaml``: a longer one is cut and ends with a
         digest of the object's name, so that it stays unique and every file system takes it."""
-        stem = f"{'policy-' if self.kind == 'policy' else ''}{self.resource_name}"
+        stem = f"{'' if self.kind == 'model' else self.kind + '-'}{self.resource_name}"
         if len(stem) > MAX_FILE_STEM:
             digest = hashlib.sha256(self.name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
             stem = f"{stem[: MAX_FILE_STEM - len(digest) - 1]}-{digest}"
@@ -190,6 +194,27 @@ def export_model(obj: Mapping[str, Any], *, audience: Audience = "pulumi") -> Ex
         notes + _withheld_notes(name, withheld),
         audience,
         needs,
+    )
+
+
+def credential_fields(obj: Mapping[str, Any]) -> tuple[str, ...]:
+    """The credential fields of a ``GET /models`` object (snake_case, sorted): those it shows
+    (never their values), else those it needs when no connection holds them, by the fields it
+    shows (:data:`_CREDENTIAL_HINTS`: AWS keys, a service account, ...) or the schema's
+    requirement. They are the keys a key_value connection bound to the model holds."""
+    norm = normalize_model(obj)
+    pc = norm["provider_config"]
+    shown = sorted({f for k in pc if (f := secret_field_of(k)) is not None})
+    if shown:
+        return tuple(shown)
+    plain = {to_snake_key(k): v for k, v in pc.items() if not is_secret_key(k)}
+    for hint, wanted in _CREDENTIAL_HINTS.get(provider_of(norm["name"]), ()):
+        if hint & set(plain):
+            return wanted
+    _, fails = validate_model({"name": norm["name"], "provider_config": plain or None})
+    paths = (f.path.partition(".") for f in fails)
+    return tuple(
+        sorted({key for head, _, key in paths if head == "provider_config" and key in SECRET_FIELDS})
     )
 
 
@@ -310,145 +335,3 @@ def dump_yaml(document: Mapping[str, Any], *, header: str | None = None) -> str:
         lines = inert(header).split("\n")
         text = "".join(f"# {line}\n" if line else "#\n" for line in lines) + text
     return text
-
-
-# --------------------------------------------------------------------------- Python program
-
-
-class _Code(str):
-    """Python source to be written as is (not as a string literal)."""
-
-    __slots__ = ()
-
-
-def _py(value: Any, indent: int) -> str:
-    pad = " " * indent
-    if isinstance(value, _Code):
-        return str(value)
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        items = [f"{pad}    {_literal(str(k))}: {_py(v, indent + 4)}," for k, v in value.items()]
-        one_line = "{" + ", ".join(i.strip().rstrip(",") for i in items) + "}"
-        if len(one_line) + indent < 90 and "\n" not in one_line:
-            return one_line
-        return "{\n" + "\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        items = [f"{pad}    {_py(v, indent + 4)}," for v in value]
-        one_line = "[" + ", ".join(i.strip().rstrip(",") for i in items) + "]"
-        if len(one_line) + indent < 90 and "\n" not in one_line:
-            return one_line
-        return "[\n" + "\n".join(items) + f"\n{pad}]"
-    if isinstance(value, str):
-        return _literal(value)
-    return repr(value)
-
-
-def _literal(text: str) -> str:
-    """``text`` as a Python string literal that reads back as ``text`` and prints inert.
-
-    Printable text as JSON writes it (its escapes are Python's); anything else (a control, a
-    bidi override, a lone surrogate) as ``repr`` writes it, every such character escaped.
-    """
-    literal = json.dumps(text, ensure_ascii=False) if text.isprintable() else repr(text)
-    return inert_literal(literal)
-
-
-def _identifier(name: str, taken: set[str]) -> str:
-    # ASCII only: Python folds Unicode identifiers (NFKC), so two names could become one variable.
-    ident = re.sub(r"[^0-9A-Za-z]+", "_", name).strip("_").lower() or "spec"
-    if ident[0].isdigit() or keyword.iskeyword(ident) or ident in {"pulumi", "wxo", "cfg"}:
-        ident = f"m_{ident}"
-    base, n = ident, 2
-    while ident in taken:
-        ident, n = f"{base}_{n}", n + 1
-    taken.add(ident)
-    return ident
-
-
-def python_program(exported: Sequence[ExportedSpec], *, source: str = "", host: str = "dynamic") -> str:
-    """A Pulumi Python program declaring every exported object with ``adopt=True``, for the
-    dynamic provider (``import pulumi_wxo as wxo``) or, with ``host="native"``, the native plugin
-    (``import pulumi_wxo.native as wxo``): both hosts take the same arguments (docs/guide/hosts.md).
-
-    Secrets are read from stack config (``cfg.require_secret(KEY)``); a policy's targets that
-    were exported too are passed as the Model resources.
-    """
-    module = {"dynamic": "pulumi_wxo", "native": "pulumi_wxo.native"}[host]
-    taken: set[str] = set()
-    # The source (an operator's URL and base path) is shown escaped: every quote and backslash
-    # escaped, all ASCII, so no text can end the docstring and become code.
-    shown = inert_literal(json.dumps(source)) if source else ""
-    lines = [
-        f'"""Exported by `pulumi-wxo export`{f" from {shown}" if shown else ""}.',
-        "",
-        "Every resource adopts the existing object of the same name (adopt=True): the first",
-        "`pulumi up` takes it over instead of creating a duplicate. Set the secrets first:",
-    ]
-    keys = sorted({key for e in exported for _, key in e.secrets})
-    lines += [f"    pulumi config set --secret {k} <value>" for k in keys] or ["    (none needed)"]
-    if host == "native":
-        lines += [
-            "",
-            "For the native plugin: install it once with `pulumi-wxo plugin install` (docs/guide/hosts.md).",
-        ]
-    lines += ['"""', "", "import pulumi", "", f"import {module} as wxo", "", "cfg = pulumi.Config()", ""]
-    variables: dict[str, str] = {}
-    for e in [x for x in exported if x.kind == "model"]:
-        var = _identifier(e.resource_name, taken)
-        variables[e.name] = var
-        doc = dict(e.document)
-        secret_fields = dict(e.secrets)
-        kwargs: dict[str, Any] = {k: v for k, v in doc.items() if k not in META_KEYS}
-        if "provider_config" in kwargs:
-            kwargs["provider_config"] = {
-                k: (_Code(f"cfg.require_secret({json.dumps(secret_fields[k])})") if k in secret_fields else v)
-                for k, v in kwargs["provider_config"].items()
-                if k != AUDIENCE_KEY  # a spec file's marker, never an input
-            }
-        kwargs["adopt"] = True
-        lines.append(f"{var} = wxo.Model(")
-        lines.append(f"    {json.dumps(e.resource_name)},")
-        lines += [f"    {k}={_py(v, 4)}," for k, v in kwargs.items()]
-        lines += [")", ""]
-    for e in [x for x in exported if x.kind == "policy"]:
-        var = _identifier(e.resource_name, taken)
-        body = dict(e.document.get("policy") or {})
-        kwargs = {k: v for k, v in e.document.items() if k not in (*META_KEYS, "policy")}
-        kwargs["strategy"] = body.get("strategy")
-        kwargs["targets"] = _py_targets(body.get("targets") or [], variables)
-        for k in ("retry", "cache"):
-            if body.get(k) is not None:
-                kwargs[k] = body[k]
-        kwargs["adopt"] = True
-        lines.append(f"{var} = wxo.ModelPolicy(")
-        lines.append(f"    {json.dumps(e.resource_name)},")
-        lines += [f"    {k}={_py(v, 4)}," for k, v in kwargs.items()]
-        lines += [")", ""]
-    names = {e.name: variables.get(e.name) for e in exported if e.kind == "model"}
-    if names:
-        ids = {n: _Code(f"{v}.model_id") for n, v in names.items() if v}
-        lines.append(f'pulumi.export("model_ids", {_py(ids, 0)})')
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _py_targets(targets: Any, variables: Mapping[str, str]) -> list[Any]:
-    """Raw (exported) targets as program values; an exported model is passed as its variable."""
-
-    def leaf(_path: str, target: Any) -> Any:
-        if not isinstance(target, Mapping):
-            return target
-        var = variables.get(str(target["model_name"]))
-        item: dict[str, Any] = {"model": _Code(var)} if var else {"model_name": target["model_name"]}
-        if target.get("weight") is not None:
-            item["weight"] = target["weight"]
-        return item
-
-    def rule(_path: str, target: Mapping[str, Any], nested: list[Any]) -> Any:
-        out = dict(target)
-        out["targets"] = nested
-        return out
-
-    return fold_targets(targets, leaf, rule)

@@ -36,9 +36,16 @@ class StubClient:
     """What an instance answers to ``list`` and ``export`` (no socket): the given objects, as
     they are, however hostile; ``base_url`` is the one the connection flags give."""
 
-    def __init__(self, models: Sequence[dict[str, Any]], policies: Sequence[dict[str, Any]], base_url: str):
+    def __init__(
+        self,
+        models: Sequence[dict[str, Any]],
+        policies: Sequence[dict[str, Any]],
+        base_url: str,
+        connections: Sequence[dict[str, Any]] = (),
+    ):
         self.models = StubCollection(models)
         self.policies = StubCollection(policies)
+        self.connections = StubCollection(connections)
         self.base_url = base_url
 
     def __enter__(self) -> StubClient:
@@ -52,8 +59,10 @@ def serve(
     monkeypatch: pytest.MonkeyPatch,
     models: Sequence[dict[str, Any]],
     policies: Sequence[dict[str, Any]] = (),
+    connections: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """``list`` and ``export`` read ``models`` and ``policies`` from a :class:`StubClient`. With
+    """``list`` and ``export`` read ``models``, ``policies`` and ``connections`` (as
+    ``client.connections.list()`` answers them) from a :class:`StubClient`. With
     ``--url``, the connection flags are read by the real code (the base URL, ``--base-path``
     included, is the real client's), which sends nothing; without, the base URL is a stub's."""
 
@@ -63,7 +72,7 @@ def serve(
             real = connection.client_from_args(args)
             real.close()
             base_url = real.base_url
-        return StubClient(models, policies, base_url)
+        return StubClient(models, policies, base_url, connections)
 
     for module in (export, listing):
         monkeypatch.setattr(module, "client_from_args", client_from_args)

@@ -117,3 +117,10 @@ def test_rich_table_shows_markup_literally_and_no_control_character(
     for shown in SHOWN:
         assert shown in out, shown  # markup and emoji codes as typed, controls as escapes
     assert "😄" not in out
+
+
+def test_a_rich_table_writes_no_workflow_command_inside_a_cell(capsys: pytest.CaptureFixture[str]) -> None:
+    print_tables([Table("t ##[group]", ("##vso[task.setvariable]",), [("x ##[error]pwned",)])])
+    out = capsys.readouterr().out
+    assert re.search(r"##(?:vso)?\[", out, re.IGNORECASE) is None, out
+    assert "\\x23#[error]pwned" in out  # still readable

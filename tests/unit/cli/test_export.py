@@ -7,6 +7,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -310,3 +311,141 @@ def test_files_are_written_whole_or_not_at_all(
     assert code == 2 and "No space left on device" in err and calls
     assert list(tmp_path.iterdir()) == []  # no file, no temporary file
     monkeypatch.setattr(os, "replace", real_replace)
+
+
+# ---------------------------------------------------------------------------------------------
+# Connections: one file each, in the ADK's form; the models that use one name it by app_id
+
+CONN_SECRET = "conn-VALUE-never-printed-31"
+SET_CREDENTIALS = "orchestrate connections set-credentials"
+
+
+def _connection(app_id: str, connection_id: str, kind: str = "key_value") -> dict[str, Any]:
+    """A connection as ``client.connections.list()`` answers it, and a value no output may show."""
+    block = {"kind": kind, "type": "team", "sso": False, "credentials_set": True}
+    hostile = {
+        **block,
+        "credentials": {"api_key": CONN_SECRET},
+        "custom_config_entries": {"token": CONN_SECRET},
+    }
+    return {
+        "id": connection_id,
+        "name": app_id,
+        "app_id": app_id,
+        "connection_id": connection_id,
+        "environments": {"draft": hostile, "live": block},
+    }
+
+
+CONNECTIONS = [_connection("openai-creds", "c-1"), _connection("other", "c-2", "bearer")]
+BOUND = [
+    {"id": "1", "name": "virtual-model/openai/gpt-4o", "connection_id": "c-1"},
+    {"id": "2", "name": "virtual-model/anthropic/c", "connection_id": "c-gone"},  # on no connection listed
+]
+
+
+def test_export_objects_writes_connections_first_and_points_models_at_them() -> None:
+    exported, notes = export_objects(BOUND, [], connections=CONNECTIONS)
+    assert [(e.kind, e.filename) for e in exported] == [
+        ("connection", "connection-openai-creds.yaml"),
+        ("connection", "connection-other.yaml"),
+        ("model", "anthropic-c.yaml"),
+        ("model", "openai-gpt-4o.yaml"),
+    ]
+    gpt = exported[3].document
+    assert gpt["app_id"] == "openai-creds" and "connection_id" not in gpt
+    assert exported[2].document["connection_id"] == "c-gone"  # not exported: kept as it is
+    assert exported[0].secrets == (("api_key", "openaiCredsApiKey"),)  # the key its model needs
+    assert exported[1].secrets == (("token", "otherToken"),)
+    assert secrets_summary(exported)[:2] == [
+        "  pulumi config set --secret openaiCredsApiKey <value>   # openai-creds credentials.api_key",
+        "  pulumi config set --secret otherToken <value>   # other credentials.token",
+    ]
+    assert CONN_SECRET not in json.dumps([e.document for e in exported] + notes)
+    # With --name: the connections that match, and those an exported model uses
+    chosen, _ = export_objects(BOUND, [], ["openai/*"], connections=CONNECTIONS)
+    assert [e.name for e in chosen] == ["openai-creds", "virtual-model/openai/gpt-4o"]
+    assert [e.name for e in export_objects(BOUND, [], ["oth*"], connections=CONNECTIONS)[0]] == ["other"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export",),
+        ("export", "--for", "adk"),
+        ("export", "--format", "python"),
+        ("export", "--format", "python", "--host", "native"),
+        ("export", "--format", "pulumi-import"),
+        ("list",),
+        ("list", "--json"),
+    ],
+)
+def test_a_connection_credential_is_never_printed(
+    argv: tuple[str, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve(monkeypatch, BOUND, [], CONNECTIONS)
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert CONN_SECRET not in out + err
+    assert "openai-creds" in out
+
+
+def test_export_for_the_adk_prints_the_import_order_without_values(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    serve(monkeypatch, BOUND[:1], [], CONNECTIONS[:1])
+    code, _, err = run(capsys, "export", "--for", "adk", "--output", str(tmp_path))
+    assert code == 0, err
+    assert "exported 1 connection, 1 model and 0 policies" in err
+    steps = [line.strip() for line in err.splitlines() if line.startswith("  orchestrate ")]
+    assert steps == [
+        "orchestrate connections import -f connection-openai-creds.yaml",
+        f'{SET_CREDENTIALS} --app-id openai-creds --env draft -e "api_key=$OPENAI_CREDS_API_KEY"',
+        f'{SET_CREDENTIALS} --app-id openai-creds --env live -e "api_key=$OPENAI_CREDS_API_KEY"',
+        "orchestrate models import -f openai-gpt-4o.yaml --app-id openai-creds",
+    ]
+    conn = yaml.safe_load((tmp_path / "connection-openai-creds.yaml").read_text())
+    assert conn["environments"]["draft"] == {"kind": "key_value", "type": "team"}
+    model_text = (tmp_path / "openai-gpt-4o.yaml").read_text()
+    assert "--app-id openai-creds" in model_text and yaml.safe_load(model_text)["app_id"] == "openai-creds"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("export",),
+        ("export", "--for", "adk"),
+        ("export", "--format", "python"),
+        ("list",),
+        ("list", "--json"),
+    ],
+)
+def test_a_hostile_app_id_stays_data_in_every_output(
+    argv: tuple[str, ...], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app_id = 'creds\n::error::c ##[error]d\x1b[2J"; rm -rf / #'
+    hostile = {
+        **_connection(app_id, "c-9"),
+        "environments": {"draft": _connection(app_id, "c-9")["environments"]["live"]},
+    }
+    serve(
+        monkeypatch, [{"id": "1", "name": "virtual-model/openai/o3", "connection_id": "c-9"}], [], [hostile]
+    )
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    for text in (out, err):
+        assert WORKFLOW_COMMAND.search(text) is None and RAW_CONTROLS.search(text) is None, text
+    if argv == ("export", "--format", "python"):
+        [call] = [
+            n
+            for n in ast.walk(ast.parse(out))
+            if isinstance(n, ast.Call) and ast.unparse(n.func) == "wxo.Connection"
+        ]
+        assert {k.arg: ast.literal_eval(k.value) for k in call.keywords if k.arg == "app_id"} == {
+            "app_id": app_id
+        }
+    elif argv[0] == "export":
+        assert yaml.safe_load(out.split("---\n")[0])["app_id"] == app_id  # the file says what the server said
+    if argv == ("export", "--for", "adk"):  # a command line quotes it whole
+        [line] = [x for x in err.splitlines() if "set-credentials" in x]
+        assert "--app-id 'creds\\x0a" in line and "\"; rm -rf / #' --env draft -e" in line

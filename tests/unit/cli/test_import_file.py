@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pulumi_wxo.cli.import_file import MODEL_TYPE, POLICY_TYPE, import_file, resource_name
+from pulumi_wxo.cli.import_file import CONNECTION_TYPE, MODEL_TYPE, POLICY_TYPE, import_file, resource_name
 from pulumi_wxo.native.schema import package_version
 from tests.unit.cli.support import run, serve
 
@@ -110,3 +110,23 @@ def test_the_command_writes_the_file_and_refuses_to_overwrite(
     first = json.loads(stdout)["resources"][0]
     # The plugin is pinned to this package's version, as the native SDK pins it.
     assert code == 0 and first["type"] == MODEL_TYPE and first["version"] == package_version()
+
+
+def test_connections_come_first_imported_by_their_app_id() -> None:
+    connections = [
+        {"id": "c-1", "app_id": "openai-creds", "connection_id": "c-1"},
+        {"id": "c-2", "app_id": "svc creds", "connection_id": "c-2"},
+        {"id": "c-3", "app_id": "a/b", "connection_id": "c-3"},  # no usable import id
+    ]
+    models = [{"id": "m1", "name": "virtual-model/openai/gpt-4o", "connection_id": "c-2"}]
+    document, notes = import_file(models, [], version="1.2.3", connections=connections)
+    v = {"version": "1.2.3"}
+    assert document["resources"] == [
+        {"type": CONNECTION_TYPE, "name": "openai-creds", "id": "openai-creds", **v},
+        {"type": CONNECTION_TYPE, "name": "svc-creds", "id": "svc creds", **v},
+        {"type": MODEL_TYPE, "name": "openai-gpt-4o", "id": "m1", **v},
+    ]
+    assert notes == ["left out connection 'a/b': its id 'a/b' contains a path separator"]
+    # --name: the connections that match and those the chosen models use
+    chosen, _ = import_file(models, [], ["openai/*"], version="1", connections=connections)
+    assert [r["id"] for r in chosen["resources"]] == ["svc creds", "m1"]

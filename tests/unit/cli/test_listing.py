@@ -110,7 +110,7 @@ def test_list_json_is_the_same_with_or_without_rich(
 ) -> None:
     code, out, _ = run(capsys, "list", "--json", "--name", "mix")
     assert code == 0
-    assert json.loads(out) == {"models": [], "policies": POLICIES}
+    assert json.loads(out) == {"connections": [], "models": [], "policies": POLICIES}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,3 +203,87 @@ def test_the_model_table_shows_the_declarations_listed_fields(
     row = ("virtual-model/openai/gpt-4o", "chat", "virtual-model/openai/gpt-4o", "openai", "team-a, prod")
     table = Table("Models (1)", head, [(*row, "5f0c6a52-7d1e-4c8b-9a43-2b7e1f0d9c61")])
     assert out == plain_table(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Connections: app id, kind, type, credentials set per environment; never a value
+
+CONN_SECRET = "conn-listed-VALUE-55"
+CONNECTIONS = [
+    {
+        "id": "c-2",
+        "app_id": "svc",
+        "connection_id": "c-2",
+        "environments": {
+            "draft": {
+                "kind": "bearer",
+                "type": "team",
+                "credentials_set": True,
+                "credentials": {"token": CONN_SECRET},
+            },
+            "live": {"kind": "basic", "type": "team", "credentials_set": False},
+        },
+    },
+    {
+        "id": "c-1",
+        "app_id": "openai-creds",
+        "connection_id": "c-1",
+        "environments": {
+            "draft": {
+                "kind": "key_value",
+                "type": "team",
+                "credentials_set": True,
+                "custom_config_entries": {"password": CONN_SECRET},
+            }
+        },
+    },
+]
+
+
+def test_list_shows_connections_with_their_credentials_set_or_not(
+    no_rich: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve(monkeypatch, MODELS[:1], [], CONNECTIONS)
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    connections = Table(
+        "Connections (2)",
+        ("app id", "kind", "type", "draft credentials", "live credentials", "id"),
+        [
+            ("openai-creds", "key_value", "team", "set", "-", "c-1"),
+            ("svc", "draft: bearer, live: basic", "team", "set", "not set", "c-2"),
+        ],
+    )
+    assert out.startswith(plain_table(connections) + "\n")
+    assert CONN_SECRET not in out
+
+
+def test_list_json_shows_connections_and_no_credential(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve(monkeypatch, [], [], CONNECTIONS)
+    code, out, _ = run(capsys, "list", "--json", "--name", "open*")
+    assert code == 0 and CONN_SECRET not in out
+    [listed] = json.loads(out)["connections"]
+    assert listed == {
+        "app_id": "openai-creds",
+        "connection_id": "c-1",
+        "environments": {
+            "draft": {
+                "kind": "key_value",
+                "type": "team",
+                "credentials_set": True,
+                "custom_config_entries": {"password": "<secret>"},
+            }
+        },
+    }
+
+
+def test_list_json_shows_only_an_environments_settings(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve(monkeypatch, [], [], CONNECTIONS)
+    code, out, _ = run(capsys, "list", "--json", "--name", "svc")
+    assert code == 0
+    [listed] = json.loads(out)["connections"]
+    assert listed["environments"]["draft"] == {"kind": "bearer", "type": "team", "credentials_set": True}

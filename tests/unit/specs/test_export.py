@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pulumi_wxo.specs import ExportedSpec, dump_yaml, export_model, export_policy, python_program, read_specs
-from tests.support.routing import route, target
+from pulumi_wxo.specs import ExportedSpec, dump_yaml, export_model, export_policy, read_specs
 
 pytestmark = pytest.mark.unit
 
@@ -80,32 +79,6 @@ def test_export_policy_and_round_trip_through_the_reader(tmp_path: Path) -> None
     assert "description: |-\n  Balances\n  two models\n" in text
     specs, problems = read_specs(tmp_path)
     assert problems == [] and len(specs) == 3
-
-
-def test_python_program_adopts_wires_and_reads_secrets() -> None:
-    exported = [
-        export_model({"id": "m", "name": "virtual-model/openai/gpt-4o", "provider_config": {}}),
-        export_model({"id": "m3", "name": "virtual-model/anthropic/c", "connection_id": "conn-1"}),
-        export_policy(
-            {
-                "name": "virtual-policy/mix",
-                "policy": route(
-                    "fallback",
-                    target("virtual-model/openai/gpt-4o"),
-                    route("loadbalance", target("virtual-model/anthropic/c", 1)),
-                    target("virtual-model/groq/elsewhere"),
-                ),
-            }
-        ),
-    ]
-    source = python_program(exported, source="http://h")
-    compile(source, "__main__.py", "exec")
-    assert 'cfg.require_secret("openaiApiKey")' in source
-    assert source.count("    adopt=True,\n") == 3
-    assert '{"model": openai_gpt_4o}' in source
-    assert '{"model": anthropic_c, "weight": 1}' in source
-    assert '{"model_name": "virtual-model/groq/elsewhere"}' in source
-    assert "pulumi config set --secret openaiApiKey <value>" in source
 
 
 def test_exported_spec_is_plain_data() -> None:
