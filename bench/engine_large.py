@@ -478,8 +478,8 @@ class CliRunner:
         self.control.reset()
 
 
-def _engine_changes(summary: Mapping[str, int] | None) -> dict[str, int]:
-    return {k: v for k, v in (summary or {}).items() if k != "same"}
+def _engine_changes(summary: Mapping[Any, int] | None) -> dict[str, int]:
+    return {str(k): v for k, v in (summary or {}).items() if k != "same"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,11 +39,10 @@ from typing import Any
 import httpx
 
 from pulumi_wxo._provider import ModelProvider
-from pulumi_wxo.cli.masking import is_secret_spelling
 from pulumi_wxo.emulator import EmulatorSettings, EmulatorThread
 from pulumi_wxo.lifecycle import RUNTIME
 from pulumi_wxo.review import parse_preview, render
-from pulumi_wxo.schema import ModelSpec, validate_model
+from pulumi_wxo.schema import ModelSpec, is_secret_key, validate_model
 
 MODEL: dict[str, Any] = {
     "name": "watsonx/ibm/granite-3-3-8b-instruct",
@@ -264,7 +263,7 @@ def bench_review(n: int) -> dict[str, float]:
     def ours() -> None:
         nonlocal parts
         preview = parse_preview(json.loads(text), "prod.json")
-        parts = len(render([preview], is_secret_key=is_secret_spelling).parts)
+        parts = len(render([preview], is_secret_key=is_secret_key).parts)
 
     ours_s = timeit(ours, repeat=5, number=1)
     base_s = timeit(lambda: json.loads(text), repeat=5, number=1)
