@@ -47,10 +47,12 @@ variable "openai_key" {{
 
 resource "wxo_model" "gpt" {{
   name = "{name}"
-  provider_config = {{
+  provider_config {{
     api_key = var.openai_key
   }}
-  config = {{ max_tokens = {max_tokens} }}
+  config {{
+    max_tokens = {max_tokens}
+  }}
 {extra}
 }}
 """
@@ -152,7 +154,9 @@ resource "wxo_model" "b" {{
 
 resource "wxo_model_policy" "route" {{
   name     = "route"
-  strategy = {{ mode = "loadbalance" }}
+  strategy {{
+    mode = "loadbalance"
+  }}
   targets = [
     {{ model_name = wxo_model.a.name, weight = 0.5 }},
     {{ model_name = wxo_model.b.name, weight = 0.5 }},
@@ -166,6 +170,14 @@ resource "wxo_model_policy" "route" {{
     assert code == 0, out
     work.ok("destroy", "-auto-approve", "-input=false")
     assert_empty(emulator)
+
+
+def test_a_typo_in_provider_config_fails_validate(work: TofuDir) -> None:
+    work.write(model_tf().replace("api_key = var.openai_key", "api_kye = var.openai_key"))
+    proc = work.run("validate")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    assert 'An argument named "api_kye" is not expected here' in out and "main.tf line" in out
 
 
 def test_no_secret_in_a_trace_log(work: TofuDir, emulator: EmulatorThread) -> None:

@@ -5,10 +5,11 @@ Nothing here lists a field by hand: a resource's attributes are its declaration'
 :mod:`pulumi_wxo.resources.types`), the controls a user sets, and its computed outputs; the
 provider's attributes are the rows of :mod:`pulumi_wxo.api.setting_table`. What each becomes:
 
-* an object field (``provider_config``, ``config``, ``strategy``) is a *nested attribute* with
-  one typed optional attribute per field of its pydantic model, so that a misspelt key fails
-  at ``tofu validate`` naming it, and numbers stay numbers; a map of objects is a nested
-  attribute with ``map`` nesting;
+* an object field (``provider_config``, ``config``, ``strategy``) is a *nested block* with one
+  typed attribute per field of its pydantic model, so that a misspelt key fails at
+  ``tofu validate`` naming it, and numbers stay numbers; a map of objects is a block with
+  ``map`` nesting (``environments "draft" { ... }``). Not a nested attribute: OpenTofu 1.6
+  converts an object literal to the attribute's object type and drops unknown keys unseen;
 * a union of unlike types, ``Any`` and a union of objects (a policy target: a model or a nested
   rule, recursively) are ``dynamic``: HCL's own value, checked by the schema's validation;
 * a field marked ``secret`` (and every credential of a nested model) is ``sensitive``;
@@ -59,9 +60,17 @@ class Attr:
     optional: bool = False
     computed: bool = False
     sensitive: bool = False
-    #: A nested attribute: the nested object's attributes and how it nests.
+    #: A nested block: the nested object's attributes and how it nests.
     nested: tuple[Attr, ...] | None = None
     nesting: Nesting = "single"
+
+    @property
+    def block(self) -> bool:
+        return self.nested is not None
+
+    def absent(self) -> Any:
+        """The value of a block the configuration leaves out: null for one object, else empty."""
+        return {"single": None, "map": {}, "list": []}[self.nesting] if self.block else None
 
 
 def type_name(resource: Resource) -> str:
@@ -103,11 +112,12 @@ def _attr(name: str, info: FieldInfo, *, required: bool, computed: bool, secret:
     )
     single = ref.kind == "object" and ty != DYNAMIC
     blocks = ref.parts[-1] if ref.kind in ("list", "map") and ref.parts else None
+    # A block is never computed: the configuration alone says what it holds.
     if single:
-        return replace(base, nested=model_attrs(ref.models[0]))
+        return replace(base, nested=model_attrs(ref.models[0]), computed=False)
     if blocks is not None and blocks.kind == "object" and ty != DYNAMIC:
         nesting: Nesting = "list" if ref.kind == "list" else "map"
-        return replace(base, nested=model_attrs(blocks.models[0]), nesting=nesting)
+        return replace(base, nested=model_attrs(blocks.models[0]), nesting=nesting, computed=False)
     return base
 
 
@@ -198,27 +208,38 @@ BY_TYPE: dict[str, Resource] = {type_name(r): r for r in RESOURCES}
 
 def to_proto(attrs: tuple[Attr, ...], pb: Any, *, version: int = 0, description: str = "") -> Any:
     """A ``tfplugin6.Schema`` holding ``attrs`` (``pb`` is the generated module)."""
-    block = pb.Schema.Block(
-        version=version, attributes=[_attribute(a, pb) for a in attrs], description=description
+    return pb.Schema(version=version, block=_block(attrs, pb, version=version, description=description))
+
+
+def _block(attrs: tuple[Attr, ...], pb: Any, *, version: int = 0, description: str = "") -> Any:
+    return pb.Schema.Block(
+        version=version,
+        attributes=[_attribute(a, pb) for a in attrs if not a.block],
+        block_types=[_nested_block(a, pb) for a in attrs if a.block],
+        description=description,
     )
-    return pb.Schema(version=version, block=block)
 
 
 def _attribute(a: Attr, pb: Any) -> Any:
-    common = {
-        "name": a.name,
-        "description": a.description,
-        "required": a.required,
-        "optional": a.optional,
-        "computed": a.computed,
-        "sensitive": a.sensitive,
-    }
-    if a.nested is None:
-        return pb.Schema.Attribute(type=json.dumps(a.type).encode(), **common)
+    return pb.Schema.Attribute(
+        name=a.name,
+        type=json.dumps(a.type).encode(),
+        description=a.description,
+        required=a.required,
+        optional=a.optional,
+        computed=a.computed,
+        sensitive=a.sensitive,
+    )
+
+
+def _nested_block(a: Attr, pb: Any) -> Any:
+    assert a.nested is not None
     nesting = {
-        "single": pb.Schema.Object.SINGLE,
-        "list": pb.Schema.Object.LIST,
-        "map": pb.Schema.Object.MAP,
+        "single": pb.Schema.NestedBlock.SINGLE,
+        "list": pb.Schema.NestedBlock.LIST,
+        "map": pb.Schema.NestedBlock.MAP,
     }[a.nesting]
-    nested = pb.Schema.Object(attributes=[_attribute(n, pb) for n in a.nested], nesting=nesting)
-    return pb.Schema.Attribute(nested_type=nested, **common)
+    one = 1 if a.required and a.nesting == "single" else 0
+    return pb.Schema.NestedBlock(
+        type_name=a.name, block=_block(a.nested, pb), nesting=nesting, min_items=one, max_items=one
+    )

@@ -44,7 +44,13 @@ def has_unknown(value: Any) -> bool:
 def inputs(resource: Resource, config: Mapping[str, Any]) -> dict[str, Any]:
     """The lifecycle's inputs in a config: the API fields and user controls that are set."""
     names = resource.args
-    return {k: strip(v) for k, v in config.items() if k in names and v is not None}
+    # A block of many the configuration leaves out is an empty collection: the same as unset.
+    empty = {a.name for a in resource_attrs(resource) if a.block and a.nesting != "single"}
+    return {
+        k: strip(v)
+        for k, v in config.items()
+        if k in names and v is not None and not (k in empty and v in ({}, []))
+    }
 
 
 def olds(resource: Resource, prior: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,7 +63,11 @@ def olds(resource: Resource, prior: Mapping[str, Any]) -> dict[str, Any]:
 
 def state(resource: Resource, outputs: Mapping[str, Any]) -> dict[str, Any]:
     """The lifecycle's outputs as a state of ``resource``'s schema."""
-    out = {a.name: outputs.get(a.name) for a in resource_attrs(resource)}
+    out: dict[str, Any] = {}
+    for a in resource_attrs(resource):
+        value = outputs.get(a.name)
+        # An empty object is a block left out (the lifecycle answers ``{}`` for an unset one).
+        out[a.name] = a.absent() if a.block and value in (None, {}, []) else value
     out["id"] = outputs.get(resource.id_output)
     return out
 

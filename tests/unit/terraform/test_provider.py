@@ -175,3 +175,31 @@ def test_a_policy_over_two_models(tofu: Tofu, memory: Memory) -> None:
     assert state["policy_id"] == next(iter(memory.objects["/model_policy"]))
     again = tofu.plan("wxo_model_policy", state, policy)
     assert tofu.planned(again, "wxo_model_policy") == state
+
+
+def test_the_schema_comes_from_the_declarations(tofu: Tofu) -> None:
+    from pulumi_wxo.api.setting_table import SETTINGS
+    from pulumi_wxo.schema import ModelConfig, ProviderConfig
+
+    schema = tofu.schema()
+    assert set(schema.resource_schemas) == {"wxo_model", "wxo_model_policy", "wxo_connection"}
+    provider = {a.name: a for a in schema.provider.block.attributes}
+    assert set(provider) == {s.attr for s in SETTINGS} | {"owner"}
+    assert {n for n, a in provider.items() if a.sensitive} == {s.attr for s in SETTINGS if s.secret}
+
+    model = schema.resource_schemas["wxo_model"].block
+    attrs = {a.name: a for a in model.attributes}
+    assert attrs["name"].required and attrs["model_id"].computed and not attrs["model_id"].optional
+    assert attrs["display_name"].optional and attrs["display_name"].computed  # defaults to the name
+    blocks = {b.type_name: b for b in model.block_types}
+    # provider_config and config are blocks, one typed attribute per field: a typo is refused.
+    assert {a.name for a in blocks["provider_config"].block.attributes} == set(ProviderConfig.model_fields)
+    assert {a.name for a in blocks["config"].block.attributes} == set(ModelConfig.model_fields)
+    inner = {a.name: a for a in blocks["provider_config"].block.attributes}
+    assert inner["api_key"].sensitive and not inner["custom_host"].sensitive
+    assert inner["request_timeout"].type == b'"number"'
+
+    policy = {b.type_name: b for b in schema.resource_schemas["wxo_model_policy"].block.block_types}
+    assert policy["strategy"].min_items == 1  # required
+    connection = {a.name: a for a in schema.resource_schemas["wxo_connection"].block.attributes}
+    assert connection["app_id"].required and connection["credentials"].sensitive
