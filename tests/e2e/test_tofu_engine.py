@@ -7,6 +7,10 @@ the tests fail; they never skip.
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,12 +176,87 @@ resource "wxo_model_policy" "route" {{
     assert_empty(emulator)
 
 
+def connection_tf(app_id: str) -> str:
+    return f"""
+provider "wxo" {{}}
+
+variable "openai_key" {{
+  type      = string
+  sensitive = true
+}}
+
+resource "wxo_connection" "creds" {{
+  app_id      = "{app_id}"
+  kind        = "key_value"
+  credentials = {{ api_key = var.openai_key }}
+}}
+
+resource "wxo_model" "gpt" {{
+  name          = "{GPT}"
+  connection_id = wxo_connection.creds.connection_id
+}}
+"""
+
+
+def test_a_connection_and_a_model_that_uses_it(work: TofuDir, emulator: EmulatorThread) -> None:
+    work.write(connection_tf("openai-creds"))
+    out = work.apply()
+    assert SECRET not in out
+    [made] = emulator.control.state()["connections"]
+    [model] = models(emulator)
+    assert model["connection_id"] == made["id"] or model["connection_id"] == "openai-creds"
+    code, out = work.plan_exit()
+    assert code == 0, out
+
+    rotated = {"TF_VAR_openai_key": "sk-e2e-rotated-55aa"}
+    proc = work.run("plan", "-detailed-exitcode", "-input=false", env=rotated)
+    assert proc.returncode == 2 and "update in-place" in proc.stdout and "sk-e2e" not in proc.stdout
+
+    work.write(connection_tf("openai-creds-2"))
+    code, out = work.plan_exit()
+    assert code == 2 and "must be replaced" in out
+    work.ok("destroy", "-auto-approve", "-input=false")
+    assert emulator.control.state()["connections"] == [] and models(emulator) == []
+
+
 def test_a_typo_in_provider_config_fails_validate(work: TofuDir) -> None:
     work.write(model_tf().replace("api_key = var.openai_key", "api_kye = var.openai_key"))
     proc = work.run("validate")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1
     assert 'An argument named "api_kye" is not expected here' in out and "main.tf line" in out
+
+
+def test_a_killed_apply_then_a_new_one_makes_no_duplicate(work: TofuDir, emulator: EmulatorThread) -> None:
+    names = [f"virtual-model/openai/killed-{i:02d}" for i in range(12)]
+    work.write("""
+provider "wxo" {}
+
+resource "wxo_model" "m" {
+  count         = 12
+  name          = format("virtual-model/openai/killed-%02d", count.index)
+  connection_id = "my-connection"
+}
+""")
+    emulator.control.add_fault(method="POST", path="/models$", delay=0.4)
+    proc = work.start("apply", "-auto-approve", "-input=false")
+    deadline = time.monotonic() + 120
+    while len(models(emulator)) < 4:
+        assert proc.poll() is None, "tofu apply ended before it could be killed"
+        assert time.monotonic() < deadline, "no model was created within 120 s"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # tofu and the plugin, mid-create
+    proc.wait(timeout=60)
+    emulator.control.clear_faults()
+    time.sleep(0.5)  # a POST in flight when the group died may still be answered
+    made = len(models(emulator))
+    assert 4 <= made < 12
+
+    work.apply()
+    found = sorted(str(m["name"]) for m in models(emulator))
+    assert found == names  # each name once: what the killed run made was taken back
+    code, out = work.plan_exit()
+    assert code == 0, out
 
 
 def test_no_secret_in_a_trace_log(work: TofuDir, emulator: EmulatorThread) -> None:
@@ -188,3 +267,12 @@ def test_no_secret_in_a_trace_log(work: TofuDir, emulator: EmulatorThread) -> No
     assert "GetProviderSchema" in out or "PlanResourceChange" in out  # the trace was on
     assert SECRET not in out
     assert len(models(emulator)) == 1
+    # In the state, the secret sits at its sensitive path only (OpenTofu keeps sensitive values
+    # in plain text there, marked).
+    state = json.loads((work.dir / "terraform.tfstate").read_text())
+    [instance] = state["resources"][0]["instances"]
+    assert instance["attributes"]["provider_config"]["api_key"] == SECRET
+    text = json.dumps({k: v for k, v in instance["attributes"].items() if k != "provider_config"})
+    assert SECRET not in text
+    paths = [[step["value"] for step in path] for path in instance["sensitive_attributes"]]
+    assert ["provider_config", "api_key"] in paths

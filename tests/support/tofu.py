@@ -81,6 +81,18 @@ class TofuDir:
         assert proc.returncode == 0, f"tofu {' '.join(args)} exited {proc.returncode}:\n{out[-4000:]}"
         return out
 
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """A command in a process group of its own (tofu and its plugins), to be signalled whole."""
+        return subprocess.Popen(
+            [str(self.tofu), *args, "-no-color"],
+            cwd=self.dir,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+
     def apply(self) -> str:
         return self.ok("apply", "-auto-approve", "-input=false")
 

@@ -33,6 +33,46 @@ def object_type(attrs: Mapping[str, Type]) -> Type:
     return ["object", dict(attrs)]
 
 
+def blocks_type(kind: str, element: Type) -> Type:
+    """A map or list of blocks whose element holds a ``dynamic`` attribute. OpenTofu cannot give
+    such a collection one element type, so it sends it as a ``dynamic`` value (an object or a
+    tuple); this form (ours, never on the wire) keeps the element's type for the way back."""
+    return ["blocks", kind, element]
+
+
+def has_dynamic(ty: Type) -> bool:
+    if ty == DYNAMIC:
+        return True
+    if isinstance(ty, list) and ty[0] == "object":
+        return any(has_dynamic(t) for t in ty[1].values())
+    if isinstance(ty, list) and ty[0] in ("list", "map", "set"):
+        return has_dynamic(ty[1])
+    return isinstance(ty, list) and ty[0] in ("tuple", "blocks")
+
+
+def _is_blocks(ty: Type) -> bool:
+    return isinstance(ty, list) and len(ty) == 3 and ty[0] == "blocks"
+
+
+def _resolved(ty: Type, value: Any) -> Type:
+    """``ty`` with each ``dynamic`` part replaced by the type of its part of ``value``."""
+    if ty == DYNAMIC or (isinstance(ty, list) and ty[0] in ("list", "map", "set") and has_dynamic(ty)):
+        return infer(value)
+    if isinstance(ty, list) and ty[0] == "object":
+        given = value if isinstance(value, Mapping) else {}
+        return ["object", {k: _resolved(t, given.get(k)) for k, t in ty[1].items()}]
+    if _is_blocks(ty):
+        return _concrete(ty, value)
+    return ty
+
+
+def _concrete(ty: Type, value: Any) -> Type:
+    _, kind, element = ty
+    if kind == "map":
+        return ["object", {str(k): _resolved(element, v) for k, v in (value or {}).items()}]
+    return ["tuple", [_resolved(element, v) for v in (value or [])]]
+
+
 def _unknown_ext(code: int, data: bytes) -> Any:
     return UNKNOWN
 
@@ -57,7 +97,7 @@ def decode(raw: Any, ty: Type) -> Any:
         return UNKNOWN
     if raw is None:
         return None
-    if ty == DYNAMIC:
+    if ty == DYNAMIC or _is_blocks(ty):
         inner, value = raw
         text = inner.decode() if isinstance(inner, bytes) else inner
         return decode(value, json.loads(text))
@@ -80,14 +120,37 @@ def decode(raw: Any, ty: Type) -> Any:
     raise ValueError(f"unsupported cty type {ty!r}")
 
 
+def from_json(value: Any, ty: Type) -> Any:
+    """A value of a state file's JSON (``UpgradeResourceState``) as plain data: a ``dynamic``
+    value is written there as ``{"value": ..., "type": ...}``."""
+    if value is None:
+        return None
+    if ty == DYNAMIC or _is_blocks(ty):
+        if isinstance(value, Mapping) and set(value) == {"value", "type"}:
+            return from_json(value["value"], value["type"])
+        return value
+    if isinstance(ty, str):
+        return value
+    kind, inner = ty[0], ty[1]
+    if kind in ("list", "set") and isinstance(value, list):
+        return [from_json(v, inner) for v in value]
+    if kind == "tuple" and isinstance(value, list):
+        return [from_json(v, t) for v, t in zip(value, inner, strict=False)]
+    if kind == "map" and isinstance(value, Mapping):
+        return {k: from_json(v, inner) for k, v in value.items()}
+    if kind == "object" and isinstance(value, Mapping):
+        return {k: from_json(value.get(k), t) for k, t in inner.items()}
+    return value
+
+
 def encode(value: Any, ty: Type) -> Any:
     """Plain data as the msgpack value of type ``ty`` (objects get every attribute)."""
     if value is UNKNOWN:
         return msgpack.ExtType(0, b"")
     if value is None:
         return None
-    if ty == DYNAMIC:
-        found = infer(value)
+    if ty == DYNAMIC or _is_blocks(ty):
+        found = infer(value) if ty == DYNAMIC else _concrete(ty, value)
         return [json.dumps(found).encode(), encode(value, found)]
     if ty == "string":
         return value if isinstance(value, str) else json.dumps(value)

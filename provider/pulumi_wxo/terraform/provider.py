@@ -208,9 +208,9 @@ class WxoTerraformProvider:
         def run() -> Any:
             resource, _ = self._resource(request.type_name)
             raw = json.loads(request.raw_state.json or b"{}")
-            names = {a.name for a in resource_attrs(resource)}
+            types = {a.name: a.type for a in resource_attrs(resource)}
             # Any earlier version: attributes no longer declared are dropped, new ones are null.
-            kept = {k: v for k, v in raw.items() if k in names}
+            kept = {k: cty.from_json(v, types[k]) for k, v in raw.items() if k in types}
             if not kept.get("id") and isinstance(raw.get(resource.id_output), str):
                 kept["id"] = raw[resource.id_output]
             response.upgraded_state.CopyFrom(self._dv(kept, state_type(resource)))
@@ -242,11 +242,11 @@ class WxoTerraformProvider:
                 raise Problem(*self.failures(checked.failures))
             if prior is None:
                 base = self._call(label, core.preview, {}, checked.inputs)
-                plan = values.planned(resource, config, base, create=True)
+                plan = values.planned(resource, config, base, fresh=True)
             else:
                 outcome = self._call(label, core.diff, olds, checked.inputs)
                 base = self._call(label, core.preview, olds, checked.inputs) if outcome.changes else prior
-                plan = values.planned(resource, config, {**prior, **base}, create=False)
+                plan = values.planned(resource, config, {**prior, **base}, fresh=outcome.changes)
                 names = {a.name for a in resource_attrs(resource)}
                 for key in outcome.replaces:
                     if key in names:

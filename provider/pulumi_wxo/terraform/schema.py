@@ -32,7 +32,7 @@ from pulumi_wxo.api.setting_table import SETTINGS
 from pulumi_wxo.resources import RESOURCES, Resource
 from pulumi_wxo.resources.base import field_mark
 from pulumi_wxo.resources.types import TypeRef, describe, is_secret
-from pulumi_wxo.terraform.cty import DYNAMIC, Type, object_type
+from pulumi_wxo.terraform.cty import DYNAMIC, Type, blocks_type, has_dynamic, object_type
 
 #: The provider's source address, as a configuration's ``required_providers`` names it.
 SOURCE = "pulumi-wxo/wxo"
@@ -117,7 +117,11 @@ def _attr(name: str, info: FieldInfo, *, required: bool, computed: bool, secret:
         return replace(base, nested=model_attrs(ref.models[0]), computed=False)
     if blocks is not None and blocks.kind == "object" and ty != DYNAMIC:
         nesting: Nesting = "list" if ref.kind == "list" else "map"
-        return replace(base, nested=model_attrs(blocks.models[0]), nesting=nesting, computed=False)
+        nested = model_attrs(blocks.models[0])
+        element = object_type({a.name: a.type for a in nested})
+        if has_dynamic(element):  # then OpenTofu sends the collection as a dynamic value
+            base = replace(base, type=blocks_type(nesting, element))
+        return replace(base, nested=nested, nesting=nesting, computed=False)
     return base
 
 

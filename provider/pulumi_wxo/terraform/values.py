@@ -44,18 +44,20 @@ def has_unknown(value: Any) -> bool:
 def inputs(resource: Resource, config: Mapping[str, Any]) -> dict[str, Any]:
     """The lifecycle's inputs in a config: the API fields and user controls that are set."""
     names = resource.args
-    # A block of many the configuration leaves out is an empty collection: the same as unset.
-    empty = {a.name for a in resource_attrs(resource) if a.block and a.nesting != "single"}
-    return {
-        k: strip(v)
-        for k, v in config.items()
-        if k in names and v is not None and not (k in empty and v in ({}, []))
-    }
+    return {k: strip(v) for k, v in config.items() if k in names and not _unset(resource, k, v)}
+
+
+def _unset(resource: Resource, key: str, value: Any) -> bool:
+    """Null, or a block of many the configuration leaves out (an empty collection)."""
+    if value is None:
+        return True
+    many = {a.name for a in resource_attrs(resource) if a.block and a.nesting != "single"}
+    return key in many and value in ({}, [])
 
 
 def olds(resource: Resource, prior: Mapping[str, Any]) -> dict[str, Any]:
     """A state as the lifecycle's old outputs (what the Pulumi engine hands it as ``olds``)."""
-    out = {k: strip(v) for k, v in prior.items() if v is not None and k != "id"}
+    out = {k: strip(v) for k, v in prior.items() if not _unset(resource, k, v) and k != "id"}
     if resource.id_output not in out and isinstance(prior.get("id"), str):
         out[resource.id_output] = prior["id"]
     return out
@@ -89,9 +91,15 @@ def recorded_key(data: bytes) -> str | None:
 
 
 def planned(
-    resource: Resource, config: Mapping[str, Any], base: Mapping[str, Any], *, create: bool
+    resource: Resource, config: Mapping[str, Any], base: Mapping[str, Any], *, fresh: bool
 ) -> dict[str, Any]:
-    """The planned state: the configuration's values, computed ones from ``base``."""
+    """The planned state: the configuration's values, computed ones from ``base``.
+
+    ``fresh``: ``base`` is the lifecycle's preview of a write (a create, or an update with
+    changes), where a computed value it leaves null is one it could not tell (the inputs held
+    unknowns): unknown, then, as OpenTofu requires of a value only the apply will learn.
+    Otherwise ``base`` is the prior state, kept as it is.
+    """
     out: dict[str, Any] = {}
     for a in resource_attrs(resource):
         given = config.get(a.name)
@@ -100,10 +108,9 @@ def planned(
         elif a.name == "id":
             found = base.get(resource.id_output, base.get("id"))
             out[a.name] = found if isinstance(found, str) else UNKNOWN
-        elif a.name in base:
-            out[a.name] = base[a.name]
         else:
-            out[a.name] = UNKNOWN if create else None
+            found = base.get(a.name)
+            out[a.name] = UNKNOWN if fresh and found is None else found
     return out
 
 

@@ -203,3 +203,17 @@ def test_the_schema_comes_from_the_declarations(tofu: Tofu) -> None:
     assert policy["strategy"].min_items == 1  # required
     connection = {a.name: a for a in schema.resource_schemas["wxo_connection"].block.attributes}
     assert connection["app_id"].required and connection["credentials"].sensitive
+
+
+def test_a_state_file_with_dynamic_values_is_upgraded(tofu: Tofu) -> None:
+    # As OpenTofu writes a connection into its state file: dynamic values as {"value", "type"}.
+    raw = {
+        "id": "c-1",
+        "app_id": "openai-creds",
+        "kind": "key_value",
+        "credentials": {"value": {"api_key": SECRET}, "type": ["object", {"api_key": "string"}]},
+        "environments": {"value": {}, "type": ["object", {}]},
+    }
+    upgraded = tofu.upgrade("wxo_connection", SCHEMA_VERSION, raw)
+    assert upgraded["credentials"] == {"api_key": SECRET} and upgraded["environments"] == {}
+    assert upgraded["app_id"] == "openai-creds" and upgraded["sso"] is None
