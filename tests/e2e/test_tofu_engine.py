@@ -40,6 +40,14 @@ def models(emulator: EmulatorThread) -> list[dict[str, object]]:
     return list(emulator.control.state()["models"])
 
 
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def model_tf(name: str = GPT, *, max_tokens: int = 100, extra: str = "") -> str:
     return f"""
 provider "wxo" {{}}
@@ -239,14 +247,22 @@ resource "wxo_model" "m" {
 }
 """)
     emulator.control.add_fault(method="POST", path="/models$", delay=0.4)
-    proc = work.start("apply", "-auto-approve", "-input=false")
+    proc = work.start("apply", "-auto-approve", "-input=false", "-parallelism=2")
     deadline = time.monotonic() + 120
     while len(models(emulator)) < 4:
         assert proc.poll() is None, "tofu apply ended before it could be killed"
         assert time.monotonic() < deadline, "no model was created within 120 s"
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # tofu and the plugin, mid-create
+    os.kill(proc.pid, signal.SIGKILL)  # tofu alone, mid-create: the plugin stops by itself
     proc.wait(timeout=60)
+    try:
+        deadline = time.monotonic() + 30
+        while group_alive(proc.pid):
+            assert time.monotonic() < deadline, "the plugin outlived the killed tofu by 30 s"
+            time.sleep(0.1)
+    finally:
+        if group_alive(proc.pid):
+            os.killpg(proc.pid, signal.SIGKILL)
     emulator.control.clear_faults()
     time.sleep(0.5)  # a POST in flight when the group died may still be answered
     made = len(models(emulator))

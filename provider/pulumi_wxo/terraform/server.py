@@ -33,6 +33,8 @@ MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
 #: Threads for requests: above OpenTofu's default parallelism (10).
 WORKERS = 16
+#: Seconds between two looks at whether the process that started the plugin is still there.
+PARENT_POLL = 1.0
 
 
 def protos() -> tuple[Any, Any, Any, Any]:
@@ -143,10 +145,20 @@ def serve(environ: dict[str, str] | None = None) -> int:
             server.add_insecure_port(f"unix://{socket_path}")
         server.start()
         print(handshake_line(socket_path, cert_der), flush=True)
+        # OpenTofu killed (SIGKILL) cannot say Shutdown: the plugin then finds itself
+        # re-parented and stops, instead of waiting for a client that is gone.
+        parent = os.getppid()
+        threading.Thread(target=_watch_parent, args=(parent, done), daemon=True).start()
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
         server.stop(grace=0.5)
     return 0
+
+
+def _watch_parent(parent: int, done: threading.Event) -> None:
+    while not done.wait(PARENT_POLL):
+        if os.getppid() != parent:
+            done.set()
 
 
 def main() -> None:
