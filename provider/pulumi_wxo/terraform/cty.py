@@ -103,8 +103,10 @@ def decode(raw: Any, ty: Type) -> Any:
         return decode(value, json.loads(text))
     if ty == "number":
         if isinstance(raw, str):  # cty writes numbers too precise for a float as text
-            number = float(raw)
-            return int(number) if number.is_integer() else number
+            try:
+                return int(raw)
+            except ValueError:
+                return float(raw)
         return raw
     if isinstance(ty, str):
         return raw
