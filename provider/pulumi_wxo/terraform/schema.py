@@ -13,7 +13,7 @@ provider's attributes are the rows of :mod:`pulumi_wxo.api.setting_table`. What 
 * a union of unlike types, ``Any`` and a union of objects (a policy target: a model or a nested
   rule, recursively) are ``dynamic``: HCL's own value, checked by the schema's validation;
 * a field marked ``secret`` (and every credential of a nested model) is ``sensitive``;
-* a field the server defaults (``display_name``), one always present (``tags``), every user
+* a field the server defaults (the display name), one always present (``tags``), every user
   control and every computed output is *computed*, so a plan may fill it in; the resource's
   key (``name``, a connection's ``app_id``) is required and replaces the object when changed.
 """
