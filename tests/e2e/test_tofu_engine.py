@@ -94,6 +94,19 @@ def test_apply_an_empty_plan_an_edit_and_destroy(work: TofuDir, emulator: Emulat
     assert_empty(emulator)
 
 
+def test_init_from_the_mirror_writes_a_lock_file(work: TofuDir, emulator: EmulatorThread) -> None:
+    work.use_mirror()
+    work.write(model_tf())
+    out = work.ok("init", "-input=false")
+    assert "Installing pulumi-wxo/wxo" in out
+    lock = (work.dir / ".terraform.lock.hcl").read_text()
+    assert 'provider "registry.opentofu.org/pulumi-wxo/wxo"' in lock and "h1:" in lock
+    work.apply()
+    assert [m["name"] for m in models(emulator)] == [GPT]
+    code, out = work.plan_exit()
+    assert code == 0, out
+
+
 def test_a_rename_replaces_creating_first(work: TofuDir, emulator: EmulatorThread) -> None:
     first = "  lifecycle { create_before_destroy = true }"
     work.write(model_tf(extra=first))

@@ -60,6 +60,20 @@ class TofuDir:
             **env,
         }
 
+    def use_mirror(self) -> Path:
+        """Switch to a filesystem mirror written by ``terraform-provider-wxo install`` (what
+        ``tofu init`` accepts, with a lock file) instead of ``dev_overrides``; the mirror."""
+        mirror = self.root / "mirror"
+        proc = subprocess.run(
+            [sys.executable, "-m", "pulumi_wxo.terraform.server", "install", str(mirror)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=COMMAND_TIMEOUT,
+        )
+        Path(self.env["TF_CLI_CONFIG_FILE"]).write_text(proc.stdout)
+        return mirror
+
     def write(self, body: str) -> None:
         (self.dir / "main.tf").write_text(HEADER + body)
 

@@ -12,4 +12,5 @@ Modules:
 ``values``    states, configs and plans to the lifecycle's inputs and outputs, and back
 ``provider``  the ``tfplugin6.Provider`` RPCs as lifecycle calls
 ``server``    the go-plugin handshake and the gRPC server (``terraform-provider-wxo``)
+``install``   ``terraform-provider-wxo install DIR``: a filesystem mirror that ``tofu init`` accepts
 """

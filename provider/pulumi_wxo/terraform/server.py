@@ -162,7 +162,11 @@ def _watch_parent(parent: int, done: threading.Event) -> None:
 
 
 def main() -> None:
-    """The ``terraform-provider-wxo`` console script."""
+    """The ``terraform-provider-wxo`` console script: the plugin, or ``install DIR`` (a mirror)."""
+    if sys.argv[1:2] == ["install"]:
+        from pulumi_wxo.terraform.install import main as install
+
+        sys.exit(install(sys.argv[2:]))
     sys.exit(serve())
 
 
