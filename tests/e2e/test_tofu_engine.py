@@ -294,7 +294,7 @@ def test_no_secret_in_a_trace_log(work: TofuDir, emulator: EmulatorThread) -> No
     out = work.ok("apply", "-auto-approve", "-input=false", env=trace)
     out += work.ok("plan", "-input=false", env=trace)
     assert "GetProviderSchema" in out or "PlanResourceChange" in out  # the trace was on
-    assert SECRET not in out
+    assert SECRET not in out and EMULATOR_TOKEN not in out
     assert len(models(emulator)) == 1
     # In the state, the secret sits at its sensitive path only (OpenTofu keeps sensitive values
     # in plain text there, marked).

@@ -32,7 +32,7 @@ from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.api.setting_table import SETTINGS
 from pulumi_wxo.lifecycle import LIFECYCLES, RUNTIME, Lifecycle, Runtime
-from pulumi_wxo.lifecycle.ownership import owner_id
+from pulumi_wxo.lifecycle.ownership import owner_id, stack_tag
 from pulumi_wxo.lifecycle.runtime import setting_text
 from pulumi_wxo.resources import Resource
 from pulumi_wxo.schema import Failure
@@ -168,7 +168,19 @@ class WxoTerraformProvider:
         )
 
     def ValidateProviderConfig(self, request: Any, context: Any) -> Any:
-        return self.pb.ValidateProviderConfig.Response()
+        """``owner`` must be usable in the stack tag the lifecycle writes (letters, digits,
+        ``_.-``); the settings themselves are checked where the runtime reads them."""
+        response = self.pb.ValidateProviderConfig.Response()
+        config = cty.unpack(request.config.msgpack, provider_type()) or {}
+        owner = config.get(OWNER_ATTRIBUTE)
+        if isinstance(owner, str) and stack_tag(f"{owner}/default") is None:
+            response.diagnostics.append(
+                self.error(
+                    f"{OWNER_ATTRIBUTE}: use letters, digits, '_', '.' and '-' only (at most 100)",
+                    path=OWNER_ATTRIBUTE,
+                )
+            )
+        return response
 
     def ConfigureProvider(self, request: Any, context: Any) -> Any:
         config = cty.unpack(request.config.msgpack, provider_type()) or {}

@@ -217,3 +217,17 @@ def test_a_state_file_with_dynamic_values_is_upgraded(tofu: Tofu) -> None:
     upgraded = tofu.upgrade("wxo_connection", SCHEMA_VERSION, raw)
     assert upgraded["credentials"] == {"api_key": SECRET} and upgraded["environments"] == {}
     assert upgraded["app_id"] == "openai-creds" and upgraded["sso"] is None
+
+
+@pytest.mark.parametrize(("owner", "refused"), [("team-a", False), ("team a", True), ("x" * 300, True)])
+def test_the_owner_must_fit_the_stack_tag(tofu: Tofu, owner: str, refused: bool) -> None:
+    from tf.gen import tfplugin_pb2 as pb
+
+    from pulumi_wxo.terraform import cty
+    from pulumi_wxo.terraform.schema import provider_type
+
+    value = pb.DynamicValue(msgpack=cty.pack({"owner": owner}, provider_type()))
+    found = diagnostics(
+        tofu.provider.ValidateProviderConfig(pb.ValidateProviderConfig.Request(config=value), None)
+    )
+    assert [path for _, path in found] == (["owner"] if refused else [])
