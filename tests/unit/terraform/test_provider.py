@@ -231,3 +231,14 @@ def test_the_owner_must_fit_the_stack_tag(tofu: Tofu, owner: str, refused: bool)
         tofu.provider.ValidateProviderConfig(pb.ValidateProviderConfig.Request(config=value), None)
     )
     assert [path for _, path in found] == (["owner"] if refused else [])
+
+
+def test_a_state_of_another_instance_is_refused(tofu: Tofu, memory: Memory) -> None:
+    from tf.gen import tfplugin_pb2 as pb
+
+    state, _ = tofu.up("wxo_model", None, MODEL)
+    tofu.configure(owner="team-a", url="https://elsewhere.example")  # the same config, re-pointed
+    request = pb.ReadResource.Request(type_name="wxo_model", current_state=tofu._dv("wxo_model", state))
+    found = diagnostics(tofu.provider.ReadResource(request, None))
+    assert found and "elsewhere.example" in found[0][0]
+    assert memory.writes == ["POST /models"]  # nothing written anywhere
