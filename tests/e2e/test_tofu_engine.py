@@ -163,6 +163,25 @@ resource "wxo_model" "gpt" {{
     assert len(models(emulator)) == 1
 
 
+def test_after_an_import_only_the_secret_the_server_never_answers_is_planned(
+    work: TofuDir, emulator: EmulatorThread
+) -> None:
+    body = {"name": GPT, "provider_config": {"api_key": SECRET}, "config": {"max_tokens": 100}}
+    post_by_hand(emulator, "/models", body)
+    [made] = models(emulator)
+    work.write(model_tf())
+    work.ok("import", "-input=false", "wxo_model.gpt", str(made["id"]))
+    code, out = work.plan_exit()
+    assert code == 2 and "1 to change" in out, out
+    changes = out[out.index("~ resource") : out.index("Plan:")]
+    # The one change: the key the server never answers. Everything else read back matches.
+    assert "+ api_key" in changes and "(sensitive value)" in changes and "max_tokens" not in changes
+    work.apply()
+    code, out = work.plan_exit()
+    assert code == 0, out
+    assert len(models(emulator)) == 1
+
+
 def test_a_policy_over_two_models(work: TofuDir, emulator: EmulatorThread) -> None:
     work.write(f"""
 provider "wxo" {{}}
