@@ -1,7 +1,8 @@
 """The reference pages (``docs/reference/``), from the declarations and the package schema.
 
 One page per resource (its signature, every input with its type, default, secret mark and
-change kind, every output, its object types) and one for the plugin's package schema. No field
+change kind, every output, its object types), one for the plugin's package schema and one for
+the Terraform host's schema. No field
 is listed here by hand: the rows are the declarations', the types spelt by the one walker
 (:func:`pulumi_wxo.resources.types.doc_name`).
 """
@@ -216,8 +217,74 @@ def render_native(resources: Sequence[Resource]) -> str:
     return "".join(out)
 
 
+def _tf_type(ty: Any) -> str:
+    """A cty type as the Terraform reference shows it: ``string``, ``list(string)``, ``any``."""
+    if ty == "dynamic":
+        return "any"
+    if isinstance(ty, str):
+        return ty
+    if ty[0] == "blocks":
+        return f"blocks ({ty[1]})"
+    if ty[0] == "object":
+        return "object"
+    return f"{ty[0]}({_tf_type(ty[1])})"
+
+
+def _tf_table(attrs: Sequence[Any], *, replace: Sequence[str] = ()) -> str:
+    head = "| attribute | type | mode | sensitive | on change | description |\n|---|---|---|---|---|---|\n"
+    rows = []
+    for a in attrs:
+        if a.block:
+            kind = "block" if a.nesting == "single" else f"blocks ({a.nesting})"
+            mode = "required" if a.required else "optional"
+        else:
+            kind = _tf_type(a.type)
+            mode = (
+                "required"
+                if a.required
+                else (
+                    "optional, computed"
+                    if a.optional and a.computed
+                    else ("optional" if a.optional else "computed")
+                )
+            )
+        change = "replace" if a.name in replace else ("update" if not (a.computed and not a.optional) else "")
+        rows.append(
+            f"| `{a.name}` | {kind} | {mode} | {'yes' if a.sensitive else 'no'} | {change} | "
+            f"{_cell(a.description)} |"
+        )
+    return head + "\n".join(rows) + "\n"
+
+
+def render_terraform(resources: Sequence[Resource]) -> str:
+    """The Terraform host's provider and resources, from the schema it serves."""
+    from pulumi_wxo.terraform.schema import SOURCE, provider_attrs, resource_attrs, type_name
+
+    out = [
+        HEADER,
+        "# OpenTofu and Terraform resources (`terraform-provider-wxo`)\n\n",
+        f"The schema the plugin serves to OpenTofu and Terraform (source `{SOURCE}`), generated from "
+        "the same declarations as the Pulumi resources: every attribute has the same name and meaning "
+        "as there. Installing and using it: [terraform.md](../guide/terraform.md).\n\n",
+        "## Provider configuration\n\n",
+        "Unset attributes fall back to the environment variable named in each row.\n\n",
+        _tf_table(provider_attrs()),
+    ]
+    for res in resources:
+        attrs = resource_attrs(res)
+        out += [
+            f"\n## {type_name(res)}\n\n{res.description}\n\n",
+            _tf_table(attrs, replace=sorted(res.replace_fields)),
+        ]
+        for a in attrs:
+            if a.nested is not None:
+                out += [f"\n### `{type_name(res)}`: `{a.name}` block\n\n", _tf_table(a.nested)]
+    return "".join(out)
+
+
 def render_pages(resources: Sequence[Resource]) -> dict[str, str]:
     """Page file name -> text."""
     pages = {page_name(r): render_resource(r) for r in resources}
     pages["native.md"] = render_native(resources)
+    pages["terraform.md"] = render_terraform(resources)
     return pages
