@@ -103,14 +103,15 @@ def test_a_short_name_is_not_drift(tofu: Tofu) -> None:
 
 
 def test_import_by_id_then_an_empty_plan(tofu: Tofu, memory: Memory) -> None:
-    config = {"name": GPT, "connection_id": "my-connection"}
+    # No credential (the server would not answer one back): an ollama model on its host.
+    config = {"name": "virtual-model/ollama/llama3", "provider_config": {"custom_host": "http://ollama:11434"}}
     state, _ = tofu.up("wxo_model", None, config)
     imported = tofu.import_("wxo_model", state["id"])
     assert diagnostics(imported) == []
     [resource] = imported.imported_resources
     assert resource.type_name == "wxo_model"
     found = tofu._value("wxo_model", resource.state)
-    assert found["id"] == state["id"] and found["connection_id"] == "my-connection"
+    assert found["id"] == state["id"] and found["provider_config"]["custom_host"] == "http://ollama:11434"
     read = tofu.read("wxo_model", found)
     plan = tofu.plan("wxo_model", read, config)
     assert diagnostics(plan) == [] and tofu.planned(plan, "wxo_model") == read
