@@ -145,6 +145,10 @@ def _num(value: float | None, spec: str = ".2f") -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _times(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
+
+
 def summary(
     phases: Mapping[str, TofuPhase], n: int, latency: float, parallelisms: Sequence[int]
 ) -> dict[str, Any]:
@@ -216,7 +220,7 @@ def render(phases: Mapping[str, TofuPhase], meta: Mapping[str, Any]) -> str:
         lines.append(
             f"| {row['parallelism']} | {_num(row['apply_s'])} | {_num(row['noop_apply_s'])} "
             f"| {_num(row['ideal_s'])} | {_num(row['apply_over_ideal'])} | {_num(row['apply_over_noop'])} "
-            f"| {_num(row['adk_s'])} | {_num(row['adk_over_apply'])}x |"
+            f"| {_num(row['adk_s'])} | {_times(row['adk_over_apply'])} |"
         )
     plan = s["plan"]
     reqs = " ".join(f"{m} {k}" for m, k in (plan["requests"] or {}).items()) or "0"

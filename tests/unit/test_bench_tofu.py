@@ -91,6 +91,19 @@ def phases() -> dict[str, TofuPhase]:
     }
 
 
+META = {
+    "commit": "abc1234",
+    "date": "2026-12-07T04:00:00Z",
+    "cpus": 2,
+    "tofu": "OpenTofu v1.6.3",
+    "loadavg_start": [2.5, 2.0, 1.0],
+    "loadavg_now": [3.5, 2.0, 1.0],
+    "n": 200,
+    "latency_s": 0.25,
+    "parallelisms": [32],
+}
+
+
 def test_each_apply_is_compared_with_baselines_at_its_own_parallelism() -> None:
     s = engine_tofu.summary(phases(), 200, 0.25, [32])
     default, wide = s["apply"]
@@ -113,19 +126,8 @@ def test_a_stopped_run_leaves_the_ratios_it_cannot_compute_empty() -> None:
     assert s["apply"][0]["apply_over_ideal"] is None and s["apply"][0]["adk_over_apply"] is None
     assert s["apply"][1]["ideal_s"] is None
     assert s["plan"]["plan_over_noop"] is None and s["plan"]["requests"] is None
-
-
-META = {
-    "commit": "abc1234",
-    "date": "2026-12-07T04:00:00Z",
-    "cpus": 2,
-    "tofu": "OpenTofu v1.6.3",
-    "loadavg_start": [2.5, 2.0, 1.0],
-    "loadavg_now": [3.5, 2.0, 1.0],
-    "n": 200,
-    "latency_s": 0.25,
-    "parallelisms": [32],
-}
+    without_adk = {k: v for k, v in phases().items() if k != "adk loop"}
+    assert "| 10 | 8.00 | 1.00 | 6.00 | 1.33 | 8.00 | - | - |" in engine_tofu.render(without_adk, META)
 
 
 def test_the_tables_show_every_phase_and_every_ratio() -> None:
