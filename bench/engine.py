@@ -2,6 +2,7 @@
 
     python bench/engine.py [--quick | --full] [--sizes N ...] [--latencies S ...] [--inline] [--json PATH]
     python bench/engine.py --large [...]   (bench/engine_large.py: N=1,000 through the CLI)
+    python bench/engine.py --tofu [...]    (bench/engine_tofu.py: N=200 through `tofu apply`)
 
 Each cell (latency L, size N) runs against the emulator (``python -m pulumi_wxo.emulator``, what
 ``pulumi-wxo emulator`` runs, in a subprocess so that its CPU is not in this process) with a
@@ -355,6 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         import engine_large
 
         return engine_large.main([a for a in argv if a != "--large"])
+    if "--tofu" in argv:
+        # N=200 through `tofu apply` (terraform-provider-wxo), beside the ADK loop and N
+        # built-in terraform_data resources: bench/engine_tofu.py (its own options).
+        sys.path.insert(0, str(HERE))
+        import engine_tofu
+
+        return engine_tofu.main([a for a in argv if a != "--tofu"])
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
