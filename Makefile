@@ -30,7 +30,7 @@ DEMO_ENV = PULUMI_BACKEND_URL="file://$(DEMO_ABS)/state" \
 	PULUMI_PYTHON_CMD="$(CURDIR)/$(PY)" \
 	WXO_URL=$(DEMO_URL) WXO_TOKEN=$(DEMO_TOKEN)
 
-.PHONY: demo down test lint dist dist-check unit emulator-tests e2e sdks cli venv emulator-start emulator-stop bench docs generate clean
+.PHONY: demo down test lint dist dist-check unit emulator-tests e2e sdks cli tofu venv emulator-start emulator-stop bench docs generate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ venv: $(VENV)/.installed
 
 cli:
 	@bash scripts/pulumi-cli.sh
+
+# OpenTofu v1.6.3, built once from the Go module proxy into the cache; prints its directory.
+tofu:
+	@bash scripts/tofu.sh
 
 # The demo owns its emulator: one it started (its pid file and database, which the emulator's
 # health answer names) is reused; anything else on the port is refused, so that nothing is
@@ -144,7 +148,8 @@ dist-check: dist
 # docs/dev/pulumi-cli.md) and timed here, before pytest, so that a cold build's minutes show: the
 # Pulumi CLI, the YAML language host, the SDKs generated from the schema (sdkgen/), the npm
 # packages the TypeScript SDK compiles against, and the Go Automation-API program built on the
-# generated Go SDK. Any of them failing stops the run; the tests would fail without it anyway.
+# generated Go SDK, and OpenTofu (scripts/tofu.sh: the Terraform host's e2e tests run it; docs/dev/terraform.md).
+# Any of them failing stops the run; the tests would fail without it anyway.
 E2E_TOOLS = tool() { \
 		local started=$$SECONDS dir; \
 		dir=$$(bash "scripts/$$1" | tail -n 1) && [ -n "$$dir" ] || { echo "make: scripts/$$1 failed" >&2; return 1; }; \
@@ -156,7 +161,9 @@ E2E_TOOLS = tool() { \
 	PULUMI_WXO_SDK_DIR=$$(PULUMI_WXO_PYTHON="$(CURDIR)/$(PY)" tool sdks.sh); \
 	PULUMI_WXO_TS_DEPS=$$(tool ts-deps.sh); \
 	PULUMI_WXO_GO_AUTOMATION=$$(PULUMI_WXO_SDK_DIR="$$PULUMI_WXO_SDK_DIR" tool go-automation.sh); \
-	export PULUMI_WXO_CLI_DIR PULUMI_WXO_YAML_DIR PULUMI_WXO_SDK_DIR PULUMI_WXO_TS_DEPS PULUMI_WXO_GO_AUTOMATION
+	PULUMI_WXO_TOFU_DIR=$$(tool tofu.sh); \
+	export PULUMI_WXO_CLI_DIR PULUMI_WXO_YAML_DIR PULUMI_WXO_SDK_DIR PULUMI_WXO_TS_DEPS PULUMI_WXO_GO_AUTOMATION \
+		PULUMI_WXO_TOFU_DIR
 
 test: venv lint dist-check
 	@$(E2E_TOOLS); \

@@ -29,7 +29,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("resources", "api"),
     ("lifecycle",),
     ("inputs", "sdk", "provider_resource", "_engine_log"),
-    ("dynamic", "native"),
+    ("dynamic", "native", "terraform"),
     ("_provider", "model", "model_policy", "connection", "lookup"),
     ("specs",),
     ("policy", "review"),
