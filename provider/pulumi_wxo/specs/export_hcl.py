@@ -161,7 +161,8 @@ def _key(key: str) -> str:
 
 def _align(text: str) -> str:
     """Each run of consecutive ``name = value`` lines with its ``=`` in one column, as
-    ``tofu fmt`` writes it (hclwrite's ``formatCells``)."""
+    ``tofu fmt`` writes it (hclwrite's ``formatCells``): a value that opens on its line and
+    closes on a later one is in no run."""
     lines = text.split("\n")
     out: list[str] = []
     run: list[tuple[str, str]] = []
@@ -173,11 +174,14 @@ def _align(text: str) -> str:
 
     for line in lines:
         lead, assign, value = line.partition(_ASSIGN)
-        if assign:
+        if assign and value in ("[", "{"):  # a value over several lines stands alone
+            close()
+            out.append(f"{lead} = {value}")
+        elif assign:
             run.append((lead, value))
-            continue
-        close()
-        out.append(line)
+        else:
+            close()
+            out.append(line)
     close()
     return "\n".join(out)
 
