@@ -67,7 +67,10 @@ def adk_header(e: ExportedSpec) -> str:
     )
 
 
-_SUMMARY = "write spec files (or a Pulumi program) for the connections, models and policies on an instance"
+_SUMMARY = (
+    "write spec files (or a Pulumi program, or OpenTofu configuration) for the connections, models and "
+    "policies on an instance"
+)
 _DESCRIPTION = (
     "Read connections, models and policies from an instance and write ADK-compatible spec files "
     "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
@@ -75,6 +78,8 @@ _DESCRIPTION = (
     "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed "
     "(with --for adk: the `orchestrate connections set-credentials` commands, values from "
     "environment variables). A model whose connection is exported names it by app_id. "
+    "--format hcl writes OpenTofu/Terraform resource and import blocks instead, each secret a "
+    "sensitive variable. "
     "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]')."
 )
 _EXAMPLES = """\
