@@ -21,8 +21,8 @@ What the file says is what the server holds, and nothing else:
   other formats name, ``openaiApiKey`` -> ``openai_api_key``).
 * **Strings.** Every string from the server is a quoted HCL string that reads back as the same
   text: ``"`` and ``\\`` escaped, controls as ``\\uNNNN``, ``${`` and ``%{`` as ``$${`` and
-  ``%%{`` (a longer run, ``$${``, with ``\\u0024`` for the ``$`` before it), and the ``#`` that
-  would start a CI workflow command (``##[``) as ``\\u0023``. A lone surrogate cannot be written
+  ``%%{`` (so ``$${`` as ``$$${``), and the ``#`` that would start a CI workflow command
+  (``##[``) as ``\\u0023``. A lone surrogate cannot be written
   in HCL: its object is left out with a note. OpenTofu stores strings in Unicode normal form C:
   an object with a string in another form is written, with a note that the plan will show it.
 """
@@ -54,7 +54,6 @@ _RESERVED_VARIABLES = frozenset(
     {"source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"}
 )
 _SIMPLE_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_TEMPLATE_RUN = re.compile(r"\$+\{|%+\{")
 _COMMAND = re.compile(r"#(?=#(?:vso)?\[)", re.IGNORECASE)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # An object key written bare (HCL reads it as the same string); a keyword is quoted all the same.
@@ -91,14 +90,8 @@ def hcl_string(text: str) -> str:
     out = "".join(
         _SIMPLE_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if CONTROLS.match(ch) else ch) for ch in text
     )
-
-    def template(match: re.Match[str]) -> str:
-        run = match.group()
-        symbol = run[0]
-        # `$${` is the escape of `${`; a `$` before it must not pair with it: `\u0024`.
-        return f"\\u{ord(symbol):04x}" * (len(run) - 2) + symbol * 2 + "{"
-
-    out = _TEMPLATE_RUN.sub(template, out)
+    # The HCL spec's escapes of an interpolation and a directive: their first character doubled.
+    out = out.replace("${", "$${").replace("%{", "%%{")
     return '"' + _COMMAND.sub(r"\\u0023", out) + '"'
 
 

@@ -52,9 +52,9 @@ def read_string(literal: str) -> str:
         ("a\\b", r'"a\\b"'),
         ("${var.x}", '"$${var.x}"'),
         ("%{ if }", '"%%{ if }"'),
-        # The escape of "${" is "$${": a "$" before it is written \u0024, so it cannot pair.
-        ("$${x}", r'"\u0024$${x}"'),
-        ("%%{x}", r'"\u0025%%{x}"'),
+        # The escape of "${" is "$${", whatever stands before it (tofu reads "$$${x}" as "$${x}").
+        ("$${x}", '"$$${x}"'),
+        ("%%{x}", '"%%%{x}"'),
         ("$x %x $$ %%", '"$x %x $$ %%"'),
         ("a\nb\r\tc", r'"a\nb\r\tc"'),
         ("\x07\x1b[31m", r'"\u0007\u001b[31m"'),
