@@ -152,3 +152,23 @@ def test_a_credential_is_a_sensitive_variable_and_one_update(
     assert server(emulator) == before
     [model] = emulator.control.state()["models"]
     assert model["provider_config"]["api_key"] == SECRET  # sent once, by the update
+
+
+def test_a_text_not_in_normal_form_c_is_read_normalised_without_a_change(
+    work: TofuDir,
+    emulator: EmulatorThread,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    decomposed = "cafe\u0301"  # "café" with a combining accent: OpenTofu reads it as "caf\u00e9"
+    with by_hand(emulator) as raw:
+        raw.post(
+            "/models", json={"name": GPT, "description": decomposed, "connection_id": "c"}
+        ).raise_for_status()
+    text, said = export_hcl(emulator, work.dir, capsys, monkeypatch)
+    assert (
+        resources(text)["wxo_model.openai-gpt-4o"]["description"] == decomposed
+    )  # written as the server has it
+    assert "not in Unicode normal form C; OpenTofu reads it normalised, without showing a change" in said
+    code, out = work.plan_exit()
+    assert code == 2 and "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy." in out, out

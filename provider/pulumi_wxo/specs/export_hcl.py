@@ -23,8 +23,10 @@ What the file says is what the server holds, and nothing else:
   text: ``"`` and ``\\`` escaped, controls as ``\\uNNNN``, ``${`` and ``%{`` as ``$${`` and
   ``%%{`` (so ``$${`` as ``$$${``), and the ``#`` that would start a CI workflow command
   (``##[``) as ``\\u0023``. A lone surrogate cannot be written
-  in HCL: its object is left out with a note. OpenTofu stores strings in Unicode normal form C:
-  an object with a string in another form is written, with a note that the plan will show it.
+  in HCL: its object is left out with a note. OpenTofu reads every string in Unicode normal form
+  C, the server's as well as the file's, so the plan shows no change for a text in another form;
+  the next update of that object writes the normalised text: such an object is written, with a
+  note that says so.
 """
 
 from __future__ import annotations
@@ -249,8 +251,8 @@ class _Writer:
             return
         if any(not unicodedata.is_normalized("NFC", s) for s in strings):
             self.notes.append(
-                f"{e.kind} '{e.name}': a text is not in Unicode normal form C; OpenTofu normalises it, "
-                "so the plan shows it as a change"
+                f"{e.kind} '{e.name}': a text is not in Unicode normal form C; OpenTofu reads it "
+                "normalised, without showing a change, and the next update of this object writes it so"
             )
         taken = self.taken.setdefault(tf_type, set())
         base = ident = hcl_identifier(e.resource_name)
