@@ -67,7 +67,10 @@ def adk_header(e: ExportedSpec) -> str:
     )
 
 
-_SUMMARY = "write spec files (or a Pulumi program) for the connections, models and policies on an instance"
+_SUMMARY = (
+    "write spec files (or a Pulumi program, or OpenTofu configuration) for the connections, models and "
+    "policies on an instance"
+)
 _DESCRIPTION = (
     "Read connections, models and policies from an instance and write ADK-compatible spec files "
     "(one per object) or a Pulumi Python program with adopt=True, so an existing tenant comes "
@@ -75,6 +78,8 @@ _DESCRIPTION = (
     "${secret:KEY} are, and the `pulumi config set --secret` commands to run are printed "
     "(with --for adk: the `orchestrate connections set-credentials` commands, values from "
     "environment variables). A model whose connection is exported names it by app_id. "
+    "--format hcl writes OpenTofu/Terraform resource and import blocks instead, each secret a "
+    "sensitive variable. "
     "A spinner shows on a terminal with the table extra (pip install 'pulumi-wxo[table]')."
 )
 _EXAMPLES = """\
@@ -85,7 +90,8 @@ _EXAMPLES = """\
   pulumi-wxo export --format python --host native --output prog/   # for the native plugin
   pulumi-wxo export --for adk --output adk/  # then run the orchestrate commands it prints
   pulumi-wxo export --format pulumi-import -o tenant.json
-  pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import"""
+  pulumi import --file tenant.json --yes --generate-code=false   # docs/guide/hosts.md, Import
+  pulumi-wxo export --format hcl -o tf/ && cd tf && tofu plan   # docs/guide/terraform.md"""
 
 
 def add_parser(sub: Any) -> None:
@@ -95,9 +101,10 @@ def add_parser(sub: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("yaml", "python", "pulumi-import"),
+        choices=("yaml", "python", "pulumi-import", "hcl"),
         default="yaml",
-        help="what to write (pulumi-import: the file `pulumi import --file` takes, for the native provider)",
+        help="what to write (pulumi-import: the file `pulumi import --file` takes, for the native provider; "
+        "hcl: OpenTofu/Terraform resource and import blocks, for terraform-provider-wxo)",
     )
     parser.add_argument(
         "--host",
@@ -118,7 +125,8 @@ def add_parser(sub: Any) -> None:
         "-o",
         "--output",
         metavar="DIR",
-        help="directory to write to (default: stdout); for pulumi-import also a .json file path",
+        help="directory to write to (default: stdout); for pulumi-import also a .json file path, "
+        "for hcl a .tf file path",
     )
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     add_connection_flags(parser)
@@ -254,11 +262,70 @@ def header(e: ExportedSpec) -> str:
     return EXPORT_HEADER + ("\n" + MARKED_HEADER if e.secrets else "")
 
 
+def import_ids(
+    models: Sequence[dict[str, Any]],
+    policies: Sequence[dict[str, Any]],
+    connections: Sequence[dict[str, Any]],
+) -> dict[tuple[str, str], str]:
+    """(kind, object name) -> the id ``tofu import`` takes: a model's or a policy's id (the first
+    of a name, the one ``export_objects`` keeps), a connection's app_id."""
+    ids: dict[tuple[str, str], str] = {}
+    for kind, objects in (("model", models), ("policy", policies)):
+        for obj in objects:
+            ids.setdefault((kind, str(obj.get("name"))), str(obj.get("id")))
+    for conn in connections:
+        ids.setdefault(("connection", str(conn.get("app_id"))), str(conn.get("app_id")))
+    return ids
+
+
+def write_hcl(
+    models: Sequence[dict[str, Any]],
+    policies: Sequence[dict[str, Any]],
+    connections: Sequence[dict[str, Any]],
+    args: argparse.Namespace,
+    source: str,
+) -> int:
+    """``--format hcl``: one configuration (``-o`` a ``.tf`` path, or a directory for ``wxo.tf``;
+    else stdout), then the variables to set and how to plan it."""
+    from pulumi_wxo.specs.export_hcl import DEFAULT_FILE, hcl_config
+
+    exported, notes = export_objects(models, policies, args.name, "pulumi", connections)
+    if not exported:
+        err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))
+        return 1
+    config = hcl_config(exported, import_ids(models, policies, connections), source=source)
+    # The notes of the spec export speak of ${secret:KEY} placeholders: here the variables say it.
+    notes = [n for n in notes if "${secret:" not in n] + list(config.notes)
+    target: Path | None = None
+    if args.output:
+        out = Path(args.output)
+        target = out if out.suffix == ".tf" else out / DEFAULT_FILE
+        if target.exists() and not args.force:
+            err(f"pulumi-wxo export: {target} already exists; pass --force to overwrite")
+            return 2
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_files({target: config.text})
+        err(f"wrote {count(config.imports, 'resource')} with import blocks to {target}")
+    else:
+        sys.stdout.write(config.text)
+    for note in notes:
+        err(f"warning: {note}")
+    if config.variables:
+        err("Set these variables before `tofu plan` (values are never exported):")
+        for name, used in config.variables:
+            err(f"  export TF_VAR_{name}=<value>   # {used}")
+    err(
+        "Then `tofu plan` shows each object to import and no change (a secret the server cannot return "
+        "shows as an update once); `tofu apply` imports them (docs/guide/terraform.md)."
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from pulumi_wxo.specs import dump_yaml, python_program
 
     if args.audience == "adk" and args.format != "yaml":
-        err(f"pulumi-wxo export: --for adk writes spec files; --format {args.format} is for Pulumi")
+        err(f"pulumi-wxo export: --for adk writes spec files; --format {args.format} is not for the ADK")
         return 2
     if args.host != "dynamic" and args.format != "python":
         err(f"pulumi-wxo export: --host is for --format python (--format {args.format} names no host)")
@@ -275,6 +342,8 @@ def run(args: argparse.Namespace) -> int:
         from pulumi_wxo.cli import import_file
 
         return import_file.write(models, policies, args, connections)
+    if args.format == "hcl":
+        return write_hcl(models, policies, connections, args, source)
     exported, notes = export_objects(models, policies, args.name, args.audience, connections)
     if not exported:
         err("pulumi-wxo export: nothing to export" + (" (no name matched --name)" if args.name else ""))

@@ -48,6 +48,7 @@ Modules, in the order a file goes through them::
     export        server objects -> spec documents, YAML
     export_connections  connections -> ``kind: connection`` files; models naming them by app_id
     program       exported specs -> a Pulumi Python program that adopts them (either host)
+    export_hcl    exported specs -> OpenTofu/Terraform resource and import blocks (--format hcl)
     adk           where the ADK is stricter: rules for files that must import there (--adk)
     json_schema   the JSON Schema of a spec document
 """
