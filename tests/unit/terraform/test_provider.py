@@ -104,7 +104,10 @@ def test_a_short_name_is_not_drift(tofu: Tofu) -> None:
 
 def test_import_by_id_then_an_empty_plan(tofu: Tofu, memory: Memory) -> None:
     # No credential (the server would not answer one back): an ollama model on its host.
-    config = {"name": "virtual-model/ollama/llama3", "provider_config": {"custom_host": "http://ollama:11434"}}
+    config = {
+        "name": "virtual-model/ollama/llama3",
+        "provider_config": {"custom_host": "http://ollama:11434"},
+    }
     state, _ = tofu.up("wxo_model", None, config)
     imported = tofu.import_("wxo_model", state["id"])
     assert diagnostics(imported) == []
