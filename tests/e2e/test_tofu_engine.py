@@ -187,13 +187,17 @@ def test_a_policy_over_two_models(work: TofuDir, emulator: EmulatorThread) -> No
 provider "wxo" {{}}
 
 resource "wxo_model" "a" {{
-  name          = "{GPT}"
-  connection_id = "my-connection"
+  name = "{GPT}"
+  provider_config {{
+    api_key = "sk-tofu-policy-a"
+  }}
 }}
 
 resource "wxo_model" "b" {{
-  name          = "{MINI}"
-  connection_id = "my-connection"
+  name = "{MINI}"
+  provider_config {{
+    api_key = "sk-tofu-policy-b"
+  }}
 }}
 
 resource "wxo_model_policy" "route" {{
@@ -274,8 +278,10 @@ provider "wxo" {}
 
 resource "wxo_model" "m" {
   count         = 12
-  name          = format("virtual-model/openai/killed-%02d", count.index)
-  connection_id = "my-connection"
+  name  = format("virtual-model/openai/killed-%02d", count.index)
+  provider_config {
+    api_key = "sk-tofu-killed"
+  }
 }
 """)
     emulator.control.add_fault(method="POST", path="/models$", delay=0.4)

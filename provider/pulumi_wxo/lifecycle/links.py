@@ -71,9 +71,9 @@ def resolve_app_id(
         return placeholder, [
             Failure(
                 "app_id",
-                f"no connection with app_id {_quoted(app_id)} on the instance: create it first "
-                "(declare a wxo.Connection and pass connection=<it>, or add a connection file beside "
-                "the model file), or fix the app_id",
+                f"no connection with app_id {_quoted(app_id)} on the instance: create it first (a "
+                "Connection resource beside the model, whose connection_id the model then uses, or a "
+                "connection file beside the model file), or fix the app_id",
             )
         ]
     inputs["connection_id"] = found[0]["id"]
@@ -98,14 +98,11 @@ def missing_connection(
         return []
     what = f"no connection with id {_quoted(connection_id)} on the instance"
     if named:
-        fix = (
-            f"{_quoted(connection_id)} is a connection's app_id: pass app_id={_quoted(connection_id)} "
-            "(or connection=<the wxo.Connection>) instead"
-        )
+        fix = f"{_quoted(connection_id)} is a connection's app_id: give it as app_id instead"
     else:
         fix = (
-            "declare the connection with wxo.Connection and pass connection=<it> (or its "
-            "connection_id), or fix the id"
+            "declare the connection beside the model (a Connection resource) and use its "
+            "connection_id, or fix the id"
         )
     if olds.get("connection_id") == connection_id:
         notes.append(

@@ -67,7 +67,9 @@ def test_app_id_is_resolved_to_the_connection_id_and_stored(lc: ModelLifecycle) 
 def test_an_app_id_naming_no_connection_fails_naming_the_field(lc: ModelLifecycle) -> None:
     fails = failures(lc, {"name": GPT, "app_id": "nope"})
     assert list(fails) == ["app_id"]  # no "api_key is required" on top
-    assert "no connection with app_id 'nope'" in fails["app_id"] and "connection=" in fails["app_id"]
+    assert (
+        "no connection with app_id 'nope'" in fails["app_id"] and "a Connection resource" in fails["app_id"]
+    )
 
 
 def test_app_id_and_connection_id_together_fail(lc: ModelLifecycle) -> None:
@@ -96,7 +98,7 @@ def test_a_new_connection_id_naming_no_connection_fails(lc: ModelLifecycle) -> N
 
 def test_a_connection_id_that_is_an_app_id_says_so(lc: ModelLifecycle) -> None:
     reason = failures(lc, {"name": GPT, "connection_id": "openai-creds"})["connection_id"]
-    assert "is a connection's app_id: pass app_id='openai-creds'" in reason
+    assert "'openai-creds' is a connection's app_id: give it as app_id" in reason
 
 
 def test_an_existing_connection_id_passes(lc: ModelLifecycle) -> None:
