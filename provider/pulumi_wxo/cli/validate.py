@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _SUMMARY = "check spec files offline (no credentials); exit 1 on any problem"
 _DESCRIPTION = (
-    "Check model and policy spec files with the provider's own rules, offline. "
+    "Check model, policy and connection spec files with the provider's own rules, offline. "
     "Prints one `file:line: field: message` line per problem; exit 1 on any error "
     "(warnings too with --strict), 0 when clean."
 )

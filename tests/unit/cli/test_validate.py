@@ -23,7 +23,7 @@ pytestmark = pytest.mark.unit
 
 def test_validate_clean_specs_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "validate", str(EXAMPLES))
-    assert (code, out, err) == (0, "", "6 valid specs in 5 files: 0 errors, 0 warnings\n")
+    assert (code, out, err) == (0, "", "7 valid specs in 6 files: 0 errors, 0 warnings\n")
     good = (f"{DATA}/specs-good/**/*.y*ml", str(DATA / "specs-good/vertex.json"))
     code, out, err = run(capsys, "validate", "--secret-namespace", "shared", *good)
     # A flat policy without a description is fine here; the ADK would refuse it (a warning).
@@ -45,11 +45,11 @@ def test_validate_broken_specs_prints_every_problem_and_exits_1(capsys: pytest.C
     assert code == 1
     _, problems = read_specs(DATA / "broken-specs")
     assert out.splitlines() == [str(p) for p in problems]
-    assert len(problems) == 38
+    assert len(problems) == 43
     for line in out.splitlines():
         file, lineno, rest = line.split(":", 2)
         assert Path(file).is_file() and int(lineno) > 0 and rest.startswith(" ")
-    assert err.endswith(": 25 errors, 13 warnings\n")
+    assert err.endswith(": 31 errors, 12 warnings\n")
     assert "LITERAL" not in out + err
 
 
