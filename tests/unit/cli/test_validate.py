@@ -333,3 +333,36 @@ def test_lookalike_names_fail_validate_strict(capsys: pytest.CaptureFixture[str]
     assert lines[0].startswith(f"{at}'virtual-model/openai/gpt-4\u043e' looks the same as {first}")
     at = f"{tmp_path / 'm2.yaml'}:2: name: warning: "
     assert lines[1].startswith(f"{at}'virtual-model/openai/GPT-4o' differs only in case from {first}")
+
+
+def test_a_models_app_id_counts_as_its_connection_for_the_guardrails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    write(
+        tmp_path, "specs/openai-platform.yaml", (ROOT / "examples/ci/specs/openai-platform.yaml").read_text()
+    )
+    write(tmp_path, "specs/gpt.yaml", "spec_version: v1\nname: openai/gpt-4o\napp_id: openai-platform\n")
+    write(tmp_path, "specs/mini.yaml", "spec_version: v1\nname: openai/gpt-4o-mini\nconnection_id: c-1\n")
+    policy = write(
+        tmp_path,
+        "policy.json",
+        json.dumps(
+            {
+                "wxo-credentials-in-connection": {
+                    "enforcementLevel": "mandatory",
+                    "require_connection_id": True,
+                }
+            }
+        ),
+    )
+    code, out, err = run(capsys, "validate", str(tmp_path / "specs"), "--policy-config", str(policy))
+    assert (code, out) == (0, ""), out + err
+    assert err == "3 valid specs in 3 files: 0 errors, 0 warnings\n"
+    write(
+        tmp_path,
+        "specs/bare.yaml",
+        "spec_version: v1\nname: groq/llama\nprovider_config:\n  api_key: ${secret:k}\n",
+    )
+    code, out, _ = run(capsys, "validate", str(tmp_path / "specs"), "--policy-config", str(policy))
+    assert code == 1 and "bare.yaml:1: connection_id: [wxo-credentials-in-connection]" in out, out
+    assert "gpt.yaml" not in out

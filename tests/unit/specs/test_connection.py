@@ -260,3 +260,17 @@ def test_declare_reads_a_connections_credentials_from_stack_config(mocks: Record
         "credentials": {"api_key": "sk-GIVEN-1"},
     }
     assert mocks.resources["openai-gpt-4o"].inputs["connection_id"] == "cid-openai-platform"
+
+
+def test_stack_overrides_address_a_connection_by_its_app_id(tmp_path: Path) -> None:
+    write(tmp_path, "conn.yaml", CONNECTION)
+    patch = {"openai-platform": {"environments": {"live": {"server_url": "https://eu.example.com"}}}}
+    specs, problems = read_specs(tmp_path, overrides=patch, secret_namespaces=["team"])
+    assert problems == []
+    [spec] = specs
+    assert isinstance(spec.spec, ConnectionSpec)
+    assert spec.spec.environment("live")["server_url"] == "https://eu.example.com"
+    assert spec.spec.environment("draft")["server_url"] is None
+    # A connection has no short name: a name that is not its app_id matches nothing.
+    _, problems = read_specs(tmp_path, overrides={"openai": {"environments": {}}}, secret_namespaces=["team"])
+    assert [p.message.split(";")[0] for p in problems] == ["names no spec in the given files"]
