@@ -206,38 +206,45 @@ def _without_credentials(props: Mapping[str, Any]) -> ModelSpec | None:
         return None
 
 
+def _key(b: Built) -> str:
+    """The field that names the document: a connection's ``app_id``, anything else's ``name``."""
+    return "app_id" if b.kind == "connection" else "name"
+
+
 def _at(b: Built) -> str:
-    return f"{b.doc.file}:{b.doc.lines.get(('name',), b.doc.line)}"
+    return f"{b.doc.file}:{b.doc.lines.get((_key(b),), b.doc.line)}"
 
 
 def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
     """Rules across documents: duplicates, resource-name collisions, undeclared targets; and
     load-balance weights that do not sum to 1 (a warning)."""
     problems: list[Problem] = []
-    first: dict[str, Built] = {}
+    first: dict[tuple[bool, str], Built] = {}
     by_resource: dict[tuple[Kind, str], Built] = {}
     for b in built:
         if b.name is None or b.kind is None:
             continue
-        here = (b.doc.file, b.doc.lines.get(("name",), b.doc.line))
-        if b.name in first:
-            other = first[b.name]
+        here = (b.doc.file, b.doc.lines.get((_key(b),), b.doc.line))
+        # Connections are named by app_id, models and policies by name: apart.
+        named = (b.kind == "connection", b.name)
+        if named in first:
+            other = first[named]
             problems.append(
                 Problem(
                     *here,
-                    "name",
+                    _key(b),
                     f"'{b.name}' is declared twice (also in {_at(other)}); keep one of them",
                 )
             )
             continue
-        first[b.name] = b
+        first[named] = b
         rkey = (b.kind, resource_name(b.name))
         if rkey in by_resource:
             other = by_resource[rkey]
             problems.append(
                 Problem(
                     *here,
-                    "name",
+                    _key(b),
                     f"'{b.name}' and '{other.name}' ({_at(other)}) both get the "
                     f"resource name '{rkey[1]}'; rename one of them",
                 )

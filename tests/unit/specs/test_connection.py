@@ -274,3 +274,12 @@ def test_stack_overrides_address_a_connection_by_its_app_id(tmp_path: Path) -> N
     # A connection has no short name: a name that is not its app_id matches nothing.
     _, problems = read_specs(tmp_path, overrides={"openai": {"environments": {}}}, secret_namespaces=["team"])
     assert [p.message.split(";")[0] for p in problems] == ["names no spec in the given files"]
+
+
+def test_an_app_id_declared_twice_is_an_error_at_the_second(tmp_path: Path) -> None:
+    _, problems = found(
+        tmp_path, ("a.yaml", CONNECTION), ("b.yaml", "# the same\n" + CONNECTION), secret_namespaces=["team"]
+    )
+    assert problems == [("b.yaml", 4, "app_id", "error")]
+    _, [problem] = read_specs(tmp_path, secret_namespaces=["team"])
+    assert f"'openai-platform' is declared twice (also in {tmp_path}/a.yaml:3)" in problem.message
