@@ -213,8 +213,27 @@ policy:
             "extra.yaml:4: provider_config.api_key",
             "reads the stack config namespace 'aws', which this stack does not allow for spec files",
         ),
+        (
+            "spec_version: v1\nkind: connection\napp_id: groq-creds\nenvironments:\n  draft:\n"
+            "    kind: key_value\n    credentials:\n      api_key: gsk-LITERAL-conn\n",
+            "extra.yaml:8: environments.draft.credentials.api_key",
+            "credential values must not be written in spec files; write ${secret:groqCredsApiKey}",
+        ),
+        (
+            "spec_version: v1\nname: groq/llama-3-70b\napp_id: groq-creds\n",
+            "extra.yaml:3: app_id",
+            "'groq-creds' names no connection declared here",
+        ),
     ],
-    ids=["fallback-one-target", "secret-literal", "secret-not-set", "provider-token", "other-namespace"],
+    ids=[
+        "fallback-one-target",
+        "secret-literal",
+        "secret-not-set",
+        "provider-token",
+        "other-namespace",
+        "connection-literal",
+        "app-id-undeclared",
+    ],
 )
 def test_spec_problems_fail_at_preview_naming_file_line_and_field(
     engine_factory: Callable[..., Engine], tmp_path: Path, extra: str, where: str, message: str
