@@ -119,6 +119,13 @@ def validate(b: Built, *, adk: bool = False) -> Spec | None:
         fails = [_in_block(f) for f in fails]
         omitted = []
     elif b.kind == "model":
+        if b.app_id and b.props.get("connection_id") is not None:  # set by a stack's override
+            file, line = where(b, ("connection_id",))
+            b.problems.append(
+                Problem(
+                    file, line, "connection_id", f"and app_id ({b.app_id}) both name the model's connection"
+                )
+            )
         # An app_id binds a connection, as connection_id does: its credentials are not required
         # here. A stand-in id for the schema's rules, taken out of the result.
         bound = {**b.props, "connection_id": f"app_id:{b.app_id}"} if b.app_id else b.props

@@ -283,3 +283,13 @@ def test_an_app_id_declared_twice_is_an_error_at_the_second(tmp_path: Path) -> N
     assert problems == [("b.yaml", 4, "app_id", "error")]
     _, [problem] = read_specs(tmp_path, secret_namespaces=["team"])
     assert f"'openai-platform' is declared twice (also in {tmp_path}/a.yaml:3)" in problem.message
+
+
+def test_an_override_cannot_give_a_model_with_app_id_a_connection_id(tmp_path: Path) -> None:
+    write(tmp_path, "model.yaml", MODEL)
+    patch = {"openai/gpt-4o": {"connection_id": "c-2"}}
+    specs, problems = read_specs(tmp_path, overrides=patch, override_source="Pulumi.prod.yaml")
+    assert specs == []
+    [both] = [p for p in problems if p.is_error]
+    assert (both.file, both.line, both.field) == ('Pulumi.prod.yaml["openai/gpt-4o"]', None, "connection_id")
+    assert both.message == "and app_id (openai-platform) both name the model's connection"
