@@ -131,7 +131,8 @@ def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
     props = {k: v for k, v in data.items() if k not in META_KEYS}
     app_id, found = _app_id(doc, data)
     problems += found
-    from_server = any(k in props for k in ("provider", *_SERVER_FIELDS))
+    # An ADK export writes app_id (a model bound to a connection, §4.5) and server-set fields.
+    from_server = "app_id" in data or any(k in props for k in ("provider", *_SERVER_FIELDS))
     marked, found = _audience_marker(doc, props)
     problems += found
     leftovers, masked = _adk_export_fields(doc, props, base_dir)

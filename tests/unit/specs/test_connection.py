@@ -293,3 +293,16 @@ def test_an_override_cannot_give_a_model_with_app_id_a_connection_id(tmp_path: P
     [both] = [p for p in problems if p.is_error]
     assert (both.file, both.line, both.field) == ('Pulumi.prod.yaml["openai/gpt-4o"]', None, "connection_id")
     assert both.message == "and app_id (openai-platform) both name the model's connection"
+
+
+def test_an_adk_export_bound_by_app_id_keeps_the_exports_leniency(tmp_path: Path) -> None:
+    # `orchestrate models export` writes app_id and the platform's tags: the tags are dropped
+    # with a warning, as for any file written from a server's answer.
+    write(tmp_path, "conn.yaml", CONNECTION)
+    write(tmp_path, "model.yaml", MODEL + "tags: [team, third party]\n")
+    specs, problems = read_specs(tmp_path, secret_namespaces=["team"])
+    assert [(Path(p.file).name, p.line, p.field, p.severity) for p in problems] == [
+        ("model.yaml", 5, "tags[1]", "warning")
+    ]
+    model = next(s for s in specs if isinstance(s.spec, ModelSpec))
+    assert model.spec.tags == ["team"] and model.app_id == "openai-platform"
