@@ -107,7 +107,7 @@ def _block(b: Built, env: str, block: Any, allowed: frozenset[str]) -> Any:
         key = _ALIASES.get(str(raw), str(raw))
         path: Path_ = ("environments", env, str(raw))
         if key in out:
-            _add(b, path, f"is {key} written twice; keep one of them")
+            _add(b, path, f"is {key} under another name (an export's); keep one of them")
             continue
         if key == "credentials" and isinstance(value, Mapping) and env in ENVIRONMENTS:
             out[key] = {str(k): _credential(b, env, str(k), v, allowed) for k, v in value.items()}

@@ -306,3 +306,11 @@ def test_an_adk_export_bound_by_app_id_keeps_the_exports_leniency(tmp_path: Path
     ]
     model = next(s for s in specs if isinstance(s.spec, ModelSpec))
     assert model.spec.tags == ["team"] and model.app_id == "openai-platform"
+
+
+def test_an_exports_spelling_and_the_imports_together_are_one_too_many(tmp_path: Path) -> None:
+    text = CONNECTION.replace(
+        "    type: team\n", "    custom_config_entries: {a: b}\n    custom_runtime_creds: {a: c}\n"
+    )
+    _, problems = found(tmp_path, ("c.yaml", text), secret_namespaces=["team"])
+    assert problems == [("c.yaml", 8, "environments.draft.custom_runtime_creds", "error")]
