@@ -14,6 +14,7 @@ so the example cannot drift from what is tested.
 
 from __future__ import annotations
 
+import json
 import shutil
 import stat
 import subprocess
@@ -37,6 +38,8 @@ STACKS = ("dev", "prod")
 RAN = {"install", "validate", "preview", "review", "up"}  # the subcommands the pipeline test runs
 PROD_KEY = "prod-api-key-KNOWN-4242"
 KEYS = {"dev": EMULATOR_API_KEY, "prod": PROD_KEY}
+# The openai-platform connection's key: each stack file's encrypted stand-in (passphrase `project`).
+OPENAI_KEYS = {"dev": "sk-ci-dev-EXAMPLE-not-a-key", "prod": "sk-ci-prod-EXAMPLE-not-a-key"}
 PR = "17"
 LABEL = "wxo-changes"
 OUTSIDE = """\
@@ -81,7 +84,7 @@ def _pipeline(command: str, tmp_path: Path, urls: dict[str, str]) -> tuple[Proje
     )
     for name in ("WXO_CI_PROJECT", "WXO_CI_SPECS", "WXO_CI_POLICY_CONFIG", "WXO_CI_OUT", "WXO_CI_LABEL"):
         env.pop(name, None)
-    cli = ProjectCli(command, work, env, secrets=list(KEYS.values()))
+    cli = ProjectCli(command, work, env, secrets=[*KEYS.values(), *OPENAI_KEYS.values()])
     for stack, url in urls.items():  # what a platform team does once per stack
         cli.ok("stack", "init", stack)
         cli.ok("config", "set", "--stack", stack, "wxo:url", url)
@@ -148,7 +151,7 @@ def test_the_pipeline_through_its_script(
 
     # preview per stack with the pack: dev passes, prod fails naming the policy and the model.
     dev = _passes(cli, "preview", "dev")
-    assert "**4 to create**" in dev, dev  # the job log shows the review of the preview
+    assert "**5 to create**" in dev, dev  # the job log shows the review of the preview
     prod = _step(cli, "preview", "prod")
     assert prod.returncode != 0
     assert "the preview of stack 'prod' failed" in prod.stderr
@@ -168,12 +171,14 @@ def test_the_pipeline_through_its_script(
     assert headings(comment) == [
         "pulumi-wxo review",
         "Stack dev (project wxo-models)",
+        "Create connection openai-platform",
         "Create model ollama-llama-3",
         "Create model openai-gpt-4o",
         "Create model openai-gpt-4o-mini",
         "Create policy chat",
         "Stack prod (project wxo-models)",
         "❌ The preview reported 1 error",
+        "Create connection openai-platform",
         "Create model ollama-llama-3",
         "Create model openai-gpt-4o",
         "Create model openai-gpt-4o-mini",
@@ -201,6 +206,10 @@ def test_the_pipeline_through_its_script(
         assert _names(instance) == ["virtual-model/openai/gpt-4o", "virtual-model/openai/gpt-4o-mini"]
         [gpt] = [m for m in instance.control.state()["models"] if m["name"].endswith("gpt-4o")]
         assert gpt["config"]["max_tokens"] == {"dev": 256, "prod": 4096}[stack]
+        # The models' app_id: the connection of specs/openai-platform.yaml, with the stack's key.
+        [conn] = instance.control.state()["connections"]
+        assert conn["app_id"] == "openai-platform" and OPENAI_KEYS[stack] in json.dumps(conn)
+        assert {m["connection_id"] for m in instance.control.state()["models"]} == {conn["connection_id"]}
 
     # The next pull request changes nothing: the review says so and the label goes.
     for stack in STACKS:

@@ -27,7 +27,13 @@ GPT = "virtual-model/openai/gpt-4o"
 MINI = "virtual-model/openai/gpt-4o-mini"
 AZURE = "virtual-model/azure-openai/gpt-4o"
 POLICY = "virtual-policy/gpt-4o-resilient"
-SECRETS = {"watsonxKey": "wx-e2e-SECRET-1", "openaiKey": "sk-e2e-SECRET-2", "azureKey": "az-e2e-SECRET-3"}
+CLAUDE = "virtual-model/anthropic/claude-3-7-sonnet-latest"
+SECRETS = {
+    "watsonxKey": "wx-e2e-SECRET-1",
+    "openaiKey": "sk-e2e-SECRET-2",
+    "azureKey": "az-e2e-SECRET-3",
+    "anthropicKey": "ant-e2e-SECRET-5",
+}
 CONFIG = {f"wxo-e2e:{k}": auto.ConfigValue(v, secret=True) for k, v in SECRETS.items()}
 
 
@@ -54,10 +60,11 @@ def test_catalogue_deploys_and_an_edit_changes_exactly_that_model(
     shutil.copytree(EXAMPLES, specs)
     eng = engine_factory(specs_program(specs), config=CONFIG)
     up = eng.up()
-    assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()  # 5 models, 1 policy, stack
+    # 5 models, 1 policy, 1 connection, the stack
+    assert changes(up.summary.resource_changes) == {"create": 8}, eng.text()
     assert eng.names() == sorted(
         [
-            "virtual-model/anthropic/claude-3-7-sonnet-latest",
+            CLAUDE,
             AZURE,
             GPT,
             MINI,
@@ -75,7 +82,14 @@ def test_catalogue_deploys_and_an_edit_changes_exactly_that_model(
     assert policy["policy"]["targets"] == [{"model_name": GPT}, {"model_name": AZURE}]
     assert policy["policy"]["strategy"] == {"mode": "fallback", "on_status_codes": [429, 500, 502, 503, 504]}
     posts = [r["path"] for r in eng.emulator.control.requests() if r["method"] == "POST"]
-    assert posts[-1].endswith("/model_policy") and len(posts) == 6
+    kinds = sorted(p.rsplit("/", 1)[1] for p in posts if p.endswith(("/models", "/model_policy")))
+    assert kinds == ["model_policy", *["models"] * 5]
+    # The Claude model's app_id: the connection of anthropic-credentials.yaml, made first.
+    [conn] = eng.emulator.control.state()["connections"]
+    assert (
+        conn["app_id"] == "anthropic-credentials" and stored[CLAUDE]["connection_id"] == conn["connection_id"]
+    )
+    assert SECRETS["anthropicKey"] in json.dumps(conn)  # the stack's secret, as its credential
 
     assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
 
@@ -96,7 +110,8 @@ def test_the_catalogue_declared_on_the_native_plugin(
     install_plugin(tmp_path / "pulumi-home")
     eng = engine_factory(specs_program(EXAMPLES, host="native"), config=CONFIG)
     up = eng.up()
-    assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()  # 5 models, 1 policy, stack
+    # 5 models, 1 policy, 1 connection, the stack
+    assert changes(up.summary.resource_changes) == {"create": 8}, eng.text()
     assert by_name(eng)[GPT]["provider_config"]["api_key"] == SECRETS["openaiKey"]
     [policy] = eng.emulator.control.state()["policies"]
     assert policy["policy"]["targets"] == [{"model_name": GPT}, {"model_name": AZURE}]
@@ -105,6 +120,7 @@ def test_the_catalogue_declared_on_the_native_plugin(
     exported = export(ws.pulumi_command.command, Path(ws.work_dir), env, eng.stack.name)
     assert len(resources(exported, "wxo:index:Model")) == 5
     assert len(resources(exported, "wxo:index:ModelPolicy")) == 1
+    assert len(resources(exported, "wxo:index:Connection")) == 1
     assert resources(exported, "pulumi-python:dynamic/wxo:Model") == []
     assert not any(v in json.dumps(exported) + eng.text() for v in SECRETS.values())
     assert changes(eng.preview(diff=True).change_summary) == {}, eng.text()
@@ -144,8 +160,8 @@ def test_example_program_with_the_prod_stacks_overrides(engine_factory: Callable
 
     eng = engine_factory(program, stack_name="prod", config=config)
     up = eng.up()
-    assert changes(up.summary.resource_changes) == {"create": 7}, eng.text()
-    assert POLICY in up.outputs["resources"].value and len(up.outputs["resources"].value) == 6
+    assert changes(up.summary.resource_changes) == {"create": 8}, eng.text()
+    assert POLICY in up.outputs["resources"].value and len(up.outputs["resources"].value) == 7
     models = by_name(eng)
     assert models[GPT]["config"]["max_tokens"] == 4096 and user_tags(models[GPT]) == [
         "openai",
@@ -197,8 +213,21 @@ policy:
             "extra.yaml:4: provider_config.api_key",
             "reads the stack config namespace 'aws', which this stack does not allow for spec files",
         ),
+        (
+            "spec_version: v1\nkind: connection\napp_id: groq-creds\nenvironments:\n  draft:\n"
+            "    kind: key_value\n    credentials:\n      api_key: gsk-LITERAL-conn\n",
+            "extra.yaml:8: environments.draft.credentials.api_key",
+            "credential values must not be written in spec files; write ${secret:groqCredsApiKey}",
+        ),
     ],
-    ids=["fallback-one-target", "secret-literal", "secret-not-set", "provider-token", "other-namespace"],
+    ids=[
+        "fallback-one-target",
+        "secret-literal",
+        "secret-not-set",
+        "provider-token",
+        "other-namespace",
+        "connection-literal",
+    ],
 )
 def test_spec_problems_fail_at_preview_naming_file_line_and_field(
     engine_factory: Callable[..., Engine], tmp_path: Path, extra: str, where: str, message: str
@@ -215,6 +244,26 @@ def test_spec_problems_fail_at_preview_naming_file_line_and_field(
     assert "Traceback" not in text  # a clean RunError, not a crash
     assert "LITERAL" not in text and "test-token" not in text
     assert eng.models() == [] and eng.emulator.control.requests() == []
+
+
+def test_an_app_id_of_a_connection_on_the_instance_is_resolved_else_refused_at_preview(
+    engine_factory: Callable[..., Engine], tmp_path: Path
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "groq.yaml").write_text("spec_version: v1\nname: groq/llama-3-70b\napp_id: groq-creds\n")
+    eng = engine_factory(specs_program(specs))
+    with pytest.raises(auto.CommandError) as info:
+        eng.preview()
+    assert "app_id: no connection with app_id 'groq-creds' on the instance" in str(info.value)
+    assert eng.models() == []
+    # Made outside the stack (as `orchestrate connections add` would): the ADK's rule.
+    with by_hand(eng.emulator) as raw:
+        raw.post("/connections/applications", json={"app_id": "groq-creds"}).raise_for_status()
+    [conn] = eng.emulator.control.state()["connections"]
+    eng.up()
+    assert by_name(eng)["virtual-model/groq/llama-3-70b"]["connection_id"] == conn["connection_id"]
+    assert changes(eng.preview().change_summary) == {}, eng.text()
 
 
 def test_a_namespace_the_stack_allows_is_read_at_up(

@@ -1,22 +1,26 @@
-"""Spec files (the ADK's YAML/JSON model specs) <-> the schema, and ``declare`` over them.
+"""Spec files (the ADK's YAML/JSON model and connection specs) <-> the schema, and ``declare``
+over them.
 
-The format is the ADK's (api-contract §5, §6): one ``spec_version: v1`` document per model or
-policy, snake_case keys, several documents per YAML file allowed. Policies use ``kind: model``
-in the ADK; they are told apart by a ``policy:`` key or a ``virtual-policy/`` name (``kind:
-policy`` and ``kind: model_policy`` are accepted too). docs/guide/specs.md is the user's guide.
+The format is the ADK's (api-contract §5, §6, §13): one ``spec_version: v1`` document per model,
+policy or connection, snake_case keys, several documents per YAML file allowed. Policies use
+``kind: model`` in the ADK; they are told apart by a ``policy:`` key or a ``virtual-policy/``
+name (``kind: policy`` and ``kind: model_policy`` are accepted too). Connections are ``kind:
+connection`` files (``orchestrate connections import``), named by ``app_id``; a model's
+``app_id`` names the connection it uses. docs/guide/specs.md is the user's guide.
 
 Rules of this package (why they exist):
 
 * **One schema.** Every field rule is :func:`~pulumi_wxo.schema.validate_model` /
-  :func:`~pulumi_wxo.schema.validate_policy`, the same as the provider's ``check``; this package
-  only adds rules about *files*: document shape, secret literals, duplicates, resource names,
-  undeclared policy targets.
+  :func:`~pulumi_wxo.schema.validate_policy` / ``validate_connection``, the same as the
+  provider's ``check``; this package only adds rules about *files*: document shape, secret
+  literals, duplicates, resource names, undeclared policy targets, a model's ``app_id``.
 * **Errors name file, line and field.** Documents are *composed* (``yaml`` nodes carry marks),
   so every key and list item has a line; a schema failure's dotted path is mapped back to the
   closest node that exists in the file.
 * **Secrets never live in spec files.** A credential field (``SECRET_FIELDS``) must be a
   reference ``${secret:NAME}``, resolved by :func:`declare` from the stack config as a Pulumi
-  secret, or be left to a connection (``connection_id``). The literal value is never echoed.
+  secret, or be left to a connection (``connection_id``, or ``app_id``); so must a connection
+  file's credential (``environments.<env>.credentials``). The literal value is never echoed.
   A reference reads the project's namespace, or one the stack lists in
   ``wxo-specs:secretNamespaces``; never the provider's own ``wxo:*`` (``namespaces``).
 * **Light imports.** ``pulumi-wxo validate`` runs as a pre-commit hook: nothing here imports
@@ -40,11 +44,12 @@ Modules, in the order a file goes through them::
     certs         provider_config.server_cert_file, confined to the spec's folder
     overrides     per-stack overrides merged in, and problems attributed to them
     rules         secret rules, the schema's rules at file:line, rules across documents
+    connection    a connection file's rules: the ADK's shape, its credentials' references
     namespaces    which stack config namespaces a ${secret:NS:NAME} may read
     lookalike     look-alike names (Unicode confusables, case-only twins): warnings
     load          read_specs / load_specs: the above, end to end
     names         resource names and suggested secret config keys
-    declaration   declare(): Model / ModelPolicy resources (imports pulumi when called)
+    declaration   declare(): Model / ModelPolicy / Connection resources (imports pulumi when called)
     export        server objects -> spec documents, YAML
     export_connections  connections -> ``kind: connection`` files; models naming them by app_id
     program       exported specs -> a Pulumi Python program that adopts them (either host)

@@ -1,4 +1,5 @@
-"""``declare``: a Model / ModelPolicy resource for every spec, secrets read from stack config.
+"""``declare``: a Model / ModelPolicy / Connection resource for every spec, secrets read from
+stack config; a model's ``app_id`` wired to the Connection declared with it.
 
 The only module of the package that imports ``pulumi``, and only when :func:`declare` runs:
 ``pulumi-wxo validate`` (a pre-commit hook) must not pay for the SDK.
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 
 from pulumi_wxo.resources import MODEL, POLICY, Resource
 from pulumi_wxo.schema import ModelSpec, PolicyNode, PolicySpec, PolicyTarget
+from pulumi_wxo.schema.connection import ConnectionSpec
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.discovery import PathsArg
 from pulumi_wxo.specs.load import read_specs
@@ -60,7 +62,7 @@ def _project_namespace_problems(specs: Sequence[Spec]) -> list[Problem]:
     if why is None:
         return []
     return [
-        Problem(s.file, s.line_of(f"provider_config.{ref.field}"), f"provider_config.{ref.field}", why)
+        Problem(s.file, s.line_of(ref.path), ref.path, why)
         for s in specs
         for ref in s.secrets
         if ref.namespace is None
@@ -99,19 +101,21 @@ Host = Literal["dynamic", "native"]
 HOSTS: tuple[Host, ...] = ("dynamic", "native")
 
 
-def _resource_classes(host: str) -> tuple[Any, Any]:
-    """The ``Model`` and ``ModelPolicy`` classes of ``host``: the dynamic provider's
-    (``pulumi_wxo``, zero install) or the plugin's (``pulumi_wxo.native``)."""
+def _resource_classes(host: str) -> tuple[Any, Any, Any]:
+    """The ``Model``, ``ModelPolicy`` and ``Connection`` classes of ``host``: the dynamic
+    provider's (``pulumi_wxo``, zero install) or the plugin's (``pulumi_wxo.native``)."""
     if host == "dynamic":
+        from pulumi_wxo.connection import Connection
         from pulumi_wxo.model import Model
         from pulumi_wxo.model_policy import ModelPolicy
 
-        return Model, ModelPolicy
+        return Model, ModelPolicy, Connection
     if host == "native":
+        from pulumi_wxo.native.resources import Connection as NativeConnection
         from pulumi_wxo.native.resources import Model as NativeModel
         from pulumi_wxo.native.resources import ModelPolicy as NativeModelPolicy
 
-        return NativeModel, NativeModelPolicy
+        return NativeModel, NativeModelPolicy, NativeConnection
     raise ValueError(f"declare(): host must be one of {', '.join(map(repr, HOSTS))}, not {host!r}")
 
 
@@ -140,7 +144,8 @@ def declare(
     base_dir: str | os.PathLike[str] | None = None,
     host: Host = "dynamic",
 ) -> dict[str, Any]:
-    """Declare a Model / ModelPolicy for every spec in ``paths``; returns name -> resource.
+    """Declare a Model / ModelPolicy / Connection for every spec in ``paths``; returns name ->
+    resource (a connection by its app_id).
 
     * Resource names are stable: :func:`~pulumi_wxo.specs.names.resource_name` of the spec's
       name (``virtual-model/openai/gpt-4o`` -> ``openai-gpt-4o``); the dict is keyed by the API
@@ -154,6 +159,11 @@ def declare(
       ``wxo-specs:overrides`` object, are merged over the files (docs/guide/specs.md).
     * A policy target naming a model declared here is wired to that Model resource, so the
       engine creates models before the policy and deletes the policy first.
+    * A connection file's ``${secret:NAME}`` credentials are read as a model's are. A model's
+      ``app_id`` names a connection declared here: the Model gets that Connection's
+      ``connection_id`` (an Output, so the connection is created first and deleted last); any
+      other app_id is passed to the Model as ``app_id``, resolved to the id of the connection
+      already on the instance at every check (a preview fails when none has it).
     * ``adopt`` (default: stack config ``wxo-specs:adopt``, else False) takes over existing
       objects of the same name instead of refusing them.
     * ``base_dir``: the directory ``provider_config.server_cert_file`` may lead into (default:
@@ -169,7 +179,7 @@ def declare(
     """
     import pulumi
 
-    Model, ModelPolicy = _resource_classes(host)
+    Model, ModelPolicy, Connection = _resource_classes(host)
     stack_overrides, stack_adopt = _stack_overrides()
     merged: dict[str, Any] = dict(overrides or {})
     source = "overrides"
@@ -186,22 +196,21 @@ def declare(
     )
     refused = _project_namespace_problems(specs)
     problems += refused
-    resolved: dict[tuple[str, str], Any] = {}
+    resolved: dict[tuple[str, str, str], Any] = {}
     for s in specs:
         for ref in s.secrets if not refused else ():  # nothing is read from a refused namespace
             value, missing = _resolve_secret(ref, secrets)
             if missing is not None:
-                path = f"provider_config.{ref.field}"
                 problems.append(
                     Problem(
                         s.file,
-                        s.line_of(path),
-                        path,
+                        s.line_of(ref.path),
+                        ref.path,
                         f"stack config '{missing}' is not set; run "
                         f"`pulumi config set --secret {ref.key} <value>`",
                     )
                 )
-            resolved[(s.name, ref.field)] = value
+            resolved[(s.kind, s.name, ref.path)] = value
     errors = [p for p in problems if p.is_error]
     if errors:
         raise _as_run_error(SpecError(errors))
@@ -210,6 +219,13 @@ def declare(
     take_over = bool(adopt if adopt is not None else stack_adopt)
 
     out: dict[str, Any] = {}
+    connections: dict[str, Any] = {}
+    for s in specs:
+        if isinstance(s.spec, ConnectionSpec):
+            args = _connection_inputs(s, resolved)
+            connections[s.name] = out[s.name] = Connection(
+                s.resource_name, **args, adopt=take_over, opts=opts
+            )
     models: dict[str, Any] = {}
     for s in specs:
         if isinstance(s.spec, ModelSpec):
@@ -218,8 +234,15 @@ def declare(
                 # Secrets sit in provider_config (SecretRef.field): their stack-config values.
                 pc = dict(args["provider_config"] or {})
                 for ref in s.secrets:
-                    pc[ref.field] = resolved[(s.name, ref.field)]
+                    pc[ref.field] = resolved[(s.kind, s.name, ref.path)]
                 args["provider_config"] = pc
+            if s.app_id in connections:
+                # The engine orders the model after its connection through this Output.
+                args["connection_id"] = connections[s.app_id].connection_id
+            elif s.app_id is not None:
+                # A connection already on the instance: every check resolves it (and a preview
+                # refuses an app_id that names none, naming the field).
+                args["app_id"] = s.app_id
             model = Model(s.resource_name, **args, adopt=take_over, opts=opts)
             models[s.name] = model
             out[s.name] = model
@@ -229,6 +252,19 @@ def declare(
             args["targets"] = _wired(s.spec.targets, models)
             out[s.name] = ModelPolicy(s.resource_name, **args, adopt=take_over, opts=opts)
     return out
+
+
+def _connection_inputs(s: Spec, resolved: Mapping[tuple[str, str, str], Any]) -> dict[str, Any]:
+    """A Connection's inputs from a validated connection spec: its app_id and its environment
+    blocks, each credential reference replaced by its stack-config secret."""
+    assert isinstance(s.spec, ConnectionSpec)
+    envs: dict[str, dict[str, Any]] = {
+        env: block.model_dump(exclude_none=True) for env, block in (s.spec.environments or {}).items()
+    }
+    for ref in s.secrets:
+        env = ref.base.split(".")[1]  # environments.<env>.credentials
+        envs[env]["credentials"][ref.field] = resolved[(s.kind, s.name, ref.path)]
+    return {"app_id": s.spec.app_id, "environments": envs}
 
 
 def _as_input(value: Any) -> Any:

@@ -1,6 +1,8 @@
 """Rules of one document's shape, before the schema sees it: a mapping, ``spec_version``,
-``kind``, ADK export leftovers (``app_id``, ``provider``, server-set fields,
-``server_cert_file``), and the ADK's ``policy:`` form flattened onto the schema's fields."""
+``kind``, a model's ``app_id`` (its connection), ADK export leftovers (``provider``, server-set
+fields, ``server_cert_file``), and the ADK's ``policy:`` form flattened onto the schema's
+fields. A connection document (``kind: connection``) is only taken apart here; its own rules
+are in :mod:`~pulumi_wxo.specs.connection`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pulumi_wxo.specs.results import Doc, Problem, SecretRef
 from pulumi_wxo.specs.syntax import (
     AUDIENCE_KEY,
     AUDIENCE_PULUMI,
+    CONNECTION_KIND,
     META_KEYS,
     POLICY_BODY,
     POLICY_KINDS,
@@ -29,6 +32,8 @@ from pulumi_wxo.specs.syntax import (
 
 def kind_of(doc: Mapping[str, Any]) -> Kind | None:
     kind = doc.get("kind")
+    if kind == CONNECTION_KIND:
+        return "connection"
     if isinstance(kind, str) and kind in POLICY_KINDS:
         return "policy"
     if kind not in (None, "model"):
@@ -70,6 +75,8 @@ class Built:
     from_server: bool = False
     # `provider_config.secrets_resolved_by: pulumi-wxo` was present (and removed).
     marked: bool = False
+    # A model's `app_id`: the connection that holds its credentials (resolved by declare()).
+    app_id: str | None = None
 
 
 def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
@@ -112,25 +119,19 @@ def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
                 f,
                 doc.lines.get(("kind",), line),
                 "kind",
-                f"'{data.get('kind')}' is not a model spec (kind: model, or policy / model_policy)",
+                f"'{data.get('kind')}' is not a spec kind (kind: model, policy / model_policy or connection)",
             )
         )
         return Built(doc, None, None, {}, False, problems)
-    if "app_id" in data:
-        # ADK exports name the connection *app* (api-contract §4.5); resolving it needs the
-        # connections service, which the provider does not speak. connection_id is explicit.
-        problems.append(
-            Problem(
-                f,
-                doc.lines.get(("app_id",), line),
-                "app_id",
-                "is not used by pulumi-wxo (an ADK export names the connection app here); "
-                "set connection_id to the connection's id instead "
-                "(`orchestrate connections list` shows it)",
-                "warning",
-            )
-        )
+    if kind == "connection":
+        props = {k: v for k, v in data.items() if k not in ("spec_version", "kind")}
+        app_id = props.get("app_id")
+        name = app_id.strip() if isinstance(app_id, str) and app_id.strip() else None
+        return Built(doc, kind, name, props, False, problems)
     props = {k: v for k, v in data.items() if k not in META_KEYS}
+    app_id, found = _app_id(doc, data)
+    problems += found
+    # An ADK export writes app_id (a model bound to a connection, §4.5) and server-set fields.
     from_server = "app_id" in data or any(k in props for k in ("provider", *_SERVER_FIELDS))
     marked, found = _audience_marker(doc, props)
     problems += found
@@ -160,7 +161,33 @@ def take_apart(doc: Doc, base_dir: str | None = None) -> Built:
         props, lifted = flatten_policy(props)
     built = Built(doc, kind, normal_name(kind, props.get("name")), props, lifted, problems)
     built.from_server, built.marked = from_server or masked, marked
+    built.app_id = app_id
     return built
+
+
+def _app_id(doc: Doc, data: Mapping[str, Any]) -> tuple[str | None, list[Problem]]:
+    """A model's ``app_id``: the connection (by its name) whose values the model uses, as
+    ``orchestrate models import --app-id`` binds it; ``declare`` resolves it to the
+    connection's id. It and ``connection_id`` both name the connection: one of them only."""
+    if "app_id" not in data:
+        return None, []
+    raw = data["app_id"]
+    line = doc.lines.get(("app_id",), doc.line)
+    if kind_of(data) == "policy":
+        return None, [Problem(doc.file, line, "app_id", "a policy has no connection; ignored", "warning")]
+    if not isinstance(raw, str) or not raw.strip():
+        return None, [Problem(doc.file, line, "app_id", "must be the name (app_id) of a connection")]
+    if data.get("connection_id") is not None:
+        return None, [
+            Problem(
+                doc.file,
+                line,
+                "app_id",
+                "and connection_id both name the model's connection; keep one of them "
+                "(app_id: the connection's name, resolved to its id)",
+            )
+        ]
+    return raw.strip(), []
 
 
 def _audience_marker(doc: Doc, props: dict[str, Any]) -> tuple[bool, list[Problem]]:

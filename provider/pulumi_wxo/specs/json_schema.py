@@ -1,7 +1,7 @@
 """The JSON Schema (2020-12) of a spec document, for editors and CI (``pulumi-wxo schema``).
 
 Built from the schema's pydantic models, so it cannot drift from the rules ``validate``
-applies; secret fields accept only ``${secret:NAME}``.
+applies; secret fields, and a connection file's credentials, accept only ``${secret:NAME}``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_wxo.schema import SECRET_FIELDS, ModelSpec, PolicySpec
-from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, POLICY_BODY, SPEC_VERSION
+from pulumi_wxo.schema.connection import ENVIRONMENTS, ConnectionSpec, EnvironmentConfig
+from pulumi_wxo.specs.connection import PLAIN_CREDENTIAL_KEYS
+from pulumi_wxo.specs.syntax import AUDIENCE_KEY, AUDIENCE_PULUMI, CONNECTION_KIND, POLICY_BODY, SPEC_VERSION
 
 _SECRET_PATTERN = r"^\$\{secret:([A-Za-z0-9_.-]+:)?[A-Za-z0-9_.-]+\}$"
 
@@ -23,8 +25,10 @@ def _meta_properties() -> dict[str, Any]:
         },
         "app_id": {
             "type": "string",
-            "description": "Written by ADK exports; not used by pulumi-wxo (set connection_id).",
-            "deprecated": True,
+            "minLength": 1,
+            "description": "The connection (by its app_id) whose values the model uses, as "
+            "`orchestrate models import --app-id` binds it: a connection file declared with it, "
+            "resolved to its connection_id. Not together with connection_id.",
         },
     }
 
@@ -56,10 +60,55 @@ def _strategy_shorthand(schema: dict[str, Any]) -> None:
             }
 
 
+def _connection_file(defs: dict[str, Any]) -> dict[str, Any]:
+    """A ``kind: connection`` document: the ADK's connection file, and ``credentials`` in each
+    environment block (references only, but for the keys that are settings)."""
+    env = EnvironmentConfig.model_json_schema(by_alias=False)
+    defs.update(env.pop("$defs", {}))
+    props = env["properties"]
+    props["credentials"] = {
+        "type": "object",
+        "secret": True,
+        "description": "pulumi-wxo's, ignored by the ADK (which sets credentials with `orchestrate "
+        "connections set-credentials`): each value a ${secret:NAME} reference, read from the "
+        "stack's config as a secret; the keys that are settings (token_url, scope, ...) as they are.",
+        "properties": {key: {} for key in sorted(PLAIN_CREDENTIAL_KEYS)},
+        "additionalProperties": {"type": "string", "pattern": _SECRET_PATTERN, "secret": True},
+    }
+    props["custom_runtime_creds"] = {
+        **props["custom_config_entries"],
+        "description": "custom_config_entries, as an ADK export writes it.",
+    }
+    defs["ConnectionEnvironmentFile"] = {**env, "title": "Connection environment"}
+    block = {"$ref": "#/$defs/ConnectionEnvironmentFile"}
+    return {
+        "type": "object",
+        "title": "Connection spec",
+        "description": "A connection in the ADK's format (`orchestrate connections import -f`).",
+        "additionalProperties": False,
+        "properties": {
+            "spec_version": _meta_properties()["spec_version"],
+            "kind": {"const": CONNECTION_KIND},
+            "app_id": ConnectionSpec.model_json_schema(by_alias=False)["properties"]["app_id"],
+            "environments": {
+                "type": "object",
+                "description": "The environments to configure: draft, live or both.",
+                "minProperties": 1,
+                "additionalProperties": False,
+                "properties": {env_name: block for env_name in ENVIRONMENTS},
+            },
+            "resource": {"type": "object", "description": "The ADK's; not managed by pulumi-wxo."},
+            "catalog": {"type": "object", "description": "The ADK's; not managed by pulumi-wxo."},
+        },
+        "required": ["spec_version", "kind", "app_id", "environments"],
+    }
+
+
 def spec_json_schema() -> dict[str, Any]:
-    """The JSON Schema (2020-12) of a spec document: a model, or a policy in the ADK's form
-    (``policy: {strategy, targets, ...}``) or flat. Built from the pydantic models, with
-    ``secret: true`` marks; secret fields only accept ``${secret:NAME}``."""
+    """The JSON Schema (2020-12) of a spec document: a model, a policy in the ADK's form
+    (``policy: {strategy, targets, ...}``) or flat, or a connection (``kind: connection``).
+    Built from the pydantic models, with ``secret: true`` marks; secret fields only accept
+    ``${secret:NAME}``."""
     model = ModelSpec.model_json_schema(by_alias=False)
     policy = PolicySpec.model_json_schema(by_alias=False)
     defs: dict[str, Any] = {**model.pop("$defs", {}), **policy.pop("$defs", {})}
@@ -101,6 +150,7 @@ def spec_json_schema() -> dict[str, Any]:
     }
     defs["ModelSpecFile"] = model_file
     defs["PolicySpecFile"] = policy_file
+    defs["ConnectionSpecFile"] = _connection_file(defs)
     is_policy = {
         "anyOf": [
             {"required": ["policy"]},
@@ -112,12 +162,16 @@ def spec_json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/pulumi-wxo/pulumi-wxo/spec.schema.json",
-        "title": "pulumi-wxo spec (watsonx Orchestrate model or model policy, spec_version v1)",
-        "description": "One document per model or policy; several documents per YAML file. "
-        "See docs/guide/specs.md.",
+        "title": "pulumi-wxo spec (watsonx Orchestrate model, model policy or connection, spec_version v1)",
+        "description": "One document per model, policy or connection; several documents per YAML "
+        "file. See docs/guide/specs.md.",
         "type": "object",
-        "if": is_policy,
-        "then": {"$ref": "#/$defs/PolicySpecFile"},
-        "else": {"$ref": "#/$defs/ModelSpecFile"},
+        "if": {"required": ["kind"], "properties": {"kind": {"const": CONNECTION_KIND}}},
+        "then": {"$ref": "#/$defs/ConnectionSpecFile"},
+        "else": {
+            "if": is_policy,
+            "then": {"$ref": "#/$defs/PolicySpecFile"},
+            "else": {"$ref": "#/$defs/ModelSpecFile"},
+        },
         "$defs": defs,
     }

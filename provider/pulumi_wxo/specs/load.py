@@ -10,6 +10,7 @@ from typing import Any
 from pulumi_wxo.api.redaction import logger
 from pulumi_wxo.specs.adk import adk_document_rules, adk_file_rules
 from pulumi_wxo.specs.bounded import NodeBudget
+from pulumi_wxo.specs.connection import connection_rules
 from pulumi_wxo.specs.discovery import PathsArg, as_list, find_spec_files
 from pulumi_wxo.specs.document import Built, take_apart
 from pulumi_wxo.specs.lookalike import lookalike_problems
@@ -56,12 +57,16 @@ def read_specs(
         problems += adk_file_rules(file, docs, adk=adk)
         built += [take_apart(d, base) for d in docs]
     for b in built:
-        problems += adk_document_rules(b, adk=adk)
+        if b.kind != "connection":  # the ADK's model rules; a connection's are its own
+            problems += adk_document_rules(b, adk=adk)
     problems += apply_overrides(built, overrides, override_source)
     specs: list[Spec] = []
     for b in built:
+        if b.kind == "connection":
+            connection_rules(b, allowed)
         if b.kind is not None:
-            secret_rules(b, allowed)
+            if b.kind != "connection":
+                secret_rules(b, allowed)
             spec = validate(b, adk=adk)
             if spec is not None:
                 specs.append(spec)

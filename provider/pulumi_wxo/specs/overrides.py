@@ -61,6 +61,8 @@ def apply_overrides(built: list[Built], overrides: Mapping[str, Any] | None, sou
     for b in built:
         if b.name is not None:
             full.setdefault(b.name, b)
+            if b.kind == "connection":
+                continue  # named by its app_id alone
             for alias in dict.fromkeys((b.name.split("/", 1)[1], resource_name(b.name))):
                 fits = by_key.setdefault(alias, [])
                 if all(other.name != b.name for other in fits):

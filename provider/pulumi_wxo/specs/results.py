@@ -10,6 +10,7 @@ from typing import Any, get_args
 
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.schema import ModelSpec, PolicySpec, ProviderConfig
+from pulumi_wxo.schema.connection import ConnectionSpec
 from pulumi_wxo.specs.paths import line_for, split_path
 from pulumi_wxo.specs.syntax import Kind, Path_, Severity
 
@@ -71,10 +72,17 @@ _OBJECT_FIELDS = frozenset(
 
 @dataclass(frozen=True)
 class SecretRef:
-    """A ``${secret:NAME}`` in ``provider_config``: which field, which stack config key."""
+    """A ``${secret:NAME}`` in a model's ``provider_config`` or a connection's
+    ``environments.<env>.credentials``: which field, which stack config key."""
 
-    field: str  # snake_case provider_config field
+    field: str  # snake_case provider_config field, or the credential's key
     key: str  # the config key as written: "openaiKey" or "namespace:openaiKey"
+    base: str = "provider_config"  # the mapping that holds the field
+
+    @property
+    def path(self) -> str:
+        """The field's dotted path in the document (``provider_config.api_key``)."""
+        return f"{self.base}.{self.field}"
 
     @property
     def namespace(self) -> str | None:
@@ -87,7 +95,7 @@ class SecretRef:
     @property
     def wants_object(self) -> bool:
         """The field holds an object (``vertex_service_account_json``): read it as JSON."""
-        return self.field in _OBJECT_FIELDS
+        return self.base == "provider_config" and self.field in _OBJECT_FIELDS
 
     def placeholder(self) -> Any:
         """A stand-in of the field's type for offline validation."""
@@ -99,22 +107,25 @@ class SecretRef:
 class Spec:
     """One validated spec document.
 
-    ``spec`` holds the validated :class:`ModelSpec` / :class:`PolicySpec`; secret fields hold
+    ``spec`` holds the validated :class:`ModelSpec` / :class:`PolicySpec` /
+    :class:`ConnectionSpec` (``name`` is then its ``app_id``); secret fields hold
     their ``${secret:NAME}`` reference text there (never a value), see ``secrets``. ``data`` is
     the document's fields as written (policies flattened: ``policy:`` lifted to the top),
-    after stack overrides. ``line`` is the document's first line.
+    after stack overrides. ``line`` is the document's first line. ``app_id``: the connection
+    a model names by its app_id (resolved to its ``connection_id`` by ``declare``).
     """
 
     kind: Kind
     name: str
     resource_name: str
-    spec: ModelSpec | PolicySpec
+    spec: ModelSpec | PolicySpec | ConnectionSpec
     data: Mapping[str, Any]
     file: str
     line: int
     secrets: tuple[SecretRef, ...] = ()
     lines: Mapping[Path_, int] = field(default_factory=dict, repr=False, compare=False)
     lifted: bool = field(default=False, repr=False)
+    app_id: str | None = None
 
     def line_of(self, path: str) -> int:
         """The line of ``path`` (a schema failure path) or of its closest existing parent."""

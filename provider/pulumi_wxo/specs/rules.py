@@ -1,9 +1,11 @@
 """The rules a document passes after its shape: secrets (literals refused, ``${secret:NAME}``
 turned into typed placeholders), the schema's own rules placed at file and line, and the
-rules across documents (duplicates, resource-name collisions, undeclared policy targets)."""
+rules across documents (duplicates, resource-name collisions, undeclared policy targets, a
+model's ``app_id`` and the connection it names)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +20,7 @@ from pulumi_wxo.schema import (
     validate_model,
     validate_policy,
 )
+from pulumi_wxo.schema.connection import KEY_VALUE_KINDS, ConnectionSpec, validate_connection
 from pulumi_wxo.schema.targets import fold_targets
 from pulumi_wxo.specs.document import Built
 from pulumi_wxo.specs.names import resource_name, secret_config_key
@@ -107,13 +110,31 @@ def validate(b: Built, *, adk: bool = False) -> Spec | None:
     is then the ADK rule's hint (:mod:`~pulumi_wxo.specs.adk`), not a problem here.
     """
     assert b.kind is not None
-    spec: ModelSpec | PolicySpec | None
+    spec: ModelSpec | PolicySpec | ConnectionSpec | None
     fails: list[Failure]
-    if b.kind == "model":
-        spec, fails = validate_model(b.props)
+    if b.kind == "connection":
+        if "environments" not in b.props:
+            return None  # connection_rules said so; the schema's "kind is required" would mislead
+        spec, fails = validate_connection(b.props)
+        fails = [_in_block(f) for f in fails]
+        omitted = []
+    elif b.kind == "model":
+        if b.app_id and b.props.get("connection_id") is not None:  # set by a stack's override
+            file, line = where(b, ("connection_id",))
+            b.problems.append(
+                Problem(
+                    file, line, "connection_id", f"and app_id ({b.app_id}) both name the model's connection"
+                )
+            )
+        # An app_id binds a connection, as connection_id does: its credentials are not required
+        # here. A stand-in id for the schema's rules, taken out of the result.
+        bound = {**b.props, "connection_id": f"app_id:{b.app_id}"} if b.app_id else b.props
+        spec, fails = validate_model(bound)
         omitted = _omitted_credentials(b, fails, adk)
         if omitted and len(omitted) == len(fails):
             spec = _without_credentials(b.props)
+        if spec is not None and b.app_id:
+            spec = spec.model_copy(update={"connection_id": None})
     else:
         spec, fails = validate_policy(b.props)
         omitted = []
@@ -127,18 +148,29 @@ def validate(b: Built, *, adk: bool = False) -> Spec | None:
             b.problems.append(Problem(file, line, f.path, f.reason))
     if spec is None or any(p.is_error for p in b.problems):
         return None
+    name = spec.app_id if isinstance(spec, ConnectionSpec) else spec.name
     return Spec(
         kind=b.kind,
-        name=spec.name,
-        resource_name=resource_name(spec.name),
+        name=name,
+        resource_name=resource_name(name),
         spec=spec,
-        data=b.props,
+        data={**b.props, "app_id": b.app_id} if b.app_id else b.props,
         file=b.doc.file,
         line=b.doc.line,
         secrets=tuple(b.refs),
         lines=b.doc.lines,
         lifted=b.lifted,
+        app_id=b.app_id,
     )
+
+
+def _in_block(f: Failure) -> Failure:
+    """A connection file sets ``kind`` in each environment block only (the ADK's format): the
+    schema's missing shorthand ``kind`` is the block's."""
+    found = re.match(r"is required, here or in (environments\.\w+): (.*)$", f.reason)
+    if f.path != "kind" or found is None:
+        return f
+    return Failure(f"{found.group(1)}.kind", f"is required: {found.group(2)}")
 
 
 _OMITTED = (
@@ -181,43 +213,51 @@ def _without_credentials(props: Mapping[str, Any]) -> ModelSpec | None:
         return None
 
 
+def _key(b: Built) -> str:
+    """The field that names the document: a connection's ``app_id``, anything else's ``name``."""
+    return "app_id" if b.kind == "connection" else "name"
+
+
 def _at(b: Built) -> str:
-    return f"{b.doc.file}:{b.doc.lines.get(('name',), b.doc.line)}"
+    return f"{b.doc.file}:{b.doc.lines.get((_key(b),), b.doc.line)}"
 
 
 def set_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
     """Rules across documents: duplicates, resource-name collisions, undeclared targets; and
     load-balance weights that do not sum to 1 (a warning)."""
     problems: list[Problem] = []
-    first: dict[str, Built] = {}
+    first: dict[tuple[bool, str], Built] = {}
     by_resource: dict[tuple[Kind, str], Built] = {}
     for b in built:
         if b.name is None or b.kind is None:
             continue
-        here = (b.doc.file, b.doc.lines.get(("name",), b.doc.line))
-        if b.name in first:
-            other = first[b.name]
+        here = (b.doc.file, b.doc.lines.get((_key(b),), b.doc.line))
+        # Connections are named by app_id, models and policies by name: apart.
+        named = (b.kind == "connection", b.name)
+        if named in first:
+            other = first[named]
             problems.append(
                 Problem(
                     *here,
-                    "name",
+                    _key(b),
                     f"'{b.name}' is declared twice (also in {_at(other)}); keep one of them",
                 )
             )
             continue
-        first[b.name] = b
+        first[named] = b
         rkey = (b.kind, resource_name(b.name))
         if rkey in by_resource:
             other = by_resource[rkey]
             problems.append(
                 Problem(
                     *here,
-                    "name",
+                    _key(b),
                     f"'{b.name}' and '{other.name}' ({_at(other)}) both get the "
                     f"resource name '{rkey[1]}'; rename one of them",
                 )
             )
         by_resource[rkey] = b
+    problems += app_id_rules(built, specs)
     declared = {s.name for s in specs if s.kind == "model"} | {
         b.name for b in built if b.kind == "model" and b.name
     }
@@ -248,3 +288,42 @@ def target_paths(spec: PolicySpec) -> list[tuple[str, str]]:
         rule=lambda _path, _node, found: [item for items in found for item in items],
     )
     return [item for items in nested for item in items]
+
+
+def app_id_rules(built: list[Built], specs: list[Spec]) -> list[Problem]:
+    """A model's ``app_id``: a connection declared here, or one that must exist on the
+    instance (a warning); the ADK binds a model only to a key_value connection."""
+    problems: list[Problem] = []
+    connections = {s.name: s.spec for s in specs if isinstance(s.spec, ConnectionSpec)}
+    declared = {b.name for b in built if b.kind == "connection" and b.name}
+    for s in specs:
+        if s.app_id is None:
+            continue
+        line = s.line_of("app_id")
+        conn = connections.get(s.app_id)
+        if conn is None and s.app_id not in declared:
+            problems.append(
+                Problem(
+                    s.file,
+                    line,
+                    "app_id",
+                    f"'{s.app_id}' is not declared here (no connection file with that app_id); "
+                    "make sure the connection exists on the instance",
+                    "warning",
+                )
+            )
+            continue
+        kinds = {conn.environment(env)["kind"] for env in conn.environment_names()} if conn else set()
+        other = sorted(k for k in kinds if k not in KEY_VALUE_KINDS)
+        if other and isinstance(s.spec, ModelSpec) and s.spec.provider != "openai-oauth2-client-creds":
+            problems.append(
+                Problem(
+                    s.file,
+                    line,
+                    "app_id",
+                    f"'{s.app_id}' is a connection of kind {', '.join(other)}; the ADK binds a model "
+                    "only to a key_value connection (its keys are provider_config fields)",
+                    "warning",
+                )
+            )
+    return problems

@@ -10,6 +10,7 @@ __all__ = [
     "ANTHROPIC_DEFAULT_MAX_TOKENS",
     "AUDIENCE_KEY",
     "AUDIENCE_PULUMI",
+    "CONNECTION_KIND",
     "META_KEYS",
     "OVERRIDES_KEY",
     "OVERRIDES_NAMESPACE",
@@ -36,7 +37,7 @@ OVERRIDES_KEY = "overrides"
 # (specs/namespaces.py; docs/guide/specs.md).
 SECRET_NAMESPACES_KEY = "secretNamespaces"
 
-Kind = Literal["model", "policy"]
+Kind = Literal["model", "policy", "connection"]
 Severity = Literal["error", "warning"]
 Path_ = tuple[str | int, ...]
 
@@ -45,6 +46,8 @@ SECRET_REF = re.compile(r"^\$\{secret:(?:([A-Za-z0-9_.-]+):)?([A-Za-z0-9_.-]+)\}
 REF_LIKE = "${secret"
 META_KEYS = ("spec_version", "kind", "app_id")
 POLICY_KINDS = frozenset({"policy", "model_policy"})
+# `kind: connection`: the ADK's connection file (`orchestrate connections import -f FILE`).
+CONNECTION_KIND = "connection"
 POLICY_BODY = ("strategy", "retry", "cache", "targets")
 SKIPPED_SUFFIX = ".schema.json"  # a JSON Schema next to the specs is not a spec
 

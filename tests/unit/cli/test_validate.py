@@ -23,7 +23,7 @@ pytestmark = pytest.mark.unit
 
 def test_validate_clean_specs_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "validate", str(EXAMPLES))
-    assert (code, out, err) == (0, "", "6 valid specs in 5 files: 0 errors, 0 warnings\n")
+    assert (code, out, err) == (0, "", "7 valid specs in 6 files: 0 errors, 0 warnings\n")
     good = (f"{DATA}/specs-good/**/*.y*ml", str(DATA / "specs-good/vertex.json"))
     code, out, err = run(capsys, "validate", "--secret-namespace", "shared", *good)
     # A flat policy without a description is fine here; the ADK would refuse it (a warning).
@@ -45,11 +45,11 @@ def test_validate_broken_specs_prints_every_problem_and_exits_1(capsys: pytest.C
     assert code == 1
     _, problems = read_specs(DATA / "broken-specs")
     assert out.splitlines() == [str(p) for p in problems]
-    assert len(problems) == 38
+    assert len(problems) == 43
     for line in out.splitlines():
         file, lineno, rest = line.split(":", 2)
         assert Path(file).is_file() and int(lineno) > 0 and rest.startswith(" ")
-    assert err.endswith(": 25 errors, 13 warnings\n")
+    assert err.endswith(": 31 errors, 12 warnings\n")
     assert "LITERAL" not in out + err
 
 
@@ -333,3 +333,36 @@ def test_lookalike_names_fail_validate_strict(capsys: pytest.CaptureFixture[str]
     assert lines[0].startswith(f"{at}'virtual-model/openai/gpt-4\u043e' looks the same as {first}")
     at = f"{tmp_path / 'm2.yaml'}:2: name: warning: "
     assert lines[1].startswith(f"{at}'virtual-model/openai/GPT-4o' differs only in case from {first}")
+
+
+def test_a_models_app_id_counts_as_its_connection_for_the_guardrails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    write(
+        tmp_path, "specs/openai-platform.yaml", (ROOT / "examples/ci/specs/openai-platform.yaml").read_text()
+    )
+    write(tmp_path, "specs/gpt.yaml", "spec_version: v1\nname: openai/gpt-4o\napp_id: openai-platform\n")
+    write(tmp_path, "specs/mini.yaml", "spec_version: v1\nname: openai/gpt-4o-mini\nconnection_id: c-1\n")
+    policy = write(
+        tmp_path,
+        "policy.json",
+        json.dumps(
+            {
+                "wxo-credentials-in-connection": {
+                    "enforcementLevel": "mandatory",
+                    "require_connection_id": True,
+                }
+            }
+        ),
+    )
+    code, out, err = run(capsys, "validate", str(tmp_path / "specs"), "--policy-config", str(policy))
+    assert (code, out) == (0, ""), out + err
+    assert err == "3 valid specs in 3 files: 0 errors, 0 warnings\n"
+    write(
+        tmp_path,
+        "specs/bare.yaml",
+        "spec_version: v1\nname: groq/llama\nprovider_config:\n  api_key: ${secret:k}\n",
+    )
+    code, out, _ = run(capsys, "validate", str(tmp_path / "specs"), "--policy-config", str(policy))
+    assert code == 1 and "bare.yaml:1: connection_id: [wxo-credentials-in-connection]" in out, out
+    assert "gpt.yaml" not in out

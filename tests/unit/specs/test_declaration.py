@@ -49,11 +49,17 @@ def set_config(values: dict[str, Any], secret: tuple[str, ...] = ()) -> None:
     )
 
 
-SECRETS = {"proj:watsonxKey": "wx-1", "proj:openaiKey": "sk-1", "proj:azureKey": "az-1"}
+SECRETS = {
+    "proj:watsonxKey": "wx-1",
+    "proj:openaiKey": "sk-1",
+    "proj:azureKey": "az-1",
+    "proj:anthropicKey": "ant-1",
+}
 
 
 def test_declare_names_secrets_and_policy_wiring(mocks: tuple[Recorder, DependencyMonitor]) -> None:
     rec, monitor = mocks
+    rec.extra = {"connection_id": "cid-{name}"}
     set_config(SECRETS, secret=tuple(SECRETS))
     declared: dict[str, Any] = {}
 
@@ -64,6 +70,7 @@ def test_declare_names_secrets_and_policy_wiring(mocks: tuple[Recorder, Dependen
     program()
     assert sorted(rec.resources) == [
         "anthropic-claude-3-7-sonnet-latest",
+        "anthropic-credentials",
         "azure-openai-gpt-4o",
         "gpt-4o-resilient",
         "openai-gpt-4o",
@@ -72,6 +79,7 @@ def test_declare_names_secrets_and_policy_wiring(mocks: tuple[Recorder, Dependen
     ]
     assert sorted(declared) == sorted(
         [
+            "anthropic-credentials",
             "virtual-model/anthropic/claude-3-7-sonnet-latest",
             "virtual-model/azure-openai/gpt-4o",
             "virtual-policy/gpt-4o-resilient",
@@ -107,6 +115,20 @@ def test_declare_names_secrets_and_policy_wiring(mocks: tuple[Recorder, Dependen
     deps = monitor.dependencies["gpt-4o-resilient"]
     assert [d.rsplit("::", 1)[1] for d in deps] == ["azure-openai-gpt-4o", "openai-gpt-4o"]
 
+    # The connection file: a Connection whose credentials are the stack's secret, and the
+    # model's app_id resolved to that Connection's connection_id (a dependency of the model).
+    conn = rec.resources["anthropic-credentials"]
+    assert conn.typ == "pulumi-python:dynamic/wxo:Connection"
+    assert conn.inputs["app_id"] == "anthropic-credentials"
+    block = {"kind": "key_value", "type": "team", "credentials": {"api_key": "ant-1"}}
+    assert conn.inputs["environments"][SECRET_SIG]
+    assert conn.inputs["environments"]["value"] == {"draft": block, "live": block}
+    claude = rec.resources["anthropic-claude-3-7-sonnet-latest"]
+    assert claude.inputs["connection_id"] == "cid-anthropic-credentials"
+    assert "app_id" not in claude.inputs
+    deps = monitor.dependencies["anthropic-claude-3-7-sonnet-latest"]
+    assert [d.rsplit("::", 1)[1] for d in deps] == ["anthropic-credentials"]
+
 
 def test_declare_stack_overrides_adopt_and_given_secrets(
     mocks: tuple[Recorder, DependencyMonitor],
@@ -127,7 +149,13 @@ def test_declare_stack_overrides_adopt_and_given_secrets(
         declare(
             EXAMPLES,
             overrides={"virtual-model/openai/gpt-4o": {"config": {"max_tokens": 999, "temperature": 0.9}}},
-            secrets={"watsonxKey": "w", "openaiKey": "o", "azureKey": "a", "otherKey": "x"},
+            secrets={
+                "watsonxKey": "w",
+                "openaiKey": "o",
+                "azureKey": "a",
+                "otherKey": "x",
+                "anthropicKey": "c",
+            },
         )
 
     program()
@@ -287,7 +315,12 @@ def test_declare_targets_the_native_plugin_with_host_native(
     program()
     import pulumi_wxo.native as native
 
-    assert {r.typ for r in rec.resources.values()} == {"wxo:index:Model", "wxo:index:ModelPolicy"}
+    assert {r.typ for r in rec.resources.values()} == {
+        "wxo:index:Model",
+        "wxo:index:ModelPolicy",
+        "wxo:index:Connection",
+    }
+    assert isinstance(declared["anthropic-credentials"], native.Connection)
     assert isinstance(declared["virtual-model/openai/gpt-4o"], native.Model)
     assert isinstance(declared["virtual-policy/gpt-4o-resilient"], native.ModelPolicy)
     gpt = rec.resources["openai-gpt-4o"]

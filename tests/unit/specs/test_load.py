@@ -27,15 +27,32 @@ pytestmark = pytest.mark.unit
 # (file, line, field, words in the message, severity) for every problem in broken-specs/
 BROKEN_EXPECTED = [
     ("alias-bomb.yaml", 13, "config.f[0]", "expands to more than 100,000 nodes", "error"),
-    ("app-id.yaml", 5, "app_id", "set connection_id", "warning"),
-    # app_id: written from a server's answer (an ADK export), so the missing key is a warning.
-    ("app-id.yaml", 6, "provider_config.api_key", "`pulumi preview` refuses to create or adopt", "warning"),
+    ("app-id-both.yaml", 5, "app_id", "and connection_id both name the model's connection", "error"),
+    # app_id: the connection holds the credentials, so no api_key is missing.
+    ("app-id.yaml", 5, "app_id", "'watsonx_credentials' is not declared here", "warning"),
     ("cert-file.yaml", 6, "provider_config.server_cert_file", "not an absolute one", "error"),
     ("cert-file.yaml", 12, "provider_config.server_cert_file", "leads outside the spec's folder", "error"),
+    (
+        "connection-literal.yaml",
+        9,
+        "environments.draft.credentials.api_key",
+        "${secret:openaiPlatformApiKey}",
+        "error",
+    ),
+    (
+        "connection-no-env.yaml",
+        1,
+        "environments",
+        "is required: environments.draft, environments.live",
+        "error",
+    ),
+    ("connection-shape.yaml", 5, "type", "belongs in an environment block", "error"),
+    ("connection-shape.yaml", 9, "environments.draft.server_url", "resolved in credentials only", "error"),
+    ("connection-shape.yaml", 12, "environments.staging.[key]", "Input should be 'draft' or 'live'", "error"),
     ("deep.json", 6, "", "nested more than 64 levels deep", "error"),
     ("duplicates.yaml", 8, "config.max_tokens", "duplicate key (also on line 7)", "error"),
     ("huge-number.json", 6, "config.max_tokens", "a number of 5,000 characters is too long", "error"),
-    ("kinds.yaml", 2, "kind", "'agent' is not a model spec", "error"),
+    ("kinds.yaml", 2, "kind", "'agent' is not a spec kind", "error"),
     ("kinds.yaml", 5, "", "a spec must be a mapping", "error"),
     ("kinds.yaml", 6, "", "a spec must be a mapping", "error"),
     ("kinds.yaml", 8, "spec_version", "'v2' is not supported", "error"),
@@ -78,7 +95,7 @@ def test_load_specs_raises_every_error_and_logs_warnings(caplog: pytest.LogCaptu
     with pytest.raises(SpecError) as info:
         load_specs(BROKEN)
     assert len(info.value.problems) == sum(1 for e in BROKEN_EXPECTED if e[4] == "error")
-    assert str(info.value).startswith("25 problems in spec files:\n  ")
+    assert str(info.value).startswith("31 problems in spec files:\n  ")
     caplog.set_level(logging.WARNING, logger="pulumi_wxo")
     specs = load_specs(BROKEN / "undeclared-target.yaml")
     assert [s.name for s in specs] == ["virtual-policy/balanced"]
