@@ -135,3 +135,33 @@ def test_every_page_is_in_an_audience_folder() -> None:
         "pages directly under docs/ (put each in docs/guide/ for users, docs/dev/ for "
         "contributors, or generate it into docs/reference/):\n" + "\n".join(loose)
     )
+
+
+# A command that installs the package from an index, which does not hold it yet (the pages give
+# a wheel, a path or a Git URL instead). Prose that says so ("`pip install pulumi-wxo` does not
+# work yet") is not a command: the closing backtick follows the name.
+INDEX_INSTALL = re.compile(r"pip install ['\"]?pulumi-wx[o](?:\[[^\]]*\])?['\"]?[ \t]*(?:$|#|&&|;)", re.M)
+
+
+def test_the_guard_catches_an_index_install_and_only_it() -> None:
+    bad = "python -m venv v && v/bin/pip install pulumi-wxo\npip install 'pulumi-wxo[emulator]'  # x\n"
+    assert len(INDEX_INSTALL.findall(bad)) == 2
+    fine = (
+        "`pip install pulumi-wxo` does not work yet\n"
+        "becomes `pip install 'pulumi-wxo[emulator]'` (the extra)\n"
+        "pip install '/path/to/pulumi-wxo[emulator]'\n"
+        "pip install 'pulumi-wxo[emulator] @ git+https://github.com/pulumi-wxo/pulumi-wxo'\n"
+    )
+    assert INDEX_INSTALL.findall(fine) == []
+
+
+def test_user_pages_give_no_install_from_an_index() -> None:
+    hits = [
+        f"{rel}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0).strip()!r}"
+        for rel in tracked(USER_PAGES)
+        if (text := read_text(rel)) is not None
+        for m in INDEX_INSTALL.finditer(text)
+    ]
+    assert not hits, (
+        "the package is on no index yet; install from a wheel, a path or a Git URL:\n" + "\n".join(hits)
+    )
