@@ -37,6 +37,7 @@ from pulumi_wxo.lifecycle.runtime import setting_text
 from pulumi_wxo.resources import Resource
 from pulumi_wxo.schema import Failure
 from pulumi_wxo.terraform import cty, values
+from pulumi_wxo.terraform.names import NameClash, Names
 from pulumi_wxo.terraform.schema import (
     BY_TYPE,
     OWNER_ATTRIBUTE,
@@ -84,6 +85,7 @@ class WxoTerraformProvider:
         self.environ = os.environ if environ is None else environ
         self.owner = DEFAULT_OWNER
         self.stopped = False
+        self.names = Names()
 
     # ------------------------------------------------------------------ helpers
 
@@ -132,6 +134,15 @@ class WxoTerraformProvider:
         if "owner_stack" in controls:
             props["owner_stack"] = f"{self.owner}/{workspace}"
         return props
+
+    def _claim(self, claim: Callable[..., None], type_name: str, name: Any, *args: Any) -> None:
+        """One name, one object (:mod:`.names`): a clash is a diagnostic on this resource."""
+        if not isinstance(name, str):
+            return  # unknown until apply: the apply's create claims it
+        try:
+            claim(type_name, name, *args)
+        except NameClash as clash:
+            raise Problem(self.error(clash.summary, clash.detail)) from None
 
     def _call(self, label: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
@@ -252,6 +263,11 @@ class WxoTerraformProvider:
             checked = self._call(label, core.check, olds, self._unknown_internal(resource, news))
             if checked.failures:
                 raise Problem(*self.failures(checked.failures))
+            # A replace is planned twice, the second time as a create with the first's private
+            # data: the id kept there makes both one claim on the name.
+            prior_id = (prior or {}).get("id") or values.claimed(request.prior_private)
+            key, written = checked.inputs.get(resource.key), config.get(resource.key)
+            self._claim(self.names.plan, request.type_name, key, written, prior_id)
             if prior is None:
                 base = self._call(label, core.preview, {}, checked.inputs)
                 plan = values.planned(resource, config, base, fresh=True)
@@ -264,7 +280,11 @@ class WxoTerraformProvider:
                     if key in names:
                         response.requires_replace.append(attribute_path(key, self.pb))
             response.planned_state.CopyFrom(self._dv(plan, ty))
-            response.planned_private = request.prior_private
+            response.planned_private = (
+                values.with_claim(request.prior_private, prior_id)
+                if isinstance(prior_id, str)
+                else request.prior_private
+            )
             return response
 
         return self._guard(response, run)
@@ -302,6 +322,8 @@ class WxoTerraformProvider:
             if checked.failures:
                 raise Problem(*self.failures(checked.failures))
             if prior is None:
+                key = checked.inputs.get(resource.key)
+                self._claim(self.names.create, request.type_name, key, config.get(resource.key))
                 outputs = self._call(label, core.create, checked.inputs).outputs
             else:
                 outputs = self._call(label, core.update, str(prior.get("id")), olds, checked.inputs)
