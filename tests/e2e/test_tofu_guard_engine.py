@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_wxo.emulator import EmulatorThread
-from tests.support.emulator import EMULATOR_TOKEN
+from tests.support.emulator import EMULATOR_API_KEY, EMULATOR_TOKEN
 from tests.support.tofu import TofuDir, tofu_bin
 
 GPT = "virtual-model/openai/gpt-4o"
@@ -89,3 +89,66 @@ def test_a_second_resource_of_a_name_in_the_state_is_refused(work: TofuDir, emul
     assert names(emulator) == [GPT]
     work.write(PROVIDER + model("a", GPT))
     assert work.plan_exit()[0] == 0
+
+
+FOUR = [f"virtual-model/openai/flaky-{i}" for i in range(4)]
+TOKEN_PATH = "/identity/token"
+MODELS_PATH = "/v1/models"
+
+
+def use_iam(work: TofuDir, emulator: EmulatorThread, retries: int) -> None:
+    """The IBM Cloud IAM flow against the emulator: an API key the plugin trades for tokens."""
+    del work.env["WXO_TOKEN"]
+    work.env |= {
+        "WXO_AUTH_TYPE": "ibm_iam",
+        "WXO_IAM_URL": emulator.url,
+        "WXO_API_KEY": EMULATOR_API_KEY,
+        "WXO_MAX_RETRIES": str(retries),
+    }
+
+
+def four() -> str:
+    return PROVIDER + "".join(model(f"m{i}", name) for i, name in enumerate(FOUR))
+
+
+def test_transient_faults_are_retried_without_a_duplicate(work: TofuDir, emulator: EmulatorThread) -> None:
+    control = emulator.control
+    assert control.settings()["duplicates"] == "accept"  # a blindly resent POST would show
+    use_iam(work, emulator, retries=10)
+    work.write(four())
+    # First matching fault applies, in this order:
+    control.add_fault(method="POST", path=TOKEN_PATH, status=503, count=1)
+    # A POST that creates the model but answers 503: only a lookup by name can tell.
+    control.add_fault(method="POST", path="/models$", status=503, delay_after=True, count=1)
+    control.add_fault(method="POST", path="/models$", status=429, retry_after=1, count=1)
+    control.add_fault(method="GET", path="/models$", status=429, retry_after=1, count=2)
+    control.add_fault(method="GET", path="/models$", status=503, count=1)
+    out = work.apply()
+    assert "Apply complete! Resources: 4 added, 0 changed, 0 destroyed." in out, out
+    assert names(emulator) == FOUR  # each name once
+
+    log = control.requests()
+    posts = [r["status"] for r in log if r["method"] == "POST" and r["path"] == MODELS_PATH]
+    assert 503 in posts and 429 in posts and posts.count(201) == 3, posts  # one made by the 503
+    assert [r["status"] for r in log if r["path"] == TOKEN_PATH][:2] == [503, 200]
+    code, out = work.plan_exit()
+    assert code == 0, out
+
+
+def test_a_permanent_failure_names_the_resource_and_no_credential(
+    work: TofuDir, emulator: EmulatorThread
+) -> None:
+    use_iam(work, emulator, retries=2)
+    work.write(PROVIDER + model("broken", GPT))
+    # The server keeps failing, and its answer echoes the API key.
+    emulator.control.add_fault(
+        method="POST", path="/models$", status=503, detail=f"upstream down (key {EMULATOR_API_KEY})"
+    )
+    proc = work.run("apply", "-auto-approve", "-input=false", env={"TF_LOG": "trace"})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    assert "PlanResourceChange" in out  # the trace was on
+    assert "with wxo_model.broken" in out and f"wxo_model '{GPT}'" in out, out[-3000:]
+    assert EMULATOR_API_KEY not in out and SECRET not in out
+    assert "eyJ" not in out  # no token (a JWT) either
+    assert names(emulator) == []
