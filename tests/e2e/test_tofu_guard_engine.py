@@ -152,3 +152,72 @@ def test_a_permanent_failure_names_the_resource_and_no_credential(
     assert EMULATOR_API_KEY not in out and SECRET not in out
     assert "eyJ" not in out  # no token (a JWT) either
     assert names(emulator) == []
+
+
+MINI = "virtual-model/openai/gpt-4o-mini"
+
+
+def routed(first: str, lifecycle: str) -> str:
+    return (
+        PROVIDER
+        + model("a", first, lifecycle)
+        + model("b", MINI)
+        + """
+resource "wxo_model_policy" "route" {
+  name = "route"
+  strategy {
+    mode = "loadbalance"
+  }
+  targets = [
+    { model_name = wxo_model.a.name, weight = 0.5 },
+    { model_name = wxo_model.b.name, weight = 0.5 },
+  ]
+}
+"""
+    )
+
+
+O3 = "virtual-model/openai/o3"
+
+
+def policy_targets(emulator: EmulatorThread) -> list[str]:
+    [policy] = emulator.control.state()["policies"]
+    return [t["model_name"] for t in policy["policy"]["targets"]]
+
+
+def test_a_rename_under_a_policy_creates_moves_then_deletes(work: TofuDir, emulator: EmulatorThread) -> None:
+    first = "  lifecycle { create_before_destroy = true }\n"
+    work.write(routed(GPT, first))
+    work.apply()
+    [old] = [m for m in emulator.control.state()["models"] if m["name"] == GPT]
+    emulator.control.clear_requests()
+    work.write(routed(O3, first))
+    out = work.apply()
+    assert "1 added, 1 changed, 1 destroyed" in out, out
+    writes = [(r["method"], r["path"]) for r in emulator.control.requests() if r["method"] != "GET"]
+    [policy] = emulator.control.state()["policies"]
+    # The new model first, then the policy moved to it, and only then the old model deleted:
+    # the policy never names a model that is gone.
+    assert writes == [
+        ("POST", MODELS_PATH),
+        ("PUT", f"/v1/model_policy/{policy['id']}"),
+        ("DELETE", f"{MODELS_PATH}/{old['id']}"),
+    ], writes
+    assert names(emulator) == [MINI, O3] and policy_targets(emulator) == [O3, MINI]
+    assert work.plan_exit()[0] == 0
+
+
+def test_a_rename_under_a_policy_without_create_before_destroy_changes_nothing(
+    work: TofuDir, emulator: EmulatorThread
+) -> None:
+    work.write(routed(GPT, ""))
+    work.apply()
+    work.write(routed(O3, ""))
+    proc = work.run("apply", "-auto-approve", "-input=false")
+    out = " ".join((proc.stdout + proc.stderr).split())
+    assert proc.returncode == 1, out
+    # OpenTofu deletes first by default: the lifecycle refuses to delete a policy's target, and
+    # the message says how to make the rename in OpenTofu.
+    assert "still a target of policy virtual-policy/route" in out, out
+    assert "lifecycle { create_before_destroy = true }" in out and "force_delete = true" in out, out
+    assert names(emulator) == [GPT, MINI] and policy_targets(emulator) == [GPT, MINI]

@@ -31,6 +31,7 @@ from typing import Any
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.api.setting_table import SETTINGS
+from pulumi_wxo.errors import ModelInUseError
 from pulumi_wxo.lifecycle import LIFECYCLES, RUNTIME, Lifecycle, Runtime
 from pulumi_wxo.lifecycle.ownership import owner_id, stack_tag
 from pulumi_wxo.lifecycle.runtime import setting_text
@@ -52,6 +53,13 @@ from pulumi_wxo.terraform.schema import (
 #: The lifecycle of each resource, by its declaration.
 BY_RESOURCE: dict[str, type[Lifecycle]] = {cls.resource.name: cls for cls in LIFECYCLES}
 DEFAULT_OWNER = "terraform"
+#: A model that a policy still routes to is not deleted; OpenTofu deletes before it creates.
+IN_USE_HINT = (
+    "In OpenTofu and Terraform: to rename a model that a policy of this configuration routes to, "
+    "add `lifecycle { create_before_destroy = true }` to the wxo_model resource, so that the new "
+    "model is created and the policy moved to it before the old one is deleted. To delete it "
+    "while policies still route to it, set `force_delete = true` on the resource."
+)
 _STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -147,6 +155,8 @@ class WxoTerraformProvider:
     def _call(self, label: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
+        except ModelInUseError as err:
+            raise Problem(self.error(f"{label}: {err}", IN_USE_HINT)) from None
         except WxoError as err:
             raise Problem(self.error(f"{label}: {err}")) from None
 
