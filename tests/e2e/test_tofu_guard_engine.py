@@ -1,6 +1,7 @@
 """The Terraform host under stress, with the real ``tofu`` (v1.6.3, scripts/tofu.sh): one name is
 one model, whatever a configuration declares; transient faults are retried without a duplicate;
-a permanent failure is a diagnostic on its resource that holds no credential.
+a permanent failure is a diagnostic on its resource that holds no credential; a model renamed
+under a policy of the same configuration never leaves the policy routing to a deleted model.
 """
 
 from __future__ import annotations
@@ -221,3 +222,21 @@ def test_a_rename_under_a_policy_without_create_before_destroy_changes_nothing(
     assert "still a target of policy virtual-policy/route" in out, out
     assert "lifecycle { create_before_destroy = true }" in out and "force_delete = true" in out, out
     assert names(emulator) == [GPT, MINI] and policy_targets(emulator) == [GPT, MINI]
+
+
+def test_a_targeted_apply_of_a_second_resource_of_a_name_makes_no_duplicate(
+    work: TofuDir, emulator: EmulatorThread
+) -> None:
+    work.write(PROVIDER + model("a", GPT))
+    work.apply()
+    [made] = emulator.control.state()["models"]
+    work.write(two_of(GPT, "openai/gpt-4o"))
+    # A plan of one target cannot see the other resource: b takes a's model, by its owner tag
+    # (as after a killed run), and no second model is made.
+    work.ok("apply", "-auto-approve", "-input=false", "-target=wxo_model.b")
+    assert names(emulator) == [GPT]
+    # The next full plan sees both states hold one id, and says so.
+    code, out = work.plan_exit()
+    out = " ".join(out.split())
+    assert code == 1 and f'two wxo_model resources plan the name "{GPT}"' in out, out
+    assert f"(id {made['id']}, in the state)" in out, out

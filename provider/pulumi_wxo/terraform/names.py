@@ -7,6 +7,8 @@ plans (or applies) each resource instance once. So, within a process:
   are one name) would make two objects of that name on the server. The second is refused with a
   diagnostic that OpenTofu attaches to its address; the detail names the name and says what to do.
   A resource is known by its prior state's id, or by the plan call when it is still to be created.
+  Two instances whose states hold one id (the second took the first's object in a ``-target``
+  apply, whose plan saw only one) clash the same way.
 * **Apply.** Two creates of one name are refused the same way, so that even an apply whose plan
   did not see both (``-target``) never POSTs one name twice in parallel.
 
@@ -22,12 +24,12 @@ from dataclasses import dataclass
 __all__ = ["NameClash", "Names"]
 
 
-@dataclass(frozen=True)
 class NameClash(Exception):
     """A second resource instance of one name; ``summary`` and ``detail`` for the diagnostic."""
 
-    summary: str
-    detail: str
+    def __init__(self, summary: str, detail: str) -> None:
+        super().__init__(summary)
+        self.summary, self.detail = summary, detail
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,18 @@ class Names:
         self._planned: dict[tuple[str, str], _Claim] = {}
         self._created: dict[tuple[str, str], _Claim] = {}
 
-    def plan(self, type_name: str, name: str, written: str, prior_id: str | None) -> None:
-        """Record a planned instance; :class:`NameClash` when another one plans the same name."""
-        claim = _Claim(prior_id if prior_id else object(), written)
+    def plan(
+        self, type_name: str, name: str, written: str, prior_id: str | None, *, replan: str | None = None
+    ) -> None:
+        """Record a planned instance; :class:`NameClash` when another one plans the same name.
+
+        ``prior_id``: the instance's state id. ``replan``: the id a replace's first plan kept
+        (the create half of that replace, the same instance). Two instances whose states hold
+        one id (a ``-target`` apply let the second take the first's object) clash as well."""
+        claim = _Claim(prior_id or replan or object(), written)
         with self._lock:
             first = self._planned.setdefault((type_name, name), claim)
-        if first is not claim and first.who != claim.who:
+        if first is not claim and not (replan is not None and first.who == replan):
             raise _clash(type_name, name, first, claim, "plan")
 
     def create(self, type_name: str, name: str, written: str) -> None:

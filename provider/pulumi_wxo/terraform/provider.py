@@ -143,12 +143,12 @@ class WxoTerraformProvider:
             props["owner_stack"] = f"{self.owner}/{workspace}"
         return props
 
-    def _claim(self, claim: Callable[..., None], type_name: str, name: Any, *args: Any) -> None:
+    def _claim(self, name: Any, claim: Callable[[str], None]) -> None:
         """One name, one object (:mod:`.names`): a clash is a diagnostic on this resource."""
         if not isinstance(name, str):
             return  # unknown until apply: the apply's create claims it
         try:
-            claim(type_name, name, *args)
+            claim(name)
         except NameClash as clash:
             raise Problem(self.error(clash.summary, clash.detail)) from None
 
@@ -275,9 +275,14 @@ class WxoTerraformProvider:
                 raise Problem(*self.failures(checked.failures))
             # A replace is planned twice, the second time as a create with the first's private
             # data: the id kept there makes both one claim on the name.
-            prior_id = (prior or {}).get("id") or values.claimed(request.prior_private)
-            key, written = checked.inputs.get(resource.key), config.get(resource.key)
-            self._claim(self.names.plan, request.type_name, key, written, prior_id)
+            found = (prior or {}).get("id")
+            prior_id = found if isinstance(found, str) and found else None
+            replan = None if prior_id else values.claimed(request.prior_private)
+            claim = prior_id or replan
+            key, written = checked.inputs.get(resource.key), str(config.get(resource.key))
+            self._claim(
+                key, lambda n: self.names.plan(request.type_name, n, written, prior_id, replan=replan)
+            )
             if prior is None:
                 base = self._call(label, core.preview, {}, checked.inputs)
                 plan = values.planned(resource, config, base, fresh=True)
@@ -291,9 +296,7 @@ class WxoTerraformProvider:
                         response.requires_replace.append(attribute_path(key, self.pb))
             response.planned_state.CopyFrom(self._dv(plan, ty))
             response.planned_private = (
-                values.with_claim(request.prior_private, prior_id)
-                if isinstance(prior_id, str)
-                else request.prior_private
+                values.with_claim(request.prior_private, claim) if claim else request.prior_private
             )
             return response
 
@@ -333,7 +336,8 @@ class WxoTerraformProvider:
                 raise Problem(*self.failures(checked.failures))
             if prior is None:
                 key = checked.inputs.get(resource.key)
-                self._claim(self.names.create, request.type_name, key, config.get(resource.key))
+                written = str(config.get(resource.key))
+                self._claim(key, lambda n: self.names.create(request.type_name, n, written))
                 outputs = self._call(label, core.create, checked.inputs).outputs
             else:
                 outputs = self._call(label, core.update, str(prior.get("id")), olds, checked.inputs)

@@ -21,12 +21,21 @@ def test_a_second_plan_of_one_name_is_refused_and_names_both_spellings() -> None
     assert "remove one resource" in clash.value.detail
 
 
-def test_other_names_types_and_the_same_state_do_not_clash() -> None:
+def test_other_names_types_and_a_replace_planned_again_do_not_clash() -> None:
     names = Names()
     names.plan("wxo_model", GPT, GPT, "id-1")
-    names.plan("wxo_model", GPT, GPT, "id-1")  # the same instance, by its id
+    names.plan("wxo_model", GPT, GPT, None, replan="id-1")  # a replace's create half
     names.plan("wxo_model", "virtual-model/openai/o3", "openai/o3", None)
     names.plan("wxo_model_policy", GPT, GPT, None)
+
+
+def test_two_states_of_one_id_clash() -> None:
+    names = Names()
+    names.plan("wxo_model", GPT, GPT, "id-1")
+    with pytest.raises(NameClash):  # two instances that took one object (a -target apply)
+        names.plan("wxo_model", GPT, "openai/gpt-4o", "id-1")
+    with pytest.raises(NameClash):  # a replan of another id is another instance
+        names.plan("wxo_model", GPT, GPT, None, replan="id-2")
 
 
 def test_two_creates_of_one_name_are_refused_once_of_many_threads() -> None:
