@@ -6,14 +6,13 @@ holds the same objects under the same ids. Hostile texts (quotes, backslashes, `
 newline, Unicode) in the server's values are part of the tenant: a plan without changes is
 OpenTofu's own word that it read the file back as the server's values.
 
-Not here: ``wxo_connection``. The Terraform host cannot yet plan any connection (OpenTofu sends a
-``map`` block whose object holds a ``dynamic`` attribute, ``credentials``, as a dynamic value,
-and the plugin fails on it), so the tenants below keep their models' connections off the
-instance; the connection's blocks and references are checked in tests/unit/specs/test_export_hcl.py.
+A connection made by hand, with a model that uses it by ``connection_id``, comes under management
+the same way: its credentials (never read back) are a sensitive variable and one documented update.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import pytest
 
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
+from pulumi_wxo.version import __version__
 from tests.support.emulator import EMULATOR_TOKEN, by_hand, hand_policy
 from tests.support.hcl import imports, resources
 from tests.support.tofu import TofuDir, tofu_bin
@@ -172,3 +172,80 @@ def test_a_text_not_in_normal_form_c_is_read_normalised_without_a_change(
     assert "not in Unicode normal form C; OpenTofu reads it normalised, without showing a change" in said
     code, out = work.plan_exit()
     assert code == 2 and "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy." in out, out
+
+
+def hand_connection(emulator: EmulatorThread, app_id: str, key: str) -> str:
+    """A key-value connection with a draft credential, as a person makes it; its connection_id."""
+    with by_hand(emulator) as raw:
+        raw.post("/connections/applications", json={"app_id": app_id}).raise_for_status()
+        raw.post(
+            f"/connections/applications/{app_id}/configurations",
+            json={
+                "app_id": app_id,
+                "environment": "draft",
+                "preference": "team",
+                "security_scheme": "key_value_creds",
+            },
+        ).raise_for_status()
+        raw.post(
+            f"/connections/applications/{app_id}/configs/draft/runtime_credentials",
+            json={"runtime_credentials": {"api_key": key}},
+        ).raise_for_status()
+    [conn] = emulator.control.state()["connections"]
+    return str(conn["connection_id"])
+
+
+def test_a_connection_and_its_model_are_imported_without_a_duplicate(
+    work: TofuDir,
+    emulator: EmulatorThread,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    connection_id = hand_connection(emulator, "openai-creds", SECRET)
+    with by_hand(emulator) as raw:
+        raw.post("/models", json={"name": GPT, "connection_id": connection_id}).raise_for_status()
+    before = server(emulator)
+    connections_before = emulator.control.state()["connections"]
+
+    text, said = export_hcl(emulator, work.dir, capsys, monkeypatch)
+    assert SECRET not in text and SECRET not in said
+    found = resources(text)
+    assert str(found["wxo_model.openai-gpt-4o"]["connection_id"]) == (
+        "wxo_connection.openai-creds.connection_id"
+    )
+    assert imports(text)["wxo_connection.openai-creds"] == "openai-creds"
+    assert "Success!" in work.ok("validate")
+
+    variables = [line.split("=")[0].removeprefix("export ") for line in said.split() if "TF_VAR_" in line]
+    env = dict.fromkeys(variables, SECRET)
+    proc = work.run("plan", "-detailed-exitcode", "-input=false", env=env)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert SECRET not in out
+    # The server never answers a credential: the one change is the connection's, that credential
+    # (and the provider version the update records). The model is imported unchanged.
+    assert variables == ["TF_VAR_openai_creds_api_key"], said
+    assert "Plan: 2 to import, 0 to add, 1 to change, 0 to destroy." in out, out
+    assert "wxo_model.openai-gpt-4o will be imported" in out, out
+    changes = out[out.index("# wxo_connection.openai-creds will be updated") :]
+    changes = changes[: changes.index("# wxo_model")]
+    changed = [line.strip() for line in changes.splitlines() if line.strip()[:1] in ("+", "-", "~")]
+    assert changed == [
+        '~ resource "wxo_connection" "openai-creds" {',
+        '+ provider_version = "0.2.0.dev0"'.replace("0.2.0.dev0", __version__),
+        '~ environments "draft" {',
+        "+ credentials = {",
+        "+ api_key = (sensitive value)",
+    ], changes
+
+    out = work.ok("apply", "-auto-approve", "-input=false", env=env)
+    assert "2 imported, 0 added, 1 changed, 0 destroyed" in out and SECRET not in out
+    proc = work.run("plan", "-detailed-exitcode", "-input=false", env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert server(emulator) == before  # one model, same id: nothing created or duplicated
+    after = emulator.control.state()["connections"]
+    assert [c["connection_id"] for c in after] == [c["connection_id"] for c in connections_before]
+    [model] = emulator.control.state()["models"]
+    assert model["connection_id"] == connection_id
+    [conn] = after
+    assert SECRET in json.dumps(conn)  # the credential was sent once, by the update

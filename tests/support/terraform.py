@@ -19,6 +19,7 @@ from tf.gen import tfplugin_pb2 as pb
 
 from pulumi_wxo.lifecycle import UNKNOWN, Runtime
 from pulumi_wxo.terraform import cty
+from pulumi_wxo.terraform.names import Names
 from pulumi_wxo.terraform.provider import WxoTerraformProvider
 from pulumi_wxo.terraform.schema import BY_TYPE, provider_type, resource_attrs, state_type
 from pulumi_wxo.terraform.values import strip
@@ -124,6 +125,9 @@ class Tofu:
         return diagnostics(self.provider.ValidateResourceConfig(request, None))
 
     def plan(self, type_name: str, prior: Any, config: Mapping[str, Any] | None) -> Any:
+        # Each call here is a walk of its own: OpenTofu starts the plugin anew for each walk,
+        # so the names one walk claims (pulumi_wxo.terraform.names) start empty.
+        self.provider.names = Names()
         request = pb.PlanResourceChange.Request(
             type_name=type_name,
             prior_state=self._dv(type_name, prior),
@@ -137,6 +141,7 @@ class Tofu:
         return self._value(type_name, response.planned_state)
 
     def apply(self, type_name: str, prior: Any, planned: Any, config: Any) -> Any:
+        self.provider.names = Names()
         request = pb.ApplyResourceChange.Request(
             type_name=type_name,
             prior_state=self._dv(type_name, prior),

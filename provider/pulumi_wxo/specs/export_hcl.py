@@ -276,7 +276,9 @@ def _connection_values(w: _Writer, e: ExportedSpec) -> dict[str, Any]:
     secrets = dict(e.secrets)
     environments: dict[str, Any] = {}
     for env, block in (e.document.get("environments") or {}).items():
-        settings = dict(block)
+        # The spec leaves a false ``sso`` out (as the ADK's export does), but an import reads it
+        # as ``false`` and the block's attribute is not computed: written, the plan shows no change.
+        settings = {"sso": False, **block}
         if settings.get("credentials"):
             used = f"connection '{e.name}' environments.{env}.credentials"
             settings["credentials"] = {

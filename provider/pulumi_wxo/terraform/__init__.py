@@ -9,6 +9,7 @@ Modules:
 
 ``cty``       msgpack values with cty's rules (unknowns, dynamic values) to plain data and back
 ``schema``    the provider's and each resource's Terraform schema, from the declarations
+``names``     one name, one object: the names a plugin process has planned and created
 ``values``    states, configs and plans to the lifecycle's inputs and outputs, and back
 ``provider``  the ``tfplugin6.Provider`` RPCs as lifecycle calls
 ``server``    the go-plugin handshake and the gRPC server (``terraform-provider-wxo``)

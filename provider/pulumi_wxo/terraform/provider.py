@@ -31,12 +31,14 @@ from typing import Any
 from pulumi_wxo.api.errors import WxoError
 from pulumi_wxo.api.redaction import redact
 from pulumi_wxo.api.setting_table import SETTINGS
+from pulumi_wxo.errors import ModelInUseError
 from pulumi_wxo.lifecycle import LIFECYCLES, RUNTIME, Lifecycle, Runtime
 from pulumi_wxo.lifecycle.ownership import owner_id, stack_tag
 from pulumi_wxo.lifecycle.runtime import setting_text
 from pulumi_wxo.resources import Resource
 from pulumi_wxo.schema import Failure
 from pulumi_wxo.terraform import cty, values
+from pulumi_wxo.terraform.names import NameClash, Names
 from pulumi_wxo.terraform.schema import (
     BY_TYPE,
     OWNER_ATTRIBUTE,
@@ -51,6 +53,13 @@ from pulumi_wxo.terraform.schema import (
 #: The lifecycle of each resource, by its declaration.
 BY_RESOURCE: dict[str, type[Lifecycle]] = {cls.resource.name: cls for cls in LIFECYCLES}
 DEFAULT_OWNER = "terraform"
+#: A model that a policy still routes to is not deleted; OpenTofu deletes before it creates.
+IN_USE_HINT = (
+    "In OpenTofu and Terraform: to rename a model that a policy of this configuration routes to, "
+    "add `lifecycle { create_before_destroy = true }` to the wxo_model resource, so that the new "
+    "model is created and the policy moved to it before the old one is deleted. To delete it "
+    "while policies still route to it, set `force_delete = true` on the resource."
+)
 _STEP = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -84,6 +93,7 @@ class WxoTerraformProvider:
         self.environ = os.environ if environ is None else environ
         self.owner = DEFAULT_OWNER
         self.stopped = False
+        self.names = Names()
 
     # ------------------------------------------------------------------ helpers
 
@@ -133,9 +143,20 @@ class WxoTerraformProvider:
             props["owner_stack"] = f"{self.owner}/{workspace}"
         return props
 
+    def _claim(self, name: Any, claim: Callable[[str], None]) -> None:
+        """One name, one object (:mod:`.names`): a clash is a diagnostic on this resource."""
+        if not isinstance(name, str):
+            return  # unknown until apply: the apply's create claims it
+        try:
+            claim(name)
+        except NameClash as clash:
+            raise Problem(self.error(clash.summary, clash.detail)) from None
+
     def _call(self, label: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
+        except ModelInUseError as err:
+            raise Problem(self.error(f"{label}: {err}", IN_USE_HINT)) from None
         except WxoError as err:
             raise Problem(self.error(f"{label}: {err}")) from None
 
@@ -252,6 +273,16 @@ class WxoTerraformProvider:
             checked = self._call(label, core.check, olds, self._unknown_internal(resource, news))
             if checked.failures:
                 raise Problem(*self.failures(checked.failures))
+            # A replace is planned twice, the second time as a create with the first's private
+            # data: the id kept there makes both one claim on the name.
+            found = (prior or {}).get("id")
+            prior_id = found if isinstance(found, str) and found else None
+            replan = None if prior_id else values.claimed(request.prior_private)
+            claim = prior_id or replan
+            key, written = checked.inputs.get(resource.key), str(config.get(resource.key))
+            self._claim(
+                key, lambda n: self.names.plan(request.type_name, n, written, prior_id, replan=replan)
+            )
             if prior is None:
                 base = self._call(label, core.preview, {}, checked.inputs)
                 plan = values.planned(resource, config, base, fresh=True)
@@ -264,7 +295,9 @@ class WxoTerraformProvider:
                     if key in names:
                         response.requires_replace.append(attribute_path(key, self.pb))
             response.planned_state.CopyFrom(self._dv(plan, ty))
-            response.planned_private = request.prior_private
+            response.planned_private = (
+                values.with_claim(request.prior_private, claim) if claim else request.prior_private
+            )
             return response
 
         return self._guard(response, run)
@@ -302,6 +335,9 @@ class WxoTerraformProvider:
             if checked.failures:
                 raise Problem(*self.failures(checked.failures))
             if prior is None:
+                key = checked.inputs.get(resource.key)
+                written = str(config.get(resource.key))
+                self._claim(key, lambda n: self.names.create(request.type_name, n, written))
                 outputs = self._call(label, core.create, checked.inputs).outputs
             else:
                 outputs = self._call(label, core.update, str(prior.get("id")), olds, checked.inputs)

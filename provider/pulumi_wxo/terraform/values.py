@@ -90,6 +90,26 @@ def recorded_key(data: bytes) -> str | None:
     return key if isinstance(key, str) else None
 
 
+def with_claim(data: bytes, id_: str) -> bytes:
+    """A plan's private data: the state's, plus the id whose name the plan claims
+    (:mod:`.names`). OpenTofu hands it back when it plans a replace again as a create."""
+    try:
+        found = json.loads(data or b"{}")
+    except ValueError:
+        found = {}
+    return json.dumps({**(found if isinstance(found, dict) else {}), "claim": id_}).encode()
+
+
+def claimed(data: bytes) -> str | None:
+    """The id :func:`with_claim` kept, if ``data`` holds one."""
+    try:
+        found = json.loads(data or b"{}")
+    except ValueError:
+        return None
+    claim = found.get("claim") if isinstance(found, dict) else None
+    return claim if isinstance(claim, str) else None
+
+
 def planned(
     resource: Resource, config: Mapping[str, Any], base: Mapping[str, Any], *, fresh: bool
 ) -> dict[str, Any]:

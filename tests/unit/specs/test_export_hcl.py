@@ -153,8 +153,9 @@ def test_a_tenant_becomes_resources_with_imports_and_references() -> None:
     assert found["wxo_connection.wx-creds"] == {
         "app_id": "wx-creds",
         "environments": {
-            "draft": {"kind": "key_value", "type": "team"},
-            "live": {"kind": "key_value", "type": "team"},
+            # sso written even when false: an import reads false, so the plan shows no change
+            "draft": {"kind": "key_value", "type": "team", "sso": False},
+            "live": {"kind": "key_value", "type": "team", "sso": False},
         },
     }
     granite = found["wxo_model.watsonx-ibm-granite-3-3-8b-instruct"]
