@@ -20,6 +20,7 @@ import pytest
 from pulumi_wxo.cli import main
 from pulumi_wxo.emulator import EmulatorThread
 from pulumi_wxo.schema import SECRET_FIELDS
+from pulumi_wxo.specs import read_specs
 from tests.support.adk_cli import Cli, Emu, ok
 from tests.support.adk_exports import BEDROCK, POLICY, SHAPES, load_all, tenant, write_exports
 from tests.support.adk_exports import CONNECTION_CREDENTIALS as CREDENTIALS
@@ -91,15 +92,26 @@ def test_our_adk_files_and_the_adks_exports_round_trip_through_orchestrate(
     with zipfile.ZipFile(home / "policy.zip") as zf:
         assert {Path(m).name for m in zf.namelist()} >= {"resilient.yaml", "gpt-4o.yaml", "gpt-4o-eu.yaml"}
         (folder / "resilient.yaml").write_bytes(zf.read("policy/models/resilient.yaml"))
+    connections = tmp_path / "connections"
+    connections.mkdir()
     for i, body in enumerate(SHAPES.values()):
         ok(logged_in("models", "export", "-n", body["name"], "-o", f"m{i}.zip"))
         with zipfile.ZipFile(home / f"m{i}.zip") as zf:
-            [member] = [m for m in zf.namelist() if f"m{i}/models/" in m]  # and the connection's spec
+            [member] = [m for m in zf.namelist() if f"m{i}/models/" in m]
             (folder / Path(member).name).write_bytes(zf.read(member))
+            for conn in [m for m in zf.namelist() if f"m{i}/connections/" in m]:  # the model's connection
+                (connections / Path(conn).name).write_bytes(zf.read(conn))
     assert main(["validate", str(folder)]) == 0, capsys.readouterr().out
     out = capsys.readouterr().out
     assert ": model_name: warning: is set by the server (an export wrote it); ignored" in out
-    assert ": app_id: warning: is not used by pulumi-wxo" in out
+    # A model the ADK bound to a connection names it by app_id; its connection file is not here.
+    assert "is not declared here (no connection file with that app_id)" in out
+    # The ADK's own connection files are connection specs as they are; beside the models, every
+    # app_id names a connection declared with it.
+    conn_specs, problems = read_specs(connections)
+    assert conn_specs and problems == [], problems
+    assert main(["validate", str(folder), str(connections)]) == 0, capsys.readouterr().out
+    assert "is not declared here (no connection file" not in capsys.readouterr().out
     loaded = load_all(folder, before)
     for name, now in after.items():
         spec = loaded[name]
