@@ -296,6 +296,16 @@ def test_export_then_adopt_then_preview_shows_no_changes(
     mix = hand_policy("virtual-policy/mix", "loadbalance", {GPT: 0.5, claude: 0.5}, "Mix", "half and half")
     with by_hand(eng.emulator) as raw:
         raw.post("/connections/applications", json={"app_id": "anthropic-team"}).raise_for_status()
+        for env in ("draft", "live"):
+            raw.post(
+                "/connections/applications/anthropic-team/configurations",
+                json={
+                    "app_id": "anthropic-team",
+                    "environment": env,
+                    "preference": "team",
+                    "security_scheme": "key_value_creds",
+                },
+            ).raise_for_status()
         [conn] = eng.emulator.control.state()["connections"]
         for body in (
             {"name": GPT, "display_name": "GPT", "provider_config": {"api_key": "sk-live-ECHO-9"}},
@@ -318,16 +328,25 @@ def test_export_then_adopt_then_preview_shows_no_changes(
     assert (
         "pulumi config set --secret openaiApiKey" in err and "pulumi config set --secret watsonxApiKey" in err
     )
+    # The connection's file, and its model naming it by app_id.
+    assert (out_dir / "connection-anthropic-team.yaml").is_file()
+    assert "app_id: anthropic-team" in (out_dir / "anthropic-claude.yaml").read_text()
     eng.stack.set_all_config(
         {
             "wxo-e2e:openaiApiKey": auto.ConfigValue("sk-live-ECHO-9", secret=True),
             "wxo-e2e:watsonxApiKey": auto.ConfigValue("wx-live-ECHO-8", secret=True),
+            **{
+                f"wxo-e2e:{line.split()[4]}": auto.ConfigValue("sk-ant-ECHO-7", secret=True)
+                for line in err.splitlines()
+                if "pulumi config set --secret anthropicTeam" in line
+            },
         }
     )
 
     up = eng.up(specs_program(out_dir, adopt=True))
     assert up.summary.result == "succeeded", eng.text()
-    assert changes(up.summary.resource_changes) == {"create": 5}  # taken over: 4 objects + the stack
+    # Taken over: 4 objects, the connection and the stack.
+    assert changes(up.summary.resource_changes) == {"create": 6}
     after = eng.emulator.control.state()
     # No duplicates: the same ids, the same objects.
     assert sorted((m["name"], m["id"]) for m in after["models"]) == sorted(

@@ -184,6 +184,16 @@ def export_objects(
         "connection",
     )
     notes += dup_connections
+    # A connection configured in no environment cannot be declared (a file needs one at least):
+    # it stays on the instance, and its models keep its connection_id.
+    unconfigured = [c for c in chosen_connections if not c.get("environments")]
+    chosen_connections = [c for c in chosen_connections if c.get("environments")]
+    notes += [
+        f"left out connection '{c.get('app_id')}': it is configured in no environment (configure "
+        "draft or live, e.g. with `orchestrate connections configure`, and export again); the "
+        "models that use it keep its connection_id"
+        for c in unconfigured
+    ]
     app_ids = {str(c.get("connection_id")): str(c.get("app_id")) for c in chosen_connections}
     exported = [
         export_connection(c, audience=audience, bound=bound.get(str(c.get("connection_id")), ()))

@@ -368,6 +368,15 @@ def test_export_objects_writes_connections_first_and_points_models_at_them() -> 
     assert [e.name for e in export_objects(BOUND, [], ["oth*"], connections=CONNECTIONS)[0]] == ["other"]
 
 
+def test_a_connection_configured_in_no_environment_is_left_out_and_its_model_keeps_the_id() -> None:
+    bare = {"id": "c-9", "name": "bare", "app_id": "bare", "connection_id": "c-9", "environments": {}}
+    models = [{"id": "1", "name": "virtual-model/anthropic/c", "connection_id": "c-9"}]
+    exported, notes = export_objects(models, [], connections=[bare])
+    assert [(e.kind, e.filename) for e in exported] == [("model", "anthropic-c.yaml")]
+    assert exported[0].document["connection_id"] == "c-9" and "app_id" not in exported[0].document
+    assert any("left out connection 'bare': it is configured in no environment" in n for n in notes)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
