@@ -91,7 +91,9 @@ def is_secret(info: FieldInfo) -> bool:
 
 
 def has_secrets(ref: TypeRef) -> bool:
-    """An object type with a secret field among its models' fields."""
+    """An object type with a secret field among its models' fields, or a list or mapping of one."""
+    if ref.kind in ("list", "map"):
+        return any(has_secrets(p) for p in ref.parts)
     return ref.kind == "object" and any(is_secret(f) for m in ref.models for f in m.model_fields.values())
 
 

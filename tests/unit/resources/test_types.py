@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 import pytest
 
-from pulumi_wxo.resources import MODEL, POLICY
+from pulumi_wxo.resources import CONNECTION, MODEL, POLICY
 from pulumi_wxo.resources.types import (
     TypeRef,
     describe,
@@ -73,3 +73,9 @@ def test_objects_name_their_input_type_and_secrets_come_from_the_mark() -> None:
     assert has_secrets(ref) and not is_secret(info)
     assert is_secret(ProviderConfig.model_fields["api_key"])
     assert not has_secrets(describe(MODEL.field("config").annotation))
+
+
+def test_a_mapping_of_objects_with_credentials_has_secrets() -> None:
+    # environments: {"draft": EnvironmentConfig, ...}, whose credentials are secret.
+    assert has_secrets(describe(CONNECTION.field("environments").annotation))
+    assert not has_secrets(describe(CONNECTION.field("server_url").annotation))
