@@ -154,9 +154,13 @@ def credentials_in_connection(r: Resource, cfg: Mapping[str, Any]) -> Iterator[F
             f"{r.display()}: provider_config.{snake} holds a credential in the program; store it "
             "in an Orchestrate connection and set connection_id instead",
         )
-    conn = r.props.get("connection_id")
-    if cfg["require_connection_id"] and _known(conn) and not conn:
-        yield ("connection_id", f"{r.display()}: has no connection_id; bind the model to a connection")
+    # A model bound by app_id (a connection on the instance) is bound: check resolves it.
+    conn, app_id = r.props.get("connection_id"), r.props.get("app_id")
+    if cfg["require_connection_id"] and _known(conn) and _known(app_id) and not (conn or app_id):
+        yield (
+            "connection_id",
+            f"{r.display()}: has no connection_id; bind the model to a connection (connection_id, or app_id)",
+        )
 
 
 def required_tags(r: Resource, cfg: Mapping[str, Any]) -> Iterator[Found]:

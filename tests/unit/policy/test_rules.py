@@ -79,10 +79,14 @@ def test_credentials_a_connection_and_plain_settings_pass_and_one_can_be_require
     clean = model(provider_config={"custom_host": "https://h", "api_key": None, "watsonx_space_id": "s"})
     assert evaluate([clean], config()) == []
     cfg = config(wxo_credentials_in_connection={"require_connection_id": True})
-    [v] = evaluate([model(connection_id=None), model(connection_id=UNKNOWN)], cfg)
+    [v] = evaluate(
+        [model(connection_id=None), model(connection_id=UNKNOWN), model(connection_id=None, app_id="creds")],
+        cfg,
+    )
     assert (v.path, v.message) == (
         "connection_id",
-        "model 'virtual-model/openai/gpt-4o': has no connection_id; bind the model to a connection",
+        "model 'virtual-model/openai/gpt-4o': has no connection_id; bind the model to a connection "
+        "(connection_id, or app_id)",
     )
 
 
