@@ -10,6 +10,7 @@ that someone else made (no tag, or another stack's) is still refused.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -45,6 +46,43 @@ def _state_models(cli: ProjectCli) -> list[str]:
     return sorted(r["outputs"]["name"] for r in resources(cli.export(), MODEL_TYPE))
 
 
+def _descendants(root: int) -> dict[int, str]:
+    """Every process below ``root`` (pid -> command line), read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    found: dict[int, str] = {}
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found[child] = _cmdline(child)
+                todo.append(child)
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _reap(processes: dict[int, str]) -> None:
+    """Kill what a killed run left behind, as a CI runner's teardown does: the engine starts its
+    plugins in process groups of their own, so a plugin outlives a signal to the CLI's group."""
+    for pid, cmdline in processes.items():
+        if cmdline and _cmdline(pid) == cmdline:  # the same process, not a reused pid
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
 def _kill_mid_create(cli: ProjectCli, emulator: EmulatorThread, sig: signal.Signals) -> int:
     """Start `pulumi up`, wait until some models exist, signal the whole process group."""
     emulator.control.add_fault(method="POST", path="/models$", delay=0.4)
@@ -54,12 +92,14 @@ def _kill_mid_create(cli: ProjectCli, emulator: EmulatorThread, sig: signal.Sign
         assert proc.poll() is None, "pulumi up ended before it could be interrupted"
         assert time.monotonic() < deadline, "no model was created within 120 s"
         time.sleep(0.05)
+    below = _descendants(proc.pid)
     os.killpg(proc.pid, sig)
     try:
         proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+    _reap(below)
     emulator.control.clear_faults()
     time.sleep(0.5)  # a POST in flight when the group died may still be answered
     return len(emulator.control.state()["models"])
