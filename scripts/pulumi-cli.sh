@@ -47,6 +47,9 @@ readonly DEST="$CACHE_ROOT/pulumi-v$VERSION"
 
 log() { printf 'pulumi-cli.sh: %s\n' "$*" >&2; }
 
+# shellcheck source=lib/cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache.sh"
+
 is_exe() { [[ -f "$1" && -x "$1" ]]; }
 
 # Print "X Y Z" for a version such as v3.274.1 or 3.100.0-dev.0; fail if it is not one.
@@ -335,19 +338,7 @@ main() {
     fi
     if ! cache_ok; then
         command -v go >/dev/null 2>&1 || fail_no_cli
-        mkdir -p "$CACHE_ROOT"
-        # One build per version at a time; re-check the cache once we hold the lock.
-        exec 9>"$CACHE_ROOT/.lock-v$VERSION"
-        if command -v flock >/dev/null 2>&1; then
-            flock 9
-        fi
-        if ! cache_ok; then
-            build_into_cache
-            if ! cache_ok; then
-                log "the build finished but $DEST/bin does not pass the checks"
-                exit 1
-            fi
-        fi
+        build_once ".lock-v$VERSION" build_into_cache
     fi
     report_langhost
     printf '%s\n' "$DEST/bin"

@@ -31,6 +31,9 @@ readonly DEST="$CACHE_ROOT/tofu-v$VERSION"
 
 log() { printf 'tofu.sh: %s\n' "$*" >&2; }
 
+# shellcheck source=lib/cache.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cache.sh"
+
 # `tofu version` of a go-installed build prints "OpenTofu v1.6.3-dev" on its first line.
 tofu_version() {
     "$1" version 2>/dev/null | head -n 1 | sed -n 's/^OpenTofu v\([0-9.]*\).*/\1/p'
@@ -92,19 +95,7 @@ EOF
 main() {
     if ! cache_ok; then
         command -v go >/dev/null 2>&1 || fail_no_go
-        mkdir -p "$CACHE_ROOT"
-        # One build per version at a time; re-check the cache once we hold the lock.
-        exec 9>"$CACHE_ROOT/.lock-tofu-v$VERSION"
-        if command -v flock >/dev/null 2>&1; then
-            flock 9
-        fi
-        if ! cache_ok; then
-            build_into_cache
-            if ! cache_ok; then
-                log "the build finished but $DEST/bin does not pass the checks"
-                exit 1
-            fi
-        fi
+        build_once ".lock-tofu-v$VERSION" build_into_cache
     fi
     printf '%s\n' "$DEST/bin"
 }
