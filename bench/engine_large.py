@@ -498,18 +498,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cli-dir", help="the Pulumi CLI's bin dir (default: PULUMI_WXO_CLI_DIR, or build it)"
     )
-    parser.add_argument(
-        "--json",
-        default=str(ROOT / "bench" / "results" / "engine-large.json"),
-        help="output file, written again after every phase (a stopped run keeps what it measured)",
-    )
-    parser.add_argument("--render", metavar="JSON", help="print the tables of a JSON file written before")
+    import engine_run as run
+
+    run.add_result_arguments(parser, "engine-large.json")
     args = parser.parse_args(argv)
     if args.render:
-        data = json.loads(Path(args.render).read_text(encoding="utf-8"))
-        print(heading(data["meta"]) + "\n")
-        print(render_large(cells_from_json(data), data["meta"]["n"], data["meta"]["latency_s"]))
-        return 0
+        return run.render_saved(
+            args.render,
+            heading,
+            lambda data: render_large(cells_from_json(data), data["meta"]["n"], data["meta"]["latency_s"]),
+        )
     try:
         plan = [parse_cell(c) for c in args.cells]
         inline = None if args.inline == "none" else parse_cell(args.inline)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 import platform
 import re
@@ -53,6 +54,25 @@ class Observation:
     # The CLI path's program process (RSS_FILE.program.cpu, RSS_FILE.program): CPU and peak RSS.
     program_cpu_text: str = ""
     program_rss_text: str = ""
+
+
+def add_result_arguments(parser: Any, default_json: str) -> None:
+    """``--json`` (the results file, rewritten after every phase) and ``--render`` (print the
+    tables of one written before), as every phased bench takes them."""
+    parser.add_argument(
+        "--json",
+        default=str(ROOT / "bench" / "results" / default_json),
+        help="output file, written again after every phase (a stopped run keeps what it measured)",
+    )
+    parser.add_argument("--render", metavar="JSON", help="print the tables of a JSON file written before")
+
+
+def render_saved(path: str, heading: Callable[[Any], str], tables: Callable[[dict[str, Any]], str]) -> int:
+    """Print the heading and the tables of the results file at ``path``; the exit status."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    print(heading(data["meta"]) + "\n")
+    print(tables(data))
+    return 0
 
 
 def python_path(*dirs: Path) -> str:

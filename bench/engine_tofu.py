@@ -497,18 +497,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--tofu-dir", help="the directory of tofu (default: PULUMI_WXO_TOFU_DIR, or build it)"
     )
-    parser.add_argument(
-        "--json",
-        default=str(ROOT / "bench" / "results" / "engine-tofu.json"),
-        help="output file, written again after every phase (a stopped run keeps what it measured)",
-    )
-    parser.add_argument("--render", metavar="JSON", help="print the tables of a JSON file written before")
+    import engine_run as run
+
+    run.add_result_arguments(parser, "engine-tofu.json")
     args = parser.parse_args(argv)
     if args.render:
-        data = json.loads(Path(args.render).read_text(encoding="utf-8"))
-        print(heading(data["meta"]) + "\n")
-        print(render(from_json(data), data["meta"]))
-        return 0
+        return run.render_saved(args.render, heading, lambda data: render(from_json(data), data["meta"]))
     n, latency = QUICK if args.quick else (args.n, args.latency)
     if n < 1 or not 0 <= latency <= 60 or any(p < 1 for p in args.parallelism):
         parser.error("--n and --parallelism must be at least 1 and --latency between 0 and 60 seconds")
