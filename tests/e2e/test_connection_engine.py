@@ -16,7 +16,7 @@ from pulumi import automation as auto
 import pulumi_wxo as wxo
 import pulumi_wxo.native as native
 from tests.support.emulator import by_hand
-from tests.support.engine import Engine
+from tests.support.engine import Engine, at_rest, changes, connections
 from tests.support.native import install_plugin
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # the key of a secret envelope in state
@@ -33,23 +33,6 @@ def program(host: str, key: str = KEY, app_id: str = "openai-creds") -> Callable
         pulumi.export("model_connection", model.connection_id)
 
     return run
-
-
-def changes(summary: dict[str, int] | None) -> dict[str, int]:
-    return {k: v for k, v in (summary or {}).items() if k != "same"}
-
-
-def connections(eng: Engine) -> list[dict[str, Any]]:
-    return list(eng.emulator.control.state()["connections"])
-
-
-def at_rest(eng: Engine) -> str:
-    """``pulumi stack export`` without ``--show-secrets``: what a user shares or archives."""
-    ws = eng.stack.workspace
-    assert isinstance(ws, auto.LocalWorkspace)
-    return ws.pulumi_command.run(
-        ["stack", "export", "--stack", eng.stack.name], ws.work_dir, ws.env_vars
-    ).stdout
 
 
 def test_a_model_uses_a_connection_of_the_same_stack(

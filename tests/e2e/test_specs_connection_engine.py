@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pulumi
 from pulumi import automation as auto
 
 from pulumi_wxo.specs import declare
-from tests.support.engine import Engine
+from tests.support.engine import Engine, at_rest, changes, connections
 
 KEY = "sk-specs-conn-e2e-KNOWN-5151"
 CONFIG = {"wxo-e2e:openaiKey": auto.ConfigValue(KEY, secret=True)}
@@ -56,23 +55,6 @@ def specs_program(path: Path, host: str) -> Callable[[], None]:
         pulumi.export("names", sorted(resources))
 
     return program
-
-
-def changes(summary: dict[str, int] | None) -> dict[str, int]:
-    return {k: v for k, v in (summary or {}).items() if k != "same"}
-
-
-def connections(eng: Engine) -> list[dict[str, Any]]:
-    return list(eng.emulator.control.state()["connections"])
-
-
-def at_rest(eng: Engine) -> str:
-    """``pulumi stack export`` without ``--show-secrets``."""
-    ws = eng.stack.workspace
-    assert isinstance(ws, auto.LocalWorkspace)
-    return ws.pulumi_command.run(
-        ["stack", "export", "--stack", eng.stack.name], ws.work_dir, ws.env_vars
-    ).stdout
 
 
 def first(eng: Engine, method: str, *suffixes: str) -> int:

@@ -108,3 +108,22 @@ def user_tags(model: dict[str, Any]) -> list[str]:
     owner = [t for t in tags if t.startswith(OWNER_PREFIX) and t not in stack]
     assert len(owner) == 1 and len(stack) <= 1, tags
     return [t for t in tags if not t.startswith(OWNER_PREFIX)]
+
+
+def changes(summary: dict[str, int] | None) -> dict[str, int]:
+    """An engine's change summary without the resources left the same."""
+    return {k: v for k, v in (summary or {}).items() if k != "same"}
+
+
+def connections(eng: Engine) -> list[dict[str, Any]]:
+    """The connections on the stack's emulator."""
+    return list(eng.emulator.control.state()["connections"])
+
+
+def at_rest(eng: Engine) -> str:
+    """``pulumi stack export`` without ``--show-secrets``: what a user shares or archives."""
+    ws = eng.stack.workspace
+    assert isinstance(ws, auto.LocalWorkspace)
+    return ws.pulumi_command.run(
+        ["stack", "export", "--stack", eng.stack.name], ws.work_dir, ws.env_vars
+    ).stdout
